@@ -1,0 +1,193 @@
+// Package cli is arcdiag's command line: the kong command structs, one file
+// per command, and the single place that decides exit codes. The work itself
+// is done by the domain packages (kb, and later parser and index).
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+
+	"github.com/alecthomas/kong"
+
+	"github.com/arcdiag/arcdiag/kb"
+)
+
+// Exit codes, documented in the README.
+const (
+	ExitOK      = 0 // found / no failure
+	ExitNone    = 1 // nothing found
+	ExitUsage   = 2 // usage or input error
+	kongUsage   = 80
+	description = `Explain Azure Arc Connected Machine agent (azcmagent) failures, offline.
+
+Exit codes: 0 found, 1 nothing found, 2 usage or input error.`
+)
+
+// CLI is the root of the command tree.
+type CLI struct {
+	Globals
+
+	Explain ExplainCmd `cmd:"" help:"Explain an AZCM code, an exit status, or a pasted error message or log line."`
+	KB      KBCmd      `cmd:"" name:"kb" help:"List, show and check knowledge-base entries."`
+
+	Version kong.VersionFlag `help:"Print the version and exit."`
+}
+
+// Globals are the flags every command takes.
+type Globals struct {
+	Lang    string   `help:"Language of the explanations: en or ja (default: from LC_ALL, LC_MESSAGES or LANG)." enum:"en,ja," default:"" placeholder:"en|ja"`
+	NoColor bool     `help:"Never colour the output (also NO_COLOR)."`
+	KBDir   []string `name:"kb-dir" help:"Directory of YAML entries layered over the built-in ones; repeatable (also ARCDIAG_KB_DIR, a path list)." placeholder:"DIR" type:"path"`
+}
+
+// env is what a command's Run method receives.
+type env struct {
+	Globals
+	ctx    context.Context
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+}
+
+// exitCode ends the process with a code after the command has reported
+// whatever needed reporting.
+type exitCode int
+
+func (c exitCode) Error() string { return fmt.Sprintf("exit %d", int(c)) }
+
+// usageError is an input problem reported as exit 2.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+// kongExit carries kong's requested exit (after --help or --version) out of
+// kong's parser, which otherwise keeps parsing.
+type kongExit int
+
+// Main runs arcdiag with args (without the program name) and returns the
+// process exit code.
+func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
+	var cli CLI
+	parser, err := kong.New(&cli,
+		kong.Name("arcdiag"),
+		kong.Description(description),
+		kong.Writers(stdout, stderr),
+		kong.Exit(func(c int) { panic(kongExit(c)) }),
+		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
+		kong.Vars{"version": version()},
+	)
+	if err != nil {
+		fmt.Fprintf(stderr, "arcdiag: %v\n", err)
+		return ExitUsage
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			c, ok := r.(kongExit)
+			if !ok {
+				panic(r)
+			}
+			code = int(c)
+			if code == kongUsage {
+				code = ExitUsage
+			}
+		}
+	}()
+	kctx, err := parser.Parse(args)
+	if err != nil {
+		fmt.Fprintf(stderr, "arcdiag: %v\n", err)
+		var pe *kong.ParseError
+		if errors.As(err, &pe) && pe.Context != nil && pe.Context.Selected() != nil {
+			fmt.Fprintf(stderr, "Run 'arcdiag %s --help' for usage.\n", pe.Context.Selected().Path())
+		} else {
+			fmt.Fprintln(stderr, "Run 'arcdiag --help' for usage.")
+		}
+		return ExitUsage
+	}
+	if v := os.Getenv("ARCDIAG_KB_DIR"); v != "" && len(cli.KBDir) == 0 {
+		for _, d := range filepath.SplitList(v) {
+			if d != "" {
+				cli.KBDir = append(cli.KBDir, d)
+			}
+		}
+	}
+	e := &env{Globals: cli.Globals, ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr}
+	err = kctx.Run(e)
+	var ec exitCode
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.As(err, &ec):
+		return int(ec)
+	default:
+		fmt.Fprintf(stderr, "arcdiag: %v\n", err)
+		return ExitUsage
+	}
+}
+
+// loadKB loads the built-in entries with the --kb-dir layers over them.
+func (e *env) loadKB() (*kb.KB, error) {
+	return kb.Load(e.layers(false)...)
+}
+
+// layers returns the built-in layer and the --kb-dir layers; verify makes the
+// built-in one checked like the others (for kb lint).
+func (e *env) layers(verify bool, extra ...string) []kb.Layer {
+	builtin := kb.Builtin()
+	builtin.Trusted = !verify
+	layers := []kb.Layer{builtin}
+	for _, d := range append(append([]string{}, e.KBDir...), extra...) {
+		layers = append(layers, kb.DirLayer(d, os.DirFS(d)))
+	}
+	return layers
+}
+
+// reportLoadError prints a knowledge-base load failure, one problem a line.
+func (e *env) reportLoadError(err error) error {
+	var le *kb.LoadError
+	if errors.As(err, &le) {
+		for _, p := range le.Problems {
+			fmt.Fprintln(e.stderr, p)
+		}
+		fmt.Fprintf(e.stderr, "arcdiag: knowledge base not loaded: %d problem(s)\n", len(le.Problems))
+		return exitCode(ExitUsage)
+	}
+	return err
+}
+
+// language resolves --lang, then the locale variables, to a KB language.
+func (g Globals) language() kb.Lang {
+	if g.Lang != "" {
+		return kb.Lang(g.Lang)
+	}
+	for _, name := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		if v := os.Getenv(name); v != "" {
+			if strings.HasPrefix(strings.ToLower(v), "ja") {
+				return kb.JA
+			}
+			return kb.EN
+		}
+	}
+	return kb.EN
+}
+
+// version reports the module version stamped by the Go toolchain.
+func version() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "arcdiag (unknown version)"
+	}
+	v := info.Main.Version
+	for _, s := range info.Settings {
+		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+			v += " (" + s.Value[:12] + ")"
+		}
+	}
+	return "arcdiag " + v
+}

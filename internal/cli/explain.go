@@ -1,0 +1,97 @@
+package cli
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/arcdiag/arcdiag/kb"
+)
+
+// ExplainCmd answers a code, an exit status or a pasted message.
+type ExplainCmd struct {
+	Query []string `arg:"" name:"query" help:"AZCM0041, azcm41, 0041, 41, 'exit 42', or a pasted error message or log line (quote it or pass it as several words)."`
+	JSON  bool     `name:"json" help:"Print one JSON object instead of text."`
+}
+
+// Help shows examples under the usage line.
+func (c *ExplainCmd) Help() string {
+	return `Examples:
+  arcdiag explain AZCM0041
+  arcdiag explain 41
+  arcdiag explain exit code 42
+  arcdiag explain --lang ja AZCM0018
+  arcdiag explain 'time="2031-02-03T04:05:06Z" level=fatal msg="Invalid client secret is provided"'
+
+Exit status: 0 explained, 1 nothing known about it, 2 usage error.`
+}
+
+type explainJSON struct {
+	Query   string      `json:"query"`
+	Entries []entryJSON `json:"entries"`
+	Unknown []string    `json:"unknown,omitempty"`
+	Nearest []string    `json:"nearest,omitempty"`
+}
+
+// Run explains the query.
+func (c *ExplainCmd) Run(e *env) error {
+	query := strings.TrimSpace(strings.Join(c.Query, " "))
+	if query == "" {
+		return usageError{fmt.Errorf("explain: nothing to explain; give a code such as AZCM0041 or a message")}
+	}
+	k, err := e.loadKB()
+	if err != nil {
+		return e.reportLoadError(err)
+	}
+	lang := e.language()
+	a := k.Explain(query)
+	if c.JSON {
+		out := explainJSON{Query: query, Entries: []entryJSON{}, Unknown: a.Unknown, Nearest: a.Nearest}
+		for _, en := range a.Entries {
+			out.Entries = append(out.Entries, toJSON(k, en, lang))
+		}
+		if err := writeJSON(e.stdout, out); err != nil {
+			return err
+		}
+	} else {
+		r := &renderer{w: e.stdout, kb: k, lang: lang, style: newStyle(e.stdout, e.NoColor)}
+		for i, en := range a.Entries {
+			if i > 0 {
+				fmt.Fprintln(e.stdout)
+			}
+			r.entry(en)
+		}
+		c.reportMisses(e, a, lang)
+	}
+	if len(a.Entries) == 0 {
+		return exitCode(ExitNone)
+	}
+	return nil
+}
+
+// reportMisses tells the user, on stderr, what could not be explained and
+// where to look next.
+func (c *ExplainCmd) reportMisses(e *env, a kb.Answer, lang kb.Lang) {
+	ja := lang == kb.JA
+	for _, code := range a.Unknown {
+		if ja {
+			fmt.Fprintf(e.stderr, "arcdiag: %s はナレッジ ベースにありません", code)
+		} else {
+			fmt.Fprintf(e.stderr, "arcdiag: %s is not a known code", code)
+		}
+		if len(a.Nearest) > 0 && code == a.Unknown[0] {
+			if ja {
+				fmt.Fprintf(e.stderr, "。近いコード: %s", strings.Join(a.Nearest, ", "))
+			} else {
+				fmt.Fprintf(e.stderr, "; nearest known codes: %s", strings.Join(a.Nearest, ", "))
+			}
+		}
+		fmt.Fprintln(e.stderr)
+	}
+	if len(a.Entries) == 0 && a.Kind == kb.QueryText {
+		if ja {
+			fmt.Fprintln(e.stderr, "arcdiag: このテキストに一致する項目はありません。キーワードで探すには: arcdiag search <語句>")
+		} else {
+			fmt.Fprintln(e.stderr, "arcdiag: nothing in the knowledge base matches this text; try a keyword search: arcdiag search <words>")
+		}
+	}
+}

@@ -1,0 +1,211 @@
+package kb
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"reflect"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// decodeFile reads every entry of one YAML file. A file holds a sequence of
+// entries (or a single entry), in one or more YAML documents. Decoding is
+// strict: an unknown key, a duplicate key or a value of the wrong shape is a
+// problem with its line, never silently dropped.
+func decodeFile(layer, file string, r io.Reader) ([]*Entry, []Problem) {
+	var (
+		entries  []*Entry
+		problems []Problem
+	)
+	dec := yaml.NewDecoder(r)
+	for {
+		var doc yaml.Node
+		err := dec.Decode(&doc)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			problems = append(problems, yamlProblem(file, err))
+			break
+		}
+		root := &doc
+		if root.Kind == yaml.DocumentNode && len(root.Content) > 0 {
+			root = root.Content[0]
+		}
+		items := []*yaml.Node{root}
+		switch root.Kind {
+		case yaml.SequenceNode:
+			items = root.Content
+		case yaml.MappingNode:
+		case yaml.ScalarNode:
+			if root.Tag == "!!null" {
+				continue
+			}
+			fallthrough
+		default:
+			problems = append(problems, Problem{file, root.Line, "expected a list of entries"})
+			continue
+		}
+		for _, item := range items {
+			d := decoder{file: file, lines: map[string]int{}}
+			e := &Entry{Origin: Origin{Layer: layer, File: file, Line: item.Line}}
+			d.decode(resolve(item), reflect.ValueOf(e).Elem(), "")
+			e.lines = d.lines
+			problems = append(problems, d.problems...)
+			entries = append(entries, e)
+		}
+	}
+	return entries, problems
+}
+
+var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// yamlProblem turns a yaml syntax error into a file:line problem.
+func yamlProblem(file string, err error) Problem {
+	msg := err.Error()
+	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		return Problem{file, n, "invalid YAML: " + m[2]}
+	}
+	return Problem{file, 0, "invalid YAML: " + strings.TrimPrefix(msg, "yaml: ")}
+}
+
+type decoder struct {
+	file     string
+	lines    map[string]int
+	problems []Problem
+}
+
+func (d *decoder) fail(n *yaml.Node, format string, args ...any) {
+	d.problems = append(d.problems, Problem{d.file, n.Line, fmt.Sprintf(format, args...)})
+}
+
+// resolve follows a YAML alias to the node it names.
+func resolve(n *yaml.Node) *yaml.Node {
+	for i := 0; n.Kind == yaml.AliasNode && n.Alias != nil && i < 16; i++ {
+		n = n.Alias
+	}
+	return n
+}
+
+func isNull(n *yaml.Node) bool { return n.Kind == yaml.ScalarNode && n.Tag == "!!null" }
+
+func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
+	d.lines[path] = n.Line
+	if isNull(n) {
+		return // leave the zero value; validation says if it was required
+	}
+	switch v.Kind() {
+	case reflect.Pointer:
+		if v.IsNil() {
+			v.Set(reflect.New(v.Type().Elem()))
+		}
+		d.decode(n, v.Elem(), path)
+	case reflect.Struct:
+		d.decodeStruct(n, v, path)
+	case reflect.Slice:
+		if n.Kind != yaml.SequenceNode {
+			d.fail(n, "%s: expected a list", describe(path))
+			return
+		}
+		s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
+		for i, item := range n.Content {
+			d.decode(resolve(item), s.Index(i), fmt.Sprintf("%s[%d]", path, i))
+		}
+		v.Set(s)
+	case reflect.String:
+		if n.Kind != yaml.ScalarNode {
+			d.fail(n, "%s: expected text, found a %s", describe(path), nodeKind(n))
+			return
+		}
+		v.SetString(n.Value)
+	default:
+		// Only the types above appear in the schema.
+		d.fail(n, "%s: unsupported field type %s", describe(path), v.Type())
+	}
+}
+
+func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
+	if n.Kind != yaml.MappingNode {
+		if v.Type() == reflect.TypeOf(Text{}) {
+			d.fail(n, "%s: expected en: and ja: text", describe(path))
+		} else {
+			d.fail(n, "%s: expected a mapping, found a %s", describe(path), nodeKind(n))
+		}
+		return
+	}
+	fields := yamlFields(v.Type())
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		key, val := resolve(n.Content[i]), resolve(n.Content[i+1])
+		name := key.Value
+		if seen[name] {
+			d.fail(key, "%s: duplicate key %q", describe(path), name)
+			continue
+		}
+		seen[name] = true
+		idx, ok := fields[name]
+		if !ok {
+			d.fail(key, "%sunknown key %q (known keys: %s)", prefix(path), name, knownKeys(fields))
+			continue
+		}
+		sub := name
+		if path != "" {
+			sub = path + "." + name
+		}
+		d.decode(val, v.Field(idx), sub)
+	}
+}
+
+func prefix(path string) string {
+	if path == "" {
+		return ""
+	}
+	return path + ": "
+}
+
+func describe(path string) string {
+	if path == "" {
+		return "entry"
+	}
+	return path
+}
+
+func nodeKind(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "mapping"
+	case yaml.SequenceNode:
+		return "list"
+	default:
+		return "scalar"
+	}
+}
+
+// yamlFields maps each yaml key of a struct type to its field index.
+func yamlFields(t reflect.Type) map[string]int {
+	m := map[string]int{}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		tag := strings.Split(f.Tag.Get("yaml"), ",")[0]
+		if !f.IsExported() || tag == "-" || tag == "" {
+			continue
+		}
+		m[tag] = i
+	}
+	return m
+}
+
+func knownKeys(fields map[string]int) string {
+	keys := make([]string, 0, len(fields))
+	for k := range fields {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return strings.Join(keys, ", ")
+}

@@ -1,0 +1,257 @@
+package kb
+
+import (
+	"cmp"
+	"fmt"
+	"io/fs"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// Problem is one thing wrong with a knowledge-base file, at a line.
+type Problem struct {
+	File    string
+	Line    int
+	Message string
+}
+
+// String formats the problem as file:line: message.
+func (p Problem) String() string {
+	if p.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Message)
+	}
+	return fmt.Sprintf("%s: %s", p.File, p.Message)
+}
+
+// LoadError lists every problem that kept the knowledge base from loading.
+// Nothing of a knowledge base with problems is used.
+type LoadError struct {
+	Problems []Problem
+}
+
+func (e *LoadError) Error() string {
+	lines := make([]string, len(e.Problems))
+	for i, p := range e.Problems {
+		lines[i] = p.String()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Layer is one set of YAML files. Later layers override earlier ones: an entry
+// whose id is already loaded replaces it.
+type Layer struct {
+	// Name identifies the layer in listings: "built-in" or a directory.
+	Name string
+	// FS holds the layer's files; every *.yaml and *.yml file in it is read.
+	FS fs.FS
+	// Prefix is put before a file's path in problems and origins, so that a
+	// contributor can open the file it names.
+	Prefix string
+	// Trusted layers skip the per-entry checks (the built-in entries are
+	// checked by the test suite instead, which keeps start-up fast).
+	Trusted bool
+}
+
+// DirLayer returns a layer for the YAML files under dir.
+func DirLayer(dir string, fsys fs.FS) Layer {
+	return Layer{Name: dir, FS: fsys, Prefix: strings.TrimSuffix(dir, "/") + "/"}
+}
+
+// KB is a loaded, checked knowledge base.
+type KB struct {
+	entries []*Entry
+	byID    map[string]*Entry
+	byCode  map[string][]*Entry
+	// patterned lists the entries that recognise text, in load order.
+	patterned []*Entry
+	// overridden records, per id, the origin of the entry a later layer replaced.
+	overridden map[string]Origin
+}
+
+// Load reads the layers in order and returns the merged knowledge base, or a
+// *LoadError listing every problem found in any of them.
+func Load(layers ...Layer) (*KB, error) {
+	k := &KB{byID: map[string]*Entry{}, byCode: map[string][]*Entry{}, overridden: map[string]Origin{}}
+	var problems []Problem
+	for _, layer := range layers {
+		entries, ps := readLayer(layer)
+		problems = append(problems, ps...)
+		seen := map[string]*Entry{}
+		for _, e := range entries {
+			normalize(e)
+			if !layer.Trusted {
+				problems = append(problems, checkEntry(e)...)
+			}
+			if e.ID == "" {
+				continue
+			}
+			if prev, ok := seen[e.ID]; ok {
+				problems = append(problems, Problem{e.Origin.File, e.Origin.Line,
+					fmt.Sprintf("duplicate id %q (first defined at %s)", e.ID, prev.Origin)})
+				continue
+			}
+			seen[e.ID] = e
+			if prev, ok := k.byID[e.ID]; ok {
+				k.overridden[e.ID] = prev.Origin
+			}
+			k.byID[e.ID] = e
+		}
+	}
+	for _, e := range k.byID {
+		k.entries = append(k.entries, e)
+	}
+	slices.SortFunc(k.entries, compareEntries)
+	problems = append(problems, k.checkReferences()...)
+	if len(problems) > 0 {
+		slices.SortStableFunc(problems, func(a, b Problem) int {
+			return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line))
+		})
+		return nil, &LoadError{Problems: problems}
+	}
+	for _, e := range k.entries {
+		for _, c := range e.Codes {
+			k.byCode[c] = append(k.byCode[c], e)
+		}
+		if len(e.Patterns) > 0 {
+			k.patterned = append(k.patterned, e)
+		}
+	}
+	// The entry whose id is the code leads its code's list.
+	for c, es := range k.byCode {
+		slices.SortStableFunc(es, func(a, b *Entry) int {
+			return cmp.Compare(boolRank(a.ID != c), boolRank(b.ID != c))
+		})
+	}
+	return k, nil
+}
+
+func boolRank(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// compareEntries orders code entries by number, then the other kinds by id.
+func compareEntries(a, b *Entry) int {
+	return cmp.Or(
+		cmp.Compare(slices.Index(Kinds, a.Kind), slices.Index(Kinds, b.Kind)),
+		cmp.Compare(a.ID, b.ID),
+	)
+}
+
+// normalize fills the values the schema lets an author leave out.
+func normalize(e *Entry) {
+	e.matcher = &entryMatcher{}
+	if e.Status == "" {
+		e.Status = StatusCurrent
+	}
+	if e.Kind == KindCode && codeRE.MatchString(e.ID) && !slices.Contains(e.Codes, e.ID) {
+		e.Codes = append([]string{e.ID}, e.Codes...)
+	}
+}
+
+// readLayer decodes every YAML file of a layer, in path order. Files are
+// decoded concurrently: YAML decoding dominates start-up.
+func readLayer(layer Layer) ([]*Entry, []Problem) {
+	var files []string
+	err := fs.WalkDir(layer.FS, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() && (strings.HasSuffix(p, ".yaml") || strings.HasSuffix(p, ".yml")) {
+			files = append(files, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, []Problem{{strings.TrimSuffix(layer.Prefix, "/"), 0, "cannot read knowledge-base directory: " + unwrapPathError(err)}}
+	}
+	if len(files) == 0 {
+		return nil, []Problem{{strings.TrimSuffix(layer.Prefix, "/"), 0, "no .yaml or .yml files"}}
+	}
+	type result struct {
+		entries  []*Entry
+		problems []Problem
+	}
+	results := make([]result, len(files))
+	var wg sync.WaitGroup
+	for i, p := range files {
+		wg.Go(func() {
+			name := layer.Prefix + p
+			f, err := layer.FS.Open(p)
+			if err != nil {
+				results[i].problems = []Problem{{name, 0, "cannot open: " + unwrapPathError(err)}}
+				return
+			}
+			defer f.Close()
+			results[i].entries, results[i].problems = decodeFile(layer.Name, name, f)
+		})
+	}
+	wg.Wait()
+	var (
+		entries  []*Entry
+		problems []Problem
+	)
+	for _, r := range results {
+		entries = append(entries, r.entries...)
+		problems = append(problems, r.problems...)
+	}
+	return entries, problems
+}
+
+func unwrapPathError(err error) string {
+	if pe, ok := err.(*fs.PathError); ok {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+// Entries returns every entry, code entries first in code order.
+func (k *KB) Entries() []*Entry { return k.entries }
+
+// Get returns the entry with the given id.
+func (k *KB) Get(id string) (*Entry, bool) {
+	e, ok := k.byID[id]
+	return e, ok
+}
+
+// ByCode returns the entries that explain code (AZCMnnnn), the code's own
+// entry first.
+func (k *KB) ByCode(code string) []*Entry { return k.byCode[code] }
+
+// Overridden returns the origin of the entry that a later layer replaced
+// under id, if any.
+func (k *KB) Overridden(id string) (Origin, bool) {
+	o, ok := k.overridden[id]
+	return o, ok
+}
+
+// Footnotes returns the note entries an entry cites, in order.
+func (k *KB) Footnotes(e *Entry) []*Entry {
+	notes := make([]*Entry, 0, len(e.Footnotes))
+	for _, id := range e.Footnotes {
+		if n, ok := k.byID[id]; ok {
+			notes = append(notes, n)
+		}
+	}
+	return notes
+}
+
+// SeeAlso returns the other entries that name one of a code entry's codes,
+// such as the message entries behind AZCM0026.
+func (k *KB) SeeAlso(e *Entry) []*Entry {
+	var out []*Entry
+	for _, c := range e.Codes {
+		for _, o := range k.byCode[c] {
+			if o != e && !slices.Contains(out, o) {
+				out = append(out, o)
+			}
+		}
+	}
+	return out
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

@@ -1,0 +1,114 @@
+package kb
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+)
+
+// Answer is what the knowledge base says about a query.
+type Answer struct {
+	Query string
+	Kind  QueryKind
+	// Entries are the explanations, best first.
+	Entries []*Entry
+	// Unknown lists codes the query named that no entry explains.
+	Unknown []string
+	// Nearest lists known codes close to the first unknown one.
+	Nearest []string
+}
+
+// genericTag marks codes that only wrap a more specific error (AZCM0062:
+// "look for the detailed error"): they rank after every specific answer.
+const genericTag = "generic"
+
+// Explain answers a code, an exit status or a pasted message or log line.
+// A message is answered with every entry whose patterns recognise it, then
+// the entries of the codes inside it: specific causes before generic
+// wrappers, earlier text before later.
+func (k *KB) Explain(query string) Answer {
+	a := Answer{Query: query}
+	kind, code := ParseQuery(query)
+	a.Kind = kind
+	if kind != QueryText {
+		a.addCode(k, code)
+		return a
+	}
+	type ranked struct {
+		e             *Entry
+		group, offset int
+	}
+	var found []ranked
+	seen := map[*Entry]bool{}
+	for _, m := range k.Match(query) {
+		seen[m.Entry] = true
+		found = append(found, ranked{m.Entry, 0, m.Start})
+	}
+	for _, ref := range FindCodes(query) {
+		es := k.ByCode(ref.Code)
+		if len(es) == 0 || es[0].ID != ref.Code {
+			a.Unknown = append(a.Unknown, ref.Code)
+			continue
+		}
+		e := es[0]
+		if seen[e] {
+			continue
+		}
+		seen[e] = true
+		group := 1
+		if e.HasTag(genericTag) || ref.Code == "AZCM0000" {
+			group = 2
+		}
+		found = append(found, ranked{e, group, ref.Offset})
+	}
+	slices.SortStableFunc(found, func(x, y ranked) int {
+		return cmp.Or(cmp.Compare(x.group, y.group), cmp.Compare(x.offset, y.offset))
+	})
+	for _, r := range found {
+		a.Entries = append(a.Entries, r.e)
+	}
+	if len(a.Unknown) > 0 {
+		a.Nearest = k.NearestCodes(a.Unknown[0], 3)
+	}
+	return a
+}
+
+func (a *Answer) addCode(k *KB, code string) {
+	if es := k.ByCode(code); len(es) > 0 && es[0].ID == code {
+		a.Entries = []*Entry{es[0]}
+		return
+	}
+	a.Unknown = []string{code}
+	a.Nearest = k.NearestCodes(code, 3)
+}
+
+// NearestCodes returns up to n known codes closest in number to code, the
+// closest first (lower number first on a tie).
+func (k *KB) NearestCodes(code string, n int) []string {
+	target, ok := codeNumber(code)
+	if !ok {
+		return nil
+	}
+	type cand struct {
+		code string
+		dist int
+	}
+	var cands []cand
+	for _, e := range k.entries {
+		if num, ok := codeNumber(e.ID); ok && e.Kind == KindCode && e.ID != code {
+			d := num - target
+			if d < 0 {
+				d = -d
+			}
+			cands = append(cands, cand{e.ID, d})
+		}
+	}
+	slices.SortFunc(cands, func(a, b cand) int {
+		return cmp.Or(cmp.Compare(a.dist, b.dist), strings.Compare(a.code, b.code))
+	})
+	var out []string
+	for i := 0; i < len(cands) && i < n; i++ {
+		out = append(out, cands[i].code)
+	}
+	return out
+}
