@@ -56,7 +56,10 @@ func decodeFile(layer, file string, r io.Reader) ([]*Entry, []Problem) {
 			e := &Entry{Origin: Origin{Layer: layer, File: file, Line: item.Line}}
 			d.decode(resolve(item), reflect.ValueOf(e).Elem(), "")
 			e.lines = d.lines
-			problems = append(problems, d.problems...)
+			for _, p := range d.problems {
+				p.Message = e.label() + p.Message
+				problems = append(problems, p)
+			}
 			entries = append(entries, e)
 		}
 	}
@@ -79,7 +82,12 @@ type decoder struct {
 	file     string
 	lines    map[string]int
 	problems []Problem
+	depth    int
 }
+
+// maxDepth bounds nesting. The schema is four levels deep; a self-referencing
+// alias (`&a [*a]`) would otherwise recurse forever.
+const maxDepth = 8
 
 func (d *decoder) fail(n *yaml.Node, format string, args ...any) {
 	d.problems = append(d.problems, Problem{d.file, n.Line, fmt.Sprintf(format, args...)})
@@ -96,10 +104,18 @@ func resolve(n *yaml.Node) *yaml.Node {
 func isNull(n *yaml.Node) bool { return n.Kind == yaml.ScalarNode && n.Tag == "!!null" }
 
 func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
-	d.lines[path] = n.Line
+	if _, ok := d.lines[path]; !ok {
+		d.lines[path] = n.Line // a mapping key's line, recorded first, wins
+	}
 	if isNull(n) {
 		return // leave the zero value; validation says if it was required
 	}
+	if d.depth >= maxDepth {
+		d.fail(n, "%s: nested too deeply", describe(path))
+		return
+	}
+	d.depth++
+	defer func() { d.depth-- }()
 	switch v.Kind() {
 	case reflect.Pointer:
 		if v.IsNil() {
@@ -158,6 +174,7 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 		if path != "" {
 			sub = path + "." + name
 		}
+		d.lines[sub] = key.Line
 		d.decode(val, v.Field(idx), sub)
 	}
 }

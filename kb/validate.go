@@ -116,11 +116,22 @@ func (c *checker) text(path string, t Text, required bool) {
 		return
 	}
 	if strings.TrimSpace(t.EN) == "" {
-		c.add(path, "missing %s.en text", path)
+		c.add(c.at(path+".en", path), "missing %s.en text", path)
 	}
 	if strings.TrimSpace(t.JA) == "" {
-		c.add(path, "missing %s.ja text", path)
+		c.add(c.at(path+".ja", path), "missing %s.ja text", path)
 	}
+}
+
+// at returns the first of the paths that was present in the file, so that a
+// problem points at the most precise line.
+func (c *checker) at(paths ...string) string {
+	for _, p := range paths {
+		if _, ok := c.e.lines[p]; ok {
+			return p
+		}
+	}
+	return paths[len(paths)-1]
 }
 
 func (c *checker) meaning(p string, m Meaning) {

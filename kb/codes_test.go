@@ -1,0 +1,70 @@
+package kb
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestParseQuery(t *testing.T) {
+	tests := []struct {
+		in       string
+		wantKind QueryKind
+		wantCode string
+	}{
+		{"AZCM0041", QueryCode, "AZCM0041"},
+		{"azcm0041", QueryCode, "AZCM0041"},
+		{"AZCM41", QueryCode, "AZCM0041"},
+		{"azcm-41", QueryCode, "AZCM0041"},
+		{"0041", QueryCode, "AZCM0041"},
+		{"41", QueryCode, "AZCM0041"},
+		{" 41 ", QueryCode, "AZCM0041"},
+		{"0", QueryCode, "AZCM0000"},
+		{"exit 42", QueryExit, "AZCM0042"},
+		{"exit code 42", QueryExit, "AZCM0042"},
+		{"Exit Code: 42", QueryExit, "AZCM0042"},
+		{"exitcode: 67", QueryExit, "AZCM0067"},
+		{"exit status 255", QueryExit, "AZCM0255"},
+		{"exit 256", QueryText, ""},
+		{"AZCM00411", QueryText, ""},
+		{"12345", QueryText, ""},
+		{"AZCM0041: Failed to Get Access Token", QueryText, ""},
+		{"Invalid client secret is provided", QueryText, ""},
+	}
+	for _, tt := range tests {
+		kind, code := ParseQuery(tt.in)
+		if kind != tt.wantKind || code != tt.wantCode {
+			t.Errorf("ParseQuery(%q) = %v, %q; want %v, %q", tt.in, kind, code, tt.wantKind, tt.wantCode)
+		}
+	}
+}
+
+func TestFindCodes(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []CodeRef
+	}{
+		{`INFO[0007] Exit Code:  AZCM0044: Resource Already Exists`, []CodeRef{{"AZCM0044", false, 23}}},
+		{`time="2031-02-03T13:05:07+09:00" level=info msg="Exit Code:  AZCM0044: Resource Already Exists"`, []CodeRef{{"AZCM0044", false, 61}}},
+		{`example-wrapper: azcmagent exited, exitcode: 67`, []CodeRef{{"AZCM0067", true, 35}}},
+		{`azcmagent exited with exit code 42 (AZCM0042)`, []CodeRef{{"AZCM0042", true, 22}}},
+		{`failed with Code: AZCM0143; Message: install.sh: failed`, []CodeRef{{"AZCM0143", false, 18}}},
+		{`AZCM0026: Network Error, then AZCM0062 and AZCM0026 again`, []CodeRef{{"AZCM0026", false, 0}, {"AZCM0062", false, 30}}},
+		{`exit status 300 is not a status`, nil},
+		{`AZCM00411 is not a code, XAZCM0041 neither`, nil},
+		{`nothing here at all`, nil},
+	}
+	for _, tt := range tests {
+		if diff := cmp.Diff(tt.want, FindCodes(tt.in)); diff != "" {
+			t.Errorf("FindCodes(%q) (-want +got):\n%s", tt.in, diff)
+		}
+	}
+}
+
+func TestUnescape(t *testing.T) {
+	in := `Error="POST https://login.microsoftonline.com/x: {\"error\":\"invalid_client\",\"error_description\":\"AADSTS7000215: Invalid client secret is provided.\\r\\nTrace\"} C:\\ProgramData"`
+	want := `Error="POST https://login.microsoftonline.com/x: {"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret is provided.` + "\\r\\nTrace\"} C:\\ProgramData\""
+	if got := Unescape(in); got != want {
+		t.Errorf("Unescape:\n got %s\nwant %s", got, want)
+	}
+}

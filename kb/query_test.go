@@ -1,0 +1,71 @@
+package kb
+
+import (
+	"os"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func loadQueryKB(t *testing.T) *KB {
+	t.Helper()
+	k, err := Load(DirLayer("testdata/query", os.DirFS("testdata/query")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+func TestExplain(t *testing.T) {
+	k := loadQueryKB(t)
+	tests := []struct {
+		query       string
+		wantKind    QueryKind
+		wantIDs     []string
+		wantUnknown []string
+		wantNearest []string
+	}{
+		{query: "AZCM0041", wantKind: QueryCode, wantIDs: []string{"AZCM0041"}},
+		{query: "41", wantKind: QueryCode, wantIDs: []string{"AZCM0041"}},
+		{query: "exit code 62", wantKind: QueryExit, wantIDs: []string{"AZCM0062"}},
+		{
+			query: "AZCM0047", wantKind: QueryCode,
+			wantUnknown: []string{"AZCM0047"}, wantNearest: []string{"AZCM0041", "AZCM0062", "AZCM0026"},
+		},
+		{
+			// The first specific error outranks a later generic one; codes
+			// come after messages, and the generic wrapper comes last.
+			query: `AZCM0062: Failed to Onboard: x509: certificate signed by unknown authority; later msg="Get ARM Resource Response" Status Code=403 (AZCM0041)`,
+			wantIDs: []string{"msg-x509", "msg-403", "AZCM0041", "AZCM0062"},
+		},
+		{
+			// A pattern written for the plain text matches inside an escaped Error field.
+			query:   `time="2031-02-03T04:05:06Z" level=debug msg="token" Error="{\"error_description\":\"Invalid client secret is provided.\"}"`,
+			wantIDs: []string{"msg-secret"},
+		},
+		{query: "GET http://169.254.169.254/metadata/instance: 404 Not Found", wantIDs: []string{"benign-imds"}},
+		{query: "wrapper said AZCM0099 and exitcode: 41", wantIDs: []string{"AZCM0041"}, wantUnknown: []string{"AZCM0099"}, wantNearest: []string{"AZCM0062", "AZCM0041", "AZCM0026"}},
+		{query: "everything is fine"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.query, func(t *testing.T) {
+			a := k.Explain(tt.query)
+			var ids []string
+			for _, e := range a.Entries {
+				ids = append(ids, e.ID)
+			}
+			if a.Kind != tt.wantKind {
+				t.Errorf("kind %v, want %v", a.Kind, tt.wantKind)
+			}
+			if diff := cmp.Diff(tt.wantIDs, ids); diff != "" {
+				t.Errorf("entries (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tt.wantUnknown, a.Unknown); diff != "" {
+				t.Errorf("unknown (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tt.wantNearest, a.Nearest); diff != "" {
+				t.Errorf("nearest (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
