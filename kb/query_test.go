@@ -35,7 +35,7 @@ func TestExplain(t *testing.T) {
 		{
 			// The first specific error outranks a later generic one; codes
 			// come after messages, and the generic wrapper comes last.
-			query: `AZCM0062: Failed to Onboard: x509: certificate signed by unknown authority; later msg="Get ARM Resource Response" Status Code=403 (AZCM0041)`,
+			query:   `AZCM0062: Failed to Onboard: x509: certificate signed by unknown authority; later msg="Get ARM Resource Response" Status Code=403 (AZCM0041)`,
 			wantIDs: []string{"msg-x509", "msg-403", "AZCM0041", "AZCM0062"},
 		},
 		{
