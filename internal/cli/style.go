@@ -22,8 +22,19 @@ func newStyle(w io.Writer, noColor bool) style {
 	if !ok || !term.IsTerminal(int(f.Fd())) {
 		return style{}
 	}
-	s := style{color: !noColor && os.Getenv("NO_COLOR") == ""}
-	if cols, _, err := term.GetSize(int(f.Fd())); err == nil && cols >= 40 {
+	cols, _, err := term.GetSize(int(f.Fd()))
+	if err != nil {
+		cols = 0
+	}
+	return terminalStyle(cols, noColor || os.Getenv("NO_COLOR") != "")
+}
+
+// terminalStyle is the style for a terminal cols wide: colour unless the
+// user turned it off (--no-color, or NO_COLOR set to anything), and lines
+// wrapped to the width (at most 120 columns, for readability).
+func terminalStyle(cols int, noColor bool) style {
+	s := style{color: !noColor}
+	if cols >= 40 {
 		s.width = min(cols, 120)
 	}
 	return s

@@ -1,0 +1,72 @@
+package cli
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestWrapLine(t *testing.T) {
+	tests := []struct {
+		in    string
+		limit int
+		want  []string
+	}{
+		{"short", 20, []string{"short"}},
+		{"the quick brown fox jumps over the lazy dog", 15, []string{"the quick brown", "fox jumps over", "the lazy dog"}},
+		{"supercalifragilistic word", 10, []string{"supercalif", "ragilistic", "word"}},
+		// Japanese breaks between any two characters; each is two columns wide.
+		{"管理者特権でコマンドを実行します", 10, []string{"管理者特権", "でコマンド", "を実行しま", "す"}},
+	}
+	for _, tt := range tests {
+		got := wrapLine(tt.in, tt.limit)
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("wrapLine(%q, %d) (-want +got):\n%s", tt.in, tt.limit, diff)
+		}
+		for _, l := range got {
+			w := 0
+			for _, r := range l {
+				w += runeWidth(r)
+			}
+			if w > tt.limit {
+				t.Errorf("line %q is %d columns wide, limit %d", l, w, tt.limit)
+			}
+		}
+		if strings.Join(got, "") != strings.ReplaceAll(tt.in, " ", "") && !strings.Contains(tt.in, " ") {
+			t.Errorf("wrapLine lost text: %q", got)
+		}
+	}
+}
+
+func TestStyleOffForPipes(t *testing.T) {
+	var b strings.Builder
+	s := newStyle(&b, false)
+	if s.color || s.width != 0 {
+		t.Fatalf("style for a non-terminal writer: %+v", s)
+	}
+	if got := s.paint(red, "x"); got != "x" {
+		t.Errorf("paint on a pipe = %q", got)
+	}
+}
+
+func TestTerminalStyle(t *testing.T) {
+	tests := []struct {
+		cols    int
+		noColor bool
+		want    style
+	}{
+		{80, false, style{color: true, width: 80}},
+		{200, false, style{color: true, width: 120}},
+		{80, true, style{color: false, width: 80}},
+		{20, false, style{color: true}},
+	}
+	for _, tt := range tests {
+		if got := terminalStyle(tt.cols, tt.noColor); got != tt.want {
+			t.Errorf("terminalStyle(%d, %v) = %+v, want %+v", tt.cols, tt.noColor, got, tt.want)
+		}
+	}
+	if got := (style{color: true}).paint(red, "x"); got != "\x1b[31mx\x1b[0m" {
+		t.Errorf("paint = %q", got)
+	}
+}
