@@ -2,16 +2,24 @@ package cli
 
 import (
 	"fmt"
+	"io"
 	"strings"
+
+	"github.com/arcdiag/arcdiag/internal/redact"
 
 	"github.com/arcdiag/arcdiag/kb"
 )
 
 // ExplainCmd answers a code, an exit status or a pasted message.
 type ExplainCmd struct {
-	Query []string `arg:"" name:"query" help:"AZCM0041, azcm41, 0041, 41, 'exit 42', or a pasted error message or log line (quote it or pass it as several words)."`
-	JSON  bool     `name:"json" help:"Print one JSON object instead of text."`
+	Query    []string `arg:"" name:"query" help:"AZCM0041, azcm41, 0041, 41, 'exit 42', or a pasted error message or log line (quote it, pass it as several words, or - to read it from standard input)."`
+	JSON     bool     `name:"json" help:"Print one JSON object instead of text."`
+	NoRedact bool     `help:"Echo the query in --json output as given, secrets included."`
 }
+
+// maxPaste bounds what explain reads from standard input: a pasted error,
+// not a log (that is analyze's job).
+const maxPaste = 1 << 20
 
 // Help shows examples under the usage line.
 func (c *ExplainCmd) Help() string {
@@ -35,6 +43,12 @@ type explainJSON struct {
 // Run explains the query.
 func (c *ExplainCmd) Run(e *env) error {
 	query := strings.TrimSpace(strings.Join(c.Query, " "))
+	if query == "-" {
+		var err error
+		if query, err = readPaste(e.stdin); err != nil {
+			return err
+		}
+	}
 	if query == "" {
 		return usageError{fmt.Errorf("explain: nothing to explain; give a code such as AZCM0041 or a message")}
 	}
@@ -45,7 +59,11 @@ func (c *ExplainCmd) Run(e *env) error {
 	lang := e.language()
 	a := k.Explain(query)
 	if c.JSON {
-		out := explainJSON{Query: query, Entries: []entryJSON{}, Unknown: a.Unknown, Nearest: a.Nearest}
+		echo := query
+		if !c.NoRedact {
+			echo = redact.String(query)
+		}
+		out := explainJSON{Query: echo, Entries: []entryJSON{}, Unknown: a.Unknown, Nearest: a.Nearest}
 		for _, en := range a.Entries {
 			out.Entries = append(out.Entries, toJSON(k, en, lang))
 		}
@@ -66,6 +84,20 @@ func (c *ExplainCmd) Run(e *env) error {
 		return exitCode(ExitNone)
 	}
 	return nil
+}
+
+// readPaste reads a pasted message from standard input, as text with LF line
+// ends.
+func readPaste(r io.Reader) (string, error) {
+	data, err := io.ReadAll(io.LimitReader(r, maxPaste+1))
+	if err != nil {
+		return "", fmt.Errorf("explain: read standard input: %w", err)
+	}
+	if len(data) > maxPaste {
+		return "", usageError{fmt.Errorf("explain: standard input is over %d KiB; for a whole log use arcdiag analyze", maxPaste>>10)}
+	}
+	text := strings.TrimPrefix(string(data), "\ufeff")
+	return strings.TrimSpace(strings.ReplaceAll(text, "\r\n", "\n")), nil
 }
 
 // reportMisses tells the user, on stderr, what could not be explained and
