@@ -1,6 +1,7 @@
 package kb
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -9,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -17,12 +19,12 @@ import (
 // entries (or a single entry), in one or more YAML documents. Decoding is
 // strict: an unknown key, a duplicate key or a value of the wrong shape is a
 // problem with its line, never silently dropped.
-func decodeFile(layer, file string, r io.Reader) ([]*Entry, []Problem) {
+func decodeFile(layer, file string, data []byte) ([]*Entry, []Problem) {
 	var (
 		entries  []*Entry
 		problems []Problem
 	)
-	dec := yaml.NewDecoder(r)
+	dec := yaml.NewDecoder(bytes.NewReader(data))
 	for {
 		var doc yaml.Node
 		err := dec.Decode(&doc)
@@ -30,7 +32,7 @@ func decodeFile(layer, file string, r io.Reader) ([]*Entry, []Problem) {
 			break
 		}
 		if err != nil {
-			problems = append(problems, yamlProblem(file, err))
+			problems = append(problems, yamlProblem(file, data, err))
 			break
 		}
 		root := &doc
@@ -68,14 +70,38 @@ func decodeFile(layer, file string, r io.Reader) ([]*Entry, []Problem) {
 
 var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
-// yamlProblem turns a yaml syntax error into a file:line problem.
-func yamlProblem(file string, err error) Problem {
+// yamlProblem turns a yaml syntax error into a file:line problem. The yaml
+// reader reports bad bytes (invalid UTF-8, control characters) without a
+// line, so that line is found here.
+func yamlProblem(file string, data []byte, err error) Problem {
 	msg := err.Error()
 	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
 		n, _ := strconv.Atoi(m[1])
 		return Problem{file, n, "invalid YAML: " + m[2]}
 	}
-	return Problem{file, 0, "invalid YAML: " + strings.TrimPrefix(msg, "yaml: ")}
+	return Problem{file, badByteLine(data), "invalid YAML: " + strings.TrimPrefix(msg, "yaml: ")}
+}
+
+// badByteLine returns the line of the first byte YAML does not accept in a
+// UTF-8 file, or 0 when there is none (or the file is UTF-16).
+func badByteLine(data []byte) int {
+	if bytes.HasPrefix(data, []byte{0xff, 0xfe}) || bytes.HasPrefix(data, []byte{0xfe, 0xff}) {
+		return 0
+	}
+	line := 1
+	for len(data) > 0 {
+		r, size := utf8.DecodeRune(data)
+		switch {
+		case r == utf8.RuneError && size <= 1:
+			return line
+		case r == '\n':
+			line++
+		case r < 0x20 && r != '\t' && r != '\r', r == 0x7f:
+			return line
+		}
+		data = data[size:]
+	}
+	return 0
 }
 
 type decoder struct {

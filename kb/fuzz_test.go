@@ -1,7 +1,6 @@
 package kb
 
 import (
-	"bytes"
 	"io/fs"
 	"path/filepath"
 	"strings"
@@ -41,7 +40,7 @@ func FuzzLoad(f *testing.F) {
 	f.Add([]byte("- &a [*a]"))
 	f.Add([]byte("a: &a\n  b: *a\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		entries, problems := decodeFile("fuzz", "f.yaml", bytes.NewReader(data))
+		entries, problems := decodeFile("fuzz", "f.yaml", data)
 		for _, p := range problems {
 			if p.File != "f.yaml" || p.Line < 0 {
 				t.Fatalf("problem without its file or with a bad line: %+v", p)

@@ -3,6 +3,7 @@ package kb
 import (
 	"cmp"
 	"fmt"
+	"io"
 	"io/fs"
 	"slices"
 	"strconv"
@@ -181,13 +182,12 @@ func readLayer(layer Layer) ([]*Entry, []Problem) {
 	for i, p := range files {
 		wg.Go(func() {
 			name := layer.Prefix + p
-			f, err := layer.FS.Open(p)
+			data, err := readLimited(layer.FS, p)
 			if err != nil {
-				results[i].problems = []Problem{{name, 0, "cannot open: " + unwrapPathError(err)}}
+				results[i].problems = []Problem{{name, 0, err.Error()}}
 				return
 			}
-			defer f.Close()
-			results[i].entries, results[i].problems = decodeFile(layer.Name, name, f)
+			results[i].entries, results[i].problems = decodeFile(layer.Name, name, data)
 		})
 	}
 	wg.Wait()
@@ -200,6 +200,26 @@ func readLayer(layer Layer) ([]*Entry, []Problem) {
 		problems = append(problems, r.problems...)
 	}
 	return entries, problems
+}
+
+// maxFileSize bounds one knowledge-base file. The largest built-in file is
+// under 100 KB; a file far over that is a mistake, not a knowledge base.
+const maxFileSize = 8 << 20
+
+func readLimited(fsys fs.FS, name string) ([]byte, error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, fmt.Errorf("cannot open: %s", unwrapPathError(err))
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("cannot read: %s", unwrapPathError(err))
+	}
+	if len(data) > maxFileSize {
+		return nil, fmt.Errorf("file is larger than %d MiB; not a knowledge-base file", maxFileSize>>20)
+	}
+	return data, nil
 }
 
 func unwrapPathError(err error) string {
