@@ -21,3 +21,27 @@ func BenchmarkLoadBuiltinVerified(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkMatcher measures the per-line cost of recognising entries on the
+// lines a big log is made of: mostly ordinary ones, some failures.
+func BenchmarkMatcher(b *testing.B) {
+	k, err := Load(Builtin())
+	if err != nil {
+		b.Fatal(err)
+	}
+	m := k.Matcher()
+	for _, bc := range []struct{ name, line string }{
+		{"debug", `time="2031-02-03T04:05:06Z" level=debug msg="Loaded agent configuration from /var/opt/azcmagent/agentconfig.json" Component=himds Endpoint="https://gbl.his.arc.azure.com/discovery?location=westeurope&api-version=1.0"`},
+		{"info-http-dump", `time="2031-02-03T04:05:06Z" level=info msg="Request completed" Body="{\"properties\":{\"provisioningState\":\"Succeeded\",\"agentVersion\":\"1.58.03228.123\",\"osName\":\"linux\",\"osVersion\":\"5.15.0-1057-azure\",\"status\":\"Connected\",\"lastStatusChange\":\"2031-02-03T04:05:06Z\"}}" Status Code=200`},
+		{"failure", `time="2031-02-03T04:05:06Z" level=error msg="Failed to AzcmagentConnect ARM resource" Error="The subscription is not registered to use namespace 'Microsoft.HybridCompute'"`},
+	} {
+		line := []byte(bc.line)
+		b.Run(bc.name, func(b *testing.B) {
+			b.SetBytes(int64(len(line)))
+			b.ReportAllocs()
+			for b.Loop() {
+				m.Match(line)
+			}
+		})
+	}
+}

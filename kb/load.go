@@ -69,6 +69,9 @@ type KB struct {
 	patterned []*Entry
 	// overridden records, per id, the origin of the entry a later layer replaced.
 	overridden map[string]Origin
+
+	matcherOnce sync.Once
+	matcher     *Matcher
 }
 
 // Load reads the layers in order and returns the merged knowledge base, or a

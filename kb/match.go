@@ -2,7 +2,6 @@ package kb
 
 import (
 	"regexp"
-	"slices"
 	"strings"
 	"sync"
 )
@@ -71,14 +70,7 @@ func matchForms(re *regexp.Regexp, text string) []int {
 // Match returns every entry whose patterns recognise text, earliest match
 // first.
 func (k *KB) Match(text string) []Match {
-	var out []Match
-	for _, e := range k.patterned {
-		if loc, ok := e.match(text); ok {
-			out = append(out, Match{Entry: e, Start: loc[0], End: loc[1]})
-		}
-	}
-	slices.SortStableFunc(out, func(a, b Match) int { return a.Start - b.Start })
-	return out
+	return k.Matcher().Match([]byte(text))
 }
 
 var unescaper = strings.NewReplacer(`\\\"`, `"`, `\"`, `"`, `\\`, `\`, `\n`, "\n", `\r`, "\r", `\t`, "\t")

@@ -1,0 +1,91 @@
+package kb
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+// bruteForce matches text against every pattern of every entry, the slow
+// way the matcher must agree with.
+func bruteForce(k *KB, text string) []string {
+	var ids []string
+	for _, e := range k.patterned {
+		if e.Matches(text) {
+			ids = append(ids, e.ID)
+		}
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+func matchedIDs(ms []Match) []string {
+	var ids []string
+	for _, m := range ms {
+		ids = append(ids, m.Entry.ID)
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// TestMatcherAgreesWithRegexps checks that the literal filter never hides a
+// match: on every example of the built-in KB, and on variants of them with
+// the case changed and the text escaped as logrus escapes a value.
+func TestMatcherAgreesWithRegexps(t *testing.T) {
+	k := loadBuiltinVerified(t)
+	m := k.Matcher()
+	var texts []string
+	for _, e := range k.Entries() {
+		for _, ex := range e.Examples {
+			escaped := strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(ex)
+			texts = append(texts, ex, strings.ToUpper(ex), strings.ToLower(ex),
+				`time="2031-02-03T04:05:06Z" level=error msg="x" Error="`+escaped+`"`)
+		}
+	}
+	for _, text := range texts {
+		want := bruteForce(k, text)
+		got := matchedIDs(m.Match([]byte(text)))
+		if !slices.Equal(got, want) {
+			t.Errorf("matcher %v, regexps %v, on %q", got, want, clip(text))
+		}
+	}
+}
+
+func TestBuiltinPatternsAllFilterable(t *testing.T) {
+	k := loadBuiltinVerified(t)
+	for _, e := range k.Matcher().Unfiltered() {
+		t.Errorf("%s (%s): a pattern has no literal of %d or more bytes, so it runs on every log line: %q",
+			e.ID, e.Origin, minLiteral, e.Patterns)
+	}
+}
+
+func TestRequiredLiterals(t *testing.T) {
+	tests := []struct {
+		pattern string
+		want    [][]string
+	}{
+		{`x509: certificate signed by unknown authority`, [][]string{{"x509: certificate signed by unknown authority"}}},
+		{`AADSTS7000215`, [][]string{{"aadsts7000215"}}},
+		{`(?i)(?:does not|doesn't) have authorization to perform`, [][]string{{"does not have authorization to perform", "doesn't have authorization to perform"}}},
+		{`AADSTS(?:50076|50079)\b`, [][]string{{"aadsts50076", "aadsts50079"}}},
+		{`(?i)/oauth2/(?:v2\.0/)?devicecode\b.*\bForbidden\b`, [][]string{{"/oauth2/v2.0/devicecode", "/oauth2/devicecode"}, {"forbidden"}}},
+		{`namespace '?Microsoft\.HybridCompute`, [][]string{{"namespace 'microsoft.hybridcompute", "namespace microsoft.hybridcompute"}}},
+		{`Error="\{\\"error`, [][]string{{`error=`}}},
+		{`a.b`, nil},
+		{`(?:foo|ba)x`, nil},
+		{`(?:foo|bar)x+yzzy`, [][]string{{"yzzy"}}},
+		{`(?i)\bATS[ -]?agent\b`, [][]string{{"ats agent", "ats-agent", "atsagent"}}},
+		{`\d+ms`, nil},
+	}
+	for _, tt := range tests {
+		got := requiredLiterals(tt.pattern)
+		for _, set := range got {
+			for i := range set {
+				set[i] = strings.ToLower(set[i]) // case-insensitive parts come back upper-cased
+			}
+		}
+		if !slices.EqualFunc(got, tt.want, slices.Equal) {
+			t.Errorf("requiredLiterals(%q) = %q, want %q", tt.pattern, got, tt.want)
+		}
+	}
+}

@@ -1,0 +1,333 @@
+package kb
+
+import (
+	"encoding/binary"
+	"regexp/syntax"
+	"slices"
+	"strings"
+)
+
+// A log of gigabytes cannot be run through a hundred regular expressions
+// line by line. Instead each pattern contributes the literal strings one of
+// which any match must contain; a single pass over a line looks those up
+// four bytes at a time, and only a pattern whose literal is present runs its
+// regular expression.
+
+// minLiteral is the shortest literal the filter can look up: it hashes
+// four-byte windows.
+const minLiteral = 4
+
+// requiredLiterals returns the literal sets the filter looks for: every
+// match of the pattern contains a literal of each set. It returns nil when
+// no set has only literals of minLiteral bytes or more (the filter cannot
+// help that pattern). Literals are cut at characters that Go quoting escapes
+// (quote, backslash, control characters), because the filter runs on the
+// escaped line.
+func requiredLiterals(pattern string) [][]string {
+	re, err := syntax.Parse(pattern, syntax.Perl)
+	if err != nil {
+		return nil
+	}
+	var usable [][]string
+	for _, set := range conjunction(re.Simplify()) {
+		if shortest(set) >= minLiteral && !slices.ContainsFunc(usable, func(u []string) bool { return slices.Equal(u, set) }) {
+			usable = append(usable, set)
+		}
+	}
+	if len(usable) > maxSets {
+		usable = usable[:maxSets]
+	}
+	return usable
+}
+
+// maxSets bounds the sets tracked per pattern (one bit each).
+const maxSets = 64
+
+// conjunction returns literal sets that a match must all satisfy: a match
+// contains at least one literal of each set.
+func conjunction(re *syntax.Regexp) [][]string {
+	switch re.Op {
+	case syntax.OpCapture, syntax.OpPlus:
+		return conjunction(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Min >= 1 {
+			return conjunction(re.Sub[0])
+		}
+		return nil
+	case syntax.OpConcat:
+		// Runs of children with a small exact set (literals, short
+		// alternations, optional pieces) multiply out into longer literals:
+		// ATS(?: agent|-agent) gives "ATS agent" and "ATS-agent", which
+		// filter far better than "agent" alone.
+		var sets [][]string
+		run := []string{""}
+		flush := func() {
+			if lits := pieces(run); lits != nil {
+				sets = append(sets, lits)
+			}
+			run = []string{""}
+		}
+		for _, sub := range re.Sub {
+			if ex := exact(sub); ex != nil {
+				if product := cross(run, ex); product != nil {
+					run = product
+					continue
+				}
+				flush()
+				run = ex
+				continue
+			}
+			flush()
+			sets = append(sets, conjunction(sub)...)
+		}
+		flush()
+		return sets
+	}
+	if set := required(re); set != nil {
+		return [][]string{set}
+	}
+	return nil
+}
+
+// maxExact bounds the exact sets multiplied out.
+const maxExact = 16
+
+// exact returns every string re can match, when there are at most maxExact
+// of them; else nil.
+func exact(re *syntax.Regexp) []string {
+	switch re.Op {
+	case syntax.OpLiteral:
+		return []string{string(re.Rune)}
+	case syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText, syntax.OpEndText,
+		syntax.OpWordBoundary, syntax.OpNoWordBoundary, syntax.OpEmptyMatch:
+		return []string{""}
+	case syntax.OpCapture:
+		return exact(re.Sub[0])
+	case syntax.OpQuest:
+		if ex := exact(re.Sub[0]); ex != nil && len(ex) < maxExact {
+			return append(ex, "")
+		}
+	case syntax.OpCharClass:
+		var out []string
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			for r := re.Rune[i]; r <= re.Rune[i+1]; r++ {
+				if len(out) == maxExact {
+					return nil
+				}
+				out = append(out, string(r))
+			}
+		}
+		return out
+	case syntax.OpConcat:
+		out := []string{""}
+		for _, sub := range re.Sub {
+			ex := exact(sub)
+			if ex == nil {
+				return nil
+			}
+			if out = cross(out, ex); out == nil {
+				return nil
+			}
+		}
+		return out
+	case syntax.OpAlternate:
+		var out []string
+		for _, sub := range re.Sub {
+			ex := exact(sub)
+			if ex == nil || len(out)+len(ex) > maxExact {
+				return nil
+			}
+			out = append(out, ex...)
+		}
+		return out
+	}
+	return nil
+}
+
+// cross returns every concatenation of a string of a with one of b, or nil
+// when there would be more than maxExact.
+func cross(a, b []string) []string {
+	if len(a)*len(b) > maxExact {
+		return nil
+	}
+	out := make([]string, 0, len(a)*len(b))
+	for _, x := range a {
+		for _, y := range b {
+			out = append(out, x+y)
+		}
+	}
+	return out
+}
+
+// pieces reduces each string of an exact set to its longest stretch without
+// escapable characters; nil when one has none (the set cannot filter).
+func pieces(set []string) []string {
+	out := make([]string, 0, len(set))
+	for _, s := range set {
+		p := bestPiece(s)
+		if p == nil {
+			return nil
+		}
+		if !slices.Contains(out, p[0]) {
+			out = append(out, p[0])
+		}
+	}
+	return out
+}
+
+// required computes one literal set of a regexp node: a match contains one
+// of its literals.
+func required(re *syntax.Regexp) []string {
+	switch re.Op {
+	case syntax.OpLiteral:
+		return bestPiece(string(re.Rune))
+	case syntax.OpCapture, syntax.OpPlus:
+		return required(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Min >= 1 {
+			return required(re.Sub[0])
+		}
+		return nil
+	case syntax.OpAlternate:
+		var all []string
+		for _, sub := range re.Sub {
+			s := required(sub)
+			if s == nil {
+				return nil
+			}
+			all = append(all, s...)
+		}
+		return all
+	case syntax.OpConcat:
+		var best []string
+		for _, set := range conjunction(re) {
+			best = better(best, set)
+		}
+		return best
+	}
+	return nil
+}
+
+func isEmptyWidth(re *syntax.Regexp) bool {
+	switch re.Op {
+	case syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText, syntax.OpEndText,
+		syntax.OpWordBoundary, syntax.OpNoWordBoundary, syntax.OpEmptyMatch:
+		return true
+	}
+	return false
+}
+
+// better prefers the set whose shortest literal is longest: long literals
+// rarely occur by chance, so they filter best.
+func better(a, b []string) []string {
+	if b == nil || (a != nil && shortest(a) >= shortest(b)) {
+		return a
+	}
+	return b
+}
+
+func shortest(set []string) int {
+	n := -1
+	for _, s := range set {
+		if n < 0 || len(s) < n {
+			n = len(s)
+		}
+	}
+	return n
+}
+
+// bestPiece returns the longest stretch of s without escapable characters,
+// as a one-element set (nil when s has none).
+func bestPiece(s string) []string {
+	best := ""
+	for _, p := range strings.FieldsFunc(s, func(r rune) bool { return r == '"' || r == '\\' || r < 0x20 || r == 0x7f }) {
+		if len(p) > len(best) {
+			best = p
+		}
+	}
+	if best == "" {
+		return nil
+	}
+	return []string{best}
+}
+
+// fold maps a byte so that ASCII letters of either case compare equal. It
+// also merges a few punctuation pairs ('@' and '`', '[' and '{'), which only
+// makes the filter let through a little more.
+func fold(b byte) byte { return b | 0x20 }
+
+func fold32(w uint32) uint32 { return w | 0x20202020 }
+
+// literalFilter finds which literals occur in a line.
+type literalFilter struct {
+	// bits has one bit per hash of a folded four-byte window that starts
+	// some literal.
+	bits []uint64
+	// byHash lists the literals that start with each such window.
+	byHash map[uint32][]filterLiteral
+}
+
+type filterLiteral struct {
+	folded  string // the literal, folded
+	pattern int    // index of the pattern it stands for
+	set     uint64 // the bit of the pattern's literal set it belongs to
+}
+
+const filterBits = 1 << 16
+
+func hash32(w uint32) uint32 { return (w * 0x9E3779B1) >> 16 }
+
+func newLiteralFilter() *literalFilter {
+	return &literalFilter{bits: make([]uint64, filterBits/64), byHash: map[uint32][]filterLiteral{}}
+}
+
+func foldString(s string) string {
+	b := []byte(s)
+	for i := range b {
+		b[i] = fold(b[i])
+	}
+	return string(b)
+}
+
+func (f *literalFilter) add(lit string, pattern int, set uint64) {
+	folded := foldString(lit)
+	w := binary.LittleEndian.Uint32([]byte(folded[:4]))
+	h := hash32(w)
+	f.bits[h/64] |= 1 << (h % 64)
+	f.byHash[w] = append(f.byHash[w], filterLiteral{folded: folded, pattern: pattern, set: set})
+}
+
+// scan calls hit for each literal found in line, with its pattern and set
+// bit (a literal may be reported more than once).
+func (f *literalFilter) scan(line []byte, hit func(pattern int, set uint64)) {
+	if len(line) < minLiteral {
+		return
+	}
+	w := fold32(binary.LittleEndian.Uint32(line))
+	for i := 0; ; i++ {
+		h := hash32(w)
+		if f.bits[h/64]&(1<<(h%64)) != 0 {
+			for _, l := range f.byHash[w] {
+				if hasFoldedPrefix(line[i:], l.folded) {
+					hit(l.pattern, l.set)
+				}
+			}
+		}
+		if i+minLiteral >= len(line) {
+			return
+		}
+		w = w>>8 | uint32(fold(line[i+minLiteral]))<<24
+	}
+}
+
+func hasFoldedPrefix(b []byte, folded string) bool {
+	if len(b) < len(folded) {
+		return false
+	}
+	for i := 0; i < len(folded); i++ {
+		if fold(b[i]) != folded[i] {
+			return false
+		}
+	}
+	return true
+}
