@@ -1,6 +1,7 @@
 package kb
 
 import (
+	"bytes"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -74,11 +75,43 @@ type CodeRef struct {
 	Offset int
 }
 
+// MayHaveCodes is a fast test that rules out most lines before FindCodes:
+// a code needs "AZCM" followed by a digit (any case), an exit status the word
+// "exit" with "code" or "status". Agent logs mention "azcmagent" on many
+// lines, so looking for "azcm" alone would not do.
+func MayHaveCodes(b []byte) bool {
+	return codeAt(b, "ZCM") || codeAt(b, "zcm") || codeAt(b, "Zcm") || codeAt(b, "zCM") ||
+		((hasAny(b, "xit", "XIT", "Xit")) && hasAny(b, "ode", "ODE", "tatus", "TATUS"))
+}
+
+// codeAt reports whether mid occurs with an a before it and a digit after it.
+func codeAt(b []byte, mid string) bool {
+	for off := 0; ; {
+		i := bytes.Index(b[off:], []byte(mid))
+		if i < 0 {
+			return false
+		}
+		i += off
+		if i > 0 && fold(b[i-1]) == 'a' && i+3 < len(b) && b[i+3] >= '0' && b[i+3] <= '9' {
+			return true
+		}
+		off = i + 1
+	}
+}
+
+func hasAny(b []byte, words ...string) bool {
+	for _, w := range words {
+		if bytes.Contains(b, []byte(w)) {
+			return true
+		}
+	}
+	return false
+}
+
 // FindCodes returns the AZCM codes and exit statuses in text, in order of
 // appearance, each code once.
 func FindCodes(text string) []CodeRef {
-	if !strings.Contains(text, "AZCM") && !strings.Contains(text, "azcm") &&
-		!strings.Contains(text, "xit") && !strings.Contains(text, "XIT") {
+	if !MayHaveCodes([]byte(text)) {
 		return nil // the common case in a big log: nothing to find
 	}
 	var refs []CodeRef

@@ -68,3 +68,28 @@ func TestUnescape(t *testing.T) {
 		t.Errorf("Unescape:\n got %s\nwant %s", got, want)
 	}
 }
+
+func TestMayHaveCodes(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want bool
+	}{
+		{"Exit Code:  AZCM0044: Resource Already Exists", true},
+		{"code azcm0041 lower case", true},
+		{"wrapper: exitcode: 67", true},
+		{"process exited with status 3", true},
+		{`msg="Loaded /var/opt/azcmagent/agentconfig.json"`, false},
+		{"AZCM code table", false},
+		{"exit now", false},
+		{"", false},
+		{"AZCM", false},
+	} {
+		if got := MayHaveCodes([]byte(tt.in)); got != tt.want {
+			t.Errorf("MayHaveCodes(%q) = %v, want %v", tt.in, got, tt.want)
+		}
+		// It must never rule out a line FindCodes finds something in.
+		if len(FindCodes(tt.in)) > 0 && !MayHaveCodes([]byte(tt.in)) {
+			t.Errorf("MayHaveCodes rules out %q, which has codes", tt.in)
+		}
+	}
+}

@@ -38,7 +38,7 @@ func newMatcher(entries []*Entry) *Matcher {
 	for _, e := range entries {
 		for i, re := range e.compiled() {
 			idx := len(m.patterns)
-			sets := requiredLiterals(e.Patterns[i])
+			sets := preferLong(requiredLiterals(e.Patterns[i]))
 			pat := matcherPattern{entry: e, re: re}
 			for j, set := range sets {
 				bit := uint64(1) << j
@@ -55,6 +55,23 @@ func newMatcher(entries []*Entry) *Matcher {
 	}
 	m.pool.New = func() any { return &matchScratch{found: make([]uint64, len(m.patterns))} }
 	return m
+}
+
+// preferLong keeps only the sets of long literals when a pattern has any:
+// the filter steps over long literals several bytes at a time but must look
+// at every byte for short ones, so one pattern with a short set would slow
+// every line down.
+func preferLong(sets [][]string) [][]string {
+	var long [][]string
+	for _, set := range sets {
+		if shortest(set) >= minLiteral+stride-1 {
+			long = append(long, set)
+		}
+	}
+	if len(long) > 0 {
+		return long
+	}
+	return sets
 }
 
 type matchScratch struct {

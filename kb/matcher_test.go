@@ -51,11 +51,21 @@ func TestMatcherAgreesWithRegexps(t *testing.T) {
 	}
 }
 
+// TestBuiltinPatternsAllFilterable keeps analyze fast: every built-in
+// pattern must contain a literal the filter can step over a line with.
 func TestBuiltinPatternsAllFilterable(t *testing.T) {
 	k := loadBuiltinVerified(t)
-	for _, e := range k.Matcher().Unfiltered() {
+	m := k.Matcher()
+	for _, e := range m.Unfiltered() {
 		t.Errorf("%s (%s): a pattern has no literal of %d or more bytes, so it runs on every log line: %q",
 			e.ID, e.Origin, minLiteral, e.Patterns)
+	}
+	for _, lits := range m.filter.short.byHash {
+		for _, l := range lits {
+			e := m.patterns[l.pattern].entry
+			t.Errorf("%s (%s): pattern %q has only short literals such as %q; give it one of %d bytes or more",
+				e.ID, e.Origin, m.patterns[l.pattern].re, l.folded, minLiteral+stride-1)
+		}
 	}
 }
 

@@ -90,7 +90,7 @@ func conjunction(re *syntax.Regexp) [][]string {
 }
 
 // maxExact bounds the exact sets multiplied out.
-const maxExact = 16
+const maxExact = 64
 
 // exact returns every string re can match, when there are at most maxExact
 // of them; else nil.
@@ -258,17 +258,31 @@ func fold(b byte) byte { return b | 0x20 }
 
 func fold32(w uint32) uint32 { return w | 0x20202020 }
 
-// literalFilter finds which literals occur in a line.
+// literalFilter finds which literals occur in a line. Long literals are
+// looked up stride bytes at a time: a literal of at least minLiteral+stride-1
+// bytes has one of its first stride windows at a position that is a
+// multiple of stride, so indexing those windows finds every occurrence while
+// hashing only one position in stride. Shorter literals use a second filter
+// that looks at every position.
 type literalFilter struct {
-	// bits has one bit per hash of a folded four-byte window that starts
-	// some literal.
+	long, short *windowFilter
+}
+
+// stride is how far the long-literal filter steps.
+const stride = 4
+
+type windowFilter struct {
+	step int
+	// bits has one bit per hash of an indexed folded four-byte window.
 	bits []uint64
-	// byHash lists the literals that start with each such window.
-	byHash map[uint32][]filterLiteral
+	// byHash lists the literals indexed under each hash; a slice, not a map,
+	// because common windows ("agen", "http") hit on most lines.
+	byHash [][]filterLiteral
 }
 
 type filterLiteral struct {
 	folded  string // the literal, folded
+	offset  int    // where in the literal the indexed window starts
 	pattern int    // index of the pattern it stands for
 	set     uint64 // the bit of the pattern's literal set it belongs to
 }
@@ -278,7 +292,11 @@ const filterBits = 1 << 16
 func hash32(w uint32) uint32 { return (w * 0x9E3779B1) >> 16 }
 
 func newLiteralFilter() *literalFilter {
-	return &literalFilter{bits: make([]uint64, filterBits/64), byHash: map[uint32][]filterLiteral{}}
+	return &literalFilter{long: newWindowFilter(stride), short: newWindowFilter(1)}
+}
+
+func newWindowFilter(step int) *windowFilter {
+	return &windowFilter{step: step, bits: make([]uint64, filterBits/64), byHash: make([][]filterLiteral, filterBits)}
 }
 
 func foldString(s string) string {
@@ -291,32 +309,43 @@ func foldString(s string) string {
 
 func (f *literalFilter) add(lit string, pattern int, set uint64) {
 	folded := foldString(lit)
-	w := binary.LittleEndian.Uint32([]byte(folded[:4]))
-	h := hash32(w)
-	f.bits[h/64] |= 1 << (h % 64)
-	f.byHash[w] = append(f.byHash[w], filterLiteral{folded: folded, pattern: pattern, set: set})
+	if len(folded) >= minLiteral+stride-1 {
+		f.long.add(folded, pattern, set)
+	} else {
+		f.short.add(folded, pattern, set)
+	}
+}
+
+func (f *windowFilter) add(folded string, pattern int, set uint64) {
+	for k := range f.step {
+		w := binary.LittleEndian.Uint32([]byte(folded[k : k+4]))
+		h := hash32(w)
+		f.bits[h/64] |= 1 << (h % 64)
+		f.byHash[h] = append(f.byHash[h], filterLiteral{folded: folded, offset: k, pattern: pattern, set: set})
+	}
 }
 
 // scan calls hit for each literal found in line, with its pattern and set
 // bit (a literal may be reported more than once).
 func (f *literalFilter) scan(line []byte, hit func(pattern int, set uint64)) {
-	if len(line) < minLiteral {
+	f.long.scan(line, hit)
+	f.short.scan(line, hit)
+}
+
+func (f *windowFilter) scan(line []byte, hit func(pattern int, set uint64)) {
+	if len(f.byHash) == 0 {
 		return
 	}
-	w := fold32(binary.LittleEndian.Uint32(line))
-	for i := 0; ; i++ {
-		h := hash32(w)
-		if f.bits[h/64]&(1<<(h%64)) != 0 {
-			for _, l := range f.byHash[w] {
-				if hasFoldedPrefix(line[i:], l.folded) {
-					hit(l.pattern, l.set)
-				}
+	for i := 0; i+minLiteral <= len(line); i += f.step {
+		h := hash32(fold32(binary.LittleEndian.Uint32(line[i:])))
+		if f.bits[h/64]&(1<<(h%64)) == 0 {
+			continue
+		}
+		for _, l := range f.byHash[h] {
+			if start := i - l.offset; start >= 0 && hasFoldedPrefix(line[start:], l.folded) {
+				hit(l.pattern, l.set)
 			}
 		}
-		if i+minLiteral >= len(line) {
-			return
-		}
-		w = w>>8 | uint32(fold(line[i+minLiteral]))<<24
 	}
 }
 

@@ -34,20 +34,34 @@ func (k *KB) Explain(query string) Answer {
 		a.addCode(k, code)
 		return a
 	}
+	a.Entries, a.Unknown = k.Annotate(k.Match(query), FindCodes(query))
+	if len(a.Unknown) > 0 {
+		a.Nearest = k.NearestCodes(a.Unknown[0], 3)
+	}
+	return a
+}
+
+// Annotate ranks the entries behind a text: the entries its patterns
+// matched, then the entries of the codes in it, specific causes before
+// generic wrappers, earlier text before later. Codes without an entry come
+// back as unknown.
+func (k *KB) Annotate(matches []Match, refs []CodeRef) (entries []*Entry, unknown []string) {
 	type ranked struct {
 		e             *Entry
 		group, offset int
 	}
 	var found []ranked
 	seen := map[*Entry]bool{}
-	for _, m := range k.Match(query) {
-		seen[m.Entry] = true
-		found = append(found, ranked{m.Entry, 0, m.Start})
+	for _, m := range matches {
+		if !seen[m.Entry] {
+			seen[m.Entry] = true
+			found = append(found, ranked{m.Entry, 0, m.Start})
+		}
 	}
-	for _, ref := range FindCodes(query) {
+	for _, ref := range refs {
 		es := k.ByCode(ref.Code)
 		if len(es) == 0 || es[0].ID != ref.Code {
-			a.Unknown = append(a.Unknown, ref.Code)
+			unknown = append(unknown, ref.Code)
 			continue
 		}
 		e := es[0]
@@ -56,7 +70,7 @@ func (k *KB) Explain(query string) Answer {
 		}
 		seen[e] = true
 		group := 1
-		if e.HasTag(genericTag) || ref.Code == "AZCM0000" {
+		if e.IsGeneric() {
 			group = 2
 		}
 		found = append(found, ranked{e, group, ref.Offset})
@@ -65,12 +79,15 @@ func (k *KB) Explain(query string) Answer {
 		return cmp.Or(cmp.Compare(x.group, y.group), cmp.Compare(x.offset, y.offset))
 	})
 	for _, r := range found {
-		a.Entries = append(a.Entries, r.e)
+		entries = append(entries, r.e)
 	}
-	if len(a.Unknown) > 0 {
-		a.Nearest = k.NearestCodes(a.Unknown[0], 3)
-	}
-	return a
+	return entries, unknown
+}
+
+// IsGeneric reports whether the entry is a code that only wraps a more
+// specific error (AZCM0062: "read the detailed error"), or the success code.
+func (e *Entry) IsGeneric() bool {
+	return e.HasTag(genericTag) || e.ID == "AZCM0000"
 }
 
 func (a *Answer) addCode(k *KB, code string) {
