@@ -1,0 +1,176 @@
+package cli
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/arcdiag/arcdiag/internal/diagnose"
+	"github.com/arcdiag/arcdiag/internal/logsource"
+	"github.com/arcdiag/arcdiag/parser"
+)
+
+// AnalyzeCmd reads agent logs and annotates every failure.
+type AnalyzeCmd struct {
+	Paths    []string `arg:"" optional:"" name:"path" help:"Log files, directories, 'azcmagent logs' zips, or - for standard input (default: this machine's azcmagent.log and himds.log)."`
+	JSON     bool     `name:"json" help:"Print NDJSON: one finding, run or summary object a line (same as --format json)."`
+	Format   string   `help:"Output format: text, json or markdown (for a support ticket)." enum:"text,json,markdown" default:"text"`
+	Since    string   `help:"Only records at or after this time: RFC 3339 (2031-02-03T04:05:06Z) or a duration back from now (2h, 3d)." placeholder:"TIME"`
+	Until    string   `help:"Only records before this time (same forms as --since)." placeholder:"TIME"`
+	Level    string   `help:"Only show findings at this level or above (the verdicts still use every finding)." enum:"trace,debug,info,warning,error,fatal,panic," default:""`
+	All      bool     `help:"Also show benign and ordinary lines."`
+	NoRedact bool     `help:"Print secrets found in the logs (service principal secrets, tokens) as they are."`
+}
+
+// Help shows examples.
+func (c *AnalyzeCmd) Help() string {
+	return `Reads the agent's logs line by line (any size; rotated, gzip, UTF-16 and
+CRLF files included), groups them into runs (one per azcmagent invocation) and
+puts the probable cause, the remediation and the footnotes beside each failure.
+Secrets in the logs are printed as [REDACTED] unless --no-redact is given.
+
+Examples:
+  sudo arcdiag analyze
+  arcdiag analyze azcmagent-20310203T040506-arc-web-01.zip
+  arcdiag analyze --format markdown /var/opt/azcmagent/log > ticket.md
+  arcdiag analyze --json --since 2h azcmagent.log | jq 'select(.type=="run")'
+
+Exit status: 0 no failure, 1 failures found, 2 usage or input error.`
+}
+
+// Run analyses the inputs.
+func (c *AnalyzeCmd) Run(e *env) error {
+	format := c.Format
+	if c.JSON {
+		format = "json"
+	}
+	window, err := parseWindow(c.Since, c.Until, time.Now())
+	if err != nil {
+		return usageError{err}
+	}
+	minLevel := parser.LevelNone
+	if c.Level != "" {
+		minLevel, _ = parser.ParseLevel(c.Level)
+	}
+	k, err := e.loadKB()
+	if err != nil {
+		return e.reportLoadError(err)
+	}
+	inputs, problems := logsource.Resolve(c.Paths, logsource.Options{Stdin: e.stdin})
+	inputFailed := false
+	for _, p := range problems {
+		fmt.Fprintf(e.stderr, "arcdiag: %v\n", p)
+		inputFailed = inputFailed || p.Fatal
+	}
+	if len(inputs) == 0 {
+		if len(problems) == 0 {
+			fmt.Fprintln(e.stderr, "arcdiag: no agent logs found in the given paths")
+		}
+		return exitCode(ExitUsage)
+	}
+
+	rep := newReport(e, k, format, reportOptions{
+		lang: e.language(), redact: !c.NoRedact, minLevel: minLevel, all: c.All,
+	})
+	an := diagnose.New(k, rep, diagnose.Options{All: c.All})
+	progress := newProgress(e.stderr, inputs)
+	for _, in := range inputs {
+		if err := analyzeInput(e, an, in, window, progress); err != nil {
+			fmt.Fprintf(e.stderr, "arcdiag: %v\n", err)
+			inputFailed = true
+		}
+	}
+	an.EndFile()
+	progress.done()
+	sum := an.Summary()
+	rep.summary(sum)
+	if err := rep.flush(); err != nil {
+		return err
+	}
+	if sum.Truncated > 0 {
+		fmt.Fprintf(e.stderr, "arcdiag: %d line(s) longer than %d MiB were truncated\n", sum.Truncated, parser.DefaultMaxLineLen>>20)
+	}
+	switch {
+	case inputFailed:
+		return exitCode(ExitUsage)
+	case sum.Findings > 0:
+		return exitCode(ExitNone)
+	}
+	return nil
+}
+
+// analyzeInput feeds one input through the parser into the analyzer.
+func analyzeInput(e *env, an *diagnose.Analyzer, in logsource.Input, window timeWindow, progress *progress) error {
+	rc, err := in.Open()
+	if err != nil {
+		return fmt.Errorf("%s: %w", in.Name, err)
+	}
+	defer rc.Close()
+	an.StartFile(in.Name, in.OS)
+	sc := parser.NewScanner(progress.reader(rc), in.Name, parser.Options{})
+	keep := func(rec *parser.Record) bool { return window.contains(rec.Time) }
+	if err := an.Feed(e.ctx, sc, keep, 0); err != nil {
+		return fmt.Errorf("%s: %w (the records before it were analyzed)", in.Name, err)
+	}
+	return nil
+}
+
+// timeWindow is the --since/--until filter. Records without a clock time
+// (terminal captures) cannot be placed and are always kept.
+type timeWindow struct{ since, until time.Time }
+
+func (w timeWindow) contains(t time.Time) bool {
+	if t.IsZero() {
+		return true
+	}
+	return (w.since.IsZero() || !t.Before(w.since)) && (w.until.IsZero() || t.Before(w.until))
+}
+
+func parseWindow(since, until string, now time.Time) (timeWindow, error) {
+	var w timeWindow
+	var err error
+	if w.since, err = parseTimeArg("--since", since, now); err != nil {
+		return w, err
+	}
+	if w.until, err = parseTimeArg("--until", until, now); err != nil {
+		return w, err
+	}
+	if !w.since.IsZero() && !w.until.IsZero() && !w.since.Before(w.until) {
+		return w, fmt.Errorf("--since %s is not before --until %s", since, until)
+	}
+	return w, nil
+}
+
+// parseTimeArg reads RFC 3339 or a duration back from now; "d" means days.
+func parseTimeArg(flag, s string, now time.Time) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	if t, err := time.Parse(time.DateOnly, s); err == nil {
+		return t, nil
+	}
+	d := s
+	days := 0
+	if n, rest, ok := strings.Cut(s, "d"); ok {
+		if _, err := fmt.Sscanf(n, "%d", &days); err == nil && !strings.ContainsAny(n, "hms") {
+			d = rest
+		} else {
+			days = 0
+		}
+	}
+	var dur time.Duration
+	if d != "" {
+		var err error
+		if dur, err = time.ParseDuration(d); err != nil {
+			return time.Time{}, fmt.Errorf("%s %q: want RFC 3339 (2031-02-03T04:05:06Z), a date (2031-02-03) or a duration (90m, 2h, 3d)", flag, s)
+		}
+	}
+	dur += time.Duration(days) * 24 * time.Hour
+	if dur < 0 {
+		return time.Time{}, fmt.Errorf("%s %q: a duration counts back from now and must be positive", flag, s)
+	}
+	return now.Add(-dur), nil
+}

@@ -1,0 +1,514 @@
+package cli
+
+import (
+	"bufio"
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/arcdiag/arcdiag/internal/diagnose"
+	"github.com/arcdiag/arcdiag/internal/redact"
+	"github.com/arcdiag/arcdiag/kb"
+	"github.com/arcdiag/arcdiag/parser"
+)
+
+// reportOptions say what the user asked to see.
+type reportOptions struct {
+	lang     kb.Lang
+	redact   bool
+	minLevel parser.Level
+	all      bool
+	// stream flushes after every event (tail), not only at the end.
+	stream bool
+}
+
+// report writes an analysis as text, NDJSON or markdown. It is the
+// diagnose.Sink of analyze and tail, so findings appear as they are found.
+type report struct {
+	w      *bufio.Writer
+	k      *kb.KB
+	format string
+	opts   reportOptions
+	style  style
+	r      *renderer
+	err    error
+}
+
+func newReport(e *env, k *kb.KB, format string, opts reportOptions) *report {
+	rep := &report{w: bufio.NewWriterSize(e.stdout, 64<<10), k: k, format: format, opts: opts}
+	if format == "text" {
+		rep.style = newStyle(e.stdout, e.NoColor)
+	}
+	rep.r = &renderer{w: rep.w, kb: k, lang: opts.lang, style: rep.style}
+	return rep
+}
+
+func (rep *report) label(key string) string { return reportLabels[rep.opts.lang][key] }
+
+// clean removes secrets unless the user asked for them.
+func (rep *report) clean(s string) string {
+	if rep.opts.redact {
+		return redact.String(s)
+	}
+	return s
+}
+
+func (rep *report) shown(f *diagnose.Finding) bool {
+	return f.Level >= rep.opts.minLevel || f.Level == parser.LevelNone
+}
+
+// Finding implements diagnose.Sink.
+func (rep *report) Finding(f *diagnose.Finding) {
+	if !rep.shown(f) {
+		return
+	}
+	switch rep.format {
+	case "json":
+		rep.json(rep.findingJSON(f))
+	case "text":
+		if rep.opts.all || rep.opts.stream {
+			rep.textFinding(f, true)
+		}
+	}
+	rep.event()
+}
+
+// Record implements diagnose.Sink: with --all, the lines that are not
+// findings.
+func (rep *report) Record(rec *parser.Record, benign *kb.Entry) {
+	switch rep.format {
+	case "json":
+		obj := recordJSON{Type: "record", File: rec.File, Line: rec.Line, Time: jsonTime(rec.Time),
+			Level: rec.Level.String(), Message: rep.clean(rec.Message())}
+		if benign != nil {
+			obj.Benign = benign.ID
+		}
+		rep.json(obj)
+	case "text":
+		line := rep.clean(string(rec.Raw))
+		if benign != nil {
+			fmt.Fprintf(rep.w, "%s %s  %s\n", rep.style.paint(dim, rep.location(rec.File, rec.Line)),
+				rep.style.paint(green, "["+rep.label("benign")+": "+benign.ID+"]"), rep.style.paint(dim, line))
+		} else {
+			fmt.Fprintf(rep.w, "%s %s\n", rep.style.paint(dim, rep.location(rec.File, rec.Line)), rep.style.paint(dim, line))
+		}
+	}
+	rep.event()
+}
+
+// RunEnd implements diagnose.Sink.
+func (rep *report) RunEnd(run *diagnose.Run) {
+	switch rep.format {
+	case "json":
+		rep.json(rep.runJSON(run))
+	case "text":
+		rep.textRun(run)
+	case "markdown":
+		rep.markdownRun(run)
+	}
+	rep.event()
+}
+
+func (rep *report) event() {
+	if rep.opts.stream && rep.err == nil {
+		rep.err = rep.w.Flush()
+	}
+}
+
+func (rep *report) flush() error {
+	if err := rep.w.Flush(); err != nil {
+		return err
+	}
+	return rep.err
+}
+
+func (rep *report) location(file string, line int) string {
+	return fmt.Sprintf("%s:%d", file, line)
+}
+
+// ---- text ----
+
+func (rep *report) textRun(run *diagnose.Run) {
+	st := rep.style
+	head := fmt.Sprintf("%s · %s %d", run.File, rep.label("run"), run.Index)
+	if run.Command != "" {
+		head += " · " + rep.clean(run.Command)
+	}
+	if run.AgentVersion != "" {
+		head += " · agent " + run.AgentVersion
+	}
+	if span := timeSpan(run.Start, run.End); span != "" {
+		head += " · " + span
+	}
+	head += fmt.Sprintf(" (%s %d–%d)", rep.label("lines"), run.StartLine, run.EndLine)
+	if !run.Failed {
+		status := rep.label("ok")
+		if run.FindingCount > 0 {
+			status += fmt.Sprintf(" (%d %s)", run.FindingCount, rep.label("findings"))
+		}
+		fmt.Fprintf(rep.w, "%s  %s\n", st.paint(bold, "== "+head), st.paint(green, status))
+		if run.FindingCount > 0 && !rep.opts.all && !rep.opts.stream {
+			rep.textFindings(run)
+		}
+		fmt.Fprintln(rep.w)
+		return
+	}
+	fmt.Fprintf(rep.w, "%s  %s\n", st.paint(bold, "== "+head), st.paint(red, rep.label("failed")))
+	if run.ExitCode != "" {
+		title := ""
+		if e, ok := rep.k.Get(run.ExitCode); ok {
+			title = " " + e.MeaningFor(run.Context).Title.In(rep.opts.lang)
+		}
+		fmt.Fprintf(rep.w, "  %s: %s%s\n", rep.label("exit"), st.paint(bold, run.ExitCode), title)
+	}
+	if run.Verdict != nil {
+		at := ""
+		if run.VerdictFinding != nil {
+			at = "  " + st.paint(dim, "("+rep.location(run.VerdictFinding.File, run.VerdictFinding.Line)+")")
+		}
+		fmt.Fprintf(rep.w, "  %s: %s  %s%s\n", rep.label("cause"), st.paint(bold+";"+cyan, run.Verdict.ID),
+			st.paint(bold, run.Verdict.MeaningFor(run.Context).Title.In(rep.opts.lang)), at)
+		rep.meaning(run.Verdict, run.Context, 4)
+	} else {
+		fmt.Fprintf(rep.w, "  %s: %s\n", rep.label("cause"), rep.label("unexplained"))
+	}
+	for _, n := range run.Notes {
+		fmt.Fprintf(rep.w, "  %s [%s]: %s\n", rep.label("note"), n.ID, n.Title.In(rep.opts.lang))
+		fmt.Fprintf(rep.w, "    %s\n", st.wrap(footnoteText(n, rep.opts.lang), 4))
+	}
+	if !rep.opts.all && !rep.opts.stream {
+		rep.textFindings(run)
+	}
+	fmt.Fprintln(rep.w)
+}
+
+// meaning writes an entry's cause, remediation and footnotes, indented.
+func (rep *report) meaning(e *kb.Entry, ctx kb.Context, indent int) {
+	m := e.MeaningFor(ctx)
+	pad := strings.Repeat(" ", indent)
+	st := rep.style
+	fmt.Fprintf(rep.w, "%s%s %s\n", pad, st.paint(yellow, rep.r.label("cause")+":"), st.wrap(strings.TrimSpace(m.Cause.In(rep.opts.lang)), indent+2))
+	fmt.Fprintf(rep.w, "%s%s %s\n", pad, st.paint(yellow, rep.r.label("remediation")+":"), st.wrap(strings.TrimSpace(m.Remediation.In(rep.opts.lang)), indent+2))
+	for _, n := range rep.k.Footnotes(e) {
+		fmt.Fprintf(rep.w, "%s%s [%s]: %s\n", pad, st.paint(yellow, rep.r.label("footnote")), n.ID, st.wrap(footnoteText(n, rep.opts.lang), indent+2))
+	}
+}
+
+func (rep *report) textFindings(run *diagnose.Run) {
+	var shown []*diagnose.Finding
+	for _, f := range run.Findings {
+		if rep.shown(f) {
+			shown = append(shown, f)
+		}
+	}
+	if len(shown) == 0 {
+		return
+	}
+	fmt.Fprintf(rep.w, "  %s (%d):\n", rep.label("findingsHead"), run.FindingCount)
+	for _, f := range shown {
+		rep.textFinding(f, false)
+	}
+	if run.FindingCount > len(run.Findings) {
+		fmt.Fprintf(rep.w, "    … %d %s\n", run.FindingCount-len(run.Findings), rep.label("more"))
+	}
+}
+
+// textFinding writes one finding: where, level, what the line says, and the
+// entries that explain it. full adds each entry's cause and remediation (for
+// a finding printed on its own, as tail and --all do).
+func (rep *report) textFinding(f *diagnose.Finding, full bool) {
+	st := rep.style
+	level := strings.ToUpper(f.Level.String())
+	if level == "" {
+		level = "-"
+	}
+	color := yellow
+	if f.Level >= parser.LevelError {
+		color = red
+	}
+	fmt.Fprintf(rep.w, "    %s  %s  %s\n", st.paint(dim, rep.location(f.File, f.Line)), st.paint(color, level), clipText(rep.clean(f.Text), 300))
+	for _, e := range f.Entries {
+		fmt.Fprintf(rep.w, "      → %s  %s\n", st.paint(cyan, e.ID), e.MeaningFor(f.Context).Title.In(rep.opts.lang))
+		if full {
+			rep.meaning(e, f.Context, 8)
+		}
+	}
+	for _, c := range f.Unknown {
+		fmt.Fprintf(rep.w, "      → %s  %s\n", c, rep.label("unknownCode"))
+	}
+}
+
+// clipText shortens a one-line rendering of a long record (a whole HTTP
+// exchange can sit in one Error= value).
+func clipText(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && (s[cut]&0xC0) == 0x80 {
+		cut--
+	}
+	return s[:cut] + " …"
+}
+
+func timeSpan(start, end time.Time) string {
+	if start.IsZero() {
+		return ""
+	}
+	const layout = "2006-01-02 15:04:05Z07:00"
+	if end.IsZero() || end.Equal(start) {
+		return start.Format(layout)
+	}
+	if start.Format(time.DateOnly) == end.Format(time.DateOnly) && start.Location().String() == end.Location().String() {
+		return start.Format(layout) + " → " + end.Format("15:04:05")
+	}
+	return start.Format(layout) + " → " + end.Format(layout)
+}
+
+func (rep *report) summary(sum diagnose.Summary) {
+	switch rep.format {
+	case "json":
+		rep.json(summaryJSON{Type: "summary", Files: sum.Files, Records: sum.Records, Findings: sum.Findings,
+			Benign: sum.Benign, Runs: sum.Runs, FailedRuns: sum.Failed, Truncated: sum.Truncated,
+			ByEntry: sum.ByEntry, ByCode: sum.ByCode})
+	case "text":
+		st := rep.style
+		fmt.Fprintf(rep.w, "%s %d %s, %d %s, %d %s (%d %s), %d %s, %d %s\n", st.paint(bold, rep.label("summary")+":"),
+			sum.Files, rep.label("files"), sum.Records, rep.label("records"), sum.Runs, rep.label("runs"), sum.Failed, rep.label("failedRuns"),
+			sum.Findings, rep.label("findings"), sum.Benign, rep.label("benignLines"))
+		if top := topCounts(sum.ByEntry, 5); top != "" {
+			fmt.Fprintf(rep.w, "  %s: %s\n", rep.label("top"), top)
+		}
+	case "markdown":
+		fmt.Fprintf(rep.w, "**%s:** %d %s, %d %s, %d %s (%d %s), %d %s, %d %s.\n", rep.label("summary"),
+			sum.Files, rep.label("files"), sum.Records, rep.label("records"), sum.Runs, rep.label("runs"), sum.Failed, rep.label("failedRuns"),
+			sum.Findings, rep.label("findings"), sum.Benign, rep.label("benignLines"))
+	}
+	rep.event()
+}
+
+// topCounts formats the n largest counts, largest first.
+func topCounts(m map[string]int, n int) string {
+	keys := slices.Collect(maps.Keys(m))
+	slices.SortFunc(keys, func(a, b string) int { return cmp.Or(cmp.Compare(m[b], m[a]), strings.Compare(a, b)) })
+	var parts []string
+	for i, k := range keys {
+		if i == n {
+			break
+		}
+		parts = append(parts, fmt.Sprintf("%s ×%d", k, m[k]))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// ---- markdown ----
+
+func (rep *report) markdownRun(run *diagnose.Run) {
+	if !run.Failed && run.FindingCount == 0 {
+		return // a ticket wants the failures
+	}
+	fmt.Fprintf(rep.w, "## %s — %s %d", mdEscape(run.File), rep.label("run"), run.Index)
+	if run.Command != "" {
+		fmt.Fprintf(rep.w, ": `%s`", rep.clean(run.Command))
+	}
+	if run.AgentVersion != "" {
+		fmt.Fprintf(rep.w, " (agent %s)", run.AgentVersion)
+	}
+	fmt.Fprintln(rep.w)
+	fmt.Fprintln(rep.w)
+	if span := timeSpan(run.Start, run.End); span != "" {
+		fmt.Fprintf(rep.w, "- **%s:** %s (%s %d–%d)\n", rep.label("when"), span, rep.label("lines"), run.StartLine, run.EndLine)
+	}
+	if run.ExitCode != "" {
+		fmt.Fprintf(rep.w, "- **%s:** `%s`\n", rep.label("exit"), run.ExitCode)
+	}
+	if run.Verdict != nil {
+		m := run.Verdict.MeaningFor(run.Context)
+		fmt.Fprintf(rep.w, "- **%s:** `%s` — %s\n", rep.label("cause"), run.Verdict.ID, m.Title.In(rep.opts.lang))
+		fmt.Fprintf(rep.w, "\n%s\n\n**%s:** %s\n", mdQuote(m.Cause.In(rep.opts.lang)), rep.r.label("remediation"), strings.TrimSpace(m.Remediation.In(rep.opts.lang)))
+		for _, n := range rep.k.Footnotes(run.Verdict) {
+			fmt.Fprintf(rep.w, "\n%s (`%s`): %s\n", rep.r.label("footnote"), n.ID, footnoteText(n, rep.opts.lang))
+		}
+	} else if run.Failed {
+		fmt.Fprintf(rep.w, "- **%s:** %s\n", rep.label("cause"), rep.label("unexplained"))
+	}
+	for _, n := range run.Notes {
+		fmt.Fprintf(rep.w, "\n**%s (`%s`):** %s\n", rep.label("note"), n.ID, footnoteText(n, rep.opts.lang))
+	}
+	fmt.Fprintf(rep.w, "\n| %s | %s | %s | %s |\n|---|---|---|---|\n", rep.label("line"), rep.label("level"), rep.label("message"), rep.label("explainedBy"))
+	for _, f := range run.Findings {
+		if !rep.shown(f) {
+			continue
+		}
+		var ids []string
+		for _, e := range f.Entries {
+			ids = append(ids, "`"+e.ID+"`")
+		}
+		fmt.Fprintf(rep.w, "| %d | %s | %s | %s |\n", f.Line, f.Level, mdEscape(clipText(rep.clean(f.Text), 200)), strings.Join(ids, ", "))
+	}
+	fmt.Fprintln(rep.w)
+}
+
+func mdEscape(s string) string {
+	return strings.NewReplacer("|", `\|`, "`", "'", "<", "&lt;", ">", "&gt;", "*", `\*`, "_", `\_`).Replace(s)
+}
+
+func mdQuote(s string) string {
+	return "> " + strings.ReplaceAll(strings.TrimSpace(s), "\n", "\n> ")
+}
+
+// ---- JSON ----
+
+type (
+	findingJSON struct {
+		Type    string        `json:"type"`
+		File    string        `json:"file"`
+		Line    int           `json:"line"`
+		Time    *string       `json:"time"`
+		Level   string        `json:"level"`
+		Message string        `json:"message"`
+		Text    string        `json:"text"`
+		Codes   []string      `json:"codes"`
+		Unknown []string      `json:"unknown_codes,omitempty"`
+		Entries []brieflyJSON `json:"entries"`
+	}
+	brieflyJSON struct {
+		ID          string         `json:"id"`
+		Kind        kb.Kind        `json:"kind"`
+		Title       string         `json:"title"`
+		Cause       string         `json:"cause"`
+		Remediation string         `json:"remediation"`
+		Footnotes   []footnoteJSON `json:"footnotes"`
+	}
+	runJSON struct {
+		Type         string   `json:"type"`
+		File         string   `json:"file"`
+		Index        int      `json:"index"`
+		StartLine    int      `json:"start_line"`
+		EndLine      int      `json:"end_line"`
+		Start        *string  `json:"start"`
+		End          *string  `json:"end"`
+		Command      *string  `json:"command"`
+		AgentVersion *string  `json:"agent_version"`
+		ExitCode     *string  `json:"exit_code"`
+		Failed       bool     `json:"failed"`
+		Verdict      *string  `json:"verdict"`
+		VerdictLine  int      `json:"verdict_line,omitempty"`
+		Findings     int      `json:"findings"`
+		Notes        []string `json:"notes"`
+	}
+	summaryJSON struct {
+		Type       string         `json:"type"`
+		Files      int            `json:"files"`
+		Records    int64          `json:"records"`
+		Findings   int            `json:"findings"`
+		Benign     int            `json:"benign"`
+		Runs       int            `json:"runs"`
+		FailedRuns int            `json:"failed_runs"`
+		Truncated  int            `json:"truncated"`
+		ByEntry    map[string]int `json:"by_entry"`
+		ByCode     map[string]int `json:"by_code"`
+	}
+	recordJSON struct {
+		Type    string  `json:"type"`
+		File    string  `json:"file"`
+		Line    int     `json:"line"`
+		Time    *string `json:"time"`
+		Level   string  `json:"level"`
+		Message string  `json:"message"`
+		Benign  string  `json:"benign,omitempty"`
+	}
+)
+
+func (rep *report) json(v any) {
+	if rep.err != nil {
+		return
+	}
+	data, err := json.Marshal(v)
+	if err != nil {
+		rep.err = err
+		return
+	}
+	rep.w.Write(data)
+	rep.w.WriteByte('\n')
+}
+
+func jsonTime(t time.Time) *string {
+	if t.IsZero() {
+		return nil
+	}
+	s := t.Format(time.RFC3339)
+	return &s
+}
+
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func (rep *report) findingJSON(f *diagnose.Finding) findingJSON {
+	j := findingJSON{Type: "finding", File: f.File, Line: f.Line, Time: jsonTime(f.Time), Level: f.Level.String(),
+		Message: rep.clean(f.Message), Text: rep.clean(f.Text), Codes: nonNil(f.Codes), Unknown: f.Unknown,
+		Entries: []brieflyJSON{}}
+	for _, e := range f.Entries {
+		j.Entries = append(j.Entries, rep.brief(e, f.Context))
+	}
+	return j
+}
+
+func (rep *report) brief(e *kb.Entry, ctx kb.Context) brieflyJSON {
+	m := e.MeaningFor(ctx)
+	lang := rep.opts.lang
+	b := brieflyJSON{ID: e.ID, Kind: e.Kind, Title: m.Title.In(lang), Cause: m.Cause.In(lang),
+		Remediation: m.Remediation.In(lang), Footnotes: []footnoteJSON{}}
+	for _, n := range rep.k.Footnotes(e) {
+		b.Footnotes = append(b.Footnotes, footnoteJSON{ID: n.ID, Title: n.Title.In(lang), Text: footnoteText(n, lang)})
+	}
+	return b
+}
+
+func (rep *report) runJSON(run *diagnose.Run) runJSON {
+	j := runJSON{Type: "run", File: run.File, Index: run.Index, StartLine: run.StartLine, EndLine: run.EndLine,
+		Start: jsonTime(run.Start), End: jsonTime(run.End), Command: optional(rep.clean(run.Command)),
+		AgentVersion: optional(run.AgentVersion), ExitCode: optional(run.ExitCode), Failed: run.Failed,
+		Findings: run.FindingCount, Notes: []string{}}
+	if run.Verdict != nil {
+		j.Verdict = &run.Verdict.ID
+		if run.VerdictFinding != nil {
+			j.VerdictLine = run.VerdictFinding.Line
+		}
+	}
+	for _, n := range run.Notes {
+		j.Notes = append(j.Notes, n.ID)
+	}
+	return j
+}
+
+// reportLabels are the fixed words of analyze and tail output.
+var reportLabels = map[kb.Lang]map[string]string{
+	kb.EN: {
+		"run": "run", "lines": "lines", "ok": "ok", "failed": "FAILED", "exit": "Exit code",
+		"cause": "Probable cause", "unexplained": "no knowledge-base entry explains this failure",
+		"note": "Note", "findingsHead": "Findings", "findings": "findings", "more": "more findings not shown",
+		"unknownCode": "(not in the knowledge base)", "summary": "Summary", "files": "file(s)",
+		"records": "records", "runs": "run(s)", "failedRuns": "failed", "benignLines": "benign lines",
+		"top": "Most frequent", "benign": "benign", "when": "When", "line": "Line", "level": "Level",
+		"message": "Message", "explainedBy": "Explained by",
+	},
+	kb.JA: {
+		"run": "実行", "lines": "行", "ok": "正常", "failed": "失敗", "exit": "終了コード",
+		"cause": "考えられる原因", "unexplained": "この失敗を説明する項目はナレッジ ベースにありません",
+		"note": "注記", "findingsHead": "検出結果", "findings": "件の検出", "more": "件の検出結果は省略",
+		"unknownCode": "(ナレッジ ベースにありません)", "summary": "概要", "files": "ファイル",
+		"records": "レコード", "runs": "回の実行", "failedRuns": "件失敗", "benignLines": "件の無害な行",
+		"top": "多い項目", "benign": "無害", "when": "日時", "line": "行", "level": "レベル",
+		"message": "メッセージ", "explainedBy": "説明",
+	},
+}

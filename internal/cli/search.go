@@ -1,0 +1,205 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"runtime/debug"
+	"strings"
+
+	"github.com/arcdiag/arcdiag/index"
+	"github.com/arcdiag/arcdiag/kb"
+)
+
+// SearchCmd searches the knowledge base by keyword.
+type SearchCmd struct {
+	Query []string `arg:"" name:"query" help:"Words in English or Japanese, \"quoted phrases\", prefix* (AZCM004*), and filters: kind:KIND, tag:TAG, code:CODE, status:STATUS."`
+	Limit int      `short:"n" default:"10" help:"Show at most N entries; 0 shows all." placeholder:"N"`
+	JSON  bool     `name:"json" help:"Print one JSON object instead of text."`
+}
+
+// Help shows the syntax and examples.
+func (c *SearchCmd) Help() string {
+	return `Ranked full-text search of every entry's title, cause, remediation, example
+messages, aliases, tags and codes. An entry whose id or code the query names
+comes first; the others follow by relevance. Typos are forgiven; phrases keep
+their quotes inside the shell's: '"secret expired"'.
+
+Examples:
+  arcdiag search proxy blocking login
+  arcdiag search certficate
+  arcdiag search 'AZCM004*'
+  arcdiag search tag:proxy kind:message
+  arcdiag search '"secret expired"' --json
+  arcdiag --lang ja search プロキシ 経由
+
+Exit status: 0 found, 1 nothing found (with suggestions), 2 usage error.`
+}
+
+type (
+	searchJSON struct {
+		Query       string          `json:"query"`
+		Total       int             `json:"total"`
+		Hits        []searchHitJSON `json:"hits"`
+		Suggestions []string        `json:"suggestions,omitempty"`
+	}
+	searchHitJSON struct {
+		ID        string         `json:"id"`
+		Kind      kb.Kind        `json:"kind"`
+		Title     string         `json:"title"`
+		Score     float64        `json:"score"`
+		Exact     bool           `json:"exact,omitempty"`
+		Fragments []fragmentJSON `json:"fragments"`
+	}
+	// fragmentJSON marks the matching words of its text with <mark> and
+	// </mark>, the convention of bleve's and Elasticsearch's highlighters.
+	fragmentJSON struct {
+		Field string  `json:"field"`
+		Lang  kb.Lang `json:"lang"`
+		Text  string  `json:"text"`
+	}
+)
+
+// fragmentLabels name a fragment's field in the text output.
+var fragmentLabels = map[kb.Lang]map[string]string{
+	kb.EN: {"title": "title", "alias": "alias", "cause": "cause", "remediation": "remediation", "example": "example"},
+	kb.JA: {"title": "タイトル", "alias": "別名", "cause": "原因", "remediation": "対処方法", "example": "例"},
+}
+
+// Run searches and prints the hits.
+func (c *SearchCmd) Run(e *env) error {
+	query := strings.TrimSpace(strings.Join(c.Query, " "))
+	if query == "" {
+		return usageError{errors.New("search: nothing to search for; give a word, a code or a filter such as tag:proxy")}
+	}
+	if c.Limit < 0 {
+		return usageError{fmt.Errorf("search: --limit %d: give 0 (all) or more", c.Limit)}
+	}
+	k, err := e.loadKB()
+	if err != nil {
+		return e.reportLoadError(err)
+	}
+	lang := e.language()
+	ix, err := buildIndex(k, query, lang)
+	if err != nil {
+		return err
+	}
+	defer ix.Close()
+	res, err := ix.Search(query, index.SearchOptions{Limit: c.Limit, Lang: lang})
+	var qe *index.QueryError
+	if errors.As(err, &qe) {
+		return usageError{fmt.Errorf("search: %w", err)}
+	}
+	if err != nil {
+		return err
+	}
+	if c.JSON {
+		if err := writeJSON(e.stdout, searchToJSON(res)); err != nil {
+			return err
+		}
+	} else {
+		c.render(e, res, lang)
+	}
+	if res.Total == 0 {
+		if !c.JSON {
+			reportNoHits(e, res, lang)
+		}
+		return exitCode(ExitNone)
+	}
+	return nil
+}
+
+// buildIndex indexes the entries in the languages the query needs. Like the
+// KB load, the build is a burst of short-lived garbage: the collector is
+// held off for it unless the heap grows past a bound far above the
+// built-in knowledge base's needs.
+func buildIndex(k *kb.KB, query string, lang kb.Lang) (*index.Index, error) {
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(1 << 30))
+	defer debug.SetGCPercent(debug.SetGCPercent(-1))
+	return index.New(k.Entries(), index.Options{Langs: index.LangsFor(query, lang)})
+}
+
+// render prints each hit: id, title (its matching words highlighted on a
+// terminal), kind and score, then its fragments.
+func (c *SearchCmd) render(e *env, res *index.Result, lang kb.Lang) {
+	st := newStyle(e.stdout, e.NoColor)
+	for i, h := range res.Hits {
+		if i > 0 {
+			fmt.Fprintln(e.stdout)
+		}
+		title := st.paint(bold, highlight(h.Title, h.TitleMarks, st))
+		fmt.Fprintf(e.stdout, "%s  %s  %s\n", st.paint(bold+";"+cyan, h.ID), title,
+			st.paint(dim, fmt.Sprintf("[%s] %.2f", h.Kind, h.Score)))
+		for _, f := range h.Fragments[:min(len(h.Fragments), 2)] {
+			label := fragmentLabels[lang][f.Field]
+			fmt.Fprintf(e.stdout, "    %s %s\n", st.paint(yellow, label+":"), highlight(f.Text, f.Marks, st))
+		}
+	}
+	if shown := len(res.Hits); res.Total > shown {
+		if lang == kb.JA {
+			fmt.Fprintf(e.stderr, "arcdiag: %d 件中 %d 件を表示しました。すべて表示するには --limit 0\n", res.Total, shown)
+		} else {
+			fmt.Fprintf(e.stderr, "arcdiag: showing %d of %d entries; --limit 0 shows all\n", shown, res.Total)
+		}
+	}
+}
+
+// highlight paints the marked ranges of text, on a terminal only: a pipe
+// gets the text as it is, greppable.
+func highlight(text string, marks []index.Span, st style) string {
+	if !st.color || len(marks) == 0 {
+		return text
+	}
+	return markText(text, marks, func(s string) string { return st.paint(bold+";"+red, s) })
+}
+
+// markText wraps each marked range of text with wrap.
+func markText(text string, marks []index.Span, wrap func(string) string) string {
+	var b strings.Builder
+	last := 0
+	for _, m := range marks {
+		if m.Start < last || m.End > len(text) || m.Start >= m.End {
+			continue
+		}
+		b.WriteString(text[last:m.Start])
+		b.WriteString(wrap(text[m.Start:m.End]))
+		last = m.End
+	}
+	b.WriteString(text[last:])
+	return b.String()
+}
+
+// reportNoHits says, on stderr, that nothing matched and what might.
+func reportNoHits(e *env, res *index.Result, lang kb.Lang) {
+	quoted := make([]string, len(res.Suggestions))
+	for i, s := range res.Suggestions {
+		quoted[i] = "'" + s + "'"
+	}
+	if lang == kb.JA {
+		fmt.Fprintf(e.stderr, "arcdiag: 「%s」に一致する項目はありません", res.Query)
+		if len(quoted) > 0 {
+			fmt.Fprintf(e.stderr, "。もしかして: %s", strings.Join(quoted, ", "))
+		}
+		fmt.Fprintln(e.stderr)
+		return
+	}
+	fmt.Fprintf(e.stderr, "arcdiag: no entry matches %q", res.Query)
+	if len(quoted) > 0 {
+		fmt.Fprintf(e.stderr, "; did you mean %s?", strings.Join(quoted, ", "))
+	}
+	fmt.Fprintln(e.stderr)
+}
+
+func searchToJSON(res *index.Result) searchJSON {
+	out := searchJSON{Query: res.Query, Total: res.Total, Hits: []searchHitJSON{}, Suggestions: res.Suggestions}
+	for _, h := range res.Hits {
+		j := searchHitJSON{ID: h.ID, Kind: h.Kind, Title: h.Title, Score: math.Round(h.Score*1e4) / 1e4,
+			Exact: h.Exact, Fragments: []fragmentJSON{}}
+		for _, f := range h.Fragments {
+			text := markText(f.Text, f.Marks, func(s string) string { return "<mark>" + s + "</mark>" })
+			j.Fragments = append(j.Fragments, fragmentJSON{Field: f.Field, Lang: f.Lang, Text: text})
+		}
+		out.Hits = append(out.Hits, j)
+	}
+	return out
+}

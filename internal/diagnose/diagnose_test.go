@@ -1,0 +1,304 @@
+package diagnose
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/arcdiag/arcdiag/kb"
+	"github.com/arcdiag/arcdiag/parser"
+)
+
+// recorder is a Sink that keeps everything.
+type recorder struct {
+	findings []*Finding
+	runs     []*Run
+	records  []string
+}
+
+func (r *recorder) Finding(f *Finding) { r.findings = append(r.findings, f) }
+func (r *recorder) RunEnd(run *Run)    { r.runs = append(r.runs, run) }
+func (r *recorder) Record(rec *parser.Record, benign *kb.Entry) {
+	id := ""
+	if benign != nil {
+		id = benign.ID
+	}
+	r.records = append(r.records, id)
+}
+
+var builtin *kb.KB
+
+func loadKB(t *testing.T) *kb.KB {
+	t.Helper()
+	if builtin == nil {
+		k, err := kb.Load(kb.Builtin())
+		if err != nil {
+			t.Fatal(err)
+		}
+		builtin = k
+	}
+	return builtin
+}
+
+// analyze runs a log text through the real parser and an analyzer.
+func analyze(t *testing.T, log, os string, opts Options) (*recorder, Summary) {
+	t.Helper()
+	rec := &recorder{}
+	a := New(loadKB(t), rec, opts)
+	a.StartFile("test.log", os)
+	sc := parser.NewScanner(strings.NewReader(log), "test.log", parser.Options{})
+	for sc.Scan() {
+		a.Add(sc.Record())
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	a.EndFile()
+	return rec, a.Summary()
+}
+
+// runView is what the tests compare of a run.
+type runView struct {
+	Lines    [2]int
+	Command  string
+	Version  string
+	Exit     string
+	Failed   bool
+	Verdict  string
+	Notes    []string
+	Findings int
+}
+
+func view(runs []*Run) []runView {
+	var out []runView
+	for _, r := range runs {
+		v := runView{Lines: [2]int{r.StartLine, r.EndLine}, Command: r.Command, Version: r.AgentVersion,
+			Exit: r.ExitCode, Failed: r.Failed, Findings: r.FindingCount}
+		if r.Verdict != nil {
+			v.Verdict = r.Verdict.ID
+		}
+		for _, n := range r.Notes {
+			v.Notes = append(v.Notes, n.ID)
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+const (
+	tlsThen403 = `time="2031-02-03T04:05:01Z" level=debug msg="Agent Version: 1.31.02347.957"
+time="2031-02-03T04:05:01Z" level=debug msg="Agent Command: connect"
+time="2031-02-03T04:05:02Z" level=debug msg="Cloud provider check" Error="GET http://169.254.169.254/metadata/instance?api-version=2021-02-01: 404 Not Found"
+time="2031-02-03T04:05:03Z" level=error msg="Failed to get HIS endpoint" Error="Get \"https://gbl.his.arc.azure.com/discovery\": x509: certificate signed by unknown authority"
+time="2031-02-03T04:09:03Z" level=error msg="Get ARM Resource Response" Error="{\"error\":{\"code\":\"AuthorizationFailed\",\"message\":\"The client 'admin@contoso.example' with object id '5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9' does not have authorization to perform action 'Microsoft.HybridCompute/machines/read' over scope '/subscriptions/0000'\"}}" Status Code=403
+time="2031-02-03T04:09:04Z" level=info msg="Exit Code:  AZCM0042: Failed to Create Resource"
+time="2031-02-03T04:09:04Z" level=fatal msg="Failed to Create Resource"
+time="2031-02-03T04:09:04Z" level=debug msg="Exiting with code 42"
+`
+	// A run without --verbose: no debug lines, a failure no pattern knows.
+	quietUnknown = `time="2031-02-05T10:00:00Z" level=error msg="Something nobody has seen before happened"
+time="2031-02-05T10:00:00Z" level=info msg="Exit Code:  AZCM0062: Failed to Onboard Server to Azure"
+time="2031-02-05T10:00:00Z" level=fatal msg="Failed to Onboard Server to Azure"
+`
+	spnDebugOnly = `time="2031-02-06T08:00:00Z" level=debug msg="Agent Version: 1.40.02664.1629"
+time="2031-02-06T08:00:00Z" level=debug msg="Agent Command: connect"
+time="2031-02-06T08:00:02Z" level=debug msg="Failed to acquire token" Error="AADSTS7000215: Invalid client secret is provided.\r\nTrace ID: 00000000-0000-0000-0000-000000000001"
+time="2031-02-06T08:00:02Z" level=info msg="Exit Code:  AZCM0041: Failed to Get Access Token"
+time="2031-02-06T08:00:02Z" level=fatal msg="Failed to Get Access Token"
+time="2031-02-06T08:30:00Z" level=debug msg="Agent Version: 1.40.02664.1629"
+time="2031-02-06T08:30:00Z" level=debug msg="Agent Command: show"
+time="2031-02-06T08:30:01Z" level=info msg="Exit Code:  AZCM0000: No Error"
+`
+)
+
+func TestRunsAndVerdicts(t *testing.T) {
+	tests := []struct {
+		name        string
+		log         string
+		want        []runView
+		wantBenign  int
+		wantRecords int64
+	}{
+		{
+			name: "first specific error outranks the later 403 and the exit code",
+			log:  tlsThen403,
+			want: []runView{{Lines: [2]int{1, 8}, Command: "connect", Version: "1.31.02347.957", Exit: "AZCM0042",
+				Failed: true, Verdict: "tls-untrusted-certificate", Findings: 4}},
+			wantBenign: 1, wantRecords: 8,
+		},
+		{
+			name: "a quiet run gets the verbose-log note, an unexplained one next-steps",
+			log:  quietUnknown,
+			want: []runView{{Lines: [2]int{1, 3}, Exit: "AZCM0062", Failed: true, Verdict: "AZCM0062",
+				Notes: []string{"verbose-log", "next-steps"}, Findings: 3}},
+			wantRecords: 3,
+		},
+		{
+			name: "a root cause logged only at debug level is found; a successful run is not failed",
+			log:  spnDebugOnly,
+			want: []runView{
+				{Lines: [2]int{1, 5}, Command: "connect", Version: "1.40.02664.1629", Exit: "AZCM0041", Failed: true,
+					Verdict: "spn-invalid-secret", Findings: 3},
+				{Lines: [2]int{6, 8}, Command: "show", Version: "1.40.02664.1629", Exit: "AZCM0000"},
+			},
+			wantRecords: 8,
+		},
+		{
+			name: "runs in one file, one after another",
+			log:  tlsThen403 + quietUnknown,
+			want: []runView{
+				{Lines: [2]int{1, 8}, Command: "connect", Version: "1.31.02347.957", Exit: "AZCM0042", Failed: true,
+					Verdict: "tls-untrusted-certificate", Findings: 4},
+				{Lines: [2]int{9, 11}, Exit: "AZCM0062", Failed: true, Verdict: "AZCM0062",
+					Notes: []string{"verbose-log", "next-steps"}, Findings: 3},
+			},
+			wantBenign: 1, wantRecords: 11,
+		},
+		{
+			name: "a long silence splits runs that print no boundary",
+			log: `time="2031-02-03T04:00:00Z" level=info msg="Connecting"
+time="2031-02-03T04:00:05Z" level=info msg="Connected"
+time="2031-02-03T09:00:00Z" level=info msg="Checking"
+`,
+			want:        []runView{{Lines: [2]int{1, 2}}, {Lines: [2]int{3, 3}}},
+			wantRecords: 3,
+		},
+		{
+			name: "terminal form: the elapsed-seconds clock restarting starts a run; a wrapper's exit status counts",
+			log: `DEBUG[0000] Agent Version: 1.21.02043.605
+ERROR[0003] Failed to acquire authorization token device flow  Error="Error occurred while sending request for Device Authorization Code: Post https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000/oauth2/devicecode?api-version=1.0: dial tcp 192.0.2.7:443: connect: network is unreachable"
+INFO[0003] Exit Code:  AZCM0041: Failed to Get Access Token
+FATAL[0003] Failed to Get Access Token
+INFO[0000] Connecting
+example-wrapper: azcmagent exited, exitcode: 67
+`,
+			want: []runView{
+				{Lines: [2]int{1, 4}, Version: "1.21.02043.605", Exit: "AZCM0041", Failed: true, Verdict: "login-unreachable", Findings: 3},
+				{Lines: [2]int{5, 6}, Exit: "AZCM0067", Failed: true, Verdict: "AZCM0067", Notes: []string{"verbose-log"}, Findings: 1},
+			},
+			wantRecords: 6,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec, sum := analyze(t, tt.log, "", Options{})
+			if diff := cmp.Diff(tt.want, view(rec.runs)); diff != "" {
+				t.Errorf("runs (-want +got):\n%s", diff)
+			}
+			if sum.Benign != tt.wantBenign || sum.Records != tt.wantRecords {
+				t.Errorf("summary: benign %d records %d, want %d and %d", sum.Benign, sum.Records, tt.wantBenign, tt.wantRecords)
+			}
+			if sum.Runs != len(tt.want) {
+				t.Errorf("summary counts %d runs, want %d", sum.Runs, len(tt.want))
+			}
+		})
+	}
+}
+
+func TestFindingsCarryEntriesAndCodes(t *testing.T) {
+	rec, sum := analyze(t, tlsThen403, "linux", Options{})
+	type fv struct {
+		Line    int
+		Level   string
+		Codes   []string
+		Entries []string
+	}
+	var got []fv
+	for _, f := range rec.findings {
+		v := fv{Line: f.Line, Level: f.Level.String(), Codes: f.Codes}
+		for _, e := range f.Entries {
+			v.Entries = append(v.Entries, e.ID)
+		}
+		got = append(got, v)
+	}
+	want := []fv{
+		{Line: 4, Level: "error", Entries: []string{"tls-untrusted-certificate"}},
+		{Line: 5, Level: "error", Entries: []string{"arm-authorization-403"}},
+		{Line: 6, Level: "info", Codes: []string{"AZCM0042"}, Entries: []string{"AZCM0042"}},
+		{Line: 7, Level: "fatal"},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("findings (-want +got):\n%s", diff)
+	}
+	if got := rec.findings[0].Context.OS; got != "linux" {
+		t.Errorf("finding context OS %q, want linux", got)
+	}
+	wantByEntry := map[string]int{"tls-untrusted-certificate": 1, "arm-authorization-403": 1, "AZCM0042": 1}
+	if diff := cmp.Diff(wantByEntry, sum.ByEntry); diff != "" {
+		t.Errorf("by_entry (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(map[string]int{"AZCM0042": 1}, sum.ByCode); diff != "" {
+		t.Errorf("by_code (-want +got):\n%s", diff)
+	}
+}
+
+// TestMeaningFollowsTheLoggedAgentVersion: AZCM0068 meant an internal
+// disconnect error before agent 1.21 and a subscription-name lookup since.
+func TestMeaningFollowsTheLoggedAgentVersion(t *testing.T) {
+	for _, tt := range []struct {
+		version, wantCause string
+	}{
+		{"1.10.21239.009", "disconnect"},
+		{"1.45.02825.1234", "subscription"},
+	} {
+		log := `time="2031-02-03T04:05:01Z" level=debug msg="Agent Version: ` + tt.version + `"
+time="2031-02-03T04:05:02Z" level=info msg="Exit Code:  AZCM0068: Unable to Fetch Subscription ID"
+`
+		rec, _ := analyze(t, log, "", Options{})
+		if len(rec.findings) != 1 {
+			t.Fatalf("%d findings", len(rec.findings))
+		}
+		f := rec.findings[0]
+		cause := f.Entries[0].MeaningFor(f.Context).Cause.EN
+		if !strings.Contains(strings.ToLower(cause), tt.wantCause) {
+			t.Errorf("agent %s: AZCM0068 cause %q, want it to mention %q", tt.version, cause, tt.wantCause)
+		}
+	}
+}
+
+func TestAllReportsOrdinaryAndBenignLines(t *testing.T) {
+	rec, _ := analyze(t, tlsThen403, "", Options{All: true})
+	want := []string{"", "", "imds-probe-not-azure", ""} // version, command, IMDS 404, exiting
+	if diff := cmp.Diff(want, rec.records); diff != "" {
+		t.Errorf("records (-want +got):\n%s", diff)
+	}
+}
+
+// TestFeedMatchesSequential: the parallel feed sees the same records in the
+// same order as adding them one by one, across many batches.
+func TestFeedMatchesSequential(t *testing.T) {
+	log := strings.Repeat(tlsThen403+quietUnknown+spnDebugOnly, 700) // ~13,000 records, several batches
+	seq, seqSum := analyze(t, log, "", Options{})
+
+	par := &recorder{}
+	a := New(loadKB(t), par, Options{})
+	a.StartFile("test.log", "")
+	sc := parser.NewScanner(strings.NewReader(log), "test.log", parser.Options{})
+	if err := a.Feed(t.Context(), sc, nil, 2); err != nil {
+		t.Fatal(err)
+	}
+	a.EndFile()
+	if diff := cmp.Diff(view(seq.runs), view(par.runs)); diff != "" {
+		t.Errorf("runs differ (-sequential +parallel):\n%s", diff)
+	}
+	if diff := cmp.Diff(seqSum, a.Summary()); diff != "" {
+		t.Errorf("summary differs (-sequential +parallel):\n%s", diff)
+	}
+	if len(par.findings) != len(seq.findings) || par.findings[len(par.findings)-1].Line != seq.findings[len(seq.findings)-1].Line {
+		t.Errorf("findings: %d in parallel, %d sequentially", len(par.findings), len(seq.findings))
+	}
+}
+
+func TestFeedStopsOnCancel(t *testing.T) {
+	log := strings.Repeat(tlsThen403, 5000)
+	a := New(loadKB(t), &recorder{}, Options{})
+	a.StartFile("test.log", "")
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	err := a.Feed(ctx, parser.NewScanner(strings.NewReader(log), "test.log", parser.Options{}), nil, 2)
+	if err == nil {
+		t.Fatal("Feed ignored a cancelled context")
+	}
+}

@@ -1,0 +1,140 @@
+package diagnose
+
+import (
+	"context"
+	"runtime"
+
+	"github.com/arcdiag/arcdiag/kb"
+	"github.com/arcdiag/arcdiag/parser"
+)
+
+// Matching lines against the knowledge base is most of the cost of reading
+// a big log, and each line can be matched on its own; so Feed reads records
+// on one goroutine, matches batches of them on the others, and hands them
+// to the analyzer in their original order. Memory stays bounded: a fixed
+// number of batches circulate.
+
+const (
+	batchRecords = 4096
+	batchBytes   = 1 << 20
+)
+
+type batch struct {
+	recs    []parser.Record
+	arena   []byte
+	matches [][]kb.Match
+	done    chan struct{}
+}
+
+func (b *batch) reset() {
+	b.recs = b.recs[:0]
+	if cap(b.arena) > 4*batchBytes {
+		b.arena = make([]byte, 0, batchBytes) // a huge line passed: give it back
+	}
+	b.arena = b.arena[:0]
+	b.matches = b.matches[:0]
+	b.done = make(chan struct{})
+}
+
+// add copies rec into the batch: the scanner reuses its buffer.
+func (b *batch) add(rec *parser.Record) {
+	start := len(b.arena)
+	b.arena = append(b.arena, rec.Raw...)
+	r := *rec
+	r.Raw = b.arena[start:len(b.arena):len(b.arena)]
+	b.recs = append(b.recs, r)
+}
+
+func (b *batch) full() bool { return len(b.recs) >= batchRecords || len(b.arena) >= batchBytes }
+
+// Feed analyses every record of sc that keep accepts (nil keeps all), using
+// workers goroutines for matching (0 means one per CPU). It returns the
+// scanner's error or ctx's.
+func (a *Analyzer) Feed(ctx context.Context, sc *parser.Scanner, keep func(*parser.Record) bool, workers int) error {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	if workers == 1 {
+		for sc.Scan() {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if rec := sc.Record(); keep == nil || keep(rec) {
+				a.Add(rec)
+			}
+		}
+		return sc.Err()
+	}
+	inFlight := 2*workers + 2
+	free := make(chan *batch, inFlight)
+	for range inFlight {
+		free <- &batch{arena: make([]byte, 0, batchBytes)}
+	}
+	work := make(chan *batch, inFlight)
+	order := make(chan *batch, inFlight)
+	for range workers {
+		go func() {
+			for b := range work {
+				for i := range b.recs {
+					b.matches = append(b.matches, nil)
+					b.matches[i] = a.matcher.Match(b.recs[i].Raw)
+				}
+				close(b.done)
+			}
+		}()
+	}
+	stop := make(chan struct{})
+	var scanErr error
+	go func() {
+		defer close(order)
+		defer close(work)
+		b := <-free
+		b.reset()
+		send := func() bool {
+			work <- b
+			order <- b
+			select {
+			case b = <-free:
+			case <-stop:
+				return false
+			}
+			b.reset()
+			return true
+		}
+		for sc.Scan() {
+			if rec := sc.Record(); keep == nil || keep(rec) {
+				b.add(rec)
+				if b.full() && !send() {
+					return
+				}
+			}
+		}
+		scanErr = sc.Err()
+		if len(b.recs) > 0 {
+			work <- b
+			order <- b
+		}
+	}()
+	var err error
+	for b := range order {
+		<-b.done
+		if err == nil {
+			if err = ctx.Err(); err != nil {
+				close(stop)
+			}
+		}
+		if err == nil {
+			for i := range b.recs {
+				a.add(&b.recs[i], b.matches[i])
+			}
+		}
+		select {
+		case free <- b:
+		default:
+		}
+	}
+	if err != nil {
+		return err
+	}
+	return scanErr
+}

@@ -1,0 +1,304 @@
+package logsource
+
+import (
+	"archive/zip"
+	"compress/flate"
+	"errors"
+	"fmt"
+	"hash"
+	"hash/crc32"
+	"io"
+	"os"
+	"path"
+	"slices"
+	"strings"
+	"sync/atomic"
+)
+
+// entry locates one zip entry's data in the zip file. Both the central
+// directory and the salvage walk produce entries, so one reader serves both.
+type entry struct {
+	name     string // as stored in the zip
+	clean    string // entryPath(name)
+	log      logName
+	method   uint16
+	dataOff  int64 // where the entry's (compressed) data starts
+	csize    int64 // bytes of data present in the file, up to the break if any
+	usize    int64 // declared decompressed size, or -1
+	crc      uint32
+	crcKnown bool
+	// brk is set when the data is cut short: the reader delivers what is
+	// there and then returns brk.
+	brk error
+}
+
+// zipFile is one zip being read, shared by the Inputs of its entries.
+type zipFile struct {
+	path     string
+	maxEntry int64
+	maxTotal int64
+	used     atomic.Int64 // decompressed bytes counted against maxTotal
+}
+
+// zip resolves a zip file into its log entries, read in place. When the
+// central directory cannot be read and the file starts with a local file
+// header (a truncated download or copy), the entries are found by walking
+// the local headers from the start instead.
+func (r *resolver) zip(zpath string, size int64, localMagic bool) ([]Input, []*Problem) {
+	f, err := os.Open(zpath)
+	if err != nil {
+		return nil, []*Problem{r.problem(zpath, err, "")}
+	}
+	defer f.Close()
+
+	var ents []entry
+	var problems []*Problem
+	zr, err := zip.NewReader(f, size)
+	switch {
+	case err == nil || errors.Is(err, zip.ErrInsecurePath):
+		// ErrInsecurePath (GODEBUG=zipinsecurepath=0) comes with a usable
+		// reader; entry names are checked below either way.
+		for _, zf := range zr.File {
+			e := entry{
+				name:     zf.Name,
+				method:   zf.Method,
+				csize:    int64(zf.CompressedSize64),
+				usize:    int64(zf.UncompressedSize64),
+				crc:      zf.CRC32,
+				crcKnown: true,
+			}
+			if !r.keep(zpath, &e, zf.Flags, &problems) {
+				continue
+			}
+			if e.dataOff, err = zf.DataOffset(); err != nil {
+				problems = append(problems, r.problem(zpath+":"+e.name, err, ""))
+				continue
+			}
+			if e.usize < 0 {
+				e.usize = -1
+			}
+			if e.csize < 0 || e.csize > size-e.dataOff {
+				e.csize = max(size-e.dataOff, 0)
+				e.brk = fmt.Errorf("entry data runs past the end of the zip (%d bytes)", size)
+			}
+			ents = append(ents, e)
+		}
+	case localMagic:
+		damaged := &Problem{Path: zpath, Hint: hintDamagedZip}
+		problems = append(problems, damaged)
+		w := &walker{r: bufioReader(io.NewSectionReader(f, 0, size)), size: size, maxEntry: r.opts.MaxEntrySize, maxTotal: r.opts.MaxTotalSize}
+		walked := w.walk()
+		damaged.Err = fmt.Errorf("damaged zip (%w): %d entries found by their local headers", err, len(walked))
+		if w.stop != nil {
+			damaged.Err = fmt.Errorf("%w; %v", damaged.Err, w.stop)
+		}
+		for _, we := range walked {
+			if r.keep(zpath, &we.e, we.flags, &problems) {
+				ents = append(ents, we.e)
+			}
+		}
+	default:
+		return nil, []*Problem{r.problem(zpath, fmt.Errorf("not a zip archive: %w", err), "")}
+	}
+
+	slices.SortStableFunc(ents, func(a, b entry) int {
+		if c := compareDirs(path.Dir(a.clean), path.Dir(b.clean)); c != 0 {
+			return c
+		}
+		if c := compareLogNames(a.log, b.log); c != 0 {
+			return c
+		}
+		return strings.Compare(a.name, b.name)
+	})
+	z := &zipFile{path: zpath, maxEntry: r.opts.MaxEntrySize, maxTotal: r.opts.MaxTotalSize}
+	inputs := make([]Input, 0, len(ents))
+	for _, e := range ents {
+		in := Input{Name: zpath + ":" + e.name, Size: -1, OS: inferEntryOS(e.name)}
+		if e.usize >= 0 {
+			in.Size = min(e.usize, z.maxEntry)
+		}
+		mark := new(atomic.Int64)
+		in.open = func() (io.ReadCloser, error) { return z.open(e, in.Name, mark) }
+		inputs = append(inputs, in)
+	}
+	return inputs, problems
+}
+
+// keep reports whether a zip entry is an agent log arcdiag can read, fills
+// in its clean path and log name, and records why a suspicious or
+// unreadable entry is skipped. Entries that are simply not logs (the
+// journal, event logs, config) are skipped silently.
+func (r *resolver) keep(zpath string, e *entry, flags uint16, problems *[]*Problem) bool {
+	if strings.HasSuffix(e.name, "/") || strings.HasSuffix(e.name, `\`) {
+		return false // a directory
+	}
+	name := zpath + ":" + e.name
+	clean, err := entryPath(e.name)
+	if err != nil {
+		*problems = append(*problems, &Problem{Path: zpath + ":" + printable(e.name), Err: err, Hint: "skipped: `azcmagent logs` does not write such names"})
+		return false
+	}
+	e.clean = clean
+	base := path.Base(clean)
+	if strings.EqualFold(path.Ext(base), ".zip") {
+		// One level only: reading a zip inside a zip in place would mean
+		// decompressing the outer entry again for every inner one.
+		*problems = append(*problems, &Problem{Path: name, Err: errors.New("zip inside a zip: not read"), Hint: "extract it and pass it to arcdiag"})
+		return false
+	}
+	var ok bool
+	if e.log, ok = parseLogName(base); !ok {
+		return false
+	}
+	switch {
+	case flags&0x1 != 0:
+		*problems = append(*problems, &Problem{Path: name, Err: errors.New("entry is encrypted"), Hint: "extract it with its password and pass the file to arcdiag"})
+		return false
+	case e.method != zip.Store && e.method != zip.Deflate:
+		*problems = append(*problems, &Problem{Path: name, Err: fmt.Errorf("unsupported compression method %d", e.method), Hint: "extract it with the tool that made the zip and pass the file to arcdiag"})
+		return false
+	}
+	return true
+}
+
+// printable replaces control characters, so that a hostile entry name
+// cannot rewrite the terminal when the problem is shown.
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return '?'
+		}
+		return r
+	}, s)
+}
+
+func (z *zipFile) open(e entry, name string, mark *atomic.Int64) (io.ReadCloser, error) {
+	f, err := os.Open(z.path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	er := &entryReader{name: name, z: z, e: e, f: f, mark: mark, hash: crc32.NewIEEE()}
+	er.r = io.NewSectionReader(f, e.dataOff, e.csize)
+	if e.method == zip.Deflate {
+		er.dec = flate.NewReader(er.r)
+		er.r = er.dec
+	}
+	return er, nil
+}
+
+// entryReader decompresses one entry straight from the zip file, checks
+// its size and checksum at the end, and enforces the limits while
+// streaming, so neither memory nor disk grows with the entry.
+type entryReader struct {
+	name string
+	z    *zipFile
+	e    entry
+	f    *os.File
+	dec  io.ReadCloser // nil for a stored entry
+	r    io.Reader
+	mark *atomic.Int64 // bytes of this entry already counted against the zip
+	hash hash.Hash32
+	n    int64 // bytes delivered
+	err  error // sticky: io.EOF or the error that ended the entry
+}
+
+func (er *entryReader) Read(p []byte) (int, error) {
+	if er.err != nil {
+		return 0, er.err
+	}
+	if len(p) == 0 {
+		return 0, nil
+	}
+	if er.n >= er.z.maxEntry {
+		// At the limit: one more byte makes the entry too large, none makes
+		// it exactly as large as allowed.
+		var one [1]byte
+		n, err := io.ReadFull(er.r, one[:])
+		switch {
+		case n == 1:
+			er.err = fmt.Errorf("%s: %w: more than %d bytes in this entry (MaxEntrySize)", er.name, ErrTooLarge, er.z.maxEntry)
+		case err == io.EOF:
+			er.finish()
+		default:
+			er.fail(err)
+		}
+		return 0, er.err
+	}
+	if rem := er.z.maxEntry - er.n; int64(len(p)) > rem {
+		p = p[:rem]
+	}
+	n, err := er.r.Read(p)
+	n = er.account(n)
+	er.hash.Write(p[:n])
+	er.n += int64(n)
+	switch {
+	case er.err != nil:
+	case err == io.EOF:
+		er.finish()
+	case err != nil:
+		er.fail(err)
+	}
+	return n, er.err
+}
+
+// account counts n more delivered bytes against the zip's total and returns
+// how many of them may be delivered. Only bytes beyond what any reader of
+// this entry already delivered count, so re-reading an entry is free.
+func (er *entryReader) account(n int) int {
+	end := er.n + int64(n)
+	for {
+		m := er.mark.Load()
+		if end <= m {
+			return n
+		}
+		if !er.mark.CompareAndSwap(m, end) {
+			continue
+		}
+		fresh := end - m
+		over := er.z.used.Add(fresh) - er.z.maxTotal
+		if over <= 0 {
+			return n
+		}
+		er.err = fmt.Errorf("%s: %w: more than %d bytes in this zip (MaxTotalSize)", er.name, ErrTooLarge, er.z.maxTotal)
+		return n - int(min(over, fresh))
+	}
+}
+
+// finish ends a complete read: a cut-short entry reports its break, a
+// complete one is checked against the sizes and checksum the zip declares.
+func (er *entryReader) finish() {
+	switch {
+	case er.e.brk != nil:
+		er.err = fmt.Errorf("%s: %w", er.name, er.e.brk)
+	case er.e.usize >= 0 && er.n != er.e.usize:
+		er.err = fmt.Errorf("%s: damaged entry: %d bytes, the zip declares %d", er.name, er.n, er.e.usize)
+	case er.e.crcKnown && er.hash.Sum32() != er.e.crc:
+		er.err = fmt.Errorf("%s: damaged entry: checksum mismatch", er.name)
+	default:
+		er.err = io.EOF
+	}
+}
+
+func (er *entryReader) fail(err error) {
+	if errors.Is(err, io.ErrUnexpectedEOF) && er.e.brk != nil {
+		// The deflate stream ends where the file was cut: say so plainly.
+		err = er.e.brk
+	}
+	er.err = fmt.Errorf("%s: %w", er.name, err)
+}
+
+// Close releases the zip file. It is safe to call more than once.
+func (er *entryReader) Close() error {
+	if er.f == nil {
+		return nil
+	}
+	if er.dec != nil {
+		er.dec.Close()
+	}
+	err := er.f.Close()
+	er.f = nil
+	if er.err == nil {
+		er.err = fmt.Errorf("%s: read after close", er.name)
+	}
+	return err
+}

@@ -1,0 +1,205 @@
+package parser
+
+import (
+	"bytes"
+	"compress/gzip"
+	"errors"
+	"fmt"
+	"io"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// Charset is the text encoding found at the start of the input, its
+// byte-order mark included.
+type Charset uint8
+
+// The charsets the scanner recognises. Anything without a BOM is read as
+// UTF-8; invalid bytes are kept, not replaced.
+const (
+	UTF8    Charset = iota // no BOM
+	UTF8BOM                // EF BB BF, stripped
+	UTF16LE                // FF FE, transcoded to UTF-8
+	UTF16BE                // FE FF, transcoded to UTF-8
+)
+
+var charsetNames = [...]string{"utf-8", "utf-8-bom", "utf-16le", "utf-16be"}
+
+// String returns the charset's name: "utf-8", "utf-8-bom", "utf-16le" or
+// "utf-16be".
+func (c Charset) String() string {
+	if int(c) < len(charsetNames) {
+		return charsetNames[c]
+	}
+	return fmt.Sprintf("Charset(%d)", c)
+}
+
+// Encoding is how the input was stored: gzip-compressed or not, and in
+// which charset (of the decompressed bytes).
+type Encoding struct {
+	Charset Charset
+	Gzip    bool
+}
+
+// String returns the charset's name, prefixed with "gzip+" when compressed.
+func (e Encoding) String() string {
+	if e.Gzip {
+		return "gzip+" + e.Charset.String()
+	}
+	return e.Charset.String()
+}
+
+// errInvalidRead reports a reader breaking the io.Reader contract.
+var errInvalidRead = errors.New("reader returned an invalid count")
+
+var (
+	bomUTF8    = []byte{0xef, 0xbb, 0xbf}
+	bomUTF16LE = []byte{0xff, 0xfe}
+	bomUTF16BE = []byte{0xfe, 0xff}
+	gzipMagic  = []byte{0x1f, 0x8b}
+)
+
+// readHead reads the first bytes of r, enough to see a BOM or the gzip
+// magic. A short stream is not an error.
+func readHead(r io.Reader) ([]byte, error) {
+	head := make([]byte, 3)
+	n := 0
+	// Like io.ReadFull, but a reader that keeps returning nothing is an
+	// error rather than a hang.
+	for tries := 0; n < len(head); tries++ {
+		if tries == 100 {
+			return head[:n], io.ErrNoProgress
+		}
+		m, err := r.Read(head[n:])
+		if m < 0 || m > len(head)-n {
+			return head[:n], errInvalidRead
+		}
+		n += m
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return head[:n], err
+		}
+	}
+	return head[:n], nil
+}
+
+// sniff looks at the start of src and returns a reader of the decoded
+// stream, the bytes already read from it (to be consumed first) and the
+// encoding found. A gzip stream is decompressed and sniffed again for a
+// BOM, not for gzip: rotated logs are compressed once.
+func sniff(src io.Reader) (io.Reader, []byte, Encoding, error) {
+	var enc Encoding
+	r := src
+	head, err := readHead(r)
+	if err != nil {
+		return r, head, enc, err
+	}
+	if bytes.HasPrefix(head, gzipMagic) {
+		gz, err := gzip.NewReader(io.MultiReader(bytes.NewReader(head), r))
+		if err != nil {
+			return r, nil, enc, fmt.Errorf("gzip: %w", err)
+		}
+		enc.Gzip = true
+		r = gz
+		// A gzip.Reader returns its error again on the next Read, so an
+		// error here is reported after the bytes before it are scanned.
+		head, _ = readHead(r)
+	}
+	switch {
+	case bytes.HasPrefix(head, bomUTF8):
+		enc.Charset = UTF8BOM
+		head = head[len(bomUTF8):]
+	case bytes.HasPrefix(head, bomUTF16LE):
+		enc.Charset = UTF16LE
+		r = newUTF16Reader(io.MultiReader(bytes.NewReader(head[2:]), r), false)
+		head = nil
+	case bytes.HasPrefix(head, bomUTF16BE):
+		enc.Charset = UTF16BE
+		r = newUTF16Reader(io.MultiReader(bytes.NewReader(head[2:]), r), true)
+		head = nil
+	}
+	return r, head, enc, nil
+}
+
+// utf16Reader transcodes UTF-16 to UTF-8 as it reads, so that a big
+// Windows log is never held whole. Unpaired surrogates become U+FFFD; an
+// odd final byte is passed through as it is, so that nothing is dropped.
+type utf16Reader struct {
+	r    io.Reader
+	be   bool
+	in   []byte // raw input; in[:odd] is a byte left from the last read
+	odd  int
+	out  []byte // decoded, out[pos:] not yet returned
+	pos  int
+	high uint16 // a high surrogate waiting for its pair, or 0
+	err  error
+}
+
+func newUTF16Reader(r io.Reader, bigEndian bool) *utf16Reader {
+	return &utf16Reader{r: r, be: bigEndian, in: make([]byte, 32<<10)}
+}
+
+// Read returns decoded bytes. It calls the underlying reader at most once,
+// so a reader that makes no progress is seen by the caller.
+func (u *utf16Reader) Read(p []byte) (int, error) {
+	if u.pos == len(u.out) {
+		if u.err != nil {
+			return 0, u.err
+		}
+		u.fill()
+	}
+	n := copy(p, u.out[u.pos:])
+	u.pos += n
+	if n == 0 && u.err != nil {
+		return 0, u.err
+	}
+	return n, nil
+}
+
+func (u *utf16Reader) fill() {
+	n, err := u.r.Read(u.in[u.odd:])
+	data := u.in[:u.odd+n]
+	u.out, u.pos = u.out[:0], 0
+	i := 0
+	for ; i+1 < len(data); i += 2 {
+		c := uint16(data[i]) | uint16(data[i+1])<<8
+		if u.be {
+			c = uint16(data[i])<<8 | uint16(data[i+1])
+		}
+		u.unit(c)
+	}
+	u.odd = copy(u.in, data[i:])
+	if err != nil {
+		if u.high != 0 {
+			u.out = utf8.AppendRune(u.out, utf8.RuneError)
+			u.high = 0
+		}
+		u.out = append(u.out, u.in[:u.odd]...)
+		u.odd = 0
+		u.err = err
+	}
+}
+
+// unit decodes one UTF-16 code unit into out.
+func (u *utf16Reader) unit(c uint16) {
+	if u.high != 0 {
+		if 0xdc00 <= c && c < 0xe000 {
+			u.out = utf8.AppendRune(u.out, utf16.DecodeRune(rune(u.high), rune(c)))
+			u.high = 0
+			return
+		}
+		u.out = utf8.AppendRune(u.out, utf8.RuneError)
+		u.high = 0
+	}
+	switch {
+	case c < utf8.RuneSelf:
+		u.out = append(u.out, byte(c))
+	case 0xd800 <= c && c < 0xdc00:
+		u.high = c
+	default:
+		// A lone low surrogate is not a valid rune: AppendRune writes U+FFFD.
+		u.out = utf8.AppendRune(u.out, rune(c))
+	}
+}

@@ -1,0 +1,299 @@
+package parser
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+)
+
+// DefaultMaxLineLen is the longest record read whole when Options leaves
+// MaxLineLen at 0. An Error= value can hold a whole HTTP exchange, so this
+// is generous; memory stays bounded by about twice this size.
+const DefaultMaxLineLen = 16 << 20
+
+// maxLineLenCap bounds Options.MaxLineLen so that buffer sizes stay in int
+// range on every platform.
+const maxLineLenCap = 1 << 30
+
+// maxGCLines bounds a GuestConfig record that never closes, so that a
+// missing </GCLOG> does not swallow the rest of the file.
+const maxGCLines = 1000
+
+// Options tunes a Scanner. The zero value is ready to use.
+type Options struct {
+	// MaxLineLen is the longest record, in bytes, kept whole. A longer
+	// line gives a record with Truncated set holding its first MaxLineLen
+	// bytes. 0 or less means DefaultMaxLineLen; more than 1 GiB is lowered
+	// to 1 GiB.
+	MaxLineLen int
+}
+
+// Scanner reads records from a stream, like bufio.Scanner reads lines, but
+// never stops at a long line or a bad byte: only a read error ends it early.
+// It detects gzip and the charset itself (see Encoding).
+type Scanner struct {
+	src     io.Reader // as given
+	r       io.Reader // decoded stream, set by sniff
+	file    string
+	max     int
+	enc     Encoding
+	sniffed bool
+
+	// buf[start:end] is read but not yet returned. off is the decoded
+	// offset of buf[start]; line the number of the line starting there.
+	buf        []byte
+	start, end int
+	off        int64
+	line       int
+	eof        bool // no more reads: end of input or an error
+	err        error
+
+	rec   Record
+	trunc []byte // the head of an over-long line, kept while the rest is skipped
+	cls   classifier
+}
+
+// NewScanner returns a Scanner reading r. file names the input in records
+// and errors. Nothing is read until the first call to Scan or Encoding.
+func NewScanner(r io.Reader, file string, opts Options) *Scanner {
+	limit := opts.MaxLineLen
+	if limit <= 0 {
+		limit = DefaultMaxLineLen
+	}
+	limit = min(limit, maxLineLenCap)
+	return &Scanner{src: r, file: file, max: limit, line: 1}
+}
+
+// Encoding returns how the input is stored, reading its first bytes if
+// Scan has not yet been called.
+func (s *Scanner) Encoding() Encoding {
+	s.sniff()
+	return s.enc
+}
+
+// Err returns the first read error, or nil at a clean end of input.
+func (s *Scanner) Err() error {
+	return s.err
+}
+
+// Record returns the record found by the last call to Scan. The Record and
+// its Raw are reused by the next call to Scan; use Clone to keep one.
+func (s *Scanner) Record() *Record {
+	return &s.rec
+}
+
+func (s *Scanner) sniff() {
+	if s.sniffed {
+		return
+	}
+	s.sniffed = true
+	r, head, enc, err := sniff(s.src)
+	s.r, s.enc = r, enc
+	s.buf = make([]byte, max(256<<10, len(head)))
+	s.end = copy(s.buf, head)
+	if err != nil {
+		s.fail(err)
+	}
+}
+
+func (s *Scanner) fail(err error) {
+	s.eof = true
+	name := s.file
+	if name == "" {
+		name = "input"
+	}
+	s.err = fmt.Errorf("read %s: %w", name, err)
+}
+
+// fill reads more input into buf, first moving the unread bytes to its
+// start and growing it if it is full (up to the line bound).
+func (s *Scanner) fill() {
+	if s.start > 0 {
+		s.end = copy(s.buf, s.buf[s.start:s.end])
+		s.start = 0
+	}
+	if s.end == len(s.buf) {
+		n := min(2*len(s.buf), s.max+2)
+		if n <= len(s.buf) {
+			n = 2 * len(s.buf)
+		}
+		buf := make([]byte, n)
+		copy(buf, s.buf[:s.end])
+		s.buf = buf
+	}
+	for range 100 {
+		n, err := s.r.Read(s.buf[s.end:])
+		if n < 0 || n > len(s.buf)-s.end {
+			s.fail(errInvalidRead)
+			return
+		}
+		s.end += n
+		if err == io.EOF {
+			s.eof = true
+			return
+		}
+		if err != nil {
+			s.fail(err)
+			return
+		}
+		if n > 0 {
+			return
+		}
+	}
+	s.fail(io.ErrNoProgress)
+}
+
+// findLF returns the position, relative to start, of the first LF at or
+// after rel, reading more input while fewer than max+2 bytes are buffered
+// from start (enough to tell a line of max bytes plus CRLF from a longer
+// one). It returns -1 at the end of input or at that bound.
+func (s *Scanner) findLF(rel int) int {
+	for {
+		if i := bytes.IndexByte(s.buf[s.start+rel:s.end], '\n'); i >= 0 {
+			return rel + i
+		}
+		rel = s.end - s.start
+		if s.eof || rel >= s.max+2 {
+			return -1
+		}
+		s.fill()
+	}
+}
+
+// lineEnd returns the length of the content of the line ending with the LF
+// at lf (relative to start, the line starting at from) and of its
+// terminator: a CR before the LF belongs to the terminator.
+func (s *Scanner) lineEnd(from, lf int) (int, uint8) {
+	if lf > from && s.buf[s.start+lf-1] == '\r' {
+		return lf - 1, 2
+	}
+	return lf, 1
+}
+
+// Scan advances to the next record, which Record then returns. It returns
+// false at the end of input or after a read error (see Err); the bytes read
+// before an error are returned as records first.
+func (s *Scanner) Scan() bool {
+	s.sniff()
+	lf := s.findLF(0)
+	avail := s.end - s.start
+	if lf < 0 && avail == 0 {
+		return false
+	}
+	s.rec = Record{File: s.file, Line: s.line, Offset: s.off, Lines: 1}
+	r := &s.rec
+	if lf < 0 && avail >= s.max+2 {
+		// An over-long line whose end is not buffered: keep its head apart
+		// while the rest is read and dropped.
+		s.trunc = append(s.trunc[:0], s.buf[s.start:s.start+s.max]...)
+		r.Raw, r.Truncated = s.trunc, true
+		r.Skipped, r.term = s.skip(s.max)
+		s.off = r.End()
+		s.line++
+		s.cls.classify(r)
+		return true
+	}
+	content, term := avail, uint8(0) // a last line without LF
+	if lf >= 0 {
+		content, term = s.lineEnd(0, lf)
+	}
+	next := content + int(term)
+	if content > s.max {
+		r.Truncated, r.Skipped = true, int64(content-s.max)
+		content = s.max
+	} else if first := s.buf[s.start : s.start+content]; term != 0 &&
+		bytes.HasPrefix(first, gcOpen) && !bytes.Contains(first, gcClose) {
+		content, next, term, r.Lines = s.continueGC(content, next, term)
+	}
+	r.Raw = s.buf[s.start : s.start+content : s.start+content]
+	r.term = term
+	s.cls.classify(r)
+	s.start += next
+	s.off += int64(next)
+	s.line += r.Lines
+	return true
+}
+
+// skip drops the rest of an over-long line from rel (relative to start) up
+// to and including its terminator. It returns the bytes dropped before the
+// terminator and the terminator's length.
+func (s *Scanner) skip(rel int) (int64, uint8) {
+	var dropped int64
+	for {
+		b := s.buf[s.start+rel : s.end]
+		if i := bytes.IndexByte(b, '\n'); i >= 0 {
+			s.start += rel + i + 1
+			if i > 0 && b[i-1] == '\r' {
+				return dropped + int64(i-1), 2
+			}
+			return dropped + int64(i), 1
+		}
+		if s.eof {
+			s.start = s.end
+			return dropped + int64(len(b)), 0
+		}
+		// Keep a final CR: it belongs to the terminator if LF comes next.
+		keep := 0
+		if len(b) > 0 && b[len(b)-1] == '\r' {
+			keep = 1
+		}
+		dropped += int64(len(b) - keep)
+		s.start, rel = s.end-keep, 0
+		s.fill()
+	}
+}
+
+// continueGC extends a GuestConfig record whose first line has no
+// </GCLOG> over the following lines, up to the line holding the close tag.
+// It stops before a line starting a new <GCLOG> record, before a line that
+// would make the record longer than max, after maxGCLines lines, and at the
+// end of input. Its arguments and results are the record's content length,
+// the start of the next line and the terminator length (all relative to
+// start), and the lines taken.
+func (s *Scanner) continueGC(content, next int, term uint8) (int, int, uint8, int) {
+	lines := 1
+	for lines < maxGCLines && term != 0 {
+		var c int
+		var t uint8
+		if lf := s.findLF(next); lf >= 0 {
+			c, t = s.lineEnd(next, lf)
+		} else {
+			avail := s.end - s.start
+			if !s.eof || avail == next {
+				break
+			}
+			c, t = avail, 0
+		}
+		if c > s.max {
+			break
+		}
+		line := s.buf[s.start+next : s.start+c]
+		if bytes.HasPrefix(line, gcOpen) {
+			break
+		}
+		content, term, next = c, t, c+int(t)
+		lines++
+		if bytes.Contains(line, gcClose) {
+			break
+		}
+	}
+	return content, next, term, lines
+}
+
+// ParseLine reads one line (or a pasted GuestConfig record) without a
+// Scanner: a trailing LF or CRLF is dropped, and everything else is the
+// record's Raw, which the record shares with line.
+func ParseLine(line []byte) Record {
+	var term uint8
+	if n := len(line); n > 0 && line[n-1] == '\n' {
+		term = 1
+		if n > 1 && line[n-2] == '\r' {
+			term = 2
+		}
+		line = line[:n-int(term)]
+	}
+	r := Record{Raw: line, Line: 1, Lines: 1 + bytes.Count(line, []byte{'\n'}), term: term}
+	var c classifier
+	c.classify(&r)
+	return r
+}
