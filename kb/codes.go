@@ -18,9 +18,11 @@ var (
 	// exitQueryRE accepts an exit status typed on its own: "exit 42",
 	// "exit code 42", "exit status: 42", "exitcode=42", "rc 42".
 	exitQueryRE = regexp.MustCompile(`(?i)^(?:exit[\s_-]*(?:code|status)?|rc|errorlevel|\$\?)\s*[:=]?\s*(\d{1,3})$`)
-	// codeInTextRE finds codes inside a message. A code glued to more digits
-	// (AZCM00411) is not a code.
-	codeInTextRE = regexp.MustCompile(`(?i)\bAZCM(\d{4})\b`)
+	// codeInTextRE finds codes inside a message: AZCM0041, or azcm0041 as
+	// someone typed it (the letters all upper or all lower case, which is
+	// what MayHaveCodes looks for). A code glued to more digits (AZCM00411)
+	// is not a code.
+	codeInTextRE = regexp.MustCompile(`\b[Aa](?:ZCM|zcm)(\d{4})\b`)
 	// exitInTextRE finds an exit status printed by a wrapper: "exit code 42",
 	// "exitcode: 42", "exited with status 42", "exit status 42".
 	exitInTextRE = regexp.MustCompile(`(?i)\bexit(?:ed)?(?:[\s_-]*(?:with))?[\s_-]*(?:code|status)\s*[:=]?\s*(\d{1,3})\b`)
@@ -76,15 +78,17 @@ type CodeRef struct {
 }
 
 // MayHaveCodes is a fast test that rules out most lines before FindCodes:
-// a code needs "AZCM" followed by a digit (any case), an exit status the word
-// "exit" with "code" or "status". Agent logs mention "azcmagent" on many
-// lines, so looking for "azcm" alone would not do.
+// a code needs "AZCM" followed by a digit, an exit status the word "exit"
+// with "code" or "status". Agent logs mention "azcmagent" on many lines, so
+// looking for "azcm" alone would not do. It runs on every line of a big log,
+// hence the few vectorised searches instead of a regular expression.
 func MayHaveCodes(b []byte) bool {
-	return codeAt(b, "ZCM") || codeAt(b, "zcm") || codeAt(b, "Zcm") || codeAt(b, "zCM") ||
-		((hasAny(b, "xit", "XIT", "Xit")) && hasAny(b, "ode", "ODE", "tatus", "TATUS"))
+	return codeAt(b, "ZCM") || codeAt(b, "zcm") || ((bytes.Contains(b, []byte("xit")) || bytes.Contains(b, []byte("XIT"))) &&
+		(containsFold(b, "code") || containsFold(b, "status")))
 }
 
-// codeAt reports whether mid occurs with an a before it and a digit after it.
+// codeAt reports whether mid (ZCM or zcm) occurs with an A or a before it
+// and a digit after it.
 func codeAt(b []byte, mid string) bool {
 	for off := 0; ; {
 		i := bytes.Index(b[off:], []byte(mid))
@@ -99,9 +103,11 @@ func codeAt(b []byte, mid string) bool {
 	}
 }
 
-func hasAny(b []byte, words ...string) bool {
-	for _, w := range words {
-		if bytes.Contains(b, []byte(w)) {
+// containsFold reports whether b contains the lower-case ASCII word w in any
+// case.
+func containsFold(b []byte, w string) bool {
+	for i := 0; i+len(w) <= len(b); i++ {
+		if hasFoldedPrefix(b[i:], w) {
 			return true
 		}
 	}

@@ -76,6 +76,8 @@ func TestMayHaveCodes(t *testing.T) {
 	}{
 		{"Exit Code:  AZCM0044: Resource Already Exists", true},
 		{"code azcm0041 lower case", true},
+		{"Azcm0041 typed", true},
+		{"EXIT CODE 3", true},
 		{"wrapper: exitcode: 67", true},
 		{"process exited with status 3", true},
 		{`msg="Loaded /var/opt/azcmagent/agentconfig.json"`, false},

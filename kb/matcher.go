@@ -95,10 +95,18 @@ func (m *Matcher) Unfiltered() []*Entry {
 // first, each entry once. It allocates only when a pattern's literal is
 // present.
 func (m *Matcher) Match(line []byte) []Match {
+	return m.MatchFrom(line, 0)
+}
+
+// MatchFrom is Match for a line whose first from bytes cannot hold anything
+// a pattern looks for (the time and level of a logrus line): the filter
+// skips them, the patterns still see the whole line.
+func (m *Matcher) MatchFrom(line []byte, from int) []Match {
+	from = min(max(from, 0), len(line))
 	s := m.pool.Get().(*matchScratch)
 	defer m.pool.Put(s)
 	s.touched = s.touched[:0]
-	m.filter.scan(line, func(p int, set uint64) {
+	m.filter.scan(line[from:], func(p int, set uint64) {
 		if s.found[p] == 0 {
 			s.touched = append(s.touched, p)
 		}

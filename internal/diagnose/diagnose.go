@@ -189,7 +189,21 @@ var (
 
 // Add analyses one record of the current file.
 func (a *Analyzer) Add(rec *parser.Record) {
-	a.add(rec, a.matcher.Match(rec.Raw))
+	a.add(rec, a.match(rec))
+}
+
+// match finds the entries whose patterns recognise a record. The time and
+// level that start a logrus line are a quarter of a typical line and never
+// what a pattern looks for, so the filter starts at msg=.
+func (a *Analyzer) match(rec *parser.Record) []kb.Match {
+	from := 0
+	if rec.Format == parser.FormatLogrus {
+		head := rec.Raw[:min(len(rec.Raw), 64)]
+		if i := bytes.Index(head, []byte(" msg=")); i >= 0 {
+			from = i
+		}
+	}
+	return a.matcher.MatchFrom(rec.Raw, from)
 }
 
 // add analyses a record whose knowledge-base matches are already known.

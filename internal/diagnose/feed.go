@@ -77,7 +77,7 @@ func (a *Analyzer) Feed(ctx context.Context, sc *parser.Scanner, keep func(*pars
 			for b := range work {
 				for i := range b.recs {
 					b.matches = append(b.matches, nil)
-					b.matches[i] = a.matcher.Match(b.recs[i].Raw)
+					b.matches[i] = a.match(&b.recs[i])
 				}
 				close(b.done)
 			}

@@ -1,0 +1,389 @@
+package follow
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// followLines adapts Follow to the scenario harness: line texts go to the harness, the
+// other events are counted in kinds, readable once the returned channel is closed.
+func followLines(t *testing.T, opts Options, kinds map[Kind]int) lineSource {
+	return func(ctx context.Context, path string) (<-chan string, error) {
+		events, err := Follow(ctx, path, opts)
+		if err != nil {
+			return nil, err
+		}
+		out := make(chan string, 256)
+		go func() {
+			defer close(out)
+			for ev := range events {
+				kinds[ev.Kind]++
+				switch ev.Kind {
+				case KindLine:
+					out <- ev.Line.Text
+				case KindError:
+					t.Errorf("error event: %v", ev.Err)
+				}
+			}
+		}()
+		return out, nil
+	}
+}
+
+func TestRotationNoLossNoDup(t *testing.T) {
+	tests := []struct {
+		name string
+		sc   scenario
+		poll bool
+	}{
+		{"rename+create", scenario{mode: rotateRename, lines: 100_000, every: 3000}, false},
+		{"delete+recreate", scenario{mode: rotateRemove, lines: 100_000, every: 3000}, false},
+		{"copytruncate", scenario{mode: rotateCopyTruncate, lines: 100_000, every: 3000}, false},
+		{"poll/rename+create", scenario{mode: rotateRename, lines: 20_000, every: 3000}, true},
+		{"poll/delete+recreate", scenario{mode: rotateRemove, lines: 20_000, every: 3000}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			kinds := map[Kind]int{}
+			res := runScenario(t, tt.sc, followLines(t, Options{Poll: tt.poll}, kinds), 20*time.Second)
+			rotations := (tt.sc.lines - 1) / tt.sc.every
+			t.Logf("%v; %d reopened, %d truncated", res, kinds[KindReopened], kinds[KindTruncated])
+			if res.stalled != "" || len(res.corrupt) > 0 || res.dups > 0 {
+				t.Fatalf("%v", res)
+			}
+			if tt.sc.mode == rotateCopyTruncate {
+				// Lines the follower had not read when the file was truncated are lost:
+				// they are in the copy. The test logs how many; it asserts what must hold.
+				if kinds[KindTruncated] < 1 || kinds[KindTruncated] > rotations || kinds[KindReopened] != 0 {
+					t.Errorf("%d truncated, %d reopened events, want 1..%d and 0", kinds[KindTruncated], kinds[KindReopened], rotations)
+				}
+				return
+			}
+			if res.missing > 0 || res.lines != tt.sc.lines {
+				t.Fatalf("%v", res)
+			}
+			if kinds[KindReopened] != rotations || kinds[KindTruncated] != 0 {
+				t.Errorf("%d reopened, %d truncated events, want %d and 0", kinds[KindReopened], kinds[KindTruncated], rotations)
+			}
+		})
+	}
+}
+
+// next returns the next event, failing the test after a few seconds without one.
+func next(t *testing.T, events <-chan Event) Event {
+	t.Helper()
+	select {
+	case ev := <-events:
+		return ev
+	case <-time.After(5 * time.Second):
+		t.Fatal("no event within 5s")
+		return Event{}
+	}
+}
+
+// quiet fails if an event arrives within a short while; only for what must NOT be sent.
+func quiet(t *testing.T, events <-chan Event) {
+	t.Helper()
+	select {
+	case ev := <-events:
+		t.Fatalf("unexpected event %v %q", ev.Kind, ev.Line.Text)
+	case <-time.After(100 * time.Millisecond):
+	}
+}
+
+// lineTexts receives n line events and returns their texts.
+func lineTexts(t *testing.T, events <-chan Event, n int) []string {
+	t.Helper()
+	var got []string
+	for len(got) < n {
+		ev := next(t, events)
+		if ev.Kind != KindLine {
+			t.Fatalf("got %v event, want a line (after %q)", ev.Kind, got)
+		}
+		got = append(got, ev.Line.Text)
+	}
+	return got
+}
+
+func appendFile(t *testing.T, path, s string) {
+	t.Helper()
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.WriteString(s); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestFileCreatedLater(t *testing.T) {
+	for _, poll := range []bool{false, true} {
+		t.Run(fmt.Sprintf("poll=%v", poll), func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "himds.log")
+			events, err := Follow(t.Context(), path, Options{Poll: poll})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ev := next(t, events); ev.Kind != KindWaiting {
+				t.Fatalf("first event %v, want waiting", ev.Kind)
+			}
+			quiet(t, events)
+			// Written before the follower notices the file: still read, from the start.
+			appendFile(t, path, "one\ntwo\n")
+			appendFile(t, path, "three\n")
+			if diff := cmp.Diff([]string{"one", "two", "three"}, lineTexts(t, events, 3)); diff != "" {
+				t.Errorf("lines (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestStartOffset(t *testing.T) {
+	tests := []struct {
+		name    string
+		content string
+		opts    Options
+		want    []string // lines emitted once "new\n" is appended
+	}{
+		{"end", "a\nb\nc\n", Options{}, []string{"new"}},
+		{"end/partial last line completed", "a\nb\nc", Options{}, []string{"cnew"}},
+		{"lines=2", "a\nb\nc\n", Options{Lines: 2}, []string{"b", "c", "new"}},
+		{"lines=1/partial counts as a line", "a\nb\nc", Options{Lines: 1}, []string{"cnew"}},
+		{"lines=2/partial counts as a line", "a\nb\nc", Options{Lines: 2}, []string{"b", "cnew"}},
+		{"lines=10/more than the file", "a\nb\nc\n", Options{Lines: 10}, []string{"a", "b", "c", "new"}},
+		{"lines/empty lines count", "a\n\n\n", Options{Lines: 2}, []string{"", "", "new"}},
+		{"from start", "a\nb\n", Options{FromStart: true, Lines: 1}, []string{"a", "b", "new"}},
+		{"crlf", "a\r\nb\r\n", Options{Lines: 1}, []string{"b", "new"}},
+		{"empty file", "", Options{Lines: 5}, []string{"new"}},
+		{"lines=1/across read buffers", strings.Repeat("x", 3*bufSize) + "\nlast\n", Options{Lines: 1}, []string{"last", "new"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "azcmagent.log")
+			if err := os.WriteFile(path, []byte(tt.content), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			events, err := Follow(t.Context(), path, tt.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			appendFile(t, path, "new\n")
+			if diff := cmp.Diff(tt.want, lineTexts(t, events, len(tt.want))); diff != "" {
+				t.Errorf("lines (-want +got):\n%s", diff)
+			}
+			quiet(t, events)
+		})
+	}
+}
+
+func TestPartialLineHeldAndFlushed(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "agent.log")
+	if err := os.WriteFile(path, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	events, err := Follow(ctx, path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	appendFile(t, path, "half a li")
+	quiet(t, events)
+	appendFile(t, path, "ne\nunfinished")
+	ev := next(t, events)
+	if want := (Line{Text: "half a line", Offset: 0, Time: ev.Line.Time}); ev.Line != want {
+		t.Errorf("got %+v, want %+v", ev.Line, want)
+	}
+	quiet(t, events)
+	cancel()
+	ev = next(t, events)
+	if ev.Line.Text != "unfinished" || !ev.Line.Partial || ev.Line.Offset != 12 {
+		t.Errorf("flushed at exit: got %+v, want Partial %q at offset 12", ev.Line, "unfinished")
+	}
+	if ev, ok := <-events; ok {
+		t.Errorf("got %v after the flush, want the channel closed", ev.Kind)
+	}
+}
+
+func TestOpenErrors(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := Follow(t.Context(), filepath.Join(dir, "missing", "agent.log"), Options{}); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("missing directory: got %v, want fs.ErrNotExist", err)
+	}
+	if _, err := Follow(t.Context(), dir, Options{}); err == nil {
+		t.Errorf("a directory: got no error")
+	}
+	if runtime.GOOS == "windows" || os.Geteuid() == 0 {
+		t.Skip("permission bits do not stop this user from reading")
+	}
+	path := filepath.Join(dir, "himds.log")
+	if err := os.WriteFile(path, []byte("secret\n"), 0o200); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Follow(t.Context(), path, Options{}); !errors.Is(err, fs.ErrPermission) {
+		t.Errorf("unreadable file: got %v, want fs.ErrPermission", err)
+	}
+
+	// Rotated to a file this user cannot read: an error event, then the end.
+	path = filepath.Join(dir, "agent.log")
+	if err := os.WriteFile(path, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	events, err := Follow(t.Context(), path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(path, path+".1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte("secret\n"), 0o200); err != nil {
+		t.Fatal(err)
+	}
+	if ev := next(t, events); ev.Kind != KindError || !errors.Is(ev.Err, fs.ErrPermission) {
+		t.Errorf("after rotation to an unreadable file: got %v %v, want an error wrapping fs.ErrPermission", ev.Kind, ev.Err)
+	}
+	if ev, ok := <-events; ok {
+		t.Errorf("got %v after the error, want the channel closed", ev.Kind)
+	}
+}
+
+// stepper drives a follower by hand, without a goroutine or notifications, so that a
+// test decides exactly what happens to the file between two looks.
+type stepper struct {
+	*follower
+	events chan Event
+}
+
+func newStepper(t *testing.T, path string, opts Options) *stepper {
+	t.Helper()
+	f, err := openFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	events := make(chan Event, 1000)
+	fl := &follower{path: path, name: filepath.Base(path), out: events,
+		buf: make([]byte, bufSize), guard: make([]byte, 0, guardSize), check: make([]byte, guardSize)}
+	if err := fl.attach(f, opts); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if fl.f != nil {
+			fl.f.Close()
+		}
+	})
+	return &stepper{fl, events}
+}
+
+// look steps once and returns what was emitted, lines as their text, other events as
+// "<kind>", partial lines with a trailing "<partial>".
+func (s *stepper) look(t *testing.T) []string {
+	t.Helper()
+	if err := s.step(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for len(s.events) > 0 {
+		ev := <-s.events
+		switch {
+		case ev.Kind != KindLine:
+			got = append(got, "<"+ev.Kind.String()+">")
+		case ev.Line.Partial:
+			got = append(got, ev.Line.Text+"<partial>")
+		default:
+			got = append(got, ev.Line.Text)
+		}
+	}
+	return got
+}
+
+func TestRotationSteps(t *testing.T) {
+	numberedLines := func(from, to int) string {
+		var b strings.Builder
+		for i := from; i <= to; i++ {
+			b.WriteString(numbered(i))
+		}
+		return b.String()
+	}
+	tests := []struct {
+		name   string
+		rotate func(t *testing.T, path string) // between two looks, after "one\ntw" was read
+		want   []string
+	}{
+		{
+			name: "rename: old file read to its end, half line flushed, new file from its start",
+			rotate: func(t *testing.T, path string) {
+				appendFile(t, path, "o\nthre")
+				if err := os.Rename(path, path+".1"); err != nil {
+					t.Fatal(err)
+				}
+				appendFile(t, path, "four\n")
+			},
+			want: []string{"two", "thre<partial>", "<reopened>", "four"},
+		},
+		{
+			name: "delete, not yet recreated",
+			rotate: func(t *testing.T, path string) {
+				appendFile(t, path, "o\n")
+				if err := os.Remove(path); err != nil {
+					t.Fatal(err)
+				}
+			},
+			want: []string{"two"},
+		},
+		{
+			name: "shrunk: truncated, held half line dropped",
+			rotate: func(t *testing.T, path string) {
+				if err := os.WriteFile(path, []byte("x\n"), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			},
+			want: []string{"<truncated>", "x"},
+		},
+		{
+			// The size never looks smaller: only the guard notices. Without it, reading on
+			// at offset 6 would emit "line 000001 ..." cut after its sixth byte.
+			name: "truncated and rewritten past the offset before the look",
+			rotate: func(t *testing.T, path string) {
+				if err := os.WriteFile(path, []byte(numberedLines(1, 3)), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			},
+			want: []string{"<truncated>", strings.TrimSuffix(numbered(1), "\n"), strings.TrimSuffix(numbered(2), "\n"), strings.TrimSuffix(numbered(3), "\n")},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "agent.log")
+			if err := os.WriteFile(path, []byte("one\ntw"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			s := newStepper(t, path, Options{FromStart: true})
+			if diff := cmp.Diff([]string{"one"}, s.look(t)); diff != "" {
+				t.Fatalf("first look (-want +got):\n%s", diff)
+			}
+			tt.rotate(t, path)
+			if diff := cmp.Diff(tt.want, s.look(t)); diff != "" {
+				t.Errorf("after rotation (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestKindString(t *testing.T) {
+	if got := KindTruncated.String(); got != "truncated" {
+		t.Errorf("KindTruncated.String() = %q", got)
+	}
+	if got := Kind(42).String(); got != "Kind(42)" {
+		t.Errorf("Kind(42).String() = %q", got)
+	}
+}

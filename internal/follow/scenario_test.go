@@ -1,0 +1,280 @@
+package follow
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// The rotation scenario is shared by TestRotationNoLossNoDup (this package) and
+// TestTailLibraryEvidence (the same writer against hpcloud/tail and nxadm/tail), so the
+// README's claim about the libraries is checked with exactly the test the package passes.
+
+type rotation int
+
+const (
+	rotateRename       rotation = iota // logrotate's default: rename the file away, create a new one
+	rotateRemove                       // delete the file, create a new one
+	rotateCopyTruncate                 // logrotate copytruncate: copy it away, truncate it in place
+)
+
+func (r rotation) String() string {
+	return [...]string{"rename+create", "delete+recreate", "copytruncate"}[r]
+}
+
+type scenario struct {
+	mode  rotation
+	lines int // numbered lines to write, 1..lines
+	every int // rotate after this many lines
+}
+
+const lineLen = 100 // bytes, newline included
+
+// numbered returns line i as written, newline included.
+func numbered(i int) string {
+	s := fmt.Sprintf("line %06d ", i)
+	return s + strings.Repeat("x", lineLen-1-len(s)) + "\n"
+}
+
+// parseNumbered returns the number of a well-formed line (without its newline), or -1 for
+// anything else: a half line, two lines glued together, a line cut by a truncation.
+func parseNumbered(s string) int {
+	if len(s) != lineLen-1 || !strings.HasPrefix(s, "line ") {
+		return -1
+	}
+	n, err := strconv.Atoi(s[5:11])
+	if err != nil || s != strings.TrimSuffix(numbered(n), "\n") {
+		return -1
+	}
+	return n
+}
+
+// writeScenario is the writer: real os.File writes, some lines in two writes so a reader
+// sometimes meets a half line at EOF, random yields and sleeps so the follower sometimes
+// lags and sometimes keeps up. Before each rename or delete it waits until the follower has
+// seen a line of the current file: a file created and rotated away again before the
+// follower even opens it cannot be followed by name, by any tool, so that case is out of
+// scope. Lagging within a file and across the rotation point is what the test is about.
+func writeScenario(ctx context.Context, path string, sc scenario, seen *atomic.Int64) error {
+	rng := rand.New(rand.NewPCG(uint64(sc.mode), 42))
+	open := func() (*os.File, error) {
+		return os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+	}
+	f, err := open()
+	if err != nil {
+		return err
+	}
+	defer func() { f.Close() }()
+	genFirst := 1 // first line written to the current file
+	for i := 1; i <= sc.lines; i++ {
+		if i > 1 && (i-1)%sc.every == 0 {
+			if sc.mode != rotateCopyTruncate {
+				for seen.Load() < int64(genFirst) {
+					if ctx.Err() != nil {
+						return fmt.Errorf("writer: follower stuck before line %d: %w", genFirst, ctx.Err())
+					}
+					time.Sleep(time.Millisecond)
+				}
+			}
+			if err := rotate(path, sc.mode, &f, open); err != nil {
+				return err
+			}
+			genFirst = i
+		}
+		s := numbered(i)
+		if i%7 == 0 {
+			// A half line at EOF for a moment: the follower must hold it, not emit it.
+			if _, err := f.WriteString(s[:37]); err != nil {
+				return err
+			}
+			runtime.Gosched()
+			s = s[37:]
+		}
+		if _, err := f.WriteString(s); err != nil {
+			return err
+		}
+		switch r := rng.IntN(1000); {
+		case r < 3:
+			time.Sleep(time.Duration(100+rng.IntN(900)) * time.Microsecond)
+		case r < 60:
+			runtime.Gosched()
+		}
+	}
+	return nil
+}
+
+func rotate(path string, mode rotation, f **os.File, open func() (*os.File, error)) error {
+	switch mode {
+	case rotateCopyTruncate:
+		// The writer keeps its O_APPEND descriptor, as an application does under copytruncate.
+		src, err := os.Open(path)
+		if err != nil {
+			return err
+		}
+		defer src.Close()
+		dst, err := os.Create(path + ".1")
+		if err != nil {
+			return err
+		}
+		if _, err := io.Copy(dst, src); err != nil {
+			dst.Close()
+			return err
+		}
+		if err := dst.Close(); err != nil {
+			return err
+		}
+		return os.Truncate(path, 0)
+	case rotateRename:
+		(*f).Close()
+		if err := os.Rename(path, path+".1"); err != nil {
+			return err
+		}
+	case rotateRemove:
+		(*f).Close()
+		if err := os.Remove(path); err != nil {
+			return err
+		}
+	}
+	nf, err := open()
+	if err != nil {
+		return err
+	}
+	*f = nf
+	return nil
+}
+
+// tally is what the follower delivered, checked against 1..lines in order.
+type tally struct {
+	lines     int      // lines received
+	missing   int      // numbers never received (gaps)
+	dups      int      // numbers received again or out of order
+	corrupt   []string // malformed lines
+	last      int      // highest number received
+	stalled   string   // why the run stopped early, if it did
+	anomalies []string // the first few gaps and duplicates, for the report
+}
+
+func (t *tally) String() string {
+	s := fmt.Sprintf("%d lines received, last %d, %d missing, %d duplicated or out of order, %d corrupt",
+		t.lines, t.last, t.missing, t.dups, len(t.corrupt))
+	if t.stalled != "" {
+		s += "; STALLED: " + t.stalled
+	}
+	if len(t.anomalies) > 0 {
+		s += "; first anomalies: " + strings.Join(t.anomalies, ", ")
+	}
+	if len(t.corrupt) > 0 {
+		s += fmt.Sprintf("; first corrupt line: %.60q", t.corrupt[0])
+	}
+	return s
+}
+
+func (t *tally) note(format string, args ...any) {
+	if len(t.anomalies) < 5 {
+		t.anomalies = append(t.anomalies, fmt.Sprintf(format, args...))
+	}
+}
+
+func (t *tally) add(s string) {
+	t.lines++
+	n := parseNumbered(s)
+	switch {
+	case n < 0:
+		t.corrupt = append(t.corrupt, s)
+	case n == t.last+1:
+		t.last = n
+	case n > t.last+1:
+		t.missing += n - t.last - 1
+		t.note("lines %d..%d missing", t.last+1, n-1)
+		t.last = n
+	default:
+		t.dups++
+		t.note("line %d after %d", n, t.last)
+	}
+}
+
+// lineSource starts following path and returns its lines' text. The channel is closed
+// after ctx is cancelled.
+type lineSource func(ctx context.Context, path string) (<-chan string, error)
+
+// runScenario writes sc into a fresh file followed by src and tallies what src delivers.
+// It never hangs: it gives up when nothing arrives for stall, or after a minute.
+func runScenario(t *testing.T, sc scenario, src lineSource, stall time.Duration) *tally {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "agent.log")
+	if err := os.WriteFile(path, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	defer cancel()
+	lines, err := src(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var seen atomic.Int64
+	writer := make(chan error, 1)
+	go func() { writer <- writeScenario(ctx, path, sc, &seen) }()
+
+	res := &tally{}
+	// The consumer pauses now and then, so the follower also falls behind by thousands of
+	// lines, across rotations, not only by what the writer's own pauses allow.
+	rng := rand.New(rand.NewPCG(uint64(sc.mode), 7))
+	idle := time.NewTimer(stall)
+	defer idle.Stop()
+	start := time.Now()
+loop:
+	for res.last < sc.lines {
+		select {
+		case s, ok := <-lines:
+			if !ok {
+				res.stalled = "channel closed early"
+				break loop
+			}
+			res.add(s)
+			seen.Store(int64(res.last))
+			idle.Reset(stall)
+			if rng.IntN(2000) == 0 {
+				time.Sleep(time.Duration(1+rng.IntN(5)) * time.Millisecond)
+			}
+		case err := <-writer:
+			writer = nil
+			if err != nil {
+				t.Errorf("writer: %v", err)
+			}
+		case <-idle.C:
+			res.stalled = fmt.Sprintf("nothing delivered for %v after line %d", stall, res.last)
+			break loop
+		case <-ctx.Done():
+			res.stalled = fmt.Sprintf("gave up after %v at line %d", time.Since(start).Round(time.Second), res.last)
+			break loop
+		}
+	}
+	cancel()
+	if writer != nil {
+		<-writer
+	}
+	// Whatever is flushed at shutdown counts too: a duplicate or a corrupt line there is as
+	// wrong as anywhere else.
+	drain := time.After(10 * time.Second)
+	for {
+		select {
+		case s, ok := <-lines:
+			if !ok {
+				return res
+			}
+			res.add(s)
+		case <-drain:
+			t.Errorf("channel not closed 10s after cancel")
+			return res
+		}
+	}
+}
