@@ -36,6 +36,7 @@ type CLI struct {
 	Explain ExplainCmd `cmd:"" help:"Explain an AZCM code, an exit status, or a pasted error message or log line."`
 	Search  SearchCmd  `cmd:"" help:"Search the knowledge base by keyword, in English or Japanese, best match first."`
 	Analyze AnalyzeCmd `cmd:"" help:"Read agent logs (files, folders, azcmagent logs zips) and annotate every failure."`
+	Tail    TailCmd    `cmd:"" help:"Follow live agent logs and annotate failures as they are written, across rotation."`
 	KB      KBCmd      `cmd:"" name:"kb" help:"List, show and check knowledge-base entries."`
 
 	Version kong.VersionFlag `help:"Print the version and exit."`

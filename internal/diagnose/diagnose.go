@@ -179,6 +179,15 @@ func (a *Analyzer) EndFile() {
 	a.file = ""
 }
 
+// Settle ends the current run if it has printed its exit code. A live log
+// (tail) calls it when the file has been quiet for a moment: the run's
+// trailing lines have come, and the next line may not come for hours.
+func (a *Analyzer) Settle() {
+	if a.closing {
+		a.endRun()
+	}
+}
+
 // Summary returns the counts so far. Call EndFile first for a final one.
 func (a *Analyzer) Summary() Summary { return a.summary }
 

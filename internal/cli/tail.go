@@ -1,0 +1,216 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/arcdiag/arcdiag/internal/diagnose"
+	"github.com/arcdiag/arcdiag/internal/follow"
+	"github.com/arcdiag/arcdiag/internal/logsource"
+	"github.com/arcdiag/arcdiag/parser"
+)
+
+// TailCmd follows live agent logs and annotates failures as they are written.
+type TailCmd struct {
+	Paths     []string `arg:"" optional:"" name:"file" help:"Log files to follow (default: this machine's azcmagent.log and himds.log)."`
+	Lines     int      `short:"n" help:"First show the findings of the last N lines." default:"0" placeholder:"N"`
+	FromStart bool     `help:"Read each file from its start before following it."`
+	Poll      bool     `help:"Poll for changes instead of using file-system notifications (network shares)."`
+	JSON      bool     `name:"json" help:"Print NDJSON: the same finding and run objects as analyze --json."`
+	All       bool     `help:"Echo every line, failures highlighted."`
+	Level     string   `help:"Only show findings at this level or above." enum:"trace,debug,info,warning,error,fatal,panic," default:""`
+	NoRedact  bool     `help:"Print secrets found in the logs as they are."`
+}
+
+// Help shows examples.
+func (c *TailCmd) Help() string {
+	return `Follows the logs through rotation (rename, delete and recreate,
+copytruncate) and prints each failure with its probable cause and remediation
+as it is written, and the run's verdict when azcmagent finishes. Ctrl-C stops.
+
+Examples:
+  sudo arcdiag tail
+  sudo arcdiag tail -n 200 /var/opt/azcmagent/log/azcmagent.log
+  arcdiag tail --json /mnt/share/azcmagent.log --poll
+
+Exit status: 0 stopped by Ctrl-C or SIGTERM, 2 usage error or unreadable file.`
+}
+
+// settleAfter is how long a file must be quiet before a run that printed
+// its exit code is reported as ended.
+const settleAfter = 1500 * time.Millisecond
+
+type tailEvent struct {
+	path   string
+	ev     follow.Event
+	closed bool // the follower has delivered everything
+}
+
+// tailedFile is the state kept per followed file.
+type tailedFile struct {
+	path     string
+	an       *diagnose.Analyzer
+	line     int  // number of the last line delivered
+	counted  bool // line numbering is anchored
+	lastSeen time.Time
+}
+
+// Run follows the files until the context ends.
+func (c *TailCmd) Run(e *env) error {
+	minLevel := parser.LevelNone
+	if c.Level != "" {
+		minLevel, _ = parser.ParseLevel(c.Level)
+	}
+	k, err := e.loadKB()
+	if err != nil {
+		return e.reportLoadError(err)
+	}
+	paths := c.Paths
+	if len(paths) == 0 {
+		paths = logsource.DefaultPaths(runtime.GOOS, os.Getenv)
+	}
+	format := "text"
+	if c.JSON {
+		format = "json"
+	}
+	rep := newReport(e, k, format, reportOptions{lang: e.language(), redact: !c.NoRedact, minLevel: minLevel, all: c.All, stream: true})
+	ctx, cancel := context.WithCancel(e.ctx)
+	defer cancel()
+
+	events := make(chan tailEvent)
+	files := map[string]*tailedFile{}
+	pending := 0
+	opts := follow.Options{FromStart: c.FromStart, Lines: c.Lines, Poll: c.Poll}
+	for _, p := range paths {
+		ch, err := follow.Follow(ctx, p, opts)
+		if err != nil {
+			cancel()
+			for range pending {
+				<-events // let the started followers flush and close
+			}
+			return usageError{tailOpenError(p, err)}
+		}
+		f := &tailedFile{path: p, an: diagnose.New(k, rep, diagnose.Options{All: c.All})}
+		f.an.StartFile(p, osOfPath(p))
+		f.counted = c.FromStart
+		files[p] = f
+		pending++
+		go func() {
+			for ev := range ch {
+				events <- tailEvent{path: p, ev: ev}
+			}
+			events <- tailEvent{path: p, closed: true}
+		}()
+	}
+
+	ticker := time.NewTicker(settleAfter / 3)
+	defer ticker.Stop()
+	failed := false
+	for pending > 0 {
+		select {
+		case te := <-events:
+			f := files[te.path]
+			if te.closed {
+				pending--
+				continue
+			}
+			switch te.ev.Kind {
+			case follow.KindLine:
+				c.line(f, te.ev.Line)
+			case follow.KindWaiting:
+				fmt.Fprintf(e.stderr, "arcdiag: %s does not exist yet; waiting for it\n", te.path)
+			case follow.KindTruncated:
+				fmt.Fprintf(e.stderr, "arcdiag: %s was truncated (copytruncate rotation); lines written just before the truncation may be missing\n", te.path)
+				f.line, f.counted = 0, true
+			case follow.KindReopened:
+				f.line, f.counted = 0, true
+			case follow.KindError:
+				fmt.Fprintf(e.stderr, "arcdiag: %s: %v\n", te.path, te.ev.Err)
+				failed = true
+			}
+		case <-ticker.C:
+			for _, f := range files {
+				if !f.lastSeen.IsZero() && time.Since(f.lastSeen) > settleAfter {
+					f.an.Settle()
+					f.lastSeen = time.Time{}
+				}
+			}
+		}
+		if err := rep.flush(); err != nil {
+			cancel()
+			return err
+		}
+	}
+	if failed {
+		return exitCode(ExitUsage)
+	}
+	return rep.flush()
+}
+
+// line analyses one line of a followed file.
+func (c *TailCmd) line(f *tailedFile, l follow.Line) {
+	if !f.counted {
+		f.line = countLines(f.path, l.Offset)
+		f.counted = true
+	}
+	f.line++
+	rec := parser.ParseLine([]byte(l.Text))
+	rec.File, rec.Line, rec.Offset = f.path, f.line, l.Offset
+	f.an.Add(&rec)
+	f.lastSeen = time.Now()
+}
+
+// countLines returns the number of lines before offset in path, so that a
+// file followed from its end still reports true line numbers. It reads the
+// file once; on error the numbering starts from zero.
+func countLines(path string, offset int64) int {
+	fh, err := os.Open(path)
+	if err != nil {
+		return 0
+	}
+	defer fh.Close()
+	buf := make([]byte, 256<<10)
+	n := 0
+	r := io.LimitReader(fh, offset)
+	for {
+		m, err := r.Read(buf)
+		for _, b := range buf[:m] {
+			if b == '\n' {
+				n++
+			}
+		}
+		if err != nil {
+			return n
+		}
+	}
+}
+
+// tailOpenError explains why a file cannot be followed.
+func tailOpenError(path string, err error) error {
+	if errors.Is(err, fs.ErrPermission) {
+		hint := "run as root (sudo arcdiag tail)"
+		if runtime.GOOS == "windows" {
+			hint = "run from an elevated prompt (Run as administrator)"
+		}
+		return fmt.Errorf("%s: permission denied (%s)", path, hint)
+	}
+	return fmt.Errorf("cannot follow %s: %w", path, err)
+}
+
+// osOfPath guesses the OS whose agent wrote a log from its path.
+func osOfPath(path string) string {
+	if strings.Contains(path, `\`) || strings.Contains(path, "ProgramData") {
+		return "windows"
+	}
+	if strings.Contains(path, "/var/opt/azcmagent") {
+		return "linux"
+	}
+	return ""
+}
