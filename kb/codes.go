@@ -18,14 +18,6 @@ var (
 	// exitQueryRE accepts an exit status typed on its own: "exit 42",
 	// "exit code 42", "exit status: 42", "exitcode=42", "rc 42".
 	exitQueryRE = regexp.MustCompile(`(?i)^(?:exit[\s_-]*(?:code|status)?|rc|errorlevel|\$\?)\s*[:=]?\s*(\d{1,3})$`)
-	// codeInTextRE finds codes inside a message: AZCM0041, or azcm0041 as
-	// someone typed it (the letters all upper or all lower case, which is
-	// what MayHaveCodes looks for). A code glued to more digits (AZCM00411)
-	// is not a code.
-	codeInTextRE = regexp.MustCompile(`\b[Aa](?:ZCM|zcm)(\d{4})\b`)
-	// exitInTextRE finds an exit status printed by a wrapper: "exit code 42",
-	// "exitcode: 42", "exited with status 42", "exit status 42".
-	exitInTextRE = regexp.MustCompile(`(?i)\bexit(?:ed)?(?:[\s_-]*(?:with))?[\s_-]*(?:code|status)\s*[:=]?\s*(\d{1,3})\b`)
 )
 
 // Code formats a code number as AZCMnnnn.
@@ -103,45 +95,121 @@ func codeAt(b []byte, mid string) bool {
 	}
 }
 
-// containsFold reports whether b contains the lower-case ASCII word w in any
-// case.
+// containsFold reports whether b contains the lower-case ASCII word w in
+// lower case, capitalised or upper case (the ways log lines write it).
 func containsFold(b []byte, w string) bool {
-	for i := 0; i+len(w) <= len(b); i++ {
-		if hasFoldedPrefix(b[i:], w) {
-			return true
-		}
-	}
-	return false
+	lower := []byte(w)
+	title := append([]byte{lower[0] - 'a' + 'A'}, lower[1:]...)
+	return bytes.Contains(b, lower) || bytes.Contains(b, title) || bytes.Contains(b, bytes.ToUpper(lower))
 }
 
 // FindCodes returns the AZCM codes and exit statuses in text, in order of
-// appearance, each code once.
+// appearance, each code once. A code is AZCM (or azcm) and four digits, not
+// glued to more; an exit status is "exit code N", "exitcode: N", "exit
+// status N", "exited with status N" and the like, N at most 255. It is hand
+// written because it runs on every log line that MayHaveCodes lets through.
 func FindCodes(text string) []CodeRef {
-	if !MayHaveCodes([]byte(text)) {
+	b := []byte(text)
+	if !MayHaveCodes(b) {
 		return nil // the common case in a big log: nothing to find
 	}
 	var refs []CodeRef
 	seen := map[string]bool{}
-	add := func(code string, exit bool, off int) {
-		if !seen[code] {
+	for i := 0; i < len(b); i++ {
+		code, exit, ok := "", false, false
+		switch b[i] {
+		case 'A', 'a':
+			code, ok = codeAtPos(b, i)
+		case 'E', 'e':
+			code, ok = exitAtPos(b, i)
+			exit = true
+		}
+		if ok && !seen[code] {
 			seen[code] = true
-			refs = append(refs, CodeRef{Code: code, Exit: exit, Offset: off})
-		}
-	}
-	codes := codeInTextRE.FindAllStringSubmatchIndex(text, -1)
-	exits := exitInTextRE.FindAllStringSubmatchIndex(text, -1)
-	for len(codes) > 0 || len(exits) > 0 {
-		if len(exits) == 0 || (len(codes) > 0 && codes[0][0] < exits[0][0]) {
-			m := codes[0]
-			codes = codes[1:]
-			add("AZCM"+text[m[2]:m[3]], false, m[0])
-			continue
-		}
-		m := exits[0]
-		exits = exits[1:]
-		if n, err := strconv.Atoi(text[m[2]:m[3]]); err == nil && n <= MaxExitStatus {
-			add(Code(n), true, m[0])
+			refs = append(refs, CodeRef{Code: code, Exit: exit, Offset: i})
 		}
 	}
 	return refs
+}
+
+func isWordByte(c byte) bool {
+	return c == '_' || '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
+}
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+
+// codeAtPos reads AZCMnnnn at b[i:], all upper or all lower case, with word
+// boundaries on both sides.
+func codeAtPos(b []byte, i int) (string, bool) {
+	if i > 0 && isWordByte(b[i-1]) || i+8 > len(b) {
+		return "", false
+	}
+	word := string(b[i : i+4])
+	if word != "AZCM" && word != "azcm" && word != "Azcm" && word != "aZCM" {
+		return "", false
+	}
+	for _, c := range b[i+4 : i+8] {
+		if !isDigit(c) {
+			return "", false
+		}
+	}
+	if i+8 < len(b) && isWordByte(b[i+8]) {
+		return "", false
+	}
+	return "AZCM" + string(b[i+4:i+8]), true
+}
+
+// exitAtPos reads an exit status at b[i:]: exit(ed)? ([ _-]*with)? [ _-]*
+// (code|status) [ ]*[:=]?[ ]* digits, case-insensitive.
+func exitAtPos(b []byte, i int) (string, bool) {
+	if i > 0 && isWordByte(b[i-1]) || !hasFoldedPrefix(b[i:], "exit") {
+		return "", false
+	}
+	j := i + 4
+	if hasFoldedPrefix(b[j:], "ed") {
+		j += 2
+	}
+	k := skipSeps(b, j)
+	if hasFoldedPrefix(b[k:], "with") {
+		j = k + 4
+	}
+	j = skipSeps(b, j)
+	switch {
+	case hasFoldedPrefix(b[j:], "code"):
+		j += 4
+	case hasFoldedPrefix(b[j:], "status"):
+		j += 6
+	default:
+		return "", false
+	}
+	j = skipSpaces(b, j)
+	if j < len(b) && (b[j] == ':' || b[j] == '=') {
+		j = skipSpaces(b, j+1)
+	}
+	start := j
+	for j < len(b) && isDigit(b[j]) && j-start < 4 {
+		j++
+	}
+	if j == start || j-start > 3 || (j < len(b) && isWordByte(b[j])) {
+		return "", false
+	}
+	n, err := strconv.Atoi(string(b[start:j]))
+	if err != nil || n > MaxExitStatus {
+		return "", false
+	}
+	return Code(n), true
+}
+
+func skipSeps(b []byte, j int) int {
+	for j < len(b) && (b[j] == ' ' || b[j] == '\t' || b[j] == '_' || b[j] == '-' || b[j] == '\n' || b[j] == '\r') {
+		j++
+	}
+	return j
+}
+
+func skipSpaces(b []byte, j int) int {
+	for j < len(b) && (b[j] == ' ' || b[j] == '\t') {
+		j++
+	}
+	return j
 }

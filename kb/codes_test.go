@@ -51,6 +51,11 @@ func TestFindCodes(t *testing.T) {
 		{`failed with Code: AZCM0143; Message: install.sh: failed`, []CodeRef{{"AZCM0143", false, 18}}},
 		{`AZCM0026: Network Error, then AZCM0062 and AZCM0026 again`, []CodeRef{{"AZCM0026", false, 0}, {"AZCM0062", false, 30}}},
 		{`exit status 300 is not a status`, nil},
+		{`msg="Exiting azcmagent" ExitStatus=42`, []CodeRef{{"AZCM0042", true, 24}}},
+		{`process exited with status 3; Exit_Code=5`, []CodeRef{{"AZCM0003", true, 8}, {"AZCM0005", true, 30}}},
+		{`exit code:  7`, []CodeRef{{"AZCM0007", true, 0}}},
+		{`exit code 1234, nonexit code 5, exit codes 4`, nil},
+		{`Azcm0041 and aZCM0042 typed by hand`, []CodeRef{{"AZCM0041", false, 0}, {"AZCM0042", false, 13}}},
 		{`AZCM00411 is not a code, XAZCM0041 neither`, nil},
 		{`nothing here at all`, nil},
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"regexp"
 	"slices"
+	"strings"
 	"sync"
 )
 
@@ -22,9 +23,10 @@ type Matcher struct {
 type matcherPattern struct {
 	entry *Entry
 	re    *regexp.Regexp
-	// all has one bit per literal set of the pattern: a line is worth the
-	// regexp only when the filter found a literal of every set.
-	all uint64
+	// checks are the pattern's other literal sets, folded: a line the
+	// filter picks is worth the regexp only when it also holds a literal of
+	// each of them.
+	checks [][]string
 }
 
 // Matcher returns the knowledge base's matcher, built on first use.
@@ -34,49 +36,98 @@ func (k *KB) Matcher() *Matcher {
 }
 
 func newMatcher(entries []*Entry) *Matcher {
-	m := &Matcher{filter: newLiteralFilter()}
+	var samples []string
+	for _, e := range entries {
+		samples = append(samples, e.Examples...)
+	}
+	m := &Matcher{filter: newLiteralFilter(countWindows(samples))}
 	for _, e := range entries {
 		for i, re := range e.compiled() {
 			idx := len(m.patterns)
-			sets := preferLong(requiredLiterals(e.Patterns[i]))
+			sets := requiredLiterals(e.Patterns[i])
 			pat := matcherPattern{entry: e, re: re}
-			for j, set := range sets {
-				bit := uint64(1) << j
-				pat.all |= bit
-				for _, l := range set {
-					m.filter.add(l, idx, bit)
+			if best := indexSet(sets); best < 0 {
+				m.unfiltered = append(m.unfiltered, idx)
+			} else {
+				for _, l := range sets[best] {
+					m.filter.add(l, idx, 1)
+				}
+				for j, set := range sets {
+					if j != best {
+						folded := make([]string, len(set))
+						for k, l := range set {
+							folded[k] = foldString(l)
+						}
+						pat.checks = append(pat.checks, folded)
+					}
 				}
 			}
 			m.patterns = append(m.patterns, pat)
-			if sets == nil {
-				m.unfiltered = append(m.unfiltered, idx)
-			}
 		}
 	}
-	m.pool.New = func() any { return &matchScratch{found: make([]uint64, len(m.patterns))} }
+	m.pool.New = func() any { return &matchScratch{found: make([]bool, len(m.patterns))} }
 	return m
 }
 
-// preferLong keeps only the sets of long literals when a pattern has any:
-// the filter steps over long literals several bytes at a time but must look
-// at every byte for short ones, so one pattern with a short set would slow
-// every line down.
-func preferLong(sets [][]string) [][]string {
-	var long [][]string
-	for _, set := range sets {
-		if shortest(set) >= minLiteral+stride-1 {
-			long = append(long, set)
+// indexSet picks the literal set the filter indexes for a pattern: the one
+// least likely to occur in an ordinary log line, so that the filter rarely
+// stops. Long literals beat short ones (the filter steps over long literals
+// several bytes at a time but must look at every byte for a short one), and
+// a literal holding a word that ordinary agent lines are full of
+// (management.azure.com, Status Code) counts as short. It returns -1 when no
+// set is usable.
+func indexSet(sets [][]string) int {
+	best, bestScore := -1, 0
+	for i, set := range sets {
+		score := -1
+		for _, l := range set {
+			if s := literalScore(l); score < 0 || s < score {
+				score = s
+			}
+		}
+		if score > bestScore || best < 0 {
+			best, bestScore = i, score
 		}
 	}
-	if len(long) > 0 {
-		return long
+	return best
+}
+
+// commonWords occur on most lines of an agent log; a literal built on one
+// of them makes a poor filter.
+var commonWords = []string{
+	"azure.com", "azure.us", "azure.cn", "microsoft", "azcmagent", "http", "agent", "status code",
+	"request", "error", "failed", "management", "his.arc", "login.", "windows.net", "/var/opt",
+	"programdata", "connect", "extension", "service",
+}
+
+func literalScore(l string) int {
+	folded := foldString(l)
+	score := len(folded)
+	if score < minLiteral+stride-1 {
+		score -= 100 // a short literal costs a look at every byte
 	}
-	return sets
+	for _, w := range commonWords {
+		if strings.Contains(folded, foldString(w)) {
+			score -= len(w)
+		}
+	}
+	return score
 }
 
 type matchScratch struct {
-	found   []uint64 // per pattern, the bits of the sets found in the line
-	touched []int    // the patterns with a bit set, to reset them cheaply
+	found   []bool // per pattern, whether the filter found its literal
+	touched []int  // the patterns found, to reset them cheaply
+	folded  []byte // the line, folded, for the checks
+}
+
+// holdsAll reports whether folded holds a literal of each set.
+func holdsAll(folded []byte, sets [][]string) bool {
+	for _, set := range sets {
+		if !slices.ContainsFunc(set, func(l string) bool { return bytes.Contains(folded, []byte(l)) }) {
+			return false
+		}
+	}
+	return true
 }
 
 // Unfiltered returns the entries whose patterns have no literal the filter
@@ -106,18 +157,27 @@ func (m *Matcher) MatchFrom(line []byte, from int) []Match {
 	s := m.pool.Get().(*matchScratch)
 	defer m.pool.Put(s)
 	s.touched = s.touched[:0]
-	m.filter.scan(line[from:], func(p int, set uint64) {
-		if s.found[p] == 0 {
+	m.filter.scan(line[from:], func(p int, _ uint64) {
+		if !s.found[p] {
+			s.found[p] = true
 			s.touched = append(s.touched, p)
 		}
-		s.found[p] |= set
 	})
 	var candidates []int
+	s.folded = s.folded[:0]
 	for _, p := range s.touched {
-		if s.found[p] == m.patterns[p].all {
-			candidates = append(candidates, p)
+		s.found[p] = false
+		if checks := m.patterns[p].checks; len(checks) > 0 {
+			if len(s.folded) == 0 {
+				for _, c := range line {
+					s.folded = append(s.folded, fold(c))
+				}
+			}
+			if !holdsAll(s.folded, checks) {
+				continue
+			}
 		}
-		s.found[p] = 0
+		candidates = append(candidates, p)
 	}
 	candidates = append(candidates, m.unfiltered...)
 	if len(candidates) == 0 {

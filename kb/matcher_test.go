@@ -1,9 +1,12 @@
 package kb
 
 import (
+	"bytes"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/arcdiag/arcdiag/internal/loggen"
 )
 
 // bruteForce matches text against every pattern of every entry, the slow
@@ -96,6 +99,41 @@ func TestRequiredLiterals(t *testing.T) {
 		}
 		if !slices.EqualFunc(got, tt.want, slices.Equal) {
 			t.Errorf("requiredLiterals(%q) = %q, want %q", tt.pattern, got, tt.want)
+		}
+	}
+}
+
+// TestBuiltinPatternsSelective keeps analyze fast on real logs: on the
+// ordinary lines of a generated agent log, no pattern may make the filter
+// run its regular expression in vain on more than 0.5 % of lines (a
+// regular expression costs a hundred times the filter). Patterns anchored
+// at the start of the line fail at once and are exempt.
+func TestBuiltinPatternsSelective(t *testing.T) {
+	k := loadBuiltinVerified(t)
+	m := k.Matcher()
+	var buf bytes.Buffer
+	if err := loggen.Write(&buf, 8<<20, 7); err != nil {
+		t.Fatal(err)
+	}
+	lines := bytes.Split(buf.Bytes(), []byte("\n"))
+	wasted := make([]int, len(m.patterns))
+	for _, line := range lines {
+		found := map[int]bool{}
+		m.filter.scan(line, func(p int, _ uint64) { found[p] = true })
+		folded := []byte(foldString(string(line)))
+		for p := range found {
+			pat := m.patterns[p]
+			if holdsAll(folded, pat.checks) && pat.re.Find(line) == nil && Unescape(string(line)) == string(line) {
+				wasted[p]++
+			}
+		}
+	}
+	for p, n := range wasted {
+		pat := m.patterns[p]
+		anchored := strings.HasPrefix(strings.TrimPrefix(pat.re.String(), "(?i)"), "^")
+		if !anchored && n*200 > len(lines) {
+			t.Errorf("%s (%s): pattern %q runs in vain on %d of %d ordinary lines; make its literals more specific",
+				pat.entry.ID, pat.entry.Origin, pat.re, n, len(lines))
 		}
 	}
 }

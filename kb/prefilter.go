@@ -258,6 +258,23 @@ func fold(b byte) byte { return b | 0x20 }
 
 func fold32(w uint32) uint32 { return w | 0x20202020 }
 
+// windowCounts estimates how common each folded four-byte window is in log
+// lines; the filter indexes the rarest windows of each literal.
+type windowCounts map[uint32]int
+
+// countWindows counts the windows of sample lines (the knowledge base's own
+// examples: real-looking log lines, full of the timestamps, levels, host
+// names and words every agent line has).
+func countWindows(lines []string) windowCounts {
+	c := windowCounts{}
+	for _, l := range lines {
+		for i := 0; i+4 <= len(l); i++ {
+			c[fold32(binary.LittleEndian.Uint32([]byte(l[i:i+4])))]++
+		}
+	}
+	return c
+}
+
 // literalFilter finds which literals occur in a line. Long literals are
 // looked up stride bytes at a time: a literal of at least minLiteral+stride-1
 // bytes has one of its first stride windows at a position that is a
@@ -272,7 +289,8 @@ type literalFilter struct {
 const stride = 4
 
 type windowFilter struct {
-	step int
+	step   int
+	counts windowCounts
 	// size counts the indexed windows: an empty filter costs nothing.
 	size int
 	// bits has one bit per hash of an indexed folded four-byte window.
@@ -294,12 +312,12 @@ const filterBits = 1 << 16
 
 func hash32(w uint32) uint32 { return (w * 0x9E3779B1) >> 16 }
 
-func newLiteralFilter() *literalFilter {
-	return &literalFilter{long: newWindowFilter(stride), short: newWindowFilter(1)}
+func newLiteralFilter(counts windowCounts) *literalFilter {
+	return &literalFilter{long: newWindowFilter(stride, counts), short: newWindowFilter(1, counts)}
 }
 
-func newWindowFilter(step int) *windowFilter {
-	return &windowFilter{step: step, bits: make([]uint64, filterBits/64), byHash: make([][]filterLiteral, filterBits)}
+func newWindowFilter(step int, counts windowCounts) *windowFilter {
+	return &windowFilter{step: step, counts: counts, bits: make([]uint64, filterBits/64), byHash: make([][]filterLiteral, filterBits)}
 }
 
 func foldString(s string) string {
@@ -320,7 +338,7 @@ func (f *literalFilter) add(lit string, pattern int, set uint64) {
 }
 
 func (f *windowFilter) add(folded string, pattern int, set uint64) {
-	start := rarestWindows(folded, f.step)
+	start := rarestWindows(folded, f.step, f.counts)
 	for k := start; k < start+f.step; k++ {
 		w := binary.LittleEndian.Uint32([]byte(folded[k : k+4]))
 		h := hash32(w)
@@ -340,17 +358,21 @@ func load64[S string | []byte](s S) uint64 {
 
 // rarestWindows picks where in a literal the step consecutive windows the
 // filter indexes start. Any step consecutive windows find every occurrence;
-// windows of frequent letters ("agen", "ure.") would match most log lines and
-// cost a comparison each time, so the rarest stretch is indexed.
-func rarestWindows(folded string, step int) int {
-	best, bestScore := 0, -1
+// windows common in log lines ("time", "agen") would stop the filter on
+// most lines, so the stretch whose windows are rarest in counts is indexed,
+// letter frequency breaking ties.
+func rarestWindows(folded string, step int, counts windowCounts) int {
+	best, bestCount, bestLetters := 0, -1, 0
 	for j := 0; j+step-1+minLiteral <= len(folded); j++ {
-		score := 0
-		for k := j; k < j+step-1+minLiteral; k++ {
-			score += commonness[folded[k]]
+		count, letters := 0, 0
+		for k := j; k < j+step; k++ {
+			count += counts[binary.LittleEndian.Uint32([]byte(folded[k:k+4]))]
 		}
-		if bestScore < 0 || score < bestScore {
-			best, bestScore = j, score
+		for k := j; k < j+step-1+minLiteral; k++ {
+			letters += commonness[folded[k]]
+		}
+		if bestCount < 0 || count < bestCount || (count == bestCount && letters < bestLetters) {
+			best, bestCount, bestLetters = j, count, letters
 		}
 	}
 	return best

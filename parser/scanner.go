@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"strings"
 )
 
 // DefaultMaxLineLen is the longest record read whole when Options leaves
@@ -101,6 +102,11 @@ func (s *Scanner) fail(err error) {
 	name := s.file
 	if name == "" {
 		name = "input"
+	}
+	if strings.Contains(err.Error(), name) {
+		// Errors from files and zip entries already name them.
+		s.err = fmt.Errorf("read: %w", err)
+		return
 	}
 	s.err = fmt.Errorf("read %s: %w", name, err)
 }

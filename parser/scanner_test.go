@@ -414,3 +414,12 @@ func TestScanErrors(t *testing.T) {
 type emptyReader struct{}
 
 func (emptyReader) Read([]byte) (int, error) { return 0, nil }
+
+func TestEncodingString(t *testing.T) {
+	got := []string{Encoding{}.String(), Encoding{UTF8BOM, false}.String(), Encoding{UTF16LE, true}.String(),
+		Encoding{UTF16BE, false}.String(), Charset(7).String()}
+	want := []string{"utf-8", "utf-8-bom", "gzip+utf-16le", "utf-16be", "Charset(7)"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("encoding names (-want +got):\n%s", diff)
+	}
+}

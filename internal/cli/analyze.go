@@ -58,9 +58,11 @@ func (c *AnalyzeCmd) Run(e *env) error {
 	}
 	inputs, problems := logsource.Resolve(c.Paths, logsource.Options{Stdin: e.stdin})
 	inputFailed := false
+	// Every problem makes the exit status 2, even when the rest was read:
+	// a refused zip entry or a damaged zip is bad input the user must know of.
 	for _, p := range problems {
 		fmt.Fprintf(e.stderr, "arcdiag: %v\n", p)
-		inputFailed = inputFailed || p.Fatal
+		inputFailed = true
 	}
 	if len(inputs) == 0 {
 		if len(problems) == 0 {
@@ -74,8 +76,14 @@ func (c *AnalyzeCmd) Run(e *env) error {
 	})
 	an := diagnose.New(k, rep, diagnose.Options{All: c.All})
 	progress := newProgress(e.stderr, inputs)
+	series := ""
 	for _, in := range inputs {
-		if err := analyzeInput(e, an, in, window, progress); err != nil {
+		// Copies of one rotated log come oldest first: a run cut by the
+		// rotation continues into the next copy.
+		s := logsource.Series(in.Name)
+		continued := s != "" && s == series
+		series = s
+		if err := analyzeInput(e, an, in, continued, window, progress); err != nil {
 			fmt.Fprintf(e.stderr, "arcdiag: %v\n", err)
 			inputFailed = true
 		}
@@ -100,17 +108,21 @@ func (c *AnalyzeCmd) Run(e *env) error {
 }
 
 // analyzeInput feeds one input through the parser into the analyzer.
-func analyzeInput(e *env, an *diagnose.Analyzer, in logsource.Input, window timeWindow, progress *progress) error {
+func analyzeInput(e *env, an *diagnose.Analyzer, in logsource.Input, continued bool, window timeWindow, progress *progress) error {
 	rc, err := in.Open()
 	if err != nil {
 		return fmt.Errorf("%s: %w", in.Name, err)
 	}
 	defer rc.Close()
-	an.StartFile(in.Name, in.OS)
+	if continued {
+		an.ContinueFile(in.Name, in.OS)
+	} else {
+		an.StartFile(in.Name, in.OS)
+	}
 	sc := parser.NewScanner(progress.reader(rc), in.Name, parser.Options{})
 	keep := func(rec *parser.Record) bool { return window.contains(rec.Time) }
 	if err := an.Feed(e.ctx, sc, keep, 0); err != nil {
-		return fmt.Errorf("%s: %w (the records before it were analyzed)", in.Name, err)
+		return fmt.Errorf("%w (the records before it were analyzed)", err)
 	}
 	return nil
 }

@@ -6,6 +6,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/arcdiag/arcdiag/index"
+	"github.com/arcdiag/arcdiag/kb"
 )
 
 // TestExitCodes pins the documented exit codes: 0 found, 1 nothing found,
@@ -45,6 +48,20 @@ func TestExitCodes(t *testing.T) {
 		{name: "kb-dir broken", args: []string{"--kb-dir", broken, "explain", "41"}, want: ExitUsage, stderr: "bad.yaml:2"},
 		{name: "kb-dir missing", args: []string{"--kb-dir", missing, "explain", "41"}, want: ExitUsage, stderr: "absent"},
 		{name: "ARCDIAG_KB_DIR broken", args: []string{"explain", "41"}, env: map[string]string{"ARCDIAG_KB_DIR": broken}, want: ExitUsage, stderr: "bad.yaml:2"},
+		{name: "search found", args: []string{"search", "proxy", "misconfigured"}, want: ExitOK, stdout: "proxy-misconfiguration"},
+		{name: "search Japanese", args: []string{"--lang", "ja", "search", "プロキシ"}, want: ExitOK, stdout: "プロキシ"},
+		{name: "search code prefix", args: []string{"search", "AZCM004*"}, want: ExitOK, stdout: "AZCM0041"},
+		{name: "search filter only", args: []string{"search", "kind:note"}, want: ExitOK, stdout: "verbose-log"},
+		{name: "search json", args: []string{"search", "--json", "secret"}, want: ExitOK, stdout: `"hits": [`},
+		{name: "search finds nothing", args: []string{"search", "frobnicator"}, want: ExitNone, stderr: "no entry matches"},
+		{name: "search did you mean", args: []string{"search", "sertifcat"}, want: ExitNone, stderr: "did you mean 'certificate'"},
+		{name: "search json finds nothing", args: []string{"search", "--json", "tag:proxi"}, want: ExitNone, stdout: `"suggestions": [`},
+		{name: "search without a query", args: []string{"search"}, want: ExitUsage, stderr: "expected"},
+		{name: "search bad kind", args: []string{"search", "kind:poem"}, want: ExitUsage, stderr: "kinds are"},
+		{name: "search bad limit", args: []string{"search", "--limit", "-1", "proxy"}, want: ExitUsage, stderr: "--limit"},
+		{name: "search empty phrase", args: []string{"search", `""`}, want: ExitUsage, stderr: "nothing to search"},
+		{name: "search help", args: []string{"search", "--help"}, want: ExitOK, stdout: "Examples:"},
+		{name: "search kb-dir broken", args: []string{"--kb-dir", broken, "search", "proxy"}, want: ExitUsage, stderr: "bad.yaml:2"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -87,5 +104,29 @@ func TestLanguageFromLocale(t *testing.T) {
 		if got := (Globals{Lang: tt.flag}).language(); string(got) != tt.want {
 			t.Errorf("%+v: language %q, want %q", tt, got, tt.want)
 		}
+	}
+}
+
+// TestSearchHighlight checks how search marks matching words: colour on a
+// terminal, nothing on a pipe, <mark> in JSON.
+func TestSearchHighlight(t *testing.T) {
+	marks := []index.Span{{Start: 4, End: 9}, {Start: 14, End: 20}}
+	text := "the proxy was denied"
+	if got, want := highlight(text, marks, terminalStyle(80, false)), "the \x1b[1;31mproxy\x1b[0m was \x1b[1;31mdenied\x1b[0m"; got != want {
+		t.Errorf("terminal: %q, want %q", got, want)
+	}
+	for _, st := range []style{{}, terminalStyle(80, true)} {
+		if got := highlight(text, marks, st); got != text {
+			t.Errorf("no colour (%+v): %q", st, got)
+		}
+	}
+	res := &index.Result{Query: "proxy denied", Total: 1, Hits: []index.Hit{{ID: "x", Kind: kb.KindNote, Title: "X", Score: 1.23456,
+		Fragments: []index.Fragment{{Field: "cause", Lang: kb.EN, Text: text, Marks: marks}}}}}
+	j := searchToJSON(res)
+	if got, want := j.Hits[0].Fragments[0].Text, "the <mark>proxy</mark> was <mark>denied</mark>"; got != want {
+		t.Errorf("JSON fragment %q, want %q", got, want)
+	}
+	if j.Hits[0].Score != 1.2346 {
+		t.Errorf("JSON score %v, want 1.2346", j.Hits[0].Score)
 	}
 }

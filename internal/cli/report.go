@@ -144,7 +144,7 @@ func (rep *report) textRun(run *diagnose.Run) {
 	if span := timeSpan(run.Start, run.End); span != "" {
 		head += " · " + span
 	}
-	head += fmt.Sprintf(" (%s %d–%d)", rep.label("lines"), run.StartLine, run.EndLine)
+	head += " (" + runLines(run, rep.label("lines")) + ")"
 	if !run.Failed {
 		status := rep.label("ok")
 		if run.FindingCount > 0 {
@@ -256,6 +256,15 @@ func clipText(s string, n int) string {
 	return s[:cut] + " …"
 }
 
+// runLines says where a run is: "lines 19–53", or across a rotation
+// "azcmagent.log.1:42 → azcmagent.log:4".
+func runLines(run *diagnose.Run, lines string) string {
+	if run.EndFile != "" && run.EndFile != run.File {
+		return fmt.Sprintf("%s:%d → %s:%d", run.File, run.StartLine, run.EndFile, run.EndLine)
+	}
+	return fmt.Sprintf("%s %d–%d", lines, run.StartLine, run.EndLine)
+}
+
 func timeSpan(start, end time.Time) string {
 	if start.IsZero() {
 		return ""
@@ -322,7 +331,7 @@ func (rep *report) markdownRun(run *diagnose.Run) {
 	fmt.Fprintln(rep.w)
 	fmt.Fprintln(rep.w)
 	if span := timeSpan(run.Start, run.End); span != "" {
-		fmt.Fprintf(rep.w, "- **%s:** %s (%s %d–%d)\n", rep.label("when"), span, rep.label("lines"), run.StartLine, run.EndLine)
+		fmt.Fprintf(rep.w, "- **%s:** %s (%s)\n", rep.label("when"), span, runLines(run, rep.label("lines")))
 	}
 	if run.ExitCode != "" {
 		fmt.Fprintf(rep.w, "- **%s:** `%s`\n", rep.label("exit"), run.ExitCode)
@@ -330,7 +339,7 @@ func (rep *report) markdownRun(run *diagnose.Run) {
 	if run.Verdict != nil {
 		m := run.Verdict.MeaningFor(run.Context)
 		fmt.Fprintf(rep.w, "- **%s:** `%s` — %s\n", rep.label("cause"), run.Verdict.ID, m.Title.In(rep.opts.lang))
-		fmt.Fprintf(rep.w, "\n%s\n\n**%s:** %s\n", mdQuote(m.Cause.In(rep.opts.lang)), rep.r.label("remediation"), strings.TrimSpace(m.Remediation.In(rep.opts.lang)))
+		fmt.Fprintf(rep.w, "\n%s\n\n**%s:**\n\n%s\n", mdQuote(m.Cause.In(rep.opts.lang)), rep.r.label("remediation"), strings.TrimSpace(m.Remediation.In(rep.opts.lang)))
 		for _, n := range rep.k.Footnotes(run.Verdict) {
 			fmt.Fprintf(rep.w, "\n%s (`%s`): %s\n", rep.r.label("footnote"), n.ID, footnoteText(n, rep.opts.lang))
 		}
@@ -390,6 +399,7 @@ type (
 		File         string   `json:"file"`
 		Index        int      `json:"index"`
 		StartLine    int      `json:"start_line"`
+		EndFile      string   `json:"end_file,omitempty"`
 		EndLine      int      `json:"end_line"`
 		Start        *string  `json:"start"`
 		End          *string  `json:"end"`
@@ -475,7 +485,7 @@ func (rep *report) brief(e *kb.Entry, ctx kb.Context) brieflyJSON {
 }
 
 func (rep *report) runJSON(run *diagnose.Run) runJSON {
-	j := runJSON{Type: "run", File: run.File, Index: run.Index, StartLine: run.StartLine, EndLine: run.EndLine,
+	j := runJSON{Type: "run", File: run.File, Index: run.Index, StartLine: run.StartLine, EndFile: run.EndFile, EndLine: run.EndLine,
 		Start: jsonTime(run.Start), End: jsonTime(run.End), Command: optional(rep.clean(run.Command)),
 		AgentVersion: optional(run.AgentVersion), ExitCode: optional(run.ExitCode), Failed: run.Failed,
 		Findings: run.FindingCount, Notes: []string{}}

@@ -128,8 +128,11 @@ func (c *SearchCmd) render(e *env, res *index.Result, lang kb.Lang) {
 			fmt.Fprintln(e.stdout)
 		}
 		title := st.paint(bold, highlight(h.Title, h.TitleMarks, st))
-		fmt.Fprintf(e.stdout, "%s  %s  %s\n", st.paint(bold+";"+cyan, h.ID), title,
-			st.paint(dim, fmt.Sprintf("[%s] %.2f", h.Kind, h.Score)))
+		meta := "[" + string(h.Kind) + "]"
+		if h.Score > 0 { // a filter-only search does not score
+			meta += fmt.Sprintf(" %.2f", h.Score)
+		}
+		fmt.Fprintf(e.stdout, "%s  %s  %s\n", st.paint(bold+";"+cyan, h.ID), title, st.paint(dim, meta))
 		for _, f := range h.Fragments[:min(len(h.Fragments), 2)] {
 			label := fragmentLabels[lang][f.Field]
 			fmt.Fprintf(e.stdout, "    %s %s\n", st.paint(yellow, label+":"), highlight(f.Text, f.Marks, st))

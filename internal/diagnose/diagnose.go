@@ -8,6 +8,7 @@ package diagnose
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 	"time"
 
@@ -68,6 +69,9 @@ type Run struct {
 	// the log has no clock times, as in a terminal capture).
 	Start, End         time.Time
 	StartLine, EndLine int
+	// EndFile is set when the run continues into the next copy of a
+	// rotated log; EndLine is then a line of EndFile.
+	EndFile string
 	// Command and AgentVersion are what the run's first lines state.
 	Command      string
 	AgentVersion string
@@ -96,6 +100,10 @@ type Run struct {
 	Context kb.Context
 	// Benign counts records of the run recognised as expected noise.
 	Benign int
+
+	// service is set for runs of a service log (GuestConfig), where the
+	// advice to re-run azcmagent with --verbose does not apply.
+	service bool
 }
 
 // Summary counts what an analysis saw.
@@ -173,6 +181,20 @@ func (a *Analyzer) StartFile(name, os string) {
 	a.summary.Files++
 }
 
+// ContinueFile goes on with the next copy of a rotated log (azcmagent.log
+// after azcmagent.log.1): a run cut by the rotation stays one run.
+func (a *Analyzer) ContinueFile(name, os string) {
+	if a.file == "" {
+		a.StartFile(name, os)
+		return
+	}
+	a.file = name
+	if os != "" {
+		a.fileOS = os
+	}
+	a.summary.Files++
+}
+
 // EndFile completes the current file's last run.
 func (a *Analyzer) EndFile() {
 	a.endRun()
@@ -192,38 +214,88 @@ func (a *Analyzer) Settle() {
 func (a *Analyzer) Summary() Summary { return a.summary }
 
 var (
+	agentPrefix  = []byte("Agent ")
 	agentVersion = []byte("Agent Version:")
 	agentCommand = []byte("Agent Command:")
 )
 
 // Add analyses one record of the current file.
 func (a *Analyzer) Add(rec *parser.Record) {
-	a.add(rec, a.match(rec))
+	a.add(rec, a.facts(rec))
 }
 
-// match finds the entries whose patterns recognise a record. The time and
-// level that start a logrus line are a quarter of a typical line and never
-// what a pattern looks for, so the filter starts at msg=.
-func (a *Analyzer) match(rec *parser.Record) []kb.Match {
+// facts is what can be learnt from a record on its own, without the state
+// of the analysis: the costly part, which Feed computes on several cores.
+type facts struct {
+	matches []kb.Match
+	refs    []kb.CodeRef
+	header  headerKind
+}
+
+type headerKind uint8
+
+const (
+	notHeader headerKind = iota
+	versionHeader
+	commandHeader
+)
+
+// facts finds the entries whose patterns recognise a record, the codes in
+// it, and whether it states the agent's version or command.
+func (a *Analyzer) facts(rec *parser.Record) facts {
+	var f facts
 	from := 0
 	if rec.Format == parser.FormatLogrus {
+		// The time and level that start a logrus line are a quarter of a
+		// typical line and never what a pattern looks for.
 		head := rec.Raw[:min(len(rec.Raw), 64)]
 		if i := bytes.Index(head, []byte(" msg=")); i >= 0 {
 			from = i
 		}
 	}
-	return a.matcher.MatchFrom(rec.Raw, from)
+	f.matches = a.matcher.MatchFrom(rec.Raw, from)
+	if kb.MayHaveCodes(rec.Raw) {
+		f.refs = kb.FindCodes(string(rec.Raw))
+		if rec.Format == parser.FormatGuestConfig {
+			// "exit code 64" there is an extension's exit code, not the agent's.
+			f.refs = slices.DeleteFunc(f.refs, func(r kb.CodeRef) bool { return r.Exit })
+		}
+	}
+	// One search for both header lines: "Agent " is rare in other lines.
+	for rest := rec.Raw; ; {
+		i := bytes.Index(rest, agentPrefix)
+		if i < 0 {
+			break
+		}
+		rest = rest[i:]
+		if bytes.HasPrefix(rest, agentVersion) {
+			f.header = versionHeader
+			break
+		}
+		if bytes.HasPrefix(rest, agentCommand) {
+			f.header = commandHeader
+			break
+		}
+		rest = rest[len(agentPrefix):]
+	}
+	return f
 }
 
-// add analyses a record whose knowledge-base matches are already known.
-func (a *Analyzer) add(rec *parser.Record, matches []kb.Match) {
+// add analyses a record whose facts are known.
+func (a *Analyzer) add(rec *parser.Record, f facts) {
 	a.summary.Records++
 	if rec.Truncated {
 		a.summary.Truncated++
 	}
-	a.boundary(rec)
+	a.boundary(rec, f.header)
 	run := a.currentRun(rec)
 	run.EndLine = rec.Line + max(rec.Lines, 1) - 1
+	if a.file != run.File {
+		run.EndFile = a.file
+	}
+	if rec.Format == parser.FormatGuestConfig {
+		run.service = true
+	}
 	if !rec.Time.IsZero() {
 		if run.Start.IsZero() {
 			run.Start = rec.Time
@@ -237,13 +309,13 @@ func (a *Analyzer) add(rec *parser.Record, matches []kb.Match) {
 	if rec.Level == parser.LevelDebug || rec.Level == parser.LevelTrace {
 		run.HasDebug = true
 	}
-	if rec.Level <= parser.LevelInfo && rec.Level != parser.LevelNone {
-		a.header(rec, run)
+	if f.header != notHeader && rec.Level <= parser.LevelInfo && rec.Level != parser.LevelNone {
+		a.header(rec, run, f.header)
 	}
 
 	var benign *kb.Entry
-	specific := matches[:0:0]
-	for _, m := range matches {
+	specific := f.matches[:0:0]
+	for _, m := range f.matches {
 		switch m.Entry.Kind {
 		case kb.KindBenign:
 			if benign == nil {
@@ -261,9 +333,8 @@ func (a *Analyzer) add(rec *parser.Record, matches []kb.Match) {
 		}
 		return
 	}
-	var refs []kb.CodeRef
-	if kb.MayHaveCodes(rec.Raw) {
-		refs = kb.FindCodes(string(rec.Raw))
+	refs := f.refs
+	if len(refs) > 0 {
 		a.exitCode(refs, rec, run)
 	}
 	if len(specific) == 0 && rec.Level < parser.LevelError && !hasFailureCode(refs) {
@@ -285,7 +356,7 @@ func hasFailureCode(refs []kb.CodeRef) bool {
 }
 
 // boundary ends the current run when rec cannot belong to it.
-func (a *Analyzer) boundary(rec *parser.Record) {
+func (a *Analyzer) boundary(rec *parser.Record, header headerKind) {
 	run := a.run
 	if run == nil {
 		return
@@ -295,9 +366,9 @@ func (a *Analyzer) boundary(rec *parser.Record) {
 		a.endRun() // a long silence: the next invocation
 	case rec.Elapsed >= 0 && a.lastElaps >= 0 && rec.Elapsed < a.lastElaps:
 		a.endRun() // the terminal form's clock restarted: a new process
-	case bytes.Contains(rec.Raw, agentVersion) && run.EndLine > 0 && (run.AgentVersion != "" || run.Command != "" || run.FindingCount > 0 || a.closing):
+	case header == versionHeader && run.EndLine > 0 && (run.AgentVersion != "" || run.Command != "" || run.FindingCount > 0 || a.closing):
 		a.endRun() // every invocation starts by logging its version
-	case a.closing && !a.echoesExit(rec):
+	case a.closing && !a.echoesExit(rec, header):
 		a.endRun()
 	}
 }
@@ -305,7 +376,7 @@ func (a *Analyzer) boundary(rec *parser.Record) {
 // echoesExit reports whether rec is part of the tail of a run that has
 // printed its exit code: the fatal lines repeating the failure and the
 // "exiting" debug line, written within seconds.
-func (a *Analyzer) echoesExit(rec *parser.Record) bool {
+func (a *Analyzer) echoesExit(rec *parser.Record, header headerKind) bool {
 	if !rec.Time.IsZero() && !a.closingTime.IsZero() && rec.Time.Sub(a.closingTime) > 5*time.Second {
 		return false
 	}
@@ -316,7 +387,7 @@ func (a *Analyzer) echoesExit(rec *parser.Record) bool {
 	case parser.LevelFatal, parser.LevelPanic, parser.LevelError:
 		return true
 	case parser.LevelDebug, parser.LevelTrace, parser.LevelInfo:
-		return !bytes.Contains(rec.Raw, agentCommand)
+		return header != commandHeader
 	}
 	return rec.Format == parser.FormatPlain // prompts and blank lines of a console
 }
@@ -333,15 +404,15 @@ func (a *Analyzer) currentRun(rec *parser.Record) *Run {
 }
 
 // header reads the lines that describe an invocation.
-func (a *Analyzer) header(rec *parser.Record, run *Run) {
-	switch {
-	case bytes.Contains(rec.Raw, agentVersion):
+func (a *Analyzer) header(rec *parser.Record, run *Run, kind headerKind) {
+	switch kind {
+	case versionHeader:
 		v := afterColon(rec.Message(), "Agent Version:")
 		run.AgentVersion = v
 		if pv, err := kb.ParseVersion(v); err == nil {
 			run.Context.Agent = pv
 		}
-	case bytes.Contains(rec.Raw, agentCommand):
+	case commandHeader:
 		run.Command = afterColon(rec.Message(), "Agent Command:")
 	}
 	if run.Context.OS == "" {
@@ -438,7 +509,7 @@ func (a *Analyzer) endRun() {
 		run.Verdict, run.VerdictFinding = a.fallbackVerdict(run)
 	}
 	if run.Failed {
-		if !run.HasDebug && a.notes.verbose != nil {
+		if !run.HasDebug && !run.service && a.notes.verbose != nil {
 			run.Notes = append(run.Notes, a.notes.verbose)
 		}
 		if (run.Verdict == nil || run.Verdict.IsGeneric()) && a.notes.nextSteps != nil {

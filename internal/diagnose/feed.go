@@ -4,7 +4,6 @@ import (
 	"context"
 	"runtime"
 
-	"github.com/arcdiag/arcdiag/kb"
 	"github.com/arcdiag/arcdiag/parser"
 )
 
@@ -20,10 +19,10 @@ const (
 )
 
 type batch struct {
-	recs    []parser.Record
-	arena   []byte
-	matches [][]kb.Match
-	done    chan struct{}
+	recs  []parser.Record
+	arena []byte
+	facts []facts
+	done  chan struct{}
 }
 
 func (b *batch) reset() {
@@ -32,7 +31,7 @@ func (b *batch) reset() {
 		b.arena = make([]byte, 0, batchBytes) // a huge line passed: give it back
 	}
 	b.arena = b.arena[:0]
-	b.matches = b.matches[:0]
+	b.facts = b.facts[:0]
 	b.done = make(chan struct{})
 }
 
@@ -76,8 +75,7 @@ func (a *Analyzer) Feed(ctx context.Context, sc *parser.Scanner, keep func(*pars
 		go func() {
 			for b := range work {
 				for i := range b.recs {
-					b.matches = append(b.matches, nil)
-					b.matches[i] = a.match(&b.recs[i])
+					b.facts = append(b.facts, a.facts(&b.recs[i]))
 				}
 				close(b.done)
 			}
@@ -125,7 +123,7 @@ func (a *Analyzer) Feed(ctx context.Context, sc *parser.Scanner, keep func(*pars
 		}
 		if err == nil {
 			for i := range b.recs {
-				a.add(&b.recs[i], b.matches[i])
+				a.add(&b.recs[i], b.facts[i])
 			}
 		}
 		select {

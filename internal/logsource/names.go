@@ -257,3 +257,20 @@ func underAgentRoot(rel string) bool {
 	}
 	return false
 }
+
+// Series names the log a file is a copy of: its folder and family, so that
+// azcmagent.log.1 and azcmagent.log in one folder (or one zip) have the same
+// series and a run cut by rotation can be read as one. It is "" for a name
+// that is not an agent log.
+func Series(name string) string {
+	cut := strings.LastIndexAny(name, `/\`)
+	dir, base := "", name
+	if cut >= 0 {
+		dir, base = name[:cut], name[cut+1:]
+	}
+	ln, ok := parseLogName(base)
+	if !ok {
+		return ""
+	}
+	return dir + "\x00" + families[ln.family]
+}

@@ -146,3 +146,28 @@ func TestEntryPath(t *testing.T) {
 		}
 	}
 }
+
+func TestSeries(t *testing.T) {
+	same := [][2]string{
+		{"/var/opt/azcmagent/log/azcmagent.log.1", "/var/opt/azcmagent/log/azcmagent.log"},
+		{"logs/azcmagent.log.2.gz", "logs/azcmagent.log"},
+		{`b.zip:ProgramData\AzureConnectedMachineAgent\Log\himds.log.1`, `b.zip:ProgramData\AzureConnectedMachineAgent\Log\himds.log`},
+	}
+	for _, p := range same {
+		if Series(p[0]) == "" || Series(p[0]) != Series(p[1]) {
+			t.Errorf("Series(%q) = %q, Series(%q) = %q; want the same", p[0], Series(p[0]), p[1], Series(p[1]))
+		}
+	}
+	differ := [][2]string{
+		{"logs/azcmagent.log", "logs/himds.log"},
+		{"a/azcmagent.log", "b/azcmagent.log"},
+	}
+	for _, p := range differ {
+		if Series(p[0]) == Series(p[1]) {
+			t.Errorf("Series(%q) == Series(%q)", p[0], p[1])
+		}
+	}
+	if s := Series("notes.txt"); s != "" {
+		t.Errorf("Series(notes.txt) = %q, want empty", s)
+	}
+}
