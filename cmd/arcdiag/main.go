@@ -11,8 +11,13 @@ import (
 )
 
 func main() {
+	os.Exit(run())
+}
+
+// run is the whole program; Ctrl-C and SIGTERM cancel its context, so that
+// tail can flush and exit 0.
+func run() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := cli.Main(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
+	defer stop()
+	return cli.Main(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 }
