@@ -183,6 +183,26 @@ func (r *Record) Clone() *Record {
 	return &c
 }
 
+// RawMessage returns the record's text from the start of its message to
+// the end of the line, as written (still escaped): a cheap way to look at how
+// a message begins without decoding it. For the logrus form it starts after
+// msg= and the opening quote. Lines with colour sequences, and the forms
+// without a message column, give Raw.
+func (r *Record) RawMessage() []byte {
+	if r.ansi || r.body <= 0 || r.body > len(r.Raw) {
+		return r.Raw
+	}
+	b := r.Raw[r.body:]
+	if r.Format == FormatLogrus {
+		b = bytes.TrimLeft(b, " ")
+		if !bytes.HasPrefix(b, []byte("msg=")) {
+			return r.Raw // no message: the fields start here
+		}
+		b = bytes.TrimPrefix(b[len("msg="):], []byte(`"`))
+	}
+	return b
+}
+
 // Message returns the record's message, unescaped: the msg value of the
 // logrus form, the message column of the terminal form (trimmed), the text
 // of a GuestConfig record, and the whole line (without colour sequences)

@@ -464,3 +464,17 @@ func TestCloneAndEnd(t *testing.T) {
 		t.Errorf("clone Fields (-want +got):\n%s", diff)
 	}
 }
+
+func TestRawMessage(t *testing.T) {
+	for _, tt := range []struct{ line, want string }{
+		{`time="2031-02-03T04:05:06Z" level=debug msg="Agent Version: 1.58" Component=x`, `Agent Version: 1.58" Component=x`},
+		{`time="2031-02-03T04:05:06Z" level=debug msg=Done.`, `Done.`},
+		{`DEBUG[0003] Agent Command: connect`, `Agent Command: connect`},
+		{`plain text`, `plain text`},
+	} {
+		rec := ParseLine([]byte(tt.line))
+		if got := string(rec.RawMessage()); got != tt.want {
+			t.Errorf("RawMessage(%q) = %q, want %q", tt.line, got, tt.want)
+		}
+	}
+}

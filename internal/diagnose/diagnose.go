@@ -214,7 +214,6 @@ func (a *Analyzer) Settle() {
 func (a *Analyzer) Summary() Summary { return a.summary }
 
 var (
-	agentPrefix  = []byte("Agent ")
 	agentVersion = []byte("Agent Version:")
 	agentCommand = []byte("Agent Command:")
 )
@@ -244,16 +243,11 @@ const (
 // it, and whether it states the agent's version or command.
 func (a *Analyzer) facts(rec *parser.Record) facts {
 	var f facts
-	from := 0
-	if rec.Format == parser.FormatLogrus {
-		// The time and level that start a logrus line are a quarter of a
-		// typical line and never what a pattern looks for.
-		head := rec.Raw[:min(len(rec.Raw), 64)]
-		if i := bytes.Index(head, []byte(" msg=")); i >= 0 {
-			from = i
-		}
-	}
-	f.matches = a.matcher.MatchFrom(rec.Raw, from)
+	msg := rec.RawMessage()
+	// The time and level that start a logrus line are a quarter of a
+	// typical line and never what a pattern looks for: the filter starts at
+	// the message.
+	f.matches = a.matcher.MatchFrom(rec.Raw, len(rec.Raw)-len(msg))
 	if kb.MayHaveCodes(rec.Raw) {
 		f.refs = kb.FindCodes(string(rec.Raw))
 		if rec.Format == parser.FormatGuestConfig {
@@ -261,22 +255,22 @@ func (a *Analyzer) facts(rec *parser.Record) facts {
 			f.refs = slices.DeleteFunc(f.refs, func(r kb.CodeRef) bool { return r.Exit })
 		}
 	}
-	// One search for both header lines: "Agent " is rare in other lines.
-	for rest := rec.Raw; ; {
-		i := bytes.Index(rest, agentPrefix)
-		if i < 0 {
-			break
+	// An invocation states its version and command at the start of a debug
+	// message; looking there is enough.
+	if rec.Level >= parser.LevelTrace && rec.Level <= parser.LevelInfo {
+		if len(msg) == len(rec.Raw) {
+			// No message column found (a line with colour sequences): look
+			// at the line after the level.
+			if i := bytes.Index(msg, agentVersion[:6]); i >= 0 {
+				msg = msg[i:]
+			}
 		}
-		rest = rest[i:]
-		if bytes.HasPrefix(rest, agentVersion) {
+		switch {
+		case bytes.HasPrefix(msg, agentVersion):
 			f.header = versionHeader
-			break
-		}
-		if bytes.HasPrefix(rest, agentCommand) {
+		case bytes.HasPrefix(msg, agentCommand):
 			f.header = commandHeader
-			break
 		}
-		rest = rest[len(agentPrefix):]
 	}
 	return f
 }
