@@ -248,7 +248,8 @@ func (a *Analyzer) facts(rec *parser.Record) facts {
 	// typical line and never what a pattern looks for: the filter starts at
 	// the message.
 	f.matches = a.matcher.MatchFrom(rec.Raw, len(rec.Raw)-len(msg))
-	if kb.MayHaveCodes(rec.Raw) {
+	// Codes are never in the time and level before the message either.
+	if kb.MayHaveCodes(msg) {
 		f.refs = kb.FindCodes(string(rec.Raw))
 		if rec.Format == parser.FormatGuestConfig {
 			// "exit code 64" there is an extension's exit code, not the agent's.
