@@ -112,11 +112,15 @@ func TestLanguageFromLocale(t *testing.T) {
 func TestSearchHighlight(t *testing.T) {
 	marks := []index.Span{{Start: 4, End: 9}, {Start: 14, End: 20}}
 	text := "the proxy was denied"
-	if got, want := highlight(text, marks, terminalStyle(80, false)), "the \x1b[1;31mproxy\x1b[0m was \x1b[1;31mdenied\x1b[0m"; got != want {
+	if got, want := highlight(text, marks, terminalStyle(80, false), ""), "the \x1b[1;31mproxy\x1b[0m was \x1b[1;31mdenied\x1b[0m"; got != want {
 		t.Errorf("terminal: %q, want %q", got, want)
 	}
+	// In a bold title, bold resumes after each mark.
+	if got, want := highlight(text, marks[:1], terminalStyle(80, false), bold), "the \x1b[1;31mproxy\x1b[0m\x1b[1m was denied"; got != want {
+		t.Errorf("terminal title: %q, want %q", got, want)
+	}
 	for _, st := range []style{{}, terminalStyle(80, true)} {
-		if got := highlight(text, marks, st); got != text {
+		if got := highlight(text, marks, st, ""); got != text {
 			t.Errorf("no colour (%+v): %q", st, got)
 		}
 	}

@@ -75,21 +75,20 @@ func (c *SearchCmd) Run(e *env) error {
 	if c.Limit < 0 {
 		return usageError{fmt.Errorf("search: --limit %d: give 0 (all) or more", c.Limit)}
 	}
+	if err := index.Validate(query); err != nil {
+		return usageError{fmt.Errorf("search: %w", err)}
+	}
 	k, err := e.loadKB()
 	if err != nil {
 		return e.reportLoadError(err)
 	}
 	lang := e.language()
-	ix, err := buildIndex(k, query, lang)
+	ix, err := buildIndex(k, query)
 	if err != nil {
 		return err
 	}
 	defer ix.Close()
 	res, err := ix.Search(query, index.SearchOptions{Limit: c.Limit, Lang: lang})
-	var qe *index.QueryError
-	if errors.As(err, &qe) {
-		return usageError{fmt.Errorf("search: %w", err)}
-	}
 	if err != nil {
 		return err
 	}
@@ -113,10 +112,10 @@ func (c *SearchCmd) Run(e *env) error {
 // KB load, the build is a burst of short-lived garbage: the collector is
 // held off for it unless the heap grows past a bound far above the
 // built-in knowledge base's needs.
-func buildIndex(k *kb.KB, query string, lang kb.Lang) (*index.Index, error) {
+func buildIndex(k *kb.KB, query string) (*index.Index, error) {
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(1 << 30))
 	defer debug.SetGCPercent(debug.SetGCPercent(-1))
-	return index.New(k.Entries(), index.Options{Langs: index.LangsFor(query, lang)})
+	return index.New(k.Entries(), index.Options{Langs: index.LangsFor(query)})
 }
 
 // render prints each hit: id, title (its matching words highlighted on a
@@ -127,7 +126,7 @@ func (c *SearchCmd) render(e *env, res *index.Result, lang kb.Lang) {
 		if i > 0 {
 			fmt.Fprintln(e.stdout)
 		}
-		title := st.paint(bold, highlight(h.Title, h.TitleMarks, st))
+		title := st.paint(bold, highlight(h.Title, h.TitleMarks, st, bold))
 		meta := "[" + string(h.Kind) + "]"
 		if h.Score > 0 { // a filter-only search does not score
 			meta += fmt.Sprintf(" %.2f", h.Score)
@@ -135,7 +134,7 @@ func (c *SearchCmd) render(e *env, res *index.Result, lang kb.Lang) {
 		fmt.Fprintf(e.stdout, "%s  %s  %s\n", st.paint(bold+";"+cyan, h.ID), title, st.paint(dim, meta))
 		for _, f := range h.Fragments[:min(len(h.Fragments), 2)] {
 			label := fragmentLabels[lang][f.Field]
-			fmt.Fprintf(e.stdout, "    %s %s\n", st.paint(yellow, label+":"), highlight(f.Text, f.Marks, st))
+			fmt.Fprintf(e.stdout, "    %s %s\n", st.paint(yellow, label+":"), highlight(f.Text, f.Marks, st, ""))
 		}
 	}
 	if shown := len(res.Hits); res.Total > shown {
@@ -148,12 +147,18 @@ func (c *SearchCmd) render(e *env, res *index.Result, lang kb.Lang) {
 }
 
 // highlight paints the marked ranges of text, on a terminal only: a pipe
-// gets the text as it is, greppable.
-func highlight(text string, marks []index.Span, st style) string {
+// gets the text as it is, greppable. Inside text painted in base, base is
+// restored after each mark, whose reset would end it.
+func highlight(text string, marks []index.Span, st style, base string) string {
 	if !st.color || len(marks) == 0 {
 		return text
 	}
-	return markText(text, marks, func(s string) string { return st.paint(bold+";"+red, s) })
+	return markText(text, marks, func(s string) string {
+		if base != "" {
+			return st.paint(bold+";"+red, s) + "\x1b[" + base + "m"
+		}
+		return st.paint(bold+";"+red, s)
+	})
 }
 
 // markText wraps each marked range of text with wrap.

@@ -1,0 +1,217 @@
+package index
+
+import (
+	"errors"
+	"fmt"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
+
+	"github.com/arcdiag/arcdiag/kb"
+)
+
+// Options choose what New indexes.
+type Options struct {
+	// Langs are the languages whose text is indexed; empty means every
+	// language. LangsFor tells which ones a query needs.
+	Langs []kb.Lang
+}
+
+// Index is an in-memory full-text index of knowledge-base entries. It is
+// safe for concurrent searches.
+type Index struct {
+	main    bleve.Index
+	mapping mapping.IndexMapping
+	langs   []kb.Lang
+	entries []*kb.Entry
+	docs    map[string]*document
+	// order is each entry's position in the knowledge base: the tie-breaker
+	// between equal scores, so that code entries come in code order.
+	order map[string]int
+	// ids maps a lower-cased id to the id, for exact-id hits.
+	ids map[string]string
+	// codes holds every code some entry explains.
+	codes map[string]bool
+	// tags lists every tag, lower-case, for did-you-mean on tag: filters.
+	tags []string
+
+	wordsOnce sync.Once
+	words     *dictionary
+	wordsErr  error
+}
+
+// document is one entry as indexed: per field, the values given to bleve,
+// which phrases are checked against and fragments cut from.
+type document struct {
+	entry  *kb.Entry
+	fields map[string][]string
+}
+
+// New indexes the entries, which must have unique ids (as the entries of a
+// loaded *kb.KB have).
+func New(entries []*kb.Entry, opts Options) (*Index, error) {
+	langs := opts.Langs
+	if len(langs) == 0 {
+		langs = []kb.Lang{kb.EN, kb.JA}
+	}
+	m, err := newMapping(langs)
+	if err != nil {
+		return nil, fmt.Errorf("index mapping: %w", err)
+	}
+	ix := &Index{
+		mapping: m,
+		langs:   langs,
+		entries: entries,
+		docs:    make(map[string]*document, len(entries)),
+		order:   make(map[string]int, len(entries)),
+		ids:     make(map[string]string, len(entries)),
+		codes:   map[string]bool{},
+	}
+	seenTag := map[string]bool{}
+	data := make([]map[string]any, len(entries))
+	for i, e := range entries {
+		d := newDocument(e, langs)
+		ix.docs[e.ID] = d
+		ix.order[e.ID] = i
+		ix.ids[strings.ToLower(e.ID)] = e.ID
+		for _, c := range e.Codes {
+			ix.codes[c] = true
+		}
+		for _, t := range e.Tags {
+			if t = strings.ToLower(t); !seenTag[t] {
+				seenTag[t] = true
+				ix.tags = append(ix.tags, t)
+			}
+		}
+		data[i] = d.data()
+	}
+	slices.Sort(ix.tags)
+	ix.main, err = build(m, entries, data)
+	if err != nil {
+		return nil, err
+	}
+	return ix, nil
+}
+
+// build creates a scorch index in memory and adds the documents to it.
+func build(m mapping.IndexMapping, entries []*kb.Entry, data []map[string]any) (bleve.Index, error) {
+	// scorch in memory (an empty path): bleve.NewMemOnly would pick the
+	// older upsidedown engine, several times slower to build.
+	bi, err := bleve.NewUsing("", m, scorch.Name, scorch.Name, nil)
+	if err != nil {
+		return nil, fmt.Errorf("create index: %w", err)
+	}
+	// scorch analyses a batch's documents on several goroutines but writes
+	// its segment on one; a batch per CPU writes the segments in parallel.
+	// An in-memory index never merges them, and a search reads them all.
+	parts := min(runtime.GOMAXPROCS(0), max(1, len(entries)/16))
+	batches := make([]*bleve.Batch, parts)
+	for i := range batches {
+		batches[i] = bi.NewBatch()
+	}
+	for i, e := range entries {
+		if err := batches[i%parts].Index(e.ID, data[i]); err != nil {
+			bi.Close()
+			return nil, fmt.Errorf("index %s: %w", e.ID, err)
+		}
+	}
+	errs := make([]error, parts)
+	var wg sync.WaitGroup
+	for i, b := range batches {
+		wg.Go(func() { errs[i] = bi.Batch(b) })
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		bi.Close()
+		return nil, fmt.Errorf("build index: %w", err)
+	}
+	return bi, nil
+}
+
+// Close releases the index.
+func (ix *Index) Close() error {
+	err := ix.main.Close()
+	if ix.words != nil {
+		err = errors.Join(err, ix.words.close())
+	}
+	return err
+}
+
+// Len returns the number of entries indexed.
+func (ix *Index) Len() int { return len(ix.entries) }
+
+// has reports whether the text of a language is indexed.
+func (ix *Index) has(l kb.Lang) bool { return slices.Contains(ix.langs, l) }
+
+// newDocument collects an entry's values. The entry's own title, cause and
+// remediation come first in each field, so that their fragments are
+// preferred; the exit-status row, variants and history follow.
+func newDocument(e *kb.Entry, langs []kb.Lang) *document {
+	d := &document{entry: e, fields: map[string][]string{}}
+	withEN, withJA := slices.Contains(langs, kb.EN), slices.Contains(langs, kb.JA)
+	add := func(field, value string) {
+		// A history item often repeats the current cause or remediation;
+		// indexed twice, its words would count double.
+		if value = strings.TrimSpace(value); value != "" && !slices.Contains(d.fields[field], value) {
+			d.fields[field] = append(d.fields[field], value)
+		}
+	}
+	addText := func(en, ja string, t kb.Text) {
+		if withEN {
+			add(en, t.EN)
+		}
+		if withJA {
+			add(ja, t.JA)
+		}
+	}
+	add(fieldID, e.ID)
+	add(fieldKind, string(e.Kind))
+	add(fieldStatus, string(e.Status))
+	for _, t := range e.Tags {
+		add(fieldTag, t)
+	}
+	for _, c := range e.Codes {
+		add(fieldCode, c)
+	}
+	addText(fieldTitleEN, fieldTitleJA, e.Title)
+	addText(fieldCauseEN, fieldCauseJA, e.Cause)
+	addText(fieldRemEN, fieldRemJA, e.Remediation)
+	if e.Exit != nil {
+		addText(fieldTitleEN, fieldTitleJA, e.Exit.Title)
+		addText(fieldRemEN, fieldRemJA, e.Exit.Remediation)
+	}
+	for _, ms := range [][]kb.Meaning{e.Variants, e.History} {
+		for _, m := range ms {
+			addText(fieldTitleEN, fieldTitleJA, m.Title)
+			addText(fieldCauseEN, fieldCauseJA, m.Cause)
+			addText(fieldRemEN, fieldRemJA, m.Remediation)
+		}
+	}
+	if withEN {
+		if e.Kind != kb.KindCode {
+			add(fieldName, e.ID)
+		}
+		// Aliases and examples are what the agent prints: English only.
+		for _, a := range e.Aliases {
+			add(fieldAlias, a)
+		}
+		for _, x := range e.Examples {
+			add(fieldExample, x)
+		}
+	}
+	return d
+}
+
+// data is the document as bleve's mapping walks it.
+func (d *document) data() map[string]any {
+	m := make(map[string]any, len(d.fields))
+	for f, vs := range d.fields {
+		m[f] = vs
+	}
+	return m
+}

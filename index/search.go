@@ -1,0 +1,549 @@
+package index
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/search/query"
+	bleveindex "github.com/blevesearch/bleve_index_api"
+
+	"github.com/arcdiag/arcdiag/kb"
+)
+
+// SearchOptions tune one search.
+type SearchOptions struct {
+	// Limit is the most hits returned; 0 returns every hit.
+	Limit int
+	// Lang is the language of the titles and, where it has matches, of the
+	// fragments. The query itself is matched in every indexed language.
+	Lang kb.Lang
+}
+
+// Result is the answer to a search.
+type Result struct {
+	// Query is the query as given.
+	Query string
+	// Total counts every matching entry, however many Hits were returned.
+	Total int
+	// Hits are the best matches, best first.
+	Hits []Hit
+	// Suggestions, given only when nothing matched, are queries close to
+	// this one, built from the index's own terms, that do match.
+	Suggestions []string
+}
+
+// Hit is one matching entry.
+type Hit struct {
+	Entry *kb.Entry
+	ID    string
+	Kind  kb.Kind
+	// Title is in the language asked for; TitleMarks locate the words of
+	// it that matched.
+	Title      string
+	TitleMarks []Span
+	// Score is the entry's relevance, comparable between the hits of one
+	// search only; 0 for a hit that passed filters alone.
+	Score float64
+	// Exact is set when the query named the entry's id or one of its codes:
+	// such hits come first, whatever their score.
+	Exact bool
+	// Fragments are pieces of the entry's text around the matching words,
+	// the most telling first. An entry that matched on its id, code or tag
+	// alone gets the start of its cause, without marks.
+	Fragments []Fragment
+}
+
+// Fragment is a piece of an entry's text around the words that matched.
+type Fragment struct {
+	// Field is title, alias, cause, remediation or example.
+	Field string
+	Lang  kb.Lang
+	// Text has its line breaks and runs of spaces folded to one space; it
+	// starts or ends with "…" where it was cut.
+	Text  string
+	Marks []Span
+}
+
+// Span is a byte range of a text.
+type Span struct{ Start, End int }
+
+// Field weights: a word in a title says more about an entry than the same
+// word in a remediation, which mentions everything it might be worth
+// checking. Aliases are the short names the agent prints; examples are the
+// log lines it prints; name is the words of the id.
+var weights = map[string]float64{
+	fieldTitleEN: 3, fieldName: 2, fieldAlias: 2.5, fieldCauseEN: 1, fieldRemEN: 0.5, fieldExample: 1,
+	fieldTitleJA: 3, fieldCauseJA: 1, fieldRemJA: 0.5,
+}
+
+const (
+	weightID     = 20  // the query names the entry
+	weightCode   = 8   // the query names a code the entry explains
+	weightTag    = 1.5 // the word is one of the entry's tags
+	weightPrefix = 4   // an id or code starts with the prefix
+	// weightPhrase rewards words found in the order typed.
+	weightPhrase = 1.5
+	// weightTypo weighs a word the user meant: found by expanding a typo or
+	// a prefix, it is a guess.
+	weightTypo = 0.7
+	// weightLatinInJA weighs a Latin-script word found in the Japanese
+	// text, which repeats the English text's terms.
+	weightLatinInJA = 0.5
+	// weightBigrams weighs a long Japanese word found only in part.
+	weightBigrams = 0.3
+	// tieBreaker is how much a term's matches in its other fields add to
+	// its best one.
+	tieBreaker = 0.2
+)
+
+// clause is one way a term can match: a bleve query on one field, its
+// weight, and what it looks for, so that a phrase can be checked and a
+// match located in the text (the index keeps no term vectors; see
+// locate.go).
+type clause struct {
+	q      query.Query
+	weight float64
+	field  string
+	text   string
+	phrase bool
+}
+
+// request is the state of one search: what the query named exactly, and
+// what it could not find.
+type request struct {
+	ix    *Index
+	query string
+	opts  SearchOptions
+	// exactIDs are the entries the query named; exactCodes the codes it
+	// named; prefixes the id prefixes it gave.
+	exactIDs   map[string]bool
+	exactCodes map[string]bool
+	prefixes   []string
+	// unknown lists the words, as typed, that matched no term, even
+	// allowing typos.
+	unknown []string
+}
+
+// Search runs a query (see the package documentation for the syntax) and
+// returns the hits, best first: an entry whose id or code the query named,
+// then the others by relevance. A query that cannot run is a *QueryError.
+func (ix *Index) Search(q string, opts SearchOptions) (*Result, error) {
+	if opts.Lang == "" {
+		opts.Lang = kb.EN
+	}
+	p, err := parse(q)
+	if err != nil {
+		return nil, err
+	}
+	res, s, err := ix.run(q, p, opts)
+	if err != nil {
+		return nil, err
+	}
+	if res.Total == 0 {
+		res.Suggestions = ix.suggest(p, s, opts)
+	}
+	return res, nil
+}
+
+// match is what the clauses found of one entry.
+type match struct {
+	// best and sum are, per term, the best clause score and the sum of
+	// them all.
+	best, sum []float64
+	// clauses are the clauses that matched.
+	clauses []clause
+}
+
+// run searches a parsed query.
+//
+// Each clause (a term in one field) is its own bleve search, and the scores
+// are combined here: per term, its best field plus a little of the others;
+// per entry, the sum over the terms times the share of terms found. One
+// bleve query over every field would multiply each word's score by the
+// share of fields it was found in, so that a common word spread over a
+// long entry's title, cause, remediation and examples ("install") would
+// outweigh a rare word in a title ("disk"). The weights are applied here
+// too: bleve normalises the boost of a one-clause query away.
+func (ix *Index) run(q string, p *parsed, opts SearchOptions) (*Result, *request, error) {
+	s := &request{ix: ix, query: q, opts: opts, exactIDs: map[string]bool{}, exactCodes: map[string]bool{}}
+	terms, err := s.clauses(p)
+	if err != nil {
+		return nil, nil, err
+	}
+	allowed, err := ix.filter(p)
+	if err != nil {
+		return nil, nil, err
+	}
+	loc := newLocator(ix)
+	matches := map[string]*match{}
+	active := 0
+	for i, cs := range terms {
+		if len(cs) > 0 {
+			active++
+		}
+		for _, c := range cs {
+			sr, err := ix.main.Search(bleve.NewSearchRequestOptions(c.q, max(ix.Len(), 1), 0, false))
+			if err != nil {
+				return nil, nil, fmt.Errorf("search %q: %w", q, err)
+			}
+			for _, dm := range sr.Hits {
+				if allowed != nil && !allowed[dm.ID] {
+					continue
+				}
+				if c.phrase && !slices.ContainsFunc(ix.docs[dm.ID].fields[c.field], func(v string) bool { return len(loc.find(v, c)) > 0 }) {
+					continue // all the words, but not in that order
+				}
+				m := matches[dm.ID]
+				if m == nil {
+					m = &match{best: make([]float64, len(terms)), sum: make([]float64, len(terms))}
+					matches[dm.ID] = m
+				}
+				score := dm.Score * c.weight
+				m.best[i] = max(m.best[i], score)
+				m.sum[i] += score
+				m.clauses = append(m.clauses, c)
+			}
+		}
+	}
+	if len(p.terms) == 0 {
+		// Filters alone (or a lone *): every entry that passes, in KB order.
+		for _, e := range ix.entries {
+			if allowed == nil || allowed[e.ID] {
+				matches[e.ID] = &match{}
+			}
+		}
+	}
+	type ranked struct {
+		hit     Hit
+		tier    int
+		clauses []clause
+	}
+	all := make([]ranked, 0, len(matches))
+	for id, m := range matches {
+		e := ix.docs[id].entry
+		var score float64
+		found := 0
+		for i := range m.best {
+			if m.best[i] > 0 {
+				found++
+				score += m.best[i] + tieBreaker*(m.sum[i]-m.best[i])
+			}
+		}
+		if active > 0 {
+			score *= float64(found) / float64(active)
+		}
+		h := Hit{Entry: e, ID: e.ID, Kind: e.Kind, Title: strings.TrimSpace(e.Title.In(opts.Lang)), Score: score}
+		named := slices.ContainsFunc(e.Codes, func(c string) bool { return s.exactCodes[c] })
+		tier := 3
+		switch {
+		case s.exactIDs[e.ID]:
+			tier = 0
+		case named:
+			tier = 1
+		case slices.ContainsFunc(s.prefixes, func(pre string) bool { return strings.HasPrefix(strings.ToLower(e.ID), pre) }):
+			// AZCM004*: the codes in code order, before the entries that
+			// merely mention one.
+			tier, h.Score = 2, 0
+		}
+		h.Exact = tier < 2
+		all = append(all, ranked{h, tier, m.clauses})
+	}
+	slices.SortFunc(all, func(a, b ranked) int {
+		return cmp.Or(cmp.Compare(a.tier, b.tier), cmp.Compare(b.hit.Score, a.hit.Score),
+			cmp.Compare(ix.order[a.hit.ID], ix.order[b.hit.ID]))
+	})
+	res := &Result{Query: q, Total: len(all)}
+	if opts.Limit > 0 && len(all) > opts.Limit {
+		all = all[:opts.Limit]
+	}
+	for _, r := range all {
+		// Fragments are cut for the hits returned only.
+		r.hit.Fragments, r.hit.TitleMarks = ix.docs[r.hit.ID].fragments(r.clauses, loc, opts.Lang)
+		res.Hits = append(res.Hits, r.hit)
+	}
+	return res, s, nil
+}
+
+// filter returns the ids of the entries that pass the query's filters, or
+// nil when it has none: each filter field must match one of its values.
+func (ix *Index) filter(p *parsed) (map[string]bool, error) {
+	if len(p.order) == 0 {
+		return nil, nil
+	}
+	var fields []query.Query
+	for _, field := range p.order {
+		var alts []query.Query
+		for _, v := range p.filters[field] {
+			if strings.HasSuffix(v, "*") {
+				alts = append(alts, prefixQuery(strings.TrimRight(v, "*"), field))
+			} else {
+				alts = append(alts, termQuery(v, field))
+			}
+		}
+		fields = append(fields, query.NewDisjunctionQuery(alts))
+	}
+	req := bleve.NewSearchRequestOptions(query.NewConjunctionQuery(fields), max(ix.Len(), 1), 0, false)
+	req.Score = "none"
+	sr, err := ix.main.Search(req)
+	if err != nil {
+		return nil, fmt.Errorf("filter: %w", err)
+	}
+	allowed := make(map[string]bool, len(sr.Hits))
+	for _, dm := range sr.Hits {
+		allowed[dm.ID] = true
+	}
+	return allowed, nil
+}
+
+// clauses returns, per term of the query, the clauses that match it.
+func (s *request) clauses(p *parsed) ([][]clause, error) {
+	out := make([][]clause, len(p.terms))
+	for i, t := range p.terms {
+		var err error
+		switch t.kind {
+		case termWord:
+			out[i], err = s.word(t.text)
+		case termPhrase:
+			out[i] = s.phrase(t.text)
+		case termPrefix:
+			out[i], err = s.prefix(t.text)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// exact returns the clauses for a word that is an entry's id or a code, in
+// any of the forms explain accepts (AZCM0041, azcm41, 0041, 41).
+func (s *request) exact(w string) []clause {
+	var cs []clause
+	lw := strings.ToLower(strings.Trim(w, punctuation))
+	if id, ok := s.ix.ids[lw]; ok {
+		s.exactIDs[id] = true
+		cs = append(cs, keyword(termQuery(lw, fieldID), weightID))
+	}
+	if kind, code := kb.ParseQuery(lw); kind != kb.QueryText && s.ix.codes[code] {
+		s.exactCodes[code] = true
+		cs = append(cs, keyword(termQuery(strings.ToLower(code), fieldCode), weightCode))
+		if _, ok := s.ix.docs[code]; ok && !s.exactIDs[code] {
+			s.exactIDs[code] = true
+			cs = append(cs, keyword(termQuery(strings.ToLower(code), fieldID), weightID))
+		}
+	}
+	return cs
+}
+
+// punctuation is trimmed from a word before it is compared with ids and
+// codes: "AZCM0041:" as pasted from a log line is the code.
+const punctuation = `.,;:!?()[]{}<>'"` + "`"
+
+// word returns the clauses for a plain word: in the English fields with the
+// English analyzer (a typo replaced by the terms it is closest to), in the
+// Japanese fields as a phrase of bigrams, and as an id, code or tag.
+func (s *request) word(w string) ([]clause, error) {
+	cs := s.exact(w)
+	if hasLatin(w) && s.ix.has(kb.EN) {
+		ec, err := s.englishWord(w)
+		if err != nil {
+			return nil, err
+		}
+		cs = append(cs, ec...)
+		cs = append(cs, keyword(termQuery(strings.Trim(strings.ToLower(w), punctuation), fieldTag), weightTag))
+	}
+	return append(cs, s.japanese(w, false)...), nil
+}
+
+// englishWord matches a Latin-script word in the English fields. A word
+// none of whose stems is indexed is taken for a typo and replaced by the
+// closest unstemmed terms of the words dictionary.
+func (s *request) englishWord(w string) ([]clause, error) {
+	tokens := s.analyze(en.AnalyzerName, w)
+	if len(tokens) == 0 {
+		return nil, nil // a stop word
+	}
+	known, err := s.known(tokens)
+	if err != nil {
+		return nil, err
+	}
+	if known {
+		return fieldsMatch(w, englishFields, 1, false), nil
+	}
+	word := strings.Trim(strings.ToLower(w), punctuation)
+	maxDist := 0
+	switch n := len([]rune(word)); {
+	case n >= 6:
+		maxDist = 2
+	case n >= 4:
+		maxDist = 1
+	}
+	d, err := s.ix.dictionary()
+	if err != nil {
+		return nil, err
+	}
+	// The closest terms only, the most frequent first: "certficate" means
+	// certificate, not also certificates.
+	var alts []string
+	if near := d.near(word, maxDist); maxDist > 0 && len(near) > 0 {
+		for _, t := range near {
+			if t.dist > near[0].dist || len(alts) == 3 {
+				break
+			}
+			alts = append(alts, t.text)
+		}
+	}
+	// An abbreviation stands for the words it starts: sync, auth, env.
+	if len([]rune(word)) >= 3 {
+		alts = append(alts, d.withPrefix(word, 3)...)
+	}
+	if len(alts) == 0 {
+		s.unknown = append(s.unknown, w)
+		return nil, nil
+	}
+	return fieldsMatch(strings.Join(alts, " "), englishFields, weightTypo, false), nil
+}
+
+// known reports whether every analysed token of a word is a term of some
+// English field.
+func (s *request) known(tokens []string) (bool, error) {
+	adv, err := s.ix.main.Advanced()
+	if err != nil {
+		return false, err
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return false, err
+	}
+	defer r.Close()
+	rc, ok := r.(bleveindex.IndexReaderContains)
+	if !ok {
+		return true, nil // cannot tell: search the word as typed
+	}
+	for _, tok := range tokens {
+		found := false
+		for _, f := range englishFields {
+			c, err := rc.FieldDictContains(f)
+			if err != nil {
+				return false, err
+			}
+			if ok, err := c.Contains([]byte(tok)); err != nil {
+				return false, err
+			} else if ok {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+// japanese returns the clauses that match text in the Japanese fields: a
+// Japanese word as a phrase of its bigrams (so that プロキシ does not find
+// プロセス through the shared プロ), with a weaker match on any of its
+// bigrams for a long word or a sentence typed without spaces; a
+// Latin-script word for a reader of Japanese, whose fragments should be in
+// Japanese.
+func (s *request) japanese(text string, phrase bool) []clause {
+	if !s.ix.has(kb.JA) {
+		return nil
+	}
+	switch {
+	case hasCJK(text):
+		weight := 1.0
+		if phrase {
+			weight = weightPhrase
+		}
+		cs := fieldsMatch(text, japanFields, weight, true)
+		if !phrase && len([]rune(text)) >= 4 {
+			cs = append(cs, fieldsMatch(text, japanFields, weightBigrams, false)...)
+		}
+		return cs
+	case s.opts.Lang == kb.JA:
+		return fieldsMatch(text, japanFields, weightLatinInJA, phrase)
+	}
+	return nil
+}
+
+// phrase returns the clauses for "quoted words": the words in that order.
+func (s *request) phrase(text string) []clause {
+	cs := s.exact(text)
+	if hasLatin(text) && s.ix.has(kb.EN) {
+		cs = append(cs, fieldsMatch(text, englishFields, weightPhrase, true)...)
+	}
+	return append(cs, s.japanese(text, true)...)
+}
+
+// prefix returns the clauses for a word ending in *: ids and codes that
+// start with it (AZCM004*), and the English words that do, expanded from
+// the words dictionary because the indexed stems are not words
+// (certif* must find "certificate", stemmed to "certif", and "certifying").
+func (s *request) prefix(pre string) ([]clause, error) {
+	lp := strings.ToLower(pre)
+	s.prefixes = append(s.prefixes, lp)
+	cs := []clause{keyword(prefixQuery(lp, fieldID), weightPrefix), keyword(prefixQuery(lp, fieldCode), weightPrefix/2)}
+	if hasCJK(pre) {
+		cs = append(cs, s.japanese(pre, false)...)
+	}
+	if hasLatin(pre) && s.ix.has(kb.EN) {
+		d, err := s.ix.dictionary()
+		if err != nil {
+			return nil, err
+		}
+		if words := d.withPrefix(lp, 30); len(words) > 0 {
+			cs = append(cs, fieldsMatch(strings.Join(words, " "), englishFields, weightTypo, false)...)
+		}
+	}
+	return cs, nil
+}
+
+// analyze returns the terms an analyzer makes of text.
+func (s *request) analyze(analyzer, text string) []string {
+	a := s.ix.mapping.AnalyzerNamed(analyzer)
+	if a == nil {
+		return nil
+	}
+	var out []string
+	for _, tok := range a.Analyze([]byte(text)) {
+		out = append(out, string(tok.Term))
+	}
+	return out
+}
+
+// fieldsMatch returns a clause per field that matches text with the
+// field's own analyzer and weight. A phrase is matched as all of its terms
+// here, and checked for their order against the text (locate.go).
+func fieldsMatch(text string, fields []string, weight float64, phrase bool) []clause {
+	cs := make([]clause, 0, len(fields))
+	for _, f := range fields {
+		q := query.NewMatchQuery(text)
+		q.SetField(f)
+		if phrase {
+			q.SetOperator(query.MatchQueryOperatorAnd)
+		}
+		cs = append(cs, clause{q: q, weight: weights[f] * weight, field: f, text: text, phrase: phrase})
+	}
+	return cs
+}
+
+// keyword returns a clause on a keyword field, which fragments do not show.
+func keyword(q query.Query, weight float64) clause { return clause{q: q, weight: weight} }
+
+func termQuery(term, field string) query.Query {
+	q := query.NewTermQuery(term)
+	q.SetField(field)
+	return q
+}
+
+func prefixQuery(prefix, field string) query.Query {
+	q := query.NewPrefixQuery(prefix)
+	q.SetField(field)
+	return q
+}
