@@ -23,6 +23,7 @@ fuzz:
 	$(GO) test ./kb -run '^$$' -fuzz FuzzLoad -fuzztime $(FUZZTIME)
 
 golden:
+	$(GO) test ./kb -run TestBuiltinSnapshot -update
 	$(GO) test ./internal/cli -run TestGolden -update
 
 clean:
