@@ -28,10 +28,11 @@ func (e *Entry) compiled() []*regexp.Regexp {
 		return nil
 	}
 	e.matcher.once.Do(func() {
-		for _, p := range e.Patterns {
-			if re, err := regexp.Compile(p); err == nil {
-				e.matcher.res = append(e.matcher.res, re)
-			}
+		e.matcher.res = make([]*regexp.Regexp, len(e.Patterns))
+		for i, p := range e.Patterns {
+			// A pattern that fails (a trusted layer the tests did not
+			// cover) stays nil and never matches, rather than crashing.
+			e.matcher.res[i], _ = regexp.Compile(p)
 		}
 	})
 	return e.matcher.res
@@ -41,6 +42,9 @@ func (e *Entry) compiled() []*regexp.Regexp {
 func (e *Entry) match(text string) ([]int, bool) {
 	var best []int
 	for _, re := range e.compiled() {
+		if re == nil {
+			continue
+		}
 		if loc := matchForms(re, text); loc != nil && (best == nil || loc[0] < best[0]) {
 			best = loc
 		}

@@ -22,7 +22,7 @@ type Matcher struct {
 
 type matcherPattern struct {
 	entry *Entry
-	re    *regexp.Regexp
+	index int // of the pattern in entry.Patterns
 	// checks are the pattern's other literal sets, folded: a line the
 	// filter picks is worth the regexp only when it also holds a literal of
 	// each of them.
@@ -42,10 +42,10 @@ func newMatcher(entries []*Entry) *Matcher {
 	}
 	m := &Matcher{filter: newLiteralFilter(countWindows(samples))}
 	for _, e := range entries {
-		for i, re := range e.compiled() {
+		for i := range e.Patterns {
 			idx := len(m.patterns)
 			sets := requiredLiterals(e.Patterns[i])
-			pat := matcherPattern{entry: e, re: re}
+			pat := matcherPattern{entry: e, index: i}
 			if best := indexSet(sets); best < 0 {
 				m.unfiltered = append(m.unfiltered, idx)
 			} else {
@@ -118,6 +118,13 @@ type matchScratch struct {
 	found   []bool // per pattern, whether the filter found its literal
 	touched []int  // the patterns found, to reset them cheaply
 	folded  []byte // the line, folded, for the checks
+}
+
+// re returns the pattern compiled. Compiling is deferred to the first line
+// the filter lets through: explaining one pasted line compiles a few
+// patterns, not all of them.
+func (p *matcherPattern) re() *regexp.Regexp {
+	return p.entry.compiled()[p.index]
 }
 
 // holdsAll reports whether folded holds a literal of each set.
@@ -193,12 +200,16 @@ func (m *Matcher) MatchFrom(line []byte, from int) []Match {
 		if slices.ContainsFunc(out, func(x Match) bool { return x.Entry == pat.entry }) {
 			continue
 		}
-		loc := pat.re.FindIndex(line)
+		re := pat.re()
+		if re == nil {
+			continue
+		}
+		loc := re.FindIndex(line)
 		if loc == nil && bytes.IndexByte(line, '\\') >= 0 {
 			if unescape == "" {
 				unescape = Unescape(string(line))
 			}
-			loc = pat.re.FindStringIndex(unescape)
+			loc = re.FindStringIndex(unescape)
 		}
 		if loc != nil {
 			out = append(out, Match{Entry: pat.entry, Start: loc[0], End: loc[1]})

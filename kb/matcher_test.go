@@ -67,7 +67,7 @@ func TestBuiltinPatternsAllFilterable(t *testing.T) {
 		for _, l := range lits {
 			e := m.patterns[l.pattern].entry
 			t.Errorf("%s (%s): pattern %q has only short literals such as %q; give it one of %d bytes or more",
-				e.ID, e.Origin, m.patterns[l.pattern].re, l.folded, minLiteral+stride-1)
+				e.ID, e.Origin, m.patterns[l.pattern].re(), l.folded, minLiteral+stride-1)
 		}
 	}
 }
@@ -123,17 +123,17 @@ func TestBuiltinPatternsSelective(t *testing.T) {
 		folded := []byte(foldString(string(line)))
 		for p := range found {
 			pat := m.patterns[p]
-			if holdsAll(folded, pat.checks) && pat.re.Find(line) == nil && Unescape(string(line)) == string(line) {
+			if holdsAll(folded, pat.checks) && pat.re().Find(line) == nil && Unescape(string(line)) == string(line) {
 				wasted[p]++
 			}
 		}
 	}
 	for p, n := range wasted {
 		pat := m.patterns[p]
-		anchored := strings.HasPrefix(strings.TrimPrefix(pat.re.String(), "(?i)"), "^")
+		anchored := strings.HasPrefix(strings.TrimPrefix(pat.re().String(), "(?i)"), "^")
 		if !anchored && n*200 > len(lines) {
 			t.Errorf("%s (%s): pattern %q runs in vain on %d of %d ordinary lines; make its literals more specific",
-				pat.entry.ID, pat.entry.Origin, pat.re, n, len(lines))
+				pat.entry.ID, pat.entry.Origin, pat.re(), n, len(lines))
 		}
 	}
 }

@@ -259,17 +259,21 @@ func fold(b byte) byte { return b | 0x20 }
 func fold32(w uint32) uint32 { return w | 0x20202020 }
 
 // windowCounts estimates how common each folded four-byte window is in log
-// lines; the filter indexes the rarest windows of each literal.
-type windowCounts map[uint32]int
+// lines, by the window's hash (collisions only blur the estimate); the
+// filter indexes the rarest windows of each literal.
+type windowCounts []uint16
 
 // countWindows counts the windows of sample lines (the knowledge base's own
 // examples: real-looking log lines, full of the timestamps, levels, host
 // names and words every agent line has).
 func countWindows(lines []string) windowCounts {
-	c := windowCounts{}
+	c := make(windowCounts, filterBits)
 	for _, l := range lines {
 		for i := 0; i+4 <= len(l); i++ {
-			c[fold32(binary.LittleEndian.Uint32([]byte(l[i:i+4])))]++
+			h := hash32(fold32(binary.LittleEndian.Uint32([]byte(l[i : i+4]))))
+			if c[h] < 0xffff {
+				c[h]++
+			}
 		}
 	}
 	return c
@@ -366,7 +370,7 @@ func rarestWindows(folded string, step int, counts windowCounts) int {
 	for j := 0; j+step-1+minLiteral <= len(folded); j++ {
 		count, letters := 0, 0
 		for k := j; k < j+step; k++ {
-			count += counts[binary.LittleEndian.Uint32([]byte(folded[k:k+4]))]
+			count += int(counts[hash32(binary.LittleEndian.Uint32([]byte(folded[k:k+4])))])
 		}
 		for k := j; k < j+step-1+minLiteral; k++ {
 			letters += commonness[folded[k]]
