@@ -36,6 +36,7 @@ type report struct {
 	style  style
 	r      *renderer
 	err    error
+	buf    []byte // reused by the hand-written JSON
 }
 
 func newReport(e *env, k *kb.KB, format string, opts reportOptions) *report {
@@ -104,7 +105,10 @@ func (rep *report) Record(rec *parser.Record, benign *kb.Entry) {
 func (rep *report) RunEnd(run *diagnose.Run) {
 	switch rep.format {
 	case "json":
-		rep.json(rep.runJSON(run))
+		if rep.err == nil {
+			rep.buf = append(appendRunJSON(rep.buf[:0], rep.runJSON(run)), '\n')
+			_, rep.err = rep.w.Write(rep.buf)
+		}
 	case "text":
 		rep.textRun(run)
 	case "markdown":

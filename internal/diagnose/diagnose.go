@@ -153,6 +153,10 @@ type Analyzer struct {
 	closing     bool
 	closingTime time.Time
 	closingLine int
+
+	// lastVersion and lastParsed cache the parse of the agent version.
+	lastVersion string
+	lastParsed  kb.Version
 }
 
 // New returns an analyzer that reports to sink.
@@ -402,22 +406,37 @@ func (a *Analyzer) currentRun(rec *parser.Record) *Run {
 func (a *Analyzer) header(rec *parser.Record, run *Run, kind headerKind) {
 	switch kind {
 	case versionHeader:
-		v := afterColon(rec.Message(), "Agent Version:")
+		v := headerValue(rec, agentVersion)
 		run.AgentVersion = v
-		if pv, err := kb.ParseVersion(v); err == nil {
-			run.Context.Agent = pv
+		// Every run of a log states the same version: parse it once.
+		if v != a.lastVersion {
+			a.lastVersion, a.lastParsed = v, nil
+			if pv, err := kb.ParseVersion(v); err == nil {
+				a.lastParsed = pv
+			}
 		}
+		run.Context.Agent = a.lastParsed
 	case commandHeader:
-		run.Command = afterColon(rec.Message(), "Agent Command:")
+		run.Command = headerValue(rec, agentCommand)
 	}
 	if run.Context.OS == "" {
 		run.Context.OS = osHint(rec.Raw)
 	}
 }
 
-// afterColon returns the first word after label in msg.
-func afterColon(msg, label string) string {
-	_, rest, ok := strings.Cut(msg, label)
+// headerValue returns what a header line states after its label. Header
+// lines come twice a run, so the message is read raw when it holds no
+// escapes, without decoding its fields.
+func headerValue(rec *parser.Record, label []byte) string {
+	raw := rec.RawMessage()
+	quoted := len(raw) < len(rec.Raw) && rec.Raw[len(rec.Raw)-len(raw)-1] == '"'
+	if i := bytes.Index(raw, label); i >= 0 && rec.Format == parser.FormatLogrus && quoted {
+		rest := raw[i+len(label):]
+		if end := bytes.IndexByte(rest, '"'); end >= 0 && bytes.IndexByte(rest[:end], '\\') < 0 {
+			return string(bytes.TrimSpace(rest[:end]))
+		}
+	}
+	_, rest, ok := strings.Cut(rec.Message(), string(label))
 	if !ok {
 		return ""
 	}

@@ -14,8 +14,8 @@ import (
 // number of batches circulate.
 
 const (
-	batchRecords = 4096
-	batchBytes   = 1 << 20
+	batchRecords = 1024
+	batchBytes   = 256 << 10
 )
 
 type batch struct {

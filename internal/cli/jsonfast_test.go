@@ -1,0 +1,36 @@
+package cli
+
+import (
+	"encoding/json"
+	"testing"
+)
+
+func TestAppendRunJSON(t *testing.T) {
+	s := func(v string) *string { return &v }
+	strange := "quote\" back\\slash <html> & ctl\x01\x1f tab\t nl\n cr\r bad\xff utf8 日本語 \u2028\u2029 \b\f"
+	for _, j := range []runJSON{
+		{Type: "run", File: "a.log", Index: 1, StartLine: 1, EndLine: 2, Notes: []string{}},
+		{Type: "run", File: strange, Index: 7, StartLine: 3, EndFile: "b.log", EndLine: 9, Start: s("2031-02-03T04:05:06Z"),
+			End: s("2031-02-03T04:05:07Z"), Command: s(strange), AgentVersion: s("1.58"), ExitCode: s("AZCM0042"),
+			Failed: true, Verdict: s("tls-untrusted-certificate"), VerdictLine: 4, Findings: 3, Notes: []string{"verbose-log", strange}},
+	} {
+		want, err := json.Marshal(j)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := appendRunJSON(nil, j); string(got) != string(want) {
+			t.Errorf("appendRunJSON\n got %s\nwant %s", got, want)
+		}
+	}
+}
+
+func FuzzAppendJSONString(f *testing.F) {
+	f.Add("plain")
+	f.Add("<&>\"\\\x00\xff\u2028")
+	f.Fuzz(func(t *testing.T, s string) {
+		want, _ := json.Marshal(s)
+		if got := appendJSONString(nil, s); string(got) != string(want) {
+			t.Errorf("appendJSONString(%q) = %s, want %s", s, got, want)
+		}
+	})
+}
