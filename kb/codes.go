@@ -69,13 +69,14 @@ type CodeRef struct {
 	Offset int
 }
 
-// MayHaveCodes is a fast test that rules out most lines before FindCodes:
-// a code needs "AZCM" followed by a digit, an exit status the word "exit"
-// with "code" or "status". Agent logs mention "azcmagent" on many lines, so
-// looking for "azcm" alone would not do. It runs on every line of a big log,
-// hence the few vectorised searches instead of a regular expression.
+// MayHaveCodes is a fast test that rules out most log lines before
+// FindCodesInLine: a code the agent prints is AZCM (upper case) and a
+// digit; an exit status needs the word "exit" with "code" or "status". Agent
+// logs mention "azcmagent" on many lines, so looking for "azcm" would not
+// do; it runs on every line of a big log, hence a few vectorised searches
+// instead of a regular expression.
 func MayHaveCodes(b []byte) bool {
-	return codeAt(b, "ZCM") || codeAt(b, "zcm") || ((bytes.Contains(b, []byte("xit")) || bytes.Contains(b, []byte("XIT"))) &&
+	return codeAt(b, "ZCM") || ((bytes.Contains(b, []byte("xit")) || bytes.Contains(b, []byte("XIT"))) &&
 		(containsFold(b, "code") || containsFold(b, "status")))
 }
 
@@ -104,15 +105,18 @@ func containsFold(b []byte, w string) bool {
 }
 
 // FindCodes returns the AZCM codes and exit statuses in text, in order of
-// appearance, each code once. A code is AZCM (or azcm) and four digits, not
-// glued to more; an exit status is "exit code N", "exitcode: N", "exit
-// status N", "exited with status N" and the like, N at most 255. It is hand
-// written because it runs on every log line that MayHaveCodes lets through.
+// appearance, each code once. A code is AZCM (or azcm, as someone types it)
+// and four digits, not glued to more; an exit status is "exit code N",
+// "exitcode: N", "exit status N", "exited with status N" and the like, N at
+// most 255.
 func FindCodes(text string) []CodeRef {
-	b := []byte(text)
-	if !MayHaveCodes(b) {
-		return nil // the common case in a big log: nothing to find
-	}
+	return FindCodesInLine([]byte(text))
+}
+
+// FindCodesInLine is FindCodes for a log line; call it on the lines
+// MayHaveCodes lets through. It is hand written because a big log has
+// hundreds of thousands of such lines.
+func FindCodesInLine(b []byte) []CodeRef {
 	var refs []CodeRef
 	seen := map[string]bool{}
 	for i := 0; i < len(b); i++ {

@@ -153,13 +153,20 @@ func (m *Matcher) Unfiltered() []*Entry {
 // first, each entry once. It allocates only when a pattern's literal is
 // present.
 func (m *Matcher) Match(line []byte) []Match {
-	return m.MatchFrom(line, 0)
+	return m.match(line, 0, true)
 }
 
-// MatchFrom is Match for a line whose first from bytes cannot hold anything
-// a pattern looks for (the time and level of a logrus line): the filter
-// skips them, the patterns still see the whole line.
+// MatchFrom is Match for a log line whose first from bytes cannot hold
+// anything a pattern looks for (the time and level of a logrus line): the
+// filter skips them, the patterns still see the whole line. It does not
+// locate the matches of benign entries (Start and End are 0): a log of
+// gigabytes has hundreds of thousands of them, and only their presence
+// counts.
 func (m *Matcher) MatchFrom(line []byte, from int) []Match {
+	return m.match(line, from, false)
+}
+
+func (m *Matcher) match(line []byte, from int, locateAll bool) []Match {
 	from = min(max(from, 0), len(line))
 	s := m.pool.Get().(*matchScratch)
 	defer m.pool.Put(s)
@@ -202,6 +209,20 @@ func (m *Matcher) MatchFrom(line []byte, from int) []Match {
 		}
 		re := pat.re()
 		if re == nil {
+			continue
+		}
+		if !locateAll && pat.entry.Kind == KindBenign {
+			// Matching without locating is cheaper.
+			found := re.Match(line)
+			if !found && bytes.IndexByte(line, '\\') >= 0 {
+				if unescape == "" {
+					unescape = Unescape(string(line))
+				}
+				found = re.MatchString(unescape)
+			}
+			if found {
+				out = append(out, Match{Entry: pat.entry})
+			}
 			continue
 		}
 		loc := re.FindIndex(line)

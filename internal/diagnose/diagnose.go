@@ -254,7 +254,7 @@ func (a *Analyzer) facts(rec *parser.Record) facts {
 	f.matches = a.matcher.MatchFrom(rec.Raw, len(rec.Raw)-len(msg))
 	// Codes are never in the time and level before the message either.
 	if kb.MayHaveCodes(msg) {
-		f.refs = kb.FindCodes(string(rec.Raw))
+		f.refs = kb.FindCodesInLine(rec.Raw)
 		if rec.Format == parser.FormatGuestConfig {
 			// "exit code 64" there is an extension's exit code, not the agent's.
 			f.refs = slices.DeleteFunc(f.refs, func(r kb.CodeRef) bool { return r.Exit })
