@@ -65,7 +65,7 @@ func newMatcher(entries []*Entry) *Matcher {
 			m.patterns = append(m.patterns, pat)
 		}
 	}
-	m.pool.New = func() any { return &matchScratch{found: make([]bool, len(m.patterns))} }
+	m.pool.New = func() any { return m.NewScratch() }
 	return m
 }
 
@@ -112,6 +112,16 @@ func literalScore(l string) int {
 		}
 	}
 	return score
+}
+
+// Scratch is the working memory of one matching goroutine. MatchFrom takes
+// one from a pool; a goroutine that matches millions of lines keeps its own
+// (NewScratch) and passes it to MatchWith, sparing the pool on every line.
+type Scratch = matchScratch
+
+// NewScratch returns working memory for MatchWith.
+func (m *Matcher) NewScratch() *Scratch {
+	return &matchScratch{found: make([]bool, len(m.patterns))}
 }
 
 type matchScratch struct {
@@ -166,10 +176,20 @@ func (m *Matcher) MatchFrom(line []byte, from int) []Match {
 	return m.match(line, from, false)
 }
 
+// MatchWith is MatchFrom with the caller's working memory, which must not
+// be shared between goroutines.
+func (m *Matcher) MatchWith(s *Scratch, line []byte, from int) []Match {
+	return m.matchWith(s, line, from, false)
+}
+
 func (m *Matcher) match(line []byte, from int, locateAll bool) []Match {
-	from = min(max(from, 0), len(line))
 	s := m.pool.Get().(*matchScratch)
 	defer m.pool.Put(s)
+	return m.matchWith(s, line, from, locateAll)
+}
+
+func (m *Matcher) matchWith(s *matchScratch, line []byte, from int, locateAll bool) []Match {
+	from = min(max(from, 0), len(line))
 	s.touched = s.touched[:0]
 	m.filter.scan(line[from:], func(p int, _ uint64) {
 		if !s.found[p] {

@@ -154,6 +154,9 @@ type Analyzer struct {
 	closingTime time.Time
 	closingLine int
 
+	// scratch is the matcher's working memory for Add.
+	scratch *kb.Scratch
+
 	// lastVersion and lastParsed cache the parse of the agent version.
 	lastVersion string
 	lastParsed  kb.Version
@@ -224,7 +227,10 @@ var (
 
 // Add analyses one record of the current file.
 func (a *Analyzer) Add(rec *parser.Record) {
-	a.add(rec, a.facts(rec))
+	if a.scratch == nil {
+		a.scratch = a.matcher.NewScratch()
+	}
+	a.add(rec, a.facts(rec, a.scratch))
 }
 
 // facts is what can be learnt from a record on its own, without the state
@@ -245,13 +251,13 @@ const (
 
 // facts finds the entries whose patterns recognise a record, the codes in
 // it, and whether it states the agent's version or command.
-func (a *Analyzer) facts(rec *parser.Record) facts {
+func (a *Analyzer) facts(rec *parser.Record, scratch *kb.Scratch) facts {
 	var f facts
 	msg := rec.RawMessage()
 	// The time and level that start a logrus line are a quarter of a
 	// typical line and never what a pattern looks for: the filter starts at
 	// the message.
-	f.matches = a.matcher.MatchFrom(rec.Raw, len(rec.Raw)-len(msg))
+	f.matches = a.matcher.MatchWith(scratch, rec.Raw, len(rec.Raw)-len(msg))
 	// Codes are never in the time and level before the message either.
 	if kb.MayHaveCodes(msg) {
 		f.refs = kb.FindCodesInLine(rec.Raw)

@@ -73,9 +73,10 @@ func (a *Analyzer) Feed(ctx context.Context, sc *parser.Scanner, keep func(*pars
 	order := make(chan *batch, inFlight)
 	for range workers {
 		go func() {
+			scratch := a.matcher.NewScratch()
 			for b := range work {
 				for i := range b.recs {
-					b.facts = append(b.facts, a.facts(&b.recs[i]))
+					b.facts = append(b.facts, a.facts(&b.recs[i], scratch))
 				}
 				close(b.done)
 			}
