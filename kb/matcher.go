@@ -27,6 +27,9 @@ type matcherPattern struct {
 	// filter picks is worth the regexp only when it also holds a literal of
 	// each of them.
 	checks [][]string
+	// literal is set for a pattern that is only a literal (with optional
+	// \b at its ends), which can be checked without the regexp.
+	literal *plainLiteral
 }
 
 // Matcher returns the knowledge base's matcher, built on first use.
@@ -42,10 +45,10 @@ func newMatcher(entries []*Entry) *Matcher {
 	}
 	m := &Matcher{filter: newLiteralFilter(countWindows(samples))}
 	for _, e := range entries {
-		for i := range e.Patterns {
+		for _, i := range patternOrder(e) {
 			idx := len(m.patterns)
 			sets := requiredLiterals(e.Patterns[i])
-			pat := matcherPattern{entry: e, index: i}
+			pat := matcherPattern{entry: e, index: i, literal: asPlainLiteral(e.Patterns[i])}
 			if best := indexSet(sets); best < 0 {
 				m.unfiltered = append(m.unfiltered, idx)
 			} else {
@@ -203,9 +206,7 @@ func (m *Matcher) matchWith(s *matchScratch, line []byte, from int, locateAll bo
 		s.found[p] = false
 		if checks := m.patterns[p].checks; len(checks) > 0 {
 			if len(s.folded) == 0 {
-				for _, c := range line {
-					s.folded = append(s.folded, fold(c))
-				}
+				s.folded = foldInto(s.folded, line)
 			}
 			if !holdsAll(s.folded, checks) {
 				continue
@@ -232,6 +233,18 @@ func (m *Matcher) matchWith(s *matchScratch, line []byte, from int, locateAll bo
 			continue
 		}
 		if !locateAll && pat.entry.Kind == KindBenign {
+			if l := pat.literal; l != nil {
+				if len(s.folded) == 0 {
+					s.folded = foldInto(s.folded, line)
+				}
+				if l.in(line, s.folded) {
+					out = append(out, Match{Entry: pat.entry})
+					continue
+				}
+				if bytes.IndexByte(line, '\\') < 0 {
+					continue
+				}
+			}
 			// Matching without locating is cheaper.
 			found := re.Match(line)
 			if !found && bytes.IndexByte(line, '\\') >= 0 {

@@ -51,6 +51,11 @@ func TestMatcherAgreesWithRegexps(t *testing.T) {
 		if !slices.Equal(got, want) {
 			t.Errorf("matcher %v, regexps %v, on %q", got, want, clip(text))
 		}
+		// The log path (no positions for benign entries, plain literals
+		// checked without their regexp) must agree too.
+		if got := matchedIDs(m.MatchWith(m.NewScratch(), []byte(text), 0)); !slices.Equal(got, want) {
+			t.Errorf("MatchWith %v, regexps %v, on %q", got, want, clip(text))
+		}
 	}
 }
 
@@ -134,6 +139,36 @@ func TestBuiltinPatternsSelective(t *testing.T) {
 		if !anchored && n*200 > len(lines) {
 			t.Errorf("%s (%s): pattern %q runs in vain on %d of %d ordinary lines; make its literals more specific",
 				pat.entry.ID, pat.entry.Origin, pat.re(), n, len(lines))
+		}
+	}
+}
+
+func TestPlainLiteral(t *testing.T) {
+	for _, tt := range []struct {
+		pattern string
+		plain   bool
+		line    string
+		want    bool
+	}{
+		{`(?i)\bAzure not detected\b`, true, `msg="Cloud provider check: AZURE NOT DETECTED"`, true},
+		{`(?i)\bAzure not detected\b`, true, `msg="xAzure not detected"`, false},
+		{`(?i)\bAzure not detected\b`, true, `xAzure not detected, then Azure not detected.`, true},
+		{`Not Found`, true, `404 not found`, false},
+		{`Not Found`, true, `404 Not Found`, true},
+		{`a.b`, false, ``, false},
+		{`"quoted"`, false, ``, false},
+	} {
+		l := asPlainLiteral(tt.pattern)
+		if (l != nil) != tt.plain {
+			t.Errorf("asPlainLiteral(%q) plain = %v, want %v", tt.pattern, l != nil, tt.plain)
+			continue
+		}
+		if l == nil {
+			continue
+		}
+		line := []byte(tt.line)
+		if got := l.in(line, foldInto(nil, line)); got != tt.want {
+			t.Errorf("%q in %q = %v, want %v", tt.pattern, tt.line, got, tt.want)
 		}
 	}
 }
