@@ -48,10 +48,7 @@ func (c *AnalyzeCmd) Run(e *env) error {
 	if err != nil {
 		return usageError{err}
 	}
-	minLevel := parser.LevelNone
-	if c.Level != "" {
-		minLevel, _ = parser.ParseLevel(c.Level)
-	}
+	minLevel := minLevelFlag(c.Level)
 	k, err := e.loadKB()
 	if err != nil {
 		return e.reportLoadError(err)
@@ -125,6 +122,13 @@ func analyzeInput(e *env, an *diagnose.Analyzer, in logsource.Input, continued b
 		return fmt.Errorf("%w (the records before it were analyzed)", err)
 	}
 	return nil
+}
+
+// minLevelFlag reads --level: kong's enum has already checked the value, so
+// an empty one (no filter) is the only other case.
+func minLevelFlag(s string) parser.Level {
+	level, _ := parser.ParseLevel(s)
+	return level
 }
 
 // timeWindow is the --since/--until filter. Records without a clock time

@@ -64,10 +64,7 @@ type tailedFile struct {
 
 // Run follows the files until the context ends.
 func (c *TailCmd) Run(e *env) error {
-	minLevel := parser.LevelNone
-	if c.Level != "" {
-		minLevel, _ = parser.ParseLevel(c.Level)
-	}
+	minLevel := minLevelFlag(c.Level)
 	k, err := e.loadKB()
 	if err != nil {
 		return e.reportLoadError(err)
