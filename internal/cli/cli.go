@@ -26,7 +26,8 @@ const (
 	kongUsage   = 80
 	description = `Explain Azure Arc Connected Machine agent (azcmagent) failures, offline.
 
-Exit codes: 0 found, 1 nothing found, 2 usage or input error.`
+Exit codes: 0 found (analyze: no failure), 1 nothing found (analyze: failures
+found), 2 usage or input error.`
 )
 
 // CLI is the root of the command tree.
