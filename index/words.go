@@ -101,12 +101,6 @@ func newDictionary(ix *Index) (*dictionary, error) {
 
 func (d *dictionary) close() error { return d.index.Close() }
 
-// contains reports whether word is a term of the dictionary.
-func (d *dictionary) contains(word string) bool {
-	_, ok := slices.BinarySearchFunc(d.terms, word, func(t dictTerm, w string) int { return strings.Compare(t.text, w) })
-	return ok
-}
-
 // withPrefix returns up to n terms that start with prefix, the most
 // frequent first.
 func (d *dictionary) withPrefix(prefix string, n int) []string {

@@ -208,15 +208,6 @@ func required(re *syntax.Regexp) []string {
 	return nil
 }
 
-func isEmptyWidth(re *syntax.Regexp) bool {
-	switch re.Op {
-	case syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText, syntax.OpEndText,
-		syntax.OpWordBoundary, syntax.OpNoWordBoundary, syntax.OpEmptyMatch:
-		return true
-	}
-	return false
-}
-
 // better prefers the set whose shortest literal is longest: long literals
 // rarely occur by chance, so they filter best.
 func better(a, b []string) []string {
