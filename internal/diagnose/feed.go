@@ -39,9 +39,8 @@ func (b *batch) reset() {
 func (b *batch) add(rec *parser.Record) {
 	start := len(b.arena)
 	b.arena = append(b.arena, rec.Raw...)
-	r := *rec
-	r.Raw = b.arena[start:len(b.arena):len(b.arena)]
-	b.recs = append(b.recs, r)
+	b.recs = append(b.recs, *rec)
+	b.recs[len(b.recs)-1].Raw = b.arena[start:len(b.arena):len(b.arena)]
 }
 
 func (b *batch) full() bool { return len(b.recs) >= batchRecords || len(b.arena) >= batchBytes }
