@@ -92,8 +92,11 @@ func (c *AnalyzeCmd) Run(e *env) error {
 	if err := rep.flush(); err != nil {
 		return err
 	}
-	if sum.Truncated > 0 {
-		fmt.Fprintf(e.stderr, "arcdiag: %d line(s) longer than %d MiB were truncated\n", sum.Truncated, parser.DefaultMaxLineLen>>20)
+	for _, at := range sum.TruncatedAt {
+		fmt.Fprintf(e.stderr, "%s: line longer than %d MiB: its start was analyzed, the rest skipped\n", at, parser.DefaultMaxLineLen>>20)
+	}
+	if more := sum.Truncated - len(sum.TruncatedAt); more > 0 {
+		fmt.Fprintf(e.stderr, "arcdiag: %d more line(s) longer than %d MiB were truncated\n", more, parser.DefaultMaxLineLen>>20)
 	}
 	switch {
 	case inputFailed:

@@ -8,6 +8,7 @@ package diagnose
 
 import (
 	"bytes"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -115,8 +116,10 @@ type Summary struct {
 	Runs      int
 	Failed    int
 	Truncated int
-	ByEntry   map[string]int
-	ByCode    map[string]int
+	// TruncatedAt names the first truncated lines, as file:line.
+	TruncatedAt []string
+	ByEntry     map[string]int
+	ByCode      map[string]int
 }
 
 // Sink receives the results of an analysis as soon as they are known.
@@ -220,6 +223,9 @@ func (a *Analyzer) Settle() {
 // Summary returns the counts so far. Call EndFile first for a final one.
 func (a *Analyzer) Summary() Summary { return a.summary }
 
+// maxTruncatedAt bounds the truncated lines the summary names.
+const maxTruncatedAt = 10
+
 var (
 	agentVersion = []byte("Agent Version:")
 	agentCommand = []byte("Agent Command:")
@@ -291,6 +297,9 @@ func (a *Analyzer) add(rec *parser.Record, f facts) {
 	a.summary.Records++
 	if rec.Truncated {
 		a.summary.Truncated++
+		if len(a.summary.TruncatedAt) < maxTruncatedAt {
+			a.summary.TruncatedAt = append(a.summary.TruncatedAt, fmt.Sprintf("%s:%d", a.file, rec.Line))
+		}
 	}
 	a.boundary(rec, f.header)
 	run := a.currentRun(rec)

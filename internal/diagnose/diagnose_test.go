@@ -302,3 +302,25 @@ func TestFeedStopsOnCancel(t *testing.T) {
 		t.Fatal("Feed ignored a cancelled context")
 	}
 }
+
+// TestTruncatedLinesAreNamed: a line over the scanner's limit is analyzed
+// from its start and named in the summary, never dropped.
+func TestTruncatedLinesAreNamed(t *testing.T) {
+	long := `time="2031-02-03T04:05:07Z" level=error msg="huge" Body="` + strings.Repeat("x", 200) + `"`
+	log := "time=\"2031-02-03T04:05:06Z\" level=info msg=before\n" + long + "\ntime=\"2031-02-03T04:05:08Z\" level=info msg=after\n"
+	rec := &recorder{}
+	a := New(loadKB(t), rec, Options{})
+	a.StartFile("test.log", "")
+	sc := parser.NewScanner(strings.NewReader(log), "test.log", parser.Options{MaxLineLen: 100})
+	for sc.Scan() {
+		a.Add(sc.Record())
+	}
+	a.EndFile()
+	sum := a.Summary()
+	if sum.Records != 3 || sum.Truncated != 1 || len(sum.TruncatedAt) != 1 || sum.TruncatedAt[0] != "test.log:2" {
+		t.Fatalf("summary %+v", sum)
+	}
+	if len(rec.findings) != 1 || !rec.findings[0].Truncated || rec.findings[0].Line != 2 {
+		t.Fatalf("the truncated error line should be a finding flagged truncated: %+v", rec.findings)
+	}
+}
