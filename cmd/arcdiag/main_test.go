@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -26,7 +27,10 @@ func TestScripts(t *testing.T) {
 			for _, name := range []string{"LC_ALL", "LC_MESSAGES", "LANG", "NO_COLOR", "ARCDIAG_KB_DIR"} {
 				env.Setenv(name, "")
 			}
-			return nil
+			// The repository's sample logs, for the scripts that read them.
+			testdata, err := filepath.Abs(filepath.Join("..", "..", "testdata"))
+			env.Setenv("TESTDATA", testdata)
+			return err
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"sleep":  cmdSleep,
