@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -60,6 +61,12 @@ type tailedFile struct {
 	line     int  // number of the last line delivered
 	counted  bool // line numbering is anchored
 	lastSeen time.Time
+
+	// gc gathers a GuestConfig record that spans lines.
+	gc       []byte
+	gcLine   int
+	gcOffset int64
+	gcLines  int
 }
 
 // Run follows the files until the context ends.
@@ -115,6 +122,7 @@ func (c *TailCmd) Run(e *env) error {
 		case te := <-events:
 			f := files[te.path]
 			if te.closed {
+				f.flushGC()
 				pending--
 				continue
 			}
@@ -135,6 +143,7 @@ func (c *TailCmd) Run(e *env) error {
 		case <-ticker.C:
 			for _, f := range files {
 				if !f.lastSeen.IsZero() && time.Since(f.lastSeen) > settleAfter {
+					f.flushGC()
 					f.an.Settle()
 					f.lastSeen = time.Time{}
 				}
@@ -151,17 +160,56 @@ func (c *TailCmd) Run(e *env) error {
 	return rep.flush()
 }
 
-// line analyses one line of a followed file.
+// line analyses one line of a followed file. A GuestConfig record that
+// spans lines is gathered until its closing tag, as the parser does for
+// analyze.
 func (c *TailCmd) line(f *tailedFile, l follow.Line) {
 	if !f.counted {
 		f.line = countLines(f.path, l.Offset)
 		f.counted = true
 	}
 	f.line++
-	rec := parser.ParseLine([]byte(l.Text))
-	rec.File, rec.Line, rec.Offset = f.path, f.line, l.Offset
-	f.an.Add(&rec)
 	f.lastSeen = time.Now()
+	text := []byte(l.Text)
+	if f.gc != nil {
+		if bytes.HasPrefix(text, gcOpen) {
+			f.flushGC() // an unclosed record ends where the next begins
+		} else {
+			f.gc = append(append(f.gc, '\n'), text...)
+			f.gcLines++
+			if bytes.Contains(text, gcClose) || f.gcLines >= maxGCLines {
+				f.flushGC()
+			}
+			return
+		}
+	}
+	if bytes.HasPrefix(text, gcOpen) && !bytes.Contains(text, gcClose) {
+		f.gc, f.gcLine, f.gcOffset, f.gcLines = append(f.gc[:0], text...), f.line, l.Offset, 1
+		return
+	}
+	f.add(text, f.line, l.Offset, 1)
+}
+
+var (
+	gcOpen  = []byte("<GCLOG>")
+	gcClose = []byte("</GCLOG>")
+)
+
+// maxGCLines bounds a GuestConfig record that never closes.
+const maxGCLines = 1000
+
+func (f *tailedFile) add(text []byte, line int, offset int64, lines int) {
+	rec := parser.ParseLine(text)
+	rec.File, rec.Line, rec.Offset, rec.Lines = f.path, line, offset, lines
+	f.an.Add(&rec)
+}
+
+// flushGC analyses a gathered GuestConfig record.
+func (f *tailedFile) flushGC() {
+	if f.gc != nil {
+		f.add(f.gc, f.gcLine, f.gcOffset, f.gcLines)
+		f.gc = nil
+	}
 }
 
 // countLines returns the number of lines before offset in path, so that a
