@@ -53,7 +53,7 @@ func newMatcher(entries []*Entry) *Matcher {
 				m.unfiltered = append(m.unfiltered, idx)
 			} else {
 				for _, l := range sets[best] {
-					m.filter.add(l, idx, 1)
+					m.filter.add(l, idx)
 				}
 				for j, set := range sets {
 					if j != best {
@@ -194,7 +194,7 @@ func (m *Matcher) match(line []byte, from int, locateAll bool) []Match {
 func (m *Matcher) matchWith(s *matchScratch, line []byte, from int, locateAll bool) []Match {
 	from = min(max(from, 0), len(line))
 	s.touched = s.touched[:0]
-	m.filter.scan(line[from:], func(p int, _ uint64) {
+	m.filter.scan(line[from:], func(p int) {
 		if !s.found[p] {
 			s.found[p] = true
 			s.touched = append(s.touched, p)

@@ -124,7 +124,7 @@ func TestBuiltinPatternsSelective(t *testing.T) {
 	wasted := make([]int, len(m.patterns))
 	for _, line := range lines {
 		found := map[int]bool{}
-		m.filter.scan(line, func(p int, _ uint64) { found[p] = true })
+		m.filter.scan(line, func(p int) { found[p] = true })
 		folded := []byte(foldString(string(line)))
 		for p := range found {
 			pat := m.patterns[p]

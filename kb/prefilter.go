@@ -300,7 +300,6 @@ type filterLiteral struct {
 	folded  string // the literal, folded
 	offset  int    // where in the literal the indexed window starts
 	pattern int    // index of the pattern it stands for
-	set     uint64 // the bit of the pattern's literal set it belongs to
 }
 
 const filterBits = 1 << 16
@@ -323,22 +322,22 @@ func foldString(s string) string {
 	return string(b)
 }
 
-func (f *literalFilter) add(lit string, pattern int, set uint64) {
+func (f *literalFilter) add(lit string, pattern int) {
 	folded := foldString(lit)
 	if len(folded) >= minLiteral+stride-1 {
-		f.long.add(folded, pattern, set)
+		f.long.add(folded, pattern)
 	} else {
-		f.short.add(folded, pattern, set)
+		f.short.add(folded, pattern)
 	}
 }
 
-func (f *windowFilter) add(folded string, pattern int, set uint64) {
+func (f *windowFilter) add(folded string, pattern int) {
 	start := rarestWindows(folded, f.step, f.counts)
 	for k := start; k < start+f.step; k++ {
 		w := binary.LittleEndian.Uint32([]byte(folded[k : k+4]))
 		h := hash32(w)
 		f.bits[h/64] |= 1 << (h % 64)
-		f.byHash[h] = append(f.byHash[h], filterLiteral{window: w, folded: folded, offset: k, pattern: pattern, set: set})
+		f.byHash[h] = append(f.byHash[h], filterLiteral{window: w, folded: folded, offset: k, pattern: pattern})
 		f.size++
 	}
 }
@@ -391,14 +390,14 @@ var commonness = func() [256]int {
 	return c
 }()
 
-// scan calls hit for each literal found in line, with its pattern and set
-// bit (a literal may be reported more than once).
-func (f *literalFilter) scan(line []byte, hit func(pattern int, set uint64)) {
+// scan calls hit with the pattern of each literal found in line (a pattern
+// may be reported more than once).
+func (f *literalFilter) scan(line []byte, hit func(pattern int)) {
 	f.long.scan(line, hit)
 	f.short.scan(line, hit)
 }
 
-func (f *windowFilter) scan(line []byte, hit func(pattern int, set uint64)) {
+func (f *windowFilter) scan(line []byte, hit func(pattern int)) {
 	if f.size == 0 {
 		return
 	}
@@ -411,7 +410,7 @@ func (f *windowFilter) scan(line []byte, hit func(pattern int, set uint64)) {
 		}
 		for _, l := range f.byHash[h] {
 			if start := i - l.offset; l.window == w && start >= 0 && hasFoldedPrefix(line[start:], l.folded) {
-				hit(l.pattern, l.set)
+				hit(l.pattern)
 			}
 		}
 	}
