@@ -290,19 +290,25 @@ func (rep *report) summary(sum diagnose.Summary) {
 			Benign: sum.Benign, Runs: sum.Runs, FailedRuns: sum.Failed, Truncated: sum.Truncated,
 			ByEntry: sum.ByEntry, ByCode: sum.ByCode})
 	case "text":
-		st := rep.style
-		fmt.Fprintf(rep.w, "%s %d %s, %d %s, %d %s (%d %s), %d %s, %d %s\n", st.paint(bold, rep.label("summary")+":"),
-			sum.Files, rep.label("files"), sum.Records, rep.label("records"), sum.Runs, rep.label("runs"), sum.Failed, rep.label("failedRuns"),
-			sum.Findings, rep.label("findings"), sum.Benign, rep.label("benignLines"))
+		fmt.Fprintf(rep.w, "%s %s\n", rep.style.paint(bold, rep.label("summary")+":"), rep.counts(sum))
 		if top := topCounts(sum.ByEntry, 5); top != "" {
 			fmt.Fprintf(rep.w, "  %s: %s\n", rep.label("top"), top)
 		}
 	case "markdown":
-		fmt.Fprintf(rep.w, "**%s:** %d %s, %d %s, %d %s (%d %s), %d %s, %d %s.\n", rep.label("summary"),
-			sum.Files, rep.label("files"), sum.Records, rep.label("records"), sum.Runs, rep.label("runs"), sum.Failed, rep.label("failedRuns"),
-			sum.Findings, rep.label("findings"), sum.Benign, rep.label("benignLines"))
+		fmt.Fprintf(rep.w, "**%s:** %s\n", rep.label("summary"), rep.counts(sum))
 	}
 	rep.event()
+}
+
+// counts says what the analysis read and found, in the report's language.
+func (rep *report) counts(sum diagnose.Summary) string {
+	return strings.Join([]string{
+		fmt.Sprintf("%d %s", sum.Files, rep.label("files")),
+		fmt.Sprintf("%d %s", sum.Records, rep.label("records")),
+		fmt.Sprintf("%d %s (%d %s)", sum.Runs, rep.label("runs"), sum.Failed, rep.label("failedRuns")),
+		fmt.Sprintf("%d %s", sum.Findings, rep.label("findings")),
+		fmt.Sprintf("%d %s", sum.Benign, rep.label("benignLines")),
+	}, rep.label("sep"))
 }
 
 // topCounts formats the n largest counts, largest first.
@@ -514,7 +520,7 @@ var reportLabels = map[kb.Lang]map[string]string{
 		"unknownCode": "(not in the knowledge base)", "summary": "Summary", "files": "file(s)",
 		"records": "records", "runs": "run(s)", "failedRuns": "failed", "benignLines": "benign lines",
 		"top": "Most frequent", "benign": "benign", "when": "When", "line": "Line", "level": "Level",
-		"message": "Message", "explainedBy": "Explained by",
+		"message": "Message", "explainedBy": "Explained by", "sep": ", ",
 	},
 	kb.JA: {
 		"run": "実行", "lines": "行", "ok": "正常", "failed": "失敗", "exit": "終了コード",
@@ -523,6 +529,6 @@ var reportLabels = map[kb.Lang]map[string]string{
 		"unknownCode": "(ナレッジ ベースにありません)", "summary": "概要", "files": "ファイル",
 		"records": "レコード", "runs": "回の実行", "failedRuns": "件失敗", "benignLines": "件の無害な行",
 		"top": "多い項目", "benign": "無害", "when": "日時", "line": "行", "level": "レベル",
-		"message": "メッセージ", "explainedBy": "説明",
+		"message": "メッセージ", "explainedBy": "説明", "sep": "、",
 	},
 }
