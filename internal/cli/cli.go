@@ -26,6 +26,12 @@ const (
 	kongUsage   = 80
 	description = `Explain Azure Arc Connected Machine agent (azcmagent) failures, offline.
 
+Examples:
+  arcdiag explain AZCM0041
+  arcdiag analyze azcmagent-20310203T040506-arc-web-01.zip
+  sudo arcdiag tail
+  arcdiag search proxy blocking the login endpoint
+
 Exit codes: 0 found (analyze: no failure), 1 nothing found (analyze: failures
 found), 2 usage or input error.`
 )
