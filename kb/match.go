@@ -62,13 +62,8 @@ func (e *Entry) Matches(text string) bool {
 // escapes (a message inside Error="..."), as unescaped, so that a pattern can
 // be written against the plain message.
 func matchForms(re *regexp.Regexp, text string) []int {
-	if loc := re.FindStringIndex(text); loc != nil {
-		return loc
-	}
-	if strings.IndexByte(text, '\\') >= 0 {
-		return re.FindStringIndex(Unescape(text))
-	}
-	return nil
+	forms := lineForms{raw: []byte(text)}
+	return forms.find(re)
 }
 
 // Match returns every entry whose patterns recognise text, earliest match

@@ -133,6 +133,48 @@ type matchScratch struct {
 	folded  []byte // the line, folded, for the checks
 }
 
+// lineForms is a line as written and, when it carries escapes, unescaped
+// (computed once, on first need): patterns are written against the plain
+// message, which logrus escapes inside a quoted value.
+type lineForms struct {
+	raw       []byte
+	unescaped string
+	done      bool
+}
+
+// escaped reports whether the line has an unescaped form worth trying, and
+// computes it.
+func (l *lineForms) escaped() bool {
+	if bytes.IndexByte(l.raw, '\\') < 0 {
+		return false
+	}
+	if !l.done {
+		l.unescaped, l.done = Unescape(string(l.raw)), true
+	}
+	return true
+}
+
+// find locates re in the line as written, else in its unescaped form.
+func (l *lineForms) find(re *regexp.Regexp) []int {
+	if loc := re.FindIndex(l.raw); loc != nil {
+		return loc
+	}
+	if l.escaped() {
+		return re.FindStringIndex(l.unescaped)
+	}
+	return nil
+}
+
+// match is find without locating, which is cheaper.
+func (l *lineForms) match(re *regexp.Regexp) bool {
+	return re.Match(l.raw) || l.matchUnescaped(re)
+}
+
+// matchUnescaped tries only the unescaped form.
+func (l *lineForms) matchUnescaped(re *regexp.Regexp) bool {
+	return l.escaped() && re.MatchString(l.unescaped)
+}
+
 // re returns the pattern compiled. Compiling is deferred to the first line
 // the filter lets through: explaining one pasted line compiles a few
 // patterns, not all of them.
@@ -219,10 +261,8 @@ func (m *Matcher) matchWith(s *matchScratch, line []byte, from int, locateAll bo
 		return nil
 	}
 	slices.Sort(candidates) // pattern order is load order: deterministic results
-	var (
-		out      []Match
-		unescape string
-	)
+	var out []Match
+	forms := lineForms{raw: line}
 	for _, p := range candidates {
 		pat := &m.patterns[p]
 		if slices.ContainsFunc(out, func(x Match) bool { return x.Entry == pat.entry }) {
@@ -237,35 +277,20 @@ func (m *Matcher) matchWith(s *matchScratch, line []byte, from int, locateAll bo
 				if len(s.folded) == 0 {
 					s.folded = foldInto(s.folded, line)
 				}
-				if l.in(line, s.folded) {
+				// The literal search stands for the regexp on the line as
+				// written; only the unescaped form is left to try.
+				if l.in(line, s.folded) || forms.matchUnescaped(re) {
 					out = append(out, Match{Entry: pat.entry})
-					continue
 				}
-				if bytes.IndexByte(line, '\\') < 0 {
-					continue
-				}
+				continue
 			}
 			// Matching without locating is cheaper.
-			found := re.Match(line)
-			if !found && bytes.IndexByte(line, '\\') >= 0 {
-				if unescape == "" {
-					unescape = Unescape(string(line))
-				}
-				found = re.MatchString(unescape)
-			}
-			if found {
+			if forms.match(re) {
 				out = append(out, Match{Entry: pat.entry})
 			}
 			continue
 		}
-		loc := re.FindIndex(line)
-		if loc == nil && bytes.IndexByte(line, '\\') >= 0 {
-			if unescape == "" {
-				unescape = Unescape(string(line))
-			}
-			loc = re.FindStringIndex(unescape)
-		}
-		if loc != nil {
+		if loc := forms.find(re); loc != nil {
 			out = append(out, Match{Entry: pat.entry, Start: loc[0], End: loc[1]})
 		}
 	}
