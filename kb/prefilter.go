@@ -314,13 +314,7 @@ func newWindowFilter(step int, counts windowCounts) *windowFilter {
 	return &windowFilter{step: step, counts: counts, bits: make([]uint64, filterBits/64), byHash: make([][]filterLiteral, filterBits)}
 }
 
-func foldString(s string) string {
-	b := []byte(s)
-	for i := range b {
-		b[i] = fold(b[i])
-	}
-	return string(b)
-}
+func foldString(s string) string { return string(foldInto(nil, []byte(s))) }
 
 func (f *literalFilter) add(lit string, pattern int) {
 	folded := foldString(lit)

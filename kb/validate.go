@@ -196,6 +196,10 @@ func (c *checker) patterns() {
 	if slices.Contains(compiled, nil) {
 		return // the examples cannot be judged against a broken pattern set
 	}
+	if e.matcher != nil {
+		// Keep them: matching would otherwise compile them again.
+		e.matcher.once.Do(func() { e.matcher.res = compiled })
+	}
 	used := make([]bool, len(compiled))
 	for i, ex := range e.Examples {
 		matched := false
