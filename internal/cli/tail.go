@@ -9,7 +9,6 @@ import (
 	"io/fs"
 	"os"
 	"runtime"
-	"strings"
 	"time"
 
 	"github.com/arcdiag/arcdiag/internal/diagnose"
@@ -102,7 +101,7 @@ func (c *TailCmd) Run(e *env) error {
 			return usageError{tailOpenError(p, err)}
 		}
 		f := &tailedFile{path: p, an: diagnose.New(k, rep, diagnose.Options{All: c.All})}
-		f.an.StartFile(p, osOfPath(p))
+		f.an.StartFile(p, logsource.InferOS(p))
 		f.counted = c.FromStart
 		files[p] = f
 		pending++
@@ -247,15 +246,4 @@ func tailOpenError(path string, err error) error {
 		return fmt.Errorf("%s: permission denied (%s)", path, hint)
 	}
 	return fmt.Errorf("cannot follow %s: %w", path, err)
-}
-
-// osOfPath guesses the OS whose agent wrote a log from its path.
-func osOfPath(path string) string {
-	if strings.Contains(path, `\`) || strings.Contains(path, "ProgramData") {
-		return "windows"
-	}
-	if strings.Contains(path, "/var/opt/azcmagent") {
-		return "linux"
-	}
-	return ""
 }

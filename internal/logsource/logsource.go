@@ -285,7 +285,7 @@ func (r *resolver) arg(a string) (inputs []Input, problems []*Problem, dup bool)
 	default:
 		// A pipe such as <(zcat x) or a device: opening it here to look at
 		// its first bytes would consume them, so it is read as a log, once.
-		return []Input{{Name: a, Size: -1, OS: inferOS(a), open: openFile(a)}}, nil, false
+		return []Input{{Name: a, Size: -1, OS: InferOS(a), open: openFile(a)}}, nil, false
 	}
 }
 
@@ -339,7 +339,7 @@ func (r *resolver) file(path string, size int64) ([]Input, []*Problem) {
 	if bytes.Equal(head, zipMagic) || bytes.Equal(head, emptyZipMagic) || strings.EqualFold(filepath.Ext(path), ".zip") {
 		return r.zip(path, size, bytes.Equal(head, zipMagic))
 	}
-	return []Input{{Name: path, Size: size, OS: inferOS(path), open: openFile(path)}}, nil
+	return []Input{{Name: path, Size: size, OS: InferOS(path), open: openFile(path)}}, nil
 }
 
 // candidate is a file found in a directory that may be read.

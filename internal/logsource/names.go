@@ -176,10 +176,10 @@ var (
 	windowsRoots = []string{"programdata/azureconnectedmachineagent/", "programdata/guestconfig/"}
 )
 
-// inferOS tells from a file path or zip entry name which OS the log was
+// InferOS tells from a file path or zip entry name which OS the log was
 // written on, for the parser's benefit (time zones, code pages). It returns
 // "" when the path does not say.
-func inferOS(p string) string {
+func InferOS(p string) string {
 	s := strings.ToLower(strings.ReplaceAll(p, `\`, "/"))
 	for _, r := range linuxRoots {
 		if strings.Contains(s, r) {
@@ -194,10 +194,10 @@ func inferOS(p string) string {
 	return ""
 }
 
-// inferEntryOS is inferOS for a zip entry: zip names use '/', so a
+// inferEntryOS is InferOS for a zip entry: zip names use '/', so a
 // backslash means a Windows tool (or the Windows agent) wrote the entry.
 func inferEntryOS(name string) string {
-	if os := inferOS(name); os != "" {
+	if os := InferOS(name); os != "" {
 		return os
 	}
 	if strings.Contains(name, `\`) {

@@ -103,8 +103,8 @@ func TestInferOS(t *testing.T) {
 		{"azcmagent.log", ""},
 	}
 	for _, tt := range tests {
-		if got := inferOS(tt.path); got != tt.want {
-			t.Errorf("inferOS(%q) = %q, want %q", tt.path, got, tt.want)
+		if got := InferOS(tt.path); got != tt.want {
+			t.Errorf("InferOS(%q) = %q, want %q", tt.path, got, tt.want)
 		}
 	}
 	if got := inferEntryOS(`Log\azcmagent.log`); got != "windows" {
