@@ -10,16 +10,19 @@ type Kind string
 // The kinds of entry. A code entry explains one AZCM code; a message entry
 // recognises a failure by its text; a note is background that other entries
 // cite as a footnote; a benign entry recognises a line that looks like a
-// failure but is expected.
+// failure but is expected; a state entry recognises a line saying that a part
+// of the agent works (connected, heartbeat resumed, ESU enabled), so that a
+// log can also answer "is it working now?".
 const (
 	KindCode    Kind = "code"
 	KindMessage Kind = "message"
 	KindNote    Kind = "note"
 	KindBenign  Kind = "benign"
+	KindState   Kind = "state"
 )
 
 // Kinds lists every valid kind, in display order.
-var Kinds = []Kind{KindCode, KindMessage, KindNote, KindBenign}
+var Kinds = []Kind{KindCode, KindMessage, KindNote, KindBenign, KindState}
 
 // Status says whether an entry describes something the current documentation
 // still lists.
@@ -112,10 +115,13 @@ type Entry struct {
 	Examples    []string    `yaml:"examples"`
 	Footnotes   []string    `yaml:"footnotes"`
 	Links       []Link      `yaml:"links"`
-	Tags        []string    `yaml:"tags"`
-	Scope       Scope       `yaml:"scope"`
-	Variants    []Meaning   `yaml:"variants"`
-	History     []Meaning   `yaml:"history"`
+	// Sources are the public pages the entry's facts come from: a Microsoft
+	// Learn page, a GitHub issue or discussion, a release-notes entry.
+	Sources  []string  `yaml:"sources"`
+	Tags     []string  `yaml:"tags"`
+	Scope    Scope     `yaml:"scope"`
+	Variants []Meaning `yaml:"variants"`
+	History  []Meaning `yaml:"history"`
 
 	// Origin is where the entry was read from.
 	Origin Origin `yaml:"-"`

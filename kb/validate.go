@@ -80,6 +80,11 @@ func checkEntry(e *Entry) []Problem {
 			c.add(p, "link has no title")
 		}
 	}
+	for i, u := range e.Sources {
+		if !strings.HasPrefix(u, "https://") {
+			c.add(fmt.Sprintf("sources[%d]", i), "source %q must be an https:// URL", u)
+		}
+	}
 	for i, t := range e.Tags {
 		if !idRE.MatchString(t) {
 			c.add(fmt.Sprintf("tags[%d]", i), "tag %q is not lower-kebab-case", t)
@@ -174,7 +179,7 @@ func (c *checker) scope(p string, s Scope) {
 // recognised by a pattern and that no pattern is dead.
 func (c *checker) patterns() {
 	e := c.e
-	if (e.Kind == KindMessage || e.Kind == KindBenign) && len(e.Patterns) == 0 {
+	if (e.Kind == KindMessage || e.Kind == KindBenign || e.Kind == KindState) && len(e.Patterns) == 0 {
 		c.add("", "a %s entry needs patterns that recognise it", e.Kind)
 	}
 	if len(e.Patterns) > 0 && len(e.Examples) == 0 {

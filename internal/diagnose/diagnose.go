@@ -331,7 +331,7 @@ func (a *Analyzer) add(rec *parser.Record, f facts) {
 	specific := f.matches[:0:0]
 	for _, m := range f.matches {
 		switch m.Entry.Kind {
-		case kb.KindBenign:
+		case kb.KindBenign, kb.KindState:
 			if benign == nil {
 				benign = m.Entry
 			}
