@@ -1,0 +1,292 @@
+package cli
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/txtar"
+
+	"github.com/arcdiag/arcdiag/kb"
+)
+
+// The corpus's floor, in percent of the cases whose first answer is the
+// expected entry: the scores measured when the corpus was completed, so that
+// a change that loses a right answer fails. The goal is 95 on both splits;
+// raise these as the knowledge base answers more (never lower them to make a
+// change pass).
+const (
+	corpusMinTune    = 0.0
+	corpusMinHoldout = 0.0
+)
+
+// corpusCase is one real excerpt of testdata/cases (see its README).
+type corpusCase struct {
+	ID      string // the file name without .txtar
+	Area    string // the directory
+	File    string // path, for messages
+	Source  string
+	Mode    string // explain or analyze
+	Expect  string // the entry id an admin should be given first
+	Split   string // tune or holdout
+	LogName string // analyze only: the file name the excerpt is read under
+	Excerpt []byte
+}
+
+var (
+	caseIDRe    = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+	entryIDRe   = regexp.MustCompile(`^(AZCM[0-9]{4}|[a-z0-9]+(-[a-z0-9]+)*)$`)
+	wantedIDRe  = regexp.MustCompile("^- `([a-z0-9-]+)`")
+	logNameRe   = regexp.MustCompile(`^[A-Za-z0-9_.-]+$`)
+	corpusModes = map[string]bool{"explain": true, "analyze": true}
+)
+
+// corpusSplit decides a case's split from its id alone, so that it is fixed
+// the moment the case is added, before any entry is written for it: holdout
+// when the first byte of SHA-256(id) is divisible by 3 (about a third).
+// testdata/cases/newcase.sh computes the same.
+func corpusSplit(id string) string {
+	if sha256.Sum256([]byte(id))[0]%3 == 0 {
+		return "holdout"
+	}
+	return "tune"
+}
+
+// loadCorpus reads every case under dir, checking each header.
+func loadCorpus(dir string) ([]corpusCase, error) {
+	var cases []corpusCase
+	var problems []string
+	seen := map[string]string{}
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".txtar") {
+			return err
+		}
+		c, errs := parseCase(dir, path)
+		problems = append(problems, errs...)
+		if prev, ok := seen[c.ID]; ok {
+			problems = append(problems, fmt.Sprintf("%s: id %s already used by %s", path, c.ID, prev))
+		}
+		seen[c.ID] = path
+		cases = append(cases, c)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(cases) == 0 {
+		return nil, fmt.Errorf("no cases under %s", dir)
+	}
+	if len(problems) > 0 {
+		return nil, fmt.Errorf("%s", strings.Join(problems, "\n"))
+	}
+	return cases, nil
+}
+
+// parseCase reads one case file; problems name the file and line.
+func parseCase(root, path string) (corpusCase, []string) {
+	c := corpusCase{File: path, ID: strings.TrimSuffix(filepath.Base(path), ".txtar")}
+	c.Area, _ = filepath.Rel(root, filepath.Dir(path))
+	var problems []string
+	bad := func(line int, format string, args ...any) {
+		problems = append(problems, fmt.Sprintf("%s:%d: %s", path, line, fmt.Sprintf(format, args...)))
+	}
+	if !caseIDRe.MatchString(c.ID) {
+		bad(1, "file name %q is not a lower-kebab-case id", c.ID)
+	}
+	a, err := txtar.ParseFile(path)
+	if err != nil {
+		bad(1, "%v", err)
+		return c, problems
+	}
+	keys := map[string]*string{"source": &c.Source, "mode": &c.Mode, "expect": &c.Expect, "split": &c.Split, "file": &c.LogName, "note": nil}
+	sc := bufio.NewScanner(bytes.NewReader(a.Comment))
+	line := 0
+	for sc.Scan() {
+		line++
+		text := strings.TrimSpace(sc.Text())
+		if text == "" {
+			continue
+		}
+		k, v, ok := strings.Cut(text, ":")
+		dst, known := keys[k]
+		switch {
+		case !ok || !known:
+			bad(line, "want a header line source:, mode:, expect:, split:, file: or note:, got %q", text)
+		case dst != nil && *dst != "":
+			bad(line, "%s given twice", k)
+		case dst != nil:
+			*dst = strings.TrimSpace(v)
+		}
+	}
+	if !strings.HasPrefix(c.Source, "https://") {
+		bad(1, "source: want the https URL of the page the excerpt was copied from, got %q", c.Source)
+	}
+	if !corpusModes[c.Mode] {
+		bad(1, "mode: want explain or analyze, got %q", c.Mode)
+	}
+	if !entryIDRe.MatchString(c.Expect) {
+		bad(1, "expect: want an entry id (AZCM0041, spn-invalid-secret), got %q", c.Expect)
+	}
+	if want := corpusSplit(c.ID); c.Split != want {
+		bad(1, "split: %q, but the id's hash puts it in %s (the split is never chosen by hand)", c.Split, want)
+	}
+	if c.LogName != "" && (c.Mode != "analyze" || !logNameRe.MatchString(c.LogName)) {
+		bad(1, "file: a plain file name, for analyze cases only, got %q", c.LogName)
+	}
+	if len(a.Files) != 1 || a.Files[0].Name != "excerpt" || len(bytes.TrimSpace(a.Files[0].Data)) == 0 {
+		bad(line+1, "want exactly one non-empty section named excerpt")
+	} else {
+		c.Excerpt = a.Files[0].Data
+	}
+	return c, problems
+}
+
+// firstAnswer runs the case through the real command and returns the id of
+// the first entry it gives: explain's first entry, or analyze's first
+// verdict (the first finding's first entry when no run has a verdict).
+func firstAnswer(t *testing.T, c corpusCase) string {
+	var stdout, stderr bytes.Buffer
+	var args []string
+	stdin := bytes.NewReader(nil)
+	switch c.Mode {
+	case "explain":
+		// Through standard input, as an admin pastes a capture: an excerpt
+		// starting with "-" would otherwise read as a flag.
+		args = []string{"explain", "--json", "-"}
+		stdin = bytes.NewReader(c.Excerpt)
+	case "analyze":
+		name := c.LogName
+		if name == "" {
+			name = "excerpt.log"
+		}
+		path := filepath.Join(t.TempDir(), name)
+		if err := os.WriteFile(path, c.Excerpt, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		args = []string{"analyze", "--json", path}
+	}
+	code := Main(t.Context(), args, stdin, &stdout, &stderr)
+	if code == ExitUsage {
+		t.Errorf("%s: arcdiag %s exited %d: %s", c.File, c.Mode, code, stderr.String())
+		return ""
+	}
+	if c.Mode == "explain" {
+		var out explainJSON
+		if err := json.Unmarshal(stdout.Bytes(), &out); err != nil {
+			t.Errorf("%s: explain --json: %v", c.File, err)
+			return ""
+		}
+		if len(out.Entries) == 0 {
+			return ""
+		}
+		return out.Entries[0].ID
+	}
+	first := ""
+	dec := json.NewDecoder(&stdout)
+	for dec.More() {
+		var obj struct {
+			Verdict *string `json:"verdict"`
+			Entries []struct {
+				ID string `json:"id"`
+			} `json:"entries"`
+		}
+		if err := dec.Decode(&obj); err != nil {
+			t.Errorf("%s: analyze --json: %v", c.File, err)
+			return ""
+		}
+		if obj.Verdict != nil && *obj.Verdict != "" {
+			return *obj.Verdict
+		}
+		if first == "" && len(obj.Entries) > 0 {
+			first = obj.Entries[0].ID
+		}
+	}
+	return first
+}
+
+// wantedIDs reads the README's list of entry ids the cases expect and the
+// knowledge base does not have yet.
+func wantedIDs(t *testing.T, readme string) map[string]bool {
+	data, err := os.ReadFile(readme)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wanted := map[string]bool{}
+	in := false
+	for _, line := range strings.Split(string(data), "\n") {
+		if strings.HasPrefix(line, "## ") {
+			in = strings.HasPrefix(line, "## Wanted entries")
+			continue
+		}
+		if m := wantedIDRe.FindStringSubmatch(line); in && m != nil {
+			wanted[m[1]] = true
+		}
+	}
+	return wanted
+}
+
+// TestCorpus scores the knowledge base on the real cases of testdata/cases:
+// the share of cases, per split, whose first answer is the expected entry.
+// Run it with -v to see the scores and every miss.
+func TestCorpus(t *testing.T) {
+	t.Setenv("ARCDIAG_KB_DIR", "")
+	dir := filepath.Join("..", "..", "testdata", "cases")
+	cases, err := loadCorpus(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, err := kb.Load(kb.Builtin())
+	if err != nil {
+		t.Fatal(err)
+	}
+	wanted := wantedIDs(t, filepath.Join(dir, "README.md"))
+	for _, c := range cases {
+		if _, ok := k.Get(c.Expect); !ok && !wanted[c.Expect] {
+			t.Errorf("%s: expect %s is neither an entry nor listed under \"Wanted entries\" in %s/README.md", c.File, c.Expect, dir)
+		}
+	}
+
+	type score struct{ right, total int }
+	scores := map[string]*score{"tune": {}, "holdout": {}}
+	var misses []string
+	for _, c := range cases {
+		got := firstAnswer(t, c)
+		s := scores[c.Split]
+		s.total++
+		if got == c.Expect {
+			s.right++
+			continue
+		}
+		if got == "" {
+			got = "(nothing)"
+		}
+		misses = append(misses, fmt.Sprintf("%-8s %-44s %-8s expected %-36s got %s", c.Split, c.Area+"/"+c.ID, c.Mode, c.Expect, got))
+	}
+	sort.Strings(misses)
+	for _, m := range misses {
+		t.Logf("miss: %s", m)
+	}
+	for _, split := range []struct {
+		name string
+		min  float64
+	}{{"tune", corpusMinTune}, {"holdout", corpusMinHoldout}} {
+		s := scores[split.name]
+		pct := 0.0
+		if s.total > 0 {
+			pct = 100 * float64(s.right) / float64(s.total)
+		}
+		t.Logf("score %-7s %3d/%3d = %5.1f%% (floor %.1f%%, goal 95%%)", split.name, s.right, s.total, pct, split.min)
+		if pct < split.min {
+			t.Errorf("%s score %.1f%% is below the floor %.1f%%: a change lost right answers (misses above, -v lists them)", split.name, pct, split.min)
+		}
+	}
+}

@@ -1,0 +1,26 @@
+#!/bin/sh
+# newcase.sh AREA ID MODE EXPECT SOURCE [NOTE] < excerpt
+# Writes testdata/cases/AREA/ID.txtar. The split is decided here, from the id
+# alone, before any knowledge-base entry is written for the case: holdout when
+# the first byte of SHA-256(ID) is divisible by 3, tune otherwise.
+set -eu
+[ $# -ge 5 ] || { echo "usage: $0 AREA ID MODE EXPECT SOURCE [NOTE] < excerpt" >&2; exit 2; }
+area=$1 id=$2 mode=$3 expect=$4 source=$5 note=${6:-}
+case $mode in explain|analyze) ;; *) echo "mode must be explain or analyze" >&2; exit 2;; esac
+dir=$(dirname "$0")/$area
+file=$dir/$id.txtar
+[ ! -e "$file" ] || { echo "$file exists" >&2; exit 2; }
+[ -z "$(find "$(dirname "$0")" -name "$id.txtar")" ] || { echo "id $id already used" >&2; exit 2; }
+byte=$(printf %s "$id" | sha256sum | cut -c1-2)
+if [ $((0x$byte % 3)) -eq 0 ]; then split=holdout; else split=tune; fi
+mkdir -p "$dir"
+{
+	echo "source: $source"
+	echo "mode: $mode"
+	echo "expect: $expect"
+	echo "split: $split"
+	[ -z "$note" ] || echo "note: $note"
+	echo "-- excerpt --"
+	cat
+} > "$file"
+echo "$file $split"
