@@ -1,5 +1,6 @@
 #!/bin/sh
 # newcase.sh AREA ID MODE EXPECT SOURCE [NOTE] < excerpt
+# (FILE=himds.log newcase.sh ... names the file an analyze case is read as)
 # Writes testdata/cases/AREA/ID.txtar. The split is decided here, from the id
 # alone, before any knowledge-base entry is written for the case: holdout when
 # the first byte of SHA-256(ID) is divisible by 3, tune otherwise.
@@ -17,6 +18,7 @@ mkdir -p "$dir"
 {
 	echo "source: $source"
 	echo "mode: $mode"
+	[ -z "${FILE:-}" ] || echo "file: $FILE"
 	echo "expect: $expect"
 	echo "split: $split"
 	[ -z "$note" ] || echo "note: $note"
