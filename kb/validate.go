@@ -247,10 +247,24 @@ func (k *KB) checkReferences() []Problem {
 }
 
 // Lint returns the quality problems of a knowledge base that loads: an entry
-// whose pattern recognises another entry's example, which would put the
-// wrong cause beside a log line.
+// without sources, whose facts nobody can check; text that carries page
+// markup, which would be printed as it is; and an entry whose pattern
+// recognises another entry's example, which would put the wrong cause beside
+// a log line.
 func (k *KB) Lint() []Problem {
 	var problems []Problem
+	for _, e := range k.entries {
+		if len(e.Sources) == 0 {
+			problems = append(problems, Problem{e.Origin.File, e.Origin.Line,
+				e.label() + "no sources: list the https URLs of the public pages its facts come from"})
+		}
+		for _, t := range e.texts() {
+			if m := pageMarkup.FindStringSubmatch(t.text); m != nil {
+				problems = append(problems, Problem{e.Origin.File, e.line(t.path),
+					fmt.Sprintf("%s%s carries page markup %q, which would be printed as it is", e.label(), t.path, clip(m[1]+m[2]))})
+			}
+		}
+	}
 	for _, e := range k.patterned {
 		for _, o := range k.patterned {
 			if o == e {
@@ -265,6 +279,43 @@ func (k *KB) Lint() []Problem {
 		}
 	}
 	return problems
+}
+
+// pageMarkup finds what a copy from a web page may bring along: HTML
+// superscripts (footnote marks) and markdown emphasis such as *himds*. A
+// wildcard host (*.his.arc.azure.com) or msiexec's /l*v is not emphasis: the
+// opening star is neither followed by a dot nor preceded by a letter, and a
+// closing star is not followed by a dot and a letter.
+var pageMarkup = regexp.MustCompile(`(?i)(</?sup\b[^>]*>)|(?:^|[^\w*])(\*[^*\s.][^*\n]*?[^*\s]\*)(?:$|[^\w.*]|\.(?:$|\W))`)
+
+// fieldText is one piece of prose of an entry, with its field path.
+type fieldText struct{ path, text string }
+
+// texts returns every piece of prose the entry prints, in both languages.
+func (e *Entry) texts() []fieldText {
+	var out []fieldText
+	add := func(path string, t Text) {
+		out = append(out, fieldText{path + ".en", t.EN}, fieldText{path + ".ja", t.JA})
+	}
+	add("title", e.Title)
+	add("cause", e.Cause)
+	add("remediation", e.Remediation)
+	if e.Exit != nil {
+		add("exit.title", e.Exit.Title)
+		add("exit.remediation", e.Exit.Remediation)
+	}
+	for _, group := range []struct {
+		name     string
+		meanings []Meaning
+	}{{"variants", e.Variants}, {"history", e.History}} {
+		for i, m := range group.meanings {
+			p := fmt.Sprintf("%s[%d]", group.name, i)
+			add(p+".title", m.Title)
+			add(p+".cause", m.Cause)
+			add(p+".remediation", m.Remediation)
+		}
+	}
+	return out
 }
 
 // clip shortens long text for a one-line problem.

@@ -179,9 +179,10 @@ type KBLintCmd struct {
 // Help shows examples.
 func (c *KBLintCmd) Help() string {
 	return `Checks every entry: the schema (unknown keys, missing en or ja text), unique
-ids, patterns that compile and match their examples, footnotes that exist, and
-that no entry's patterns match another entry's examples. Problems are printed
-as file:line: problem.
+ids, patterns that compile and match their examples, footnotes that exist, that
+every entry lists its sources, that no text carries page markup (<sup>, *…*),
+and that no entry's patterns match another entry's examples. Problems are
+printed as file:line: problem.
 
 Examples:
   arcdiag kb lint
