@@ -25,6 +25,7 @@ type (
 		Footnotes   []footnoteJSON `json:"footnotes"`
 		History     []meaningJSON  `json:"history"`
 		Links       []kb.Link      `json:"links"`
+		Sources     []string       `json:"sources"`
 		SeeAlso     []string       `json:"see_also,omitempty"`
 		Tags        []string       `json:"tags,omitempty"`
 	}
@@ -58,6 +59,7 @@ func toJSON(k *kb.KB, e *kb.Entry, lang kb.Lang) entryJSON {
 		Title: e.Title.In(lang), Cause: e.Cause.In(lang), Remediation: e.Remediation.In(lang),
 		Aliases: e.Aliases, Codes: nonNil(e.Codes), Scope: scopeOf(e.Scope), Tags: e.Tags,
 		Footnotes: []footnoteJSON{}, History: []meaningJSON{}, Links: nonNil(e.Links),
+		Sources: nonNil(e.Sources),
 	}
 	if e.Exit != nil {
 		j.Exit = &exitJSON{Status: e.ExitCode(), Title: e.Exit.Title.In(lang), Remediation: e.Exit.Remediation.In(lang)}

@@ -16,6 +16,7 @@ var labels = map[kb.Lang]map[string]string{
 		"links": "Links", "seealso": "See also", "historic": "historic: no longer in the current documentation",
 		"scope": "Applies to", "present": "now", "origin": "Defined in", "overrides": "overrides",
 		"patterns": "Patterns", "examples": "Examples", "tags": "Tags", "codes": "Codes", "aliases": "Also printed as",
+		"sources": "Sources",
 	},
 	kb.JA: {
 		"cause": "原因", "remediation": "対処方法", "exit": "終了コード %d",
@@ -23,6 +24,7 @@ var labels = map[kb.Lang]map[string]string{
 		"links": "リンク", "seealso": "関連項目", "historic": "過去の情報: 現在のドキュメントには記載されていません",
 		"scope": "対象", "present": "現在", "origin": "定義場所", "overrides": "上書き対象",
 		"patterns": "パターン", "examples": "例", "tags": "タグ", "codes": "コード", "aliases": "別名",
+		"sources": "出典",
 	},
 }
 
@@ -112,6 +114,7 @@ func (r *renderer) maintenance(e *kb.Entry) {
 		origin += "; " + r.label("overrides") + " " + prev.String()
 	}
 	r.field(r.label("origin"), origin)
+	r.field(r.label("sources"), strings.Join(e.Sources, "\n"))
 	if len(e.Codes) > 0 {
 		r.field(r.label("codes"), strings.Join(e.Codes, ", "))
 	}
