@@ -47,6 +47,15 @@ const (
 
 var formatNames = [...]string{"plain", "logrus", "terminal", "code", "guestconfig", "json", "msi", "gpo", "script", "timestamped"}
 
+// Formats lists every format, in the order of their values.
+func Formats() []Format {
+	fs := make([]Format, len(formatNames))
+	for i := range fs {
+		fs[i] = Format(i)
+	}
+	return fs
+}
+
 // Known reports whether f is a grammar the parser recognised, as opposed
 // to plain text.
 func (f Format) Known() bool { return f != FormatPlain }

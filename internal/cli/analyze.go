@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -74,21 +76,32 @@ func (c *AnalyzeCmd) Run(e *env) error {
 	an := diagnose.New(k, rep, diagnose.Options{All: c.All})
 	progress := newProgress(e.stderr, inputs)
 	series := ""
+	read := make([]inputRead, 0, len(inputs))
 	for _, in := range inputs {
 		// Copies of one rotated log come oldest first: a run cut by the
 		// rotation continues into the next copy.
 		s := logsource.Series(in.Name)
 		continued := s != "" && s == series
 		series = s
-		if err := analyzeInput(e, an, in, continued, window, progress); err != nil {
+		got, err := analyzeInput(e, an, in, continued, window, progress)
+		if err != nil {
 			fmt.Fprintf(e.stderr, "arcdiag: %v\n", err)
 			inputFailed = true
 		}
+		read = append(read, got)
 	}
 	an.EndFile()
 	progress.done()
+	anyKnown := false
+	for _, r := range read {
+		if r.known() {
+			anyKnown = true
+			continue
+		}
+		fmt.Fprintf(e.stderr, "arcdiag: %s: not an agent log: no line in a log format arcdiag reads, and nothing the knowledge base recognises\n", r.name)
+	}
 	sum := an.Summary()
-	rep.summary(sum)
+	rep.summary(sum, read)
 	if err := rep.flush(); err != nil {
 		return err
 	}
@@ -99,7 +112,7 @@ func (c *AnalyzeCmd) Run(e *env) error {
 		fmt.Fprintf(e.stderr, "arcdiag: %d more line(s) longer than %d MiB were truncated\n", more, parser.DefaultMaxLineLen>>20)
 	}
 	switch {
-	case inputFailed:
+	case inputFailed, !anyKnown:
 		return exitCode(ExitUsage)
 	case sum.Findings > 0:
 		return exitCode(ExitNone)
@@ -107,11 +120,48 @@ func (c *AnalyzeCmd) Run(e *env) error {
 	return nil
 }
 
+// inputRead is what reading one input showed of its formats.
+type inputRead struct {
+	name string
+	// byFormat counts the input's records by parser.Format.
+	byFormat []int64
+	// recognised is set when the knowledge base recognised a record (a
+	// finding or a benign line), which makes even plain text readable.
+	recognised bool
+}
+
+// known reports whether the input held a record in a known format: a line
+// in one of the grammars the parser recognises (anything but plain text),
+// or a plain line the knowledge base recognises (an AZCM code, a message,
+// a benign line). Anything else (random bytes, an empty file, a picture,
+// prose) is not an agent log.
+func (r inputRead) known() bool {
+	for f, n := range r.byFormat {
+		if n > 0 && parser.Format(f).Known() {
+			return true
+		}
+	}
+	return r.recognised
+}
+
+// formats lists the formats of the input's records, most frequent first.
+func (r inputRead) formats() []parser.Format {
+	var fs []parser.Format
+	for f, n := range r.byFormat {
+		if n > 0 {
+			fs = append(fs, parser.Format(f))
+		}
+	}
+	slices.SortStableFunc(fs, func(a, b parser.Format) int { return cmp.Compare(r.byFormat[b], r.byFormat[a]) })
+	return fs
+}
+
 // analyzeInput feeds one input through the parser into the analyzer.
-func analyzeInput(e *env, an *diagnose.Analyzer, in logsource.Input, continued bool, window timeWindow, progress *progress) error {
+func analyzeInput(e *env, an *diagnose.Analyzer, in logsource.Input, continued bool, window timeWindow, progress *progress) (inputRead, error) {
+	read := inputRead{name: in.Name, byFormat: make([]int64, len(parser.Formats()))}
 	rc, err := in.Open()
 	if err != nil {
-		return fmt.Errorf("%s: %w", in.Name, err)
+		return read, fmt.Errorf("%s: %w", in.Name, err)
 	}
 	defer rc.Close()
 	if continued {
@@ -119,12 +169,21 @@ func analyzeInput(e *env, an *diagnose.Analyzer, in logsource.Input, continued b
 	} else {
 		an.StartFile(in.Name, in.OS)
 	}
+	before := an.Summary()
 	sc := parser.NewScanner(progress.reader(rc), in.Name, parser.Options{})
-	keep := func(rec *parser.Record) bool { return window.contains(rec.Time) }
-	if err := an.Feed(e.ctx, sc, keep, 0); err != nil {
-		return fmt.Errorf("%w (the records before it were analyzed)", err)
+	keep := func(rec *parser.Record) bool {
+		// Feed calls keep on its reading goroutine and returns after it
+		// ends, so the counts are complete when Feed returns.
+		read.byFormat[rec.Format]++
+		return window.contains(rec.Time)
 	}
-	return nil
+	err = an.Feed(e.ctx, sc, keep, 0)
+	after := an.Summary()
+	read.recognised = after.Findings > before.Findings || after.Benign > before.Benign
+	if err != nil {
+		return read, fmt.Errorf("%w (the records before it were analyzed)", err)
+	}
+	return read, nil
 }
 
 // minLevelFlag reads --level: kong's enum has already checked the value, so

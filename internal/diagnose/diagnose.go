@@ -102,8 +102,9 @@ type Run struct {
 	// Benign counts records of the run recognised as expected noise.
 	Benign int
 
-	// service is set for runs of a service log (GuestConfig), where the
-	// advice to re-run azcmagent with --verbose does not apply.
+	// service is set for runs of a log azcmagent did not write (GuestConfig,
+	// an installer, a script), where the advice to re-run azcmagent with
+	// --verbose does not apply.
 	service bool
 }
 
@@ -267,8 +268,9 @@ func (a *Analyzer) facts(rec *parser.Record, scratch *kb.Scratch) facts {
 	// Codes are never in the time and level before the message either.
 	if kb.MayHaveCodes(msg) {
 		f.refs = kb.FindCodesInLine(rec.Raw)
-		if rec.Format == parser.FormatGuestConfig {
-			// "exit code 64" there is an extension's exit code, not the agent's.
+		if !rec.Format.FromAzcmagent() {
+			// "exit code 64" in an extension's log, an install script's
+			// "(exit code: 100)" from apt: not the agent's exit status.
 			f.refs = slices.DeleteFunc(f.refs, func(r kb.CodeRef) bool { return r.Exit })
 		}
 	}
@@ -307,7 +309,7 @@ func (a *Analyzer) add(rec *parser.Record, f facts) {
 	if a.file != run.File {
 		run.EndFile = a.file
 	}
-	if rec.Format == parser.FormatGuestConfig {
+	if !rec.Format.FromAzcmagent() {
 		run.service = true
 	}
 	if !rec.Time.IsZero() {
