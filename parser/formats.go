@@ -161,18 +161,7 @@ func (c *classifier) msi(r *Record, text []byte) bool {
 		// Action ended 9:15:40: InstallFinalize. Return value 3. (The hour
 		// is not padded here.)
 		rest := text[len(msiActionStart):]
-		var tod int64
-		ok := false
-		n := 8
-		if len(rest) > 1 && rest[1] == ':' {
-			var padded [8]byte
-			padded[0] = '0'
-			copy(padded[1:], rest)
-			tod, ok = clock(padded[:])
-			n = 7
-		} else {
-			tod, ok = clock(rest)
-		}
+		tod, n, ok := looseClock(rest)
 		if !ok || len(rest) < n+2 || rest[n] != ':' {
 			return false
 		}
@@ -298,12 +287,26 @@ func (c *classifier) msiHeaderTime(b []byte) (time.Time, bool) {
 	for i < len(b) && b[i] == ' ' {
 		i++
 	}
-	tod, ok := clock(b[i:min(len(b), i+8)])
+	tod, _, ok := looseClock(b[i:])
 	if !ok {
 		return time.Time{}, false
 	}
 	c.msiDated, c.msiDay, c.msiTOD = true, daysFromCivil(y, m, d), tod
 	return time.Unix(c.msiDay*86400+tod, 0).UTC(), true
+}
+
+// looseClock reads "H:MM:SS" or "HH:MM:SS" at the start of b, as Windows
+// Installer writes the time outside brackets, and returns its length.
+func looseClock(b []byte) (int64, int, bool) {
+	if len(b) > 1 && b[1] == ':' {
+		var padded [8]byte
+		padded[0] = '0'
+		copy(padded[1:], b)
+		tod, ok := clock(padded[:min(8, len(b)+1)])
+		return tod, 7, ok
+	}
+	tod, ok := clock(b)
+	return tod, 8, ok
 }
 
 // clock reads "HH:MM:SS" at the start of b (milliseconds after it are
@@ -427,8 +430,8 @@ func script(r *Record, text []byte) bool {
 // optional fraction, and an optional Z or ±hh:mm (±hhmm); without a zone the
 // time is taken as UTC. The level is the first word after the time, or the
 // word after one bracketed component, alone, in brackets or before a colon.
-// A line with a time but no level word stays plain: timestamps alone are
-// everywhere.
+// A line with a time but neither a level word nor a bracketed component
+// after it stays plain: timestamps alone are everywhere.
 func stamped(r *Record, text []byte) bool {
 	if len(text) < 20 || (text[4] != '-' && text[4] != '/') || text[7] != text[4] || (text[10] != ' ' && text[10] != 'T') {
 		return false
@@ -484,7 +487,13 @@ func stamped(r *Record, text []byte) bool {
 	}
 	lv, body := levelWord(text, i+1)
 	if lv == LevelNone {
-		return false
+		// "2031/02/03 04:05:06 [Component-1.2.3] message", the extension
+		// handlers' form: the bracketed component after the time makes it a
+		// log line even without a level.
+		if i+1 >= len(text) || text[i+1] != '[' || bytes.IndexByte(text[i+1:min(len(text), i+130)], ']') < 0 {
+			return false
+		}
+		body = i + 1
 	}
 	t := time.Unix(sec-int64(off), nsec)
 	if zoned && off != 0 {

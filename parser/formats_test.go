@@ -54,7 +54,9 @@ func TestParseLineOtherFormats(t *testing.T) {
 		{"stamped component", `2031/02/03 04:05:06 [Microsoft.Azure.Monitor.AzureMonitorLinuxAgent-1.29.4] [WARNING] slow`, FormatStamped, LevelWarning, "slow"},
 		{"stamped bracket level", `2031-02-03 04:05:06,789 [ERROR] boom`, FormatStamped, LevelError, "boom"},
 		{"stamped offset", `2031-02-03 04:05:06+0900 warn x`, FormatStamped, LevelWarning, "x"},
-		{"stamped no level", `2031/02/03 04:05:06 [Microsoft.Azure.Monitor.AzureMonitorLinuxAgent-1.29.4] RunCmd ps -ef`, FormatPlain, LevelNone, `2031/02/03 04:05:06 [Microsoft.Azure.Monitor.AzureMonitorLinuxAgent-1.29.4] RunCmd ps -ef`},
+		{"stamped component only", `2031/02/03 04:05:06 [Microsoft.Azure.Monitor.AzureMonitorLinuxAgent-1.29.4] RunCmd ps -ef`, FormatStamped, LevelNone, `[Microsoft.Azure.Monitor.AzureMonitorLinuxAgent-1.29.4] RunCmd ps -ef`},
+		{"stamped no level", `2031/02/03 04:05:06 RunCmd ps -ef`, FormatPlain, LevelNone, `2031/02/03 04:05:06 RunCmd ps -ef`},
+		{"stamped open bracket", `2031/02/03 04:05:06 [unclosed`, FormatPlain, LevelNone, `2031/02/03 04:05:06 [unclosed`},
 		{"date in prose", `2031-02-03 was a Monday`, FormatPlain, LevelNone, `2031-02-03 was a Monday`},
 	}
 	for _, tt := range tests {
@@ -117,6 +119,7 @@ func TestStampedTimes(t *testing.T) {
 		line string
 		want time.Time
 	}{
+		{"=== Verbose logging started: 2/3/2031  9:12:01  Build type: SHIP UNICODE 5.00.10011.00 ===", time.Date(2031, 2, 3, 9, 12, 1, 0, time.UTC)},
 		{"2031-02-03T04:05:06.5Z INFO x", time.Date(2031, 2, 3, 4, 5, 6, 5e8, time.UTC)},
 		{"2031-02-03 04:05:06 INFO x", time.Date(2031, 2, 3, 4, 5, 6, 0, time.UTC)},
 		{"2031-02-03 04:05:06-05:30 INFO x", time.Date(2031, 2, 3, 4, 5, 6, 0, time.FixedZone("", -(5*3600+1800)))},

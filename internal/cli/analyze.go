@@ -88,6 +88,14 @@ func (c *AnalyzeCmd) Run(e *env) error {
 			fmt.Fprintf(e.stderr, "arcdiag: %v\n", err)
 			inputFailed = true
 		}
+		if !got.known() {
+			// Its last run ends with the next input: don't report it as a
+			// run of the agent that went well.
+			if rep.notLogs == nil {
+				rep.notLogs = map[string]bool{}
+			}
+			rep.notLogs[in.Name] = true
+		}
 		read = append(read, got)
 	}
 	an.EndFile()

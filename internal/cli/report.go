@@ -37,6 +37,9 @@ type report struct {
 	r      *renderer
 	err    error
 	buf    []byte // reused by the hand-written JSON
+	// notLogs names the inputs found not to be agent logs: their runs
+	// without findings are not reported.
+	notLogs map[string]bool
 }
 
 func newReport(e *env, k *kb.KB, format string, opts reportOptions) *report {
@@ -103,6 +106,9 @@ func (rep *report) Record(rec *parser.Record, benign *kb.Entry) {
 
 // RunEnd implements diagnose.Sink.
 func (rep *report) RunEnd(run *diagnose.Run) {
+	if rep.notLogs[run.File] && !run.Failed {
+		return
+	}
 	switch rep.format {
 	case "json":
 		if rep.err == nil {
