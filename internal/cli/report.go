@@ -40,6 +40,7 @@ type report struct {
 	// notLogs names the inputs found not to be agent logs: their runs
 	// without findings are not reported.
 	notLogs map[string]bool
+	hidden  int // runs of notLogs left out
 }
 
 func newReport(e *env, k *kb.KB, format string, opts reportOptions) *report {
@@ -107,6 +108,7 @@ func (rep *report) Record(rec *parser.Record, benign *kb.Entry) {
 // RunEnd implements diagnose.Sink.
 func (rep *report) RunEnd(run *diagnose.Run) {
 	if rep.notLogs[run.File] && !run.Failed {
+		rep.hidden++
 		return
 	}
 	switch rep.format {
@@ -290,6 +292,7 @@ func timeSpan(start, end time.Time) string {
 }
 
 func (rep *report) summary(sum diagnose.Summary, inputs []inputRead) {
+	sum.Runs -= rep.hidden
 	switch rep.format {
 	case "json":
 		ins := make([]inputJSON, 0, len(inputs))
