@@ -71,6 +71,7 @@ var otherFormatTests = []struct {
 	{"stamped component only", `2031/02/03 04:05:06 [Microsoft.Azure.Monitor.AzureMonitorLinuxAgent-1.29.4] RunCmd ps -ef`, FormatStamped, LevelNone, `[Microsoft.Azure.Monitor.AzureMonitorLinuxAgent-1.29.4] RunCmd ps -ef`},
 	{"stamped no level", `2031/02/03 04:05:06 RunCmd ps -ef`, FormatPlain, LevelNone, `2031/02/03 04:05:06 RunCmd ps -ef`},
 	{"stamped open bracket", `2031/02/03 04:05:06 [unclosed`, FormatPlain, LevelNone, `2031/02/03 04:05:06 [unclosed`},
+	{"gc verbose", `<GCLOG>[2031-02-03 13:05:06.789] [PID 1] [TID 2] [Pull Client] [VERBOSE] [00000000-0000-0000-0000-000000000000] polling</GCLOG>`, FormatGuestConfig, LevelDebug, "polling"},
 	{"date in prose", `2031-02-03 was a Monday`, FormatPlain, LevelNone, `2031-02-03 was a Monday`},
 }
 
