@@ -29,6 +29,9 @@ func (c *AnalyzeCmd) Help() string {
 	return `Reads the agent's logs line by line (any size; rotated, gzip, UTF-16 and
 CRLF files included), groups them into runs (one per azcmagent invocation) and
 puts the probable cause, the remediation and the footnotes beside each failure.
+Also reads Windows Installer logs, the install and Group Policy scripts' output,
+extension logs and logrus JSON lines; the summary says what each input was read
+as, and an input in no known format is reported as not an agent log.
 Secrets in the logs are printed as [REDACTED] unless --no-redact is given.
 
 Examples:
@@ -37,7 +40,8 @@ Examples:
   arcdiag analyze --format markdown /var/opt/azcmagent/log > ticket.md
   arcdiag analyze --json --since 2h azcmagent.log | jq 'select(.type=="run")'
 
-Exit status: 0 no failure, 1 failures found, 2 usage or input error.`
+Exit status: 0 no failure, 1 failures found, 2 usage or input error (or no
+input is an agent log).`
 }
 
 // Run analyses the inputs.
