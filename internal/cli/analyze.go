@@ -92,7 +92,7 @@ func (c *AnalyzeCmd) Run(e *env) error {
 			fmt.Fprintf(e.stderr, "arcdiag: %v\n", err)
 			inputFailed = true
 		}
-		if !got.known() {
+		if got.opened && !got.known() {
 			// Its last run ends with the next input: don't report it as a
 			// run of the agent that went well.
 			if rep.notLogs == nil {
@@ -106,8 +106,8 @@ func (c *AnalyzeCmd) Run(e *env) error {
 	progress.done()
 	anyKnown := false
 	for _, r := range read {
-		if r.known() {
-			anyKnown = true
+		if r.known() || !r.opened {
+			anyKnown = anyKnown || r.known()
 			continue
 		}
 		fmt.Fprintf(e.stderr, "arcdiag: %s: not an agent log: no line in a log format arcdiag reads, and nothing the knowledge base recognises\n", r.name)
@@ -135,6 +135,8 @@ func (c *AnalyzeCmd) Run(e *env) error {
 // inputRead is what reading one input showed of its formats.
 type inputRead struct {
 	name string
+	// opened is unset when the input could not be opened (already reported).
+	opened bool
 	// byFormat counts the input's records by parser.Format.
 	byFormat []int64
 	// recognised is set when the knowledge base recognised a record (a
@@ -176,6 +178,7 @@ func analyzeInput(e *env, an *diagnose.Analyzer, in logsource.Input, continued b
 		return read, fmt.Errorf("%s: %w", in.Name, err)
 	}
 	defer rc.Close()
+	read.opened = true
 	if continued {
 		an.ContinueFile(in.Name, in.OS)
 	} else {

@@ -328,7 +328,10 @@ func (rep *report) summary(sum diagnose.Summary, inputs []inputRead) {
 // formatsRead names what an input was read as: its formats, most frequent
 // first and plain text last, or that it is not an agent log.
 func (rep *report) formatsRead(in inputRead) string {
-	if !in.known() {
+	switch {
+	case !in.opened:
+		return rep.label("notRead")
+	case !in.known():
 		return rep.label("notAgentLog")
 	}
 	var names []string
@@ -577,7 +580,7 @@ var reportLabels = map[kb.Lang]map[string]string{
 		"records": "records", "runs": "run(s)", "failedRuns": "failed", "benignLines": "benign lines",
 		"top": "Most frequent", "benign": "benign", "when": "When", "line": "Line", "level": "Level",
 		"message": "Message", "explainedBy": "Explained by", "sep": ", ",
-		"inputs": "Read as", "plainText": "plain text", "notAgentLog": "not an agent log",
+		"inputs": "Read as", "plainText": "plain text", "notAgentLog": "not an agent log", "notRead": "not read",
 	},
 	kb.JA: {
 		"run": "実行", "lines": "行", "ok": "正常", "failed": "失敗", "exit": "終了コード",
@@ -587,6 +590,6 @@ var reportLabels = map[kb.Lang]map[string]string{
 		"records": "レコード", "runs": "回の実行", "failedRuns": "件失敗", "benignLines": "件の無害な行",
 		"top": "多い項目", "benign": "無害", "when": "日時", "line": "行", "level": "レベル",
 		"message": "メッセージ", "explainedBy": "説明", "sep": "、",
-		"inputs": "読み取った形式", "plainText": "プレーン テキスト", "notAgentLog": "エージェントのログではありません",
+		"inputs": "読み取った形式", "plainText": "プレーン テキスト", "notAgentLog": "エージェントのログではありません", "notRead": "読み取れませんでした",
 	},
 }
