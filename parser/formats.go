@@ -165,8 +165,9 @@ func (c *classifier) msi(r *Record, text []byte) bool {
 		if !ok || len(rest) < n+2 || rest[n] != ':' {
 			return false
 		}
+		// The message keeps "Action ended": "CA_X. Return value 3." alone
+		// says little.
 		r.Time = c.msiTime(tod)
-		r.body = len(msiActionStart) + n + 2
 		r.Level = LevelInfo
 		if i := bytes.Index(text, msiReturnValue); i >= 0 {
 			switch num(trimRight(text[i+len(msiReturnValue):], '.')) {
