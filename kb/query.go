@@ -30,6 +30,14 @@ func (k *KB) Explain(query string) Answer {
 	a := Answer{Query: query}
 	kind, code := ParseQuery(query)
 	a.Kind = kind
+	if kind == QueryCode && len(k.ByCode(code)) == 0 && allDigits(strings.TrimSpace(query)) {
+		// A bare number the agent has no code for may be a Windows
+		// Installer status (1603): answer with its entry, never as AZCM1603.
+		if es := k.installerStatus(strings.TrimLeft(strings.TrimSpace(query), "0")); len(es) > 0 {
+			a.Kind, a.Entries = QueryText, es
+			return a
+		}
+	}
 	if kind != QueryText {
 		a.addCode(k, code)
 		return a
@@ -128,4 +136,25 @@ func (k *KB) NearestCodes(code string, n int) []string {
 		out = append(out, cands[i].code)
 	}
 	return out
+}
+
+// installerStatus returns the entries that name Windows Installer status n
+// among their aliases ("msiexec 1603").
+func (k *KB) installerStatus(n string) []*Entry {
+	var es []*Entry
+	for _, e := range k.entries {
+		if slices.ContainsFunc(e.Aliases, func(a string) bool { return strings.EqualFold(a, "msiexec "+n) }) {
+			es = append(es, e)
+		}
+	}
+	return es
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i]) {
+			return false
+		}
+	}
+	return s != ""
 }

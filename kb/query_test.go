@@ -69,3 +69,34 @@ func TestExplain(t *testing.T) {
 		})
 	}
 }
+
+// TestExplainInstallerStatus checks that a Windows Installer status typed on
+// its own is answered with its entry and never read as an AZCM code.
+func TestExplainInstallerStatus(t *testing.T) {
+	k, err := Load(Builtin())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		query, wantFirst string
+		wantUnknown      []string
+	}{
+		{"1603", "msi-fatal-error-1603", nil},
+		{" 1618 ", "msi-install-already-running-1618", nil},
+		{"3010", "msi-restart-required", nil},
+		{"1641", "msi-restart-required", nil},
+		{"41", "AZCM0041", nil},
+		{"AZCM1603", "", []string{"AZCM1603"}},
+		{"1700", "", []string{"AZCM1700"}},
+	}
+	for _, tt := range tests {
+		a := k.Explain(tt.query)
+		first := ""
+		if len(a.Entries) > 0 {
+			first = a.Entries[0].ID
+		}
+		if first != tt.wantFirst || !cmp.Equal(a.Unknown, tt.wantUnknown) {
+			t.Errorf("Explain(%q) first = %q, unknown %v; want %q, %v", tt.query, first, a.Unknown, tt.wantFirst, tt.wantUnknown)
+		}
+	}
+}

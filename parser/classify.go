@@ -27,6 +27,12 @@ type classifier struct {
 	lastTime time.Time
 	zones    map[int]*time.Location
 	clean    []byte // scratch for a line without its colour sequences
+
+	// A Windows Installer log states its date once, in its header; its
+	// lines carry only the time of day.
+	msiDated bool
+	msiDay   int64 // days since the Unix epoch
+	msiTOD   int64 // the last time of day seen, in seconds
 }
 
 // classify sets r's Format, Level, Time, Elapsed and the unexported
@@ -48,9 +54,20 @@ func (c *classifier) classify(r *Record) {
 		c.logrus(r, text)
 	case '<':
 		guestConfig(r, text)
+	case '{':
+		c.jsonLine(r, text)
+	case '[':
+		gpo(r, text)
 	default:
-		if !terminal(r, text) && isCode(text) {
+		switch {
+		case terminal(r, text):
+		case isCode(text):
 			r.Format = FormatCode
+		case isDigit(text[0]):
+			stamped(r, text)
+		case c.msi(r, text):
+		default:
+			script(r, text)
 		}
 	}
 }
@@ -264,7 +281,7 @@ func guestConfig(r *Record, text []byte) {
 		}
 	}
 	if g.n > gcLevel {
-		r.Level, _ = parseLevel(text[g.groups[gcLevel][0]:g.groups[gcLevel][1]])
+		r.Level, _ = wordLevel(text[g.groups[gcLevel][0]:g.groups[gcLevel][1]])
 	}
 }
 

@@ -27,6 +27,10 @@ func (r *Record) decode() {
 		r.msg, r.fields = decodeGC(text)
 	case FormatCode:
 		r.msg = string(trimBlank(text))
+	case FormatJSON:
+		r.msg, r.fields = decodeJSON(text)
+	case FormatMSI, FormatGPO, FormatScript, FormatStamped:
+		r.msg = string(trimBlank(body))
 	default:
 		r.msg = string(text)
 	}

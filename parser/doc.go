@@ -1,7 +1,11 @@
 // Package parser reads the Azure Connected Machine agent's logs as a stream
 // of records: azcmagent.log and himds.log in logrus text form, consoles in
-// the terminal form, `Exit Code:` lines, GuestConfig <GCLOG> lines, and
-// anything else as plain records. It never loads a whole file: a log of
+// the terminal form, `Exit Code:` lines, GuestConfig <GCLOG> lines, and the
+// logs written beside the agent's own: logrus JSON lines, Windows Installer
+// verbose logs, the Group Policy onboarding script's log, the install
+// scripts' console output and timestamped extension logs (see Format).
+// Anything else is a plain record. The format is found line by line from
+// the first bytes, so the agent's own forms pay nothing for the others. It never loads a whole file: a log of
 // gigabytes is read in one pass with memory bounded by the longest line.
 //
 // Reading is lenient because the input is whatever a customer sent: UTF-8

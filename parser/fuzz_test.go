@@ -30,6 +30,9 @@ func FuzzScanner(f *testing.F) {
 	for _, tt := range terminalFieldTests {
 		lines = append(lines, tt.line)
 	}
+	for _, tt := range otherFormatTests {
+		lines = append(lines, tt.line)
+	}
 	for _, l := range lines {
 		f.Add([]byte(l))
 	}

@@ -24,9 +24,50 @@ const (
 	FormatCode
 	// FormatGuestConfig is a <GCLOG>[time] [PID n] [TID n] [COMPONENT] [LEVEL] [GUID] message</GCLOG> record.
 	FormatGuestConfig
+	// FormatJSON is logrus's JSON form: {"level":"error","msg":"...","time":"..."}
+	// with any further members as fields.
+	FormatJSON
+	// FormatMSI is a line of a Windows Installer verbose log (msiexec /l*v)
+	// that carries its structure or outcome: "MSI (s) (..) [time]: ...",
+	// "Action start/ended", "CustomAction ... returned actual error code",
+	// "Property(S): ..." and the "=== ... logging started ===" header.
+	FormatMSI
+	// FormatGPO is the Group Policy onboarding script's log:
+	// [YYYY-MM-DD][HH:MM:SS] LEVEL message.
+	FormatGPO
+	// FormatScript is the install scripts' console output: PowerShell's
+	// VERBOSE:/WARNING:/DEBUG: lines, a failure naming
+	// install_linux_azcmagent.sh or install_windows_azcmagent.ps1, and
+	// their success line.
+	FormatScript
+	// FormatStamped is a line starting with a date and time followed by a
+	// level word, as extension logs write them.
+	FormatStamped
 )
 
-var formatNames = [...]string{"plain", "logrus", "terminal", "code", "guestconfig"}
+var formatNames = [...]string{"plain", "logrus", "terminal", "code", "guestconfig", "json", "msi", "gpo", "script", "timestamped"}
+
+// Formats lists every format, in the order of their values.
+func Formats() []Format {
+	fs := make([]Format, len(formatNames))
+	for i := range fs {
+		fs[i] = Format(i)
+	}
+	return fs
+}
+
+// Known reports whether f is a grammar the parser recognised, as opposed
+// to plain text.
+func (f Format) Known() bool { return f != FormatPlain }
+
+// FromAzcmagent reports whether records of format f may be azcmagent's own
+// output: its log file and terminal forms, its code lines, and plain text
+// (a pasted console). The other formats are written by installers,
+// scripts, services and extensions, whose exit codes and statuses are not
+// the agent's and whose runs are not azcmagent invocations.
+func (f Format) FromAzcmagent() bool {
+	return f <= FormatCode
+}
 
 // String returns the format's lower-case name, as used in JSON output.
 func (f Format) String() string {

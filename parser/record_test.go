@@ -60,8 +60,9 @@ func TestLevel(t *testing.T) {
 
 func TestFormatString(t *testing.T) {
 	got := []string{FormatPlain.String(), FormatLogrus.String(), FormatTerminal.String(),
-		FormatCode.String(), FormatGuestConfig.String(), Format(9).String()}
-	want := []string{"plain", "logrus", "terminal", "code", "guestconfig", "Format(9)"}
+		FormatCode.String(), FormatGuestConfig.String(), FormatJSON.String(), FormatMSI.String(),
+		FormatGPO.String(), FormatScript.String(), FormatStamped.String(), Format(99).String()}
+	want := []string{"plain", "logrus", "terminal", "code", "guestconfig", "json", "msi", "gpo", "script", "timestamped", "Format(99)"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Format names (-want +got):\n%s", diff)
 	}

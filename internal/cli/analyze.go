@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -27,6 +29,9 @@ func (c *AnalyzeCmd) Help() string {
 	return `Reads the agent's logs line by line (any size; rotated, gzip, UTF-16 and
 CRLF files included), groups them into runs (one per azcmagent invocation) and
 puts the probable cause, the remediation and the footnotes beside each failure.
+Also reads Windows Installer logs, the install and Group Policy scripts' output,
+extension logs and logrus JSON lines; the summary says what each input was read
+as, and an input in no known format is reported as not an agent log.
 Secrets in the logs are printed as [REDACTED] unless --no-redact is given.
 
 Examples:
@@ -35,7 +40,8 @@ Examples:
   arcdiag analyze --format markdown /var/opt/azcmagent/log > ticket.md
   arcdiag analyze --json --since 2h azcmagent.log | jq 'select(.type=="run")'
 
-Exit status: 0 no failure, 1 failures found, 2 usage or input error.`
+Exit status: 0 no failure, 1 failures found, 2 usage or input error (or no
+input is an agent log).`
 }
 
 // Run analyses the inputs.
@@ -74,21 +80,40 @@ func (c *AnalyzeCmd) Run(e *env) error {
 	an := diagnose.New(k, rep, diagnose.Options{All: c.All})
 	progress := newProgress(e.stderr, inputs)
 	series := ""
+	read := make([]inputRead, 0, len(inputs))
 	for _, in := range inputs {
 		// Copies of one rotated log come oldest first: a run cut by the
 		// rotation continues into the next copy.
 		s := logsource.Series(in.Name)
 		continued := s != "" && s == series
 		series = s
-		if err := analyzeInput(e, an, in, continued, window, progress); err != nil {
+		got, err := analyzeInput(e, an, in, continued, window, progress)
+		if err != nil {
 			fmt.Fprintf(e.stderr, "arcdiag: %v\n", err)
 			inputFailed = true
 		}
+		if got.opened && !got.known() {
+			// Its last run ends with the next input: don't report it as a
+			// run of the agent that went well.
+			if rep.notLogs == nil {
+				rep.notLogs = map[string]bool{}
+			}
+			rep.notLogs[in.Name] = true
+		}
+		read = append(read, got)
 	}
 	an.EndFile()
 	progress.done()
+	anyKnown := false
+	for _, r := range read {
+		if r.known() || !r.opened {
+			anyKnown = anyKnown || r.known()
+			continue
+		}
+		fmt.Fprintf(e.stderr, "arcdiag: %s: not an agent log: no line in a log format arcdiag reads, and nothing the knowledge base recognises\n", r.name)
+	}
 	sum := an.Summary()
-	rep.summary(sum)
+	rep.summary(sum, read)
 	if err := rep.flush(); err != nil {
 		return err
 	}
@@ -99,7 +124,7 @@ func (c *AnalyzeCmd) Run(e *env) error {
 		fmt.Fprintf(e.stderr, "arcdiag: %d more line(s) longer than %d MiB were truncated\n", more, parser.DefaultMaxLineLen>>20)
 	}
 	switch {
-	case inputFailed:
+	case inputFailed, !anyKnown:
 		return exitCode(ExitUsage)
 	case sum.Findings > 0:
 		return exitCode(ExitNone)
@@ -107,24 +132,73 @@ func (c *AnalyzeCmd) Run(e *env) error {
 	return nil
 }
 
+// inputRead is what reading one input showed of its formats.
+type inputRead struct {
+	name string
+	// opened is unset when the input could not be opened (already reported).
+	opened bool
+	// byFormat counts the input's records by parser.Format.
+	byFormat []int64
+	// recognised is set when the knowledge base recognised a record (a
+	// finding or a benign line), which makes even plain text readable.
+	recognised bool
+}
+
+// known reports whether the input held a record in a known format: a line
+// in one of the grammars the parser recognises (anything but plain text),
+// or a plain line the knowledge base recognises (an AZCM code, a message,
+// a benign line). Anything else (random bytes, an empty file, a picture,
+// prose) is not an agent log.
+func (r inputRead) known() bool {
+	for f, n := range r.byFormat {
+		if n > 0 && parser.Format(f).Known() {
+			return true
+		}
+	}
+	return r.recognised
+}
+
+// formats lists the formats of the input's records, most frequent first.
+func (r inputRead) formats() []parser.Format {
+	var fs []parser.Format
+	for f, n := range r.byFormat {
+		if n > 0 {
+			fs = append(fs, parser.Format(f))
+		}
+	}
+	slices.SortStableFunc(fs, func(a, b parser.Format) int { return cmp.Compare(r.byFormat[b], r.byFormat[a]) })
+	return fs
+}
+
 // analyzeInput feeds one input through the parser into the analyzer.
-func analyzeInput(e *env, an *diagnose.Analyzer, in logsource.Input, continued bool, window timeWindow, progress *progress) error {
+func analyzeInput(e *env, an *diagnose.Analyzer, in logsource.Input, continued bool, window timeWindow, progress *progress) (inputRead, error) {
+	read := inputRead{name: in.Name, byFormat: make([]int64, len(parser.Formats()))}
 	rc, err := in.Open()
 	if err != nil {
-		return fmt.Errorf("%s: %w", in.Name, err)
+		return read, fmt.Errorf("%s: %w", in.Name, err)
 	}
 	defer rc.Close()
+	read.opened = true
 	if continued {
 		an.ContinueFile(in.Name, in.OS)
 	} else {
 		an.StartFile(in.Name, in.OS)
 	}
+	before := an.Summary()
 	sc := parser.NewScanner(progress.reader(rc), in.Name, parser.Options{})
-	keep := func(rec *parser.Record) bool { return window.contains(rec.Time) }
-	if err := an.Feed(e.ctx, sc, keep, 0); err != nil {
-		return fmt.Errorf("%w (the records before it were analyzed)", err)
+	keep := func(rec *parser.Record) bool {
+		// Feed calls keep on its reading goroutine and returns after it
+		// ends, so the counts are complete when Feed returns.
+		read.byFormat[rec.Format]++
+		return window.contains(rec.Time)
 	}
-	return nil
+	err = an.Feed(e.ctx, sc, keep, 0)
+	after := an.Summary()
+	read.recognised = after.Findings > before.Findings || after.Benign > before.Benign
+	if err != nil {
+		return read, fmt.Errorf("%w (the records before it were analyzed)", err)
+	}
+	return read, nil
 }
 
 // minLevelFlag reads --level: kong's enum has already checked the value, so

@@ -20,6 +20,10 @@ func TestExitCodes(t *testing.T) {
 		t.Fatal(err)
 	}
 	missing := filepath.Join(t.TempDir(), "absent")
+	notLog := filepath.Join(t.TempDir(), "picture.png")
+	if err := os.WriteFile(notLog, []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name   string
 		args   []string
@@ -62,6 +66,8 @@ func TestExitCodes(t *testing.T) {
 		{name: "search bad limit", args: []string{"search", "--limit", "-1", "proxy"}, want: ExitUsage, stderr: "--limit"},
 		{name: "search empty phrase", args: []string{"search", `""`}, want: ExitUsage, stderr: "nothing to search"},
 		{name: "search help", args: []string{"search", "--help"}, want: ExitOK, stdout: "Examples:"},
+		{name: "analyze not an agent log", args: []string{"analyze", notLog}, want: ExitUsage, stderr: "picture.png: not an agent log"},
+		{name: "explain an installer status", args: []string{"explain", "1618"}, want: ExitOK, stdout: "msi-install-already-running-1618"},
 		{name: "search kb-dir broken", args: []string{"--kb-dir", broken, "search", "proxy"}, want: ExitUsage, stderr: "bad.yaml:2"},
 	}
 	for _, tt := range tests {

@@ -47,6 +47,17 @@ func TestGolden(t *testing.T) {
 		{"analyze-bundle-windows.json", []string{"analyze", "--json", "testdata/logs/bundles/azcmagent-20310210T091500-CONTOSO-FS01.zip"}},
 		{"analyze-bundle-truncated.en", []string{"analyze", "testdata/logs/bundles/truncated.zip"}},
 		{"analyze-bundle-evil.en", []string{"analyze", "testdata/logs/bundles/evil.zip"}},
+		{"analyze-installer.en", []string{"analyze", "testdata/logs/installer/installationlog.txt"}},
+		{"analyze-installer.md", []string{"analyze", "--format", "markdown", "testdata/logs/installer/installationlog.txt"}},
+		{"analyze-gpo.ja", []string{"--lang", "ja", "analyze", "testdata/logs/gpo"}},
+		{"analyze-install-windows.en", []string{"analyze", "testdata/logs/console/install-windows.txt"}},
+		{"analyze-install-linux.en", []string{"analyze", "testdata/logs/console/install-linux.txt"}},
+		{"analyze-json-lines.json", []string{"analyze", "--json", "testdata/logs/json/component.log"}},
+		{"analyze-extension-logs.en", []string{"analyze", "testdata/logs/extensions"}},
+		{"analyze-not-agent-logs.en", []string{"analyze", "testdata/logs/notlogs/empty.log", "testdata/logs/notlogs/random.bin",
+			"testdata/logs/notlogs/screenshot.png", "testdata/logs/notlogs/notes.txt"}},
+		{"analyze-not-agent-log-beside-one.en", []string{"analyze", "testdata/logs/notlogs/screenshot.png", "testdata/logs/json/component.log"}},
+		{"explain-msi-1603.en", []string{"explain", "1603"}},
 	}
 	golden, err := filepath.Abs(filepath.Join("testdata", "golden"))
 	if err != nil {

@@ -37,6 +37,10 @@ type report struct {
 	r      *renderer
 	err    error
 	buf    []byte // reused by the hand-written JSON
+	// notLogs names the inputs found not to be agent logs: their runs
+	// without findings are not reported.
+	notLogs map[string]bool
+	hidden  int // runs of notLogs left out
 }
 
 func newReport(e *env, k *kb.KB, format string, opts reportOptions) *report {
@@ -103,6 +107,10 @@ func (rep *report) Record(rec *parser.Record, benign *kb.Entry) {
 
 // RunEnd implements diagnose.Sink.
 func (rep *report) RunEnd(run *diagnose.Run) {
+	if rep.notLogs[run.File] && !run.Failed {
+		rep.hidden++
+		return
+	}
 	switch rep.format {
 	case "json":
 		if rep.err == nil {
@@ -283,21 +291,62 @@ func timeSpan(start, end time.Time) string {
 	return start.Format(layout) + " → " + end.Format(layout)
 }
 
-func (rep *report) summary(sum diagnose.Summary) {
+func (rep *report) summary(sum diagnose.Summary, inputs []inputRead) {
+	sum.Runs -= rep.hidden
 	switch rep.format {
 	case "json":
+		ins := make([]inputJSON, 0, len(inputs))
+		for _, in := range inputs {
+			j := inputJSON{File: in.name, Known: in.known(), Formats: []string{}, Records: map[string]int64{}}
+			for _, f := range in.formats() {
+				j.Formats = append(j.Formats, f.String())
+				j.Records[f.String()] = in.byFormat[f]
+			}
+			ins = append(ins, j)
+		}
 		rep.json(summaryJSON{Type: "summary", Files: sum.Files, Records: sum.Records, Findings: sum.Findings,
 			Benign: sum.Benign, Runs: sum.Runs, FailedRuns: sum.Failed, Truncated: sum.Truncated,
-			ByEntry: sum.ByEntry, ByCode: sum.ByCode})
+			ByEntry: sum.ByEntry, ByCode: sum.ByCode, Inputs: ins})
 	case "text":
 		fmt.Fprintf(rep.w, "%s %s\n", rep.style.paint(bold, rep.label("summary")+":"), rep.counts(sum))
 		if top := topCounts(sum.ByEntry, 5); top != "" {
 			fmt.Fprintf(rep.w, "  %s: %s\n", rep.label("top"), top)
 		}
+		fmt.Fprintf(rep.w, "  %s:\n", rep.label("inputs"))
+		for _, in := range inputs {
+			fmt.Fprintf(rep.w, "    %s: %s\n", in.name, rep.formatsRead(in))
+		}
 	case "markdown":
-		fmt.Fprintf(rep.w, "**%s:** %s\n", rep.label("summary"), rep.counts(sum))
+		fmt.Fprintf(rep.w, "**%s:** %s\n\n**%s:**\n\n", rep.label("summary"), rep.counts(sum), rep.label("inputs"))
+		for _, in := range inputs {
+			fmt.Fprintf(rep.w, "- `%s`: %s\n", mdEscape(in.name), rep.formatsRead(in))
+		}
 	}
 	rep.event()
+}
+
+// formatsRead names what an input was read as: its formats, most frequent
+// first and plain text last, or that it is not an agent log.
+func (rep *report) formatsRead(in inputRead) string {
+	switch {
+	case !in.opened:
+		return rep.label("notRead")
+	case !in.known():
+		return rep.label("notAgentLog")
+	}
+	var names []string
+	plain := false
+	for _, f := range in.formats() {
+		if f == parser.FormatPlain {
+			plain = true
+			continue
+		}
+		names = append(names, f.String())
+	}
+	if plain {
+		names = append(names, rep.label("plainText"))
+	}
+	return strings.Join(names, rep.label("sep"))
 }
 
 // counts says what the analysis read and found, in the report's language.
@@ -433,6 +482,16 @@ type (
 		Truncated  int            `json:"truncated"`
 		ByEntry    map[string]int `json:"by_entry"`
 		ByCode     map[string]int `json:"by_code"`
+		Inputs     []inputJSON    `json:"inputs"`
+	}
+	// inputJSON is what an input was read as: its formats, most frequent
+	// first, with their record counts; known is false for an input that is
+	// not an agent log.
+	inputJSON struct {
+		File    string           `json:"file"`
+		Known   bool             `json:"known"`
+		Formats []string         `json:"formats"`
+		Records map[string]int64 `json:"records_by_format"`
 	}
 	recordJSON struct {
 		Type    string  `json:"type"`
@@ -521,6 +580,7 @@ var reportLabels = map[kb.Lang]map[string]string{
 		"records": "records", "runs": "run(s)", "failedRuns": "failed", "benignLines": "benign lines",
 		"top": "Most frequent", "benign": "benign", "when": "When", "line": "Line", "level": "Level",
 		"message": "Message", "explainedBy": "Explained by", "sep": ", ",
+		"inputs": "Read as", "plainText": "plain text", "notAgentLog": "not an agent log", "notRead": "not read",
 	},
 	kb.JA: {
 		"run": "実行", "lines": "行", "ok": "正常", "failed": "失敗", "exit": "終了コード",
@@ -530,5 +590,6 @@ var reportLabels = map[kb.Lang]map[string]string{
 		"records": "レコード", "runs": "回の実行", "failedRuns": "件失敗", "benignLines": "件の無害な行",
 		"top": "多い項目", "benign": "無害", "when": "日時", "line": "行", "level": "レベル",
 		"message": "メッセージ", "explainedBy": "説明", "sep": "、",
+		"inputs": "読み取った形式", "plainText": "プレーン テキスト", "notAgentLog": "エージェントのログではありません", "notRead": "読み取れませんでした",
 	},
 }

@@ -102,9 +102,11 @@ type Run struct {
 	// Benign counts records of the run recognised as expected noise.
 	Benign int
 
-	// service is set for runs of a service log (GuestConfig), where the
-	// advice to re-run azcmagent with --verbose does not apply.
-	service bool
+	// service is set for runs with lines azcmagent did not write
+	// (GuestConfig, an installer, a script), agent for runs with lines it
+	// did write: the advice to re-run azcmagent with --verbose applies only
+	// to a run of azcmagent's, even when a console shows both.
+	service, agent bool
 }
 
 // Summary counts what an analysis saw.
@@ -267,8 +269,9 @@ func (a *Analyzer) facts(rec *parser.Record, scratch *kb.Scratch) facts {
 	// Codes are never in the time and level before the message either.
 	if kb.MayHaveCodes(msg) {
 		f.refs = kb.FindCodesInLine(rec.Raw)
-		if rec.Format == parser.FormatGuestConfig {
-			// "exit code 64" there is an extension's exit code, not the agent's.
+		if !rec.Format.FromAzcmagent() {
+			// "exit code 64" in an extension's log, an install script's
+			// "(exit code: 100)" from apt: not the agent's exit status.
 			f.refs = slices.DeleteFunc(f.refs, func(r kb.CodeRef) bool { return r.Exit })
 		}
 	}
@@ -307,8 +310,11 @@ func (a *Analyzer) add(rec *parser.Record, f facts) {
 	if a.file != run.File {
 		run.EndFile = a.file
 	}
-	if rec.Format == parser.FormatGuestConfig {
+	switch {
+	case !rec.Format.FromAzcmagent():
 		run.service = true
+	case rec.Format != parser.FormatPlain:
+		run.agent = true
 	}
 	if !rec.Time.IsZero() {
 		if run.Start.IsZero() {
@@ -538,7 +544,7 @@ func (a *Analyzer) endRun() {
 		run.Verdict, run.VerdictFinding = a.fallbackVerdict(run)
 	}
 	if run.Failed {
-		if !run.HasDebug && !run.service && a.notes.verbose != nil {
+		if !run.HasDebug && (!run.service || run.agent) && a.notes.verbose != nil {
 			run.Notes = append(run.Notes, a.notes.verbose)
 		}
 		if (run.Verdict == nil || run.Verdict.IsGeneric()) && a.notes.nextSteps != nil {

@@ -324,3 +324,46 @@ func TestTruncatedLinesAreNamed(t *testing.T) {
 		t.Fatalf("the truncated error line should be a finding flagged truncated: %+v", rec.findings)
 	}
 }
+
+// TestOtherProgramsLogs checks the logs azcmagent did not write: an exit
+// code in them is not the agent's, and their runs get no advice to re-run
+// azcmagent with --verbose, unless azcmagent's own lines share the run.
+func TestOtherProgramsLogs(t *testing.T) {
+	tests := []struct {
+		name string
+		log  string
+		want []runView
+	}{
+		{
+			name: "an extension's exit code is not AZCM0064",
+			log: `2031/01/27 10:40:15 ERROR:Install failed with exit code 64
+2031/01/27 10:40:15 [Contoso.Example.Extension-1.0.0] Install,failed,64,Install failed with exit code 64
+`,
+			want: []runView{{Lines: [2]int{1, 2}, Failed: true, Notes: []string{"next-steps"}, Findings: 1}},
+		},
+		{
+			name: "an install script's failure: no verbose-log note",
+			log: `VERBOSE: Installing agent package
+C:\Temp\install_windows_azcmagent.ps1 : Installation failed: [1618]: Another installation is already in progress.
+`,
+			want: []runView{{Lines: [2]int{1, 2}, Failed: true, Verdict: "msi-install-already-running-1618", Findings: 1}},
+		},
+		{
+			name: "azcmagent's lines in the same console still get it",
+			log: `Latest version of azcmagent is installed.
+ERROR[0001] Something nobody has seen before happened
+INFO[0001] Exit Code:  AZCM0062: Failed to Onboard Server to Azure
+`,
+			want: []runView{{Lines: [2]int{1, 3}, Exit: "AZCM0062", Failed: true, Verdict: "AZCM0062",
+				Notes: []string{"verbose-log", "next-steps"}, Findings: 2}},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec, _ := analyze(t, tt.log, "", Options{})
+			if diff := cmp.Diff(tt.want, view(rec.runs)); diff != "" {
+				t.Errorf("runs (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

@@ -18,8 +18,12 @@
 //     for the agent's logs, azcmagent.log, himds.log, arcproxy.log,
 //     gc_agent.log and gc_ext.log, their rotated copies (azcmagent.log.1,
 //     azcmagent.log.2.gz, azcmagent-<label>.log.gz, himds.log-20240102 ...),
-//     and any .zip. Event logs, config and archives the parser cannot
-//     decode (.evtx, .json, .xz ...) are skipped.
+//     the Windows Installer logs of the agent's install (installationlog.txt,
+//     Azcmagentinstallationlog.txt, azcmagent*setup.log or .txt, MSI*.LOG),
+//     the Group Policy onboarding script's AzureArcOnboarding.log, every
+//     file under an extension_logs folder, and any .zip. Event logs, config
+//     and archives the parser cannot decode (.evtx, .json, .xz ...) are
+//     skipped.
 //   - A zip, recognised by its first bytes (or its .zip name): read in
 //     place, never extracted. Its entries are selected like the files of a
 //     directory, whether stored as `azcmagent logs` writes them
@@ -29,7 +33,8 @@
 // Order: inputs follow the arguments. Within a directory or a zip, the
 // directories come in path order, element by element, each before its
 // subdirectories; within one directory the logs come by family (azcmagent,
-// himds, arcproxy, gc_agent, gc_ext), each family oldest first, and then
+// himds, arcproxy, gc_agent, gc_ext, then installer, onboarding and
+// extension logs by name), each family oldest first, and then
 // the zips by name, each expanded in the same way. Oldest first means:
 // labelled copies (timestamps, in natural order), then numbered copies
 // from the highest number down, then the live file, so that reading the

@@ -370,7 +370,7 @@ func (r *resolver) walk(root string) (inputs []Input, problems []*Problem, dup b
 		}
 		c := candidate{path: p}
 		var ok bool
-		if c.log, ok = parseLogName(d.Name()); !ok {
+		if c.log, ok = parseLogPath(filepath.ToSlash(p)); !ok {
 			if !strings.EqualFold(filepath.Ext(d.Name()), ".zip") {
 				return nil
 			}

@@ -13,6 +13,17 @@ import (
 // that failed, then the services it talks to.
 var families = [...]string{"azcmagent", "himds", "arcproxy", "gc_agent", "gc_ext"}
 
+// The logs found by other names than a family's, listed after the families
+// in this order: the installer's log explains an install that came before
+// any agent log, the onboarding script's log an onboarding, and the
+// extensions' own logs a failed extension. Their copies are not ordered as
+// rotations.
+const (
+	familyInstaller = len(families) + iota
+	familyOnboarding
+	familyExtension
+)
+
 // rotKind orders the copies of one log: older kinds first.
 type rotKind uint8
 
@@ -94,6 +105,60 @@ func parseLogName(base string) (logName, bool) {
 }
 
 func isSep(c byte) bool { return c == '.' || c == '-' || c == '_' }
+
+// parseLogPath is parseLogName for a slash-separated path, which also finds
+// the logs known by their folder or by a name other than a family's:
+//
+//   - Windows Installer logs of the agent's install: installationlog.txt
+//     (the install script's and the troubleshooting page's name),
+//     Azcmagentinstallationlog.txt and Azcmagentupdatesetup.txt (the Group
+//     Policy script's), azcmagentsetup.log or azcmagentupgradesetup.log (the
+//     docs' msiexec examples), and msiexec's own MSI*.LOG in %TEMP%;
+//   - the Group Policy onboarding script's AzureArcOnboarding.log;
+//   - any file under an extension_logs folder (/var/lib/GuestConfig/
+//     extension_logs, %ProgramData%\GuestConfig\extension_logs), whose
+//     names each extension chooses, but for config, status and archives
+//     (notLogExt).
+func parseLogPath(p string) (logName, bool) {
+	base := path.Base(p)
+	if ln, ok := parseLogName(base); ok {
+		return ln, true
+	}
+	lower := strings.ToLower(base)
+	ext := ""
+	if i := strings.LastIndexByte(lower, '.'); i >= 0 {
+		ext = lower[i+1:]
+	}
+	switch {
+	case (ext == "txt" || ext == "log") && (strings.Contains(lower, "installationlog") ||
+		strings.HasPrefix(lower, "azcmagent") && strings.Contains(lower, "setup")):
+		return logName{family: familyInstaller, kind: rotLive}, true
+	case ext == "log" && strings.HasPrefix(lower, "msi") && len(lower) > len("msi.log") && isAlnum(lower[3:len(lower)-len(".log")]):
+		return logName{family: familyInstaller, kind: rotLive}, true
+	case lower == "azurearconboarding.log":
+		return logName{family: familyOnboarding, kind: rotLive}, true
+	case underExtensionLogs(p) && !notLogExt[ext]:
+		return logName{family: familyExtension, kind: rotLive}, true
+	}
+	return logName{}, false
+}
+
+// underExtensionLogs reports whether a folder of p (not its file name) is
+// extension_logs.
+func underExtensionLogs(p string) bool {
+	dir := strings.ToLower(path.Dir(p))
+	return dir == "extension_logs" || strings.HasSuffix(dir, "/extension_logs") ||
+		strings.HasPrefix(dir, "extension_logs/") || strings.Contains(dir, "/extension_logs/")
+}
+
+func isAlnum(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !isDigit(c) && (c < 'a' || c > 'z') {
+			return false
+		}
+	}
+	return true
+}
 
 // compareLogNames orders log copies: by family, then oldest first.
 func compareLogNames(a, b logName) int {
@@ -269,7 +334,7 @@ func Series(name string) string {
 		dir, base = name[:cut], name[cut+1:]
 	}
 	ln, ok := parseLogName(base)
-	if !ok {
+	if !ok || ln.family >= len(families) {
 		return ""
 	}
 	return dir + "\x00" + families[ln.family]

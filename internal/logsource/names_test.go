@@ -171,3 +171,39 @@ func TestSeries(t *testing.T) {
 		t.Errorf("Series(notes.txt) = %q, want empty", s)
 	}
 }
+
+func TestParseLogPath(t *testing.T) {
+	tests := []struct {
+		path   string
+		family int
+		ok     bool
+	}{
+		{"var/opt/azcmagent/log/azcmagent.log", 0, true},
+		{"C:/Windows/AzureConnectedMachineAgent/temp/installationlog.txt", familyInstaller, true},
+		{"Azcmagentinstallationlog.txt", familyInstaller, true},
+		{"C:/temp/Azcmagentupdatesetup.txt", familyInstaller, true},
+		{"C:/Support/Logs/azcmagentupgradesetup.log", familyInstaller, true},
+		{"Users/admin/AppData/Local/Temp/MSI4f2a1.LOG", familyInstaller, true},
+		{"C:/temp/AzureArcOnboarding.log", familyOnboarding, true},
+		{"var/lib/GuestConfig/extension_logs/Microsoft.Azure.Monitor.AzureMonitorLinuxAgent-1.29.4/extension.log", familyExtension, true},
+		{"ProgramData/GuestConfig/extension_logs/Microsoft.CPlat.Core.WindowsPatchExtension/PatchInstallationSummary.txt", familyExtension, true},
+		{"extension_logs/handler.log", familyExtension, true},
+
+		{"var/lib/GuestConfig/extension_logs/x/HandlerState.json", 0, false},
+		{"var/lib/GuestConfig/extension_logs", 0, false},
+		{"docs/installation.txt", 0, false},
+		{"msi.log", 0, false},
+		{"msi-notes.log", 0, false},
+		{"azcmagent.msi", 0, false},
+		{"onboarding.log", 0, false},
+	}
+	for _, tt := range tests {
+		got, ok := parseLogPath(tt.path)
+		if ok != tt.ok || ok && got.family != tt.family {
+			t.Errorf("parseLogPath(%q) = %+v, %v; want family %d, %v", tt.path, got, ok, tt.family, tt.ok)
+		}
+	}
+	if s := Series("x/installationlog.txt"); s != "" {
+		t.Errorf("Series(installationlog.txt) = %q, want empty: installer logs are not rotations", s)
+	}
+}

@@ -147,7 +147,7 @@ func (r *resolver) keep(zpath string, e *entry, flags uint16, problems *[]*Probl
 		return false
 	}
 	var ok bool
-	if e.log, ok = parseLogName(base); !ok {
+	if e.log, ok = parseLogPath(clean); !ok {
 		return false
 	}
 	switch {

@@ -574,3 +574,33 @@ func FuzzZip(f *testing.F) {
 		}
 	})
 }
+
+// TestZipOtherLogs checks that a bundle's extension logs and installer logs
+// are read, after the agent's own logs of the same folder, and that their
+// status files are not.
+func TestZipOtherLogs(t *testing.T) {
+	dir := t.TempDir()
+	z := writeZip(t, dir, "bundle.zip",
+		zent{name: `ProgramData\GuestConfig\extension_logs\Contoso.Example.Ext\CommandExecution.log`, data: logText("ext", 2)},
+		zent{name: `ProgramData\GuestConfig\extension_logs\Contoso.Example.Ext\HandlerState.json`, data: []byte("{}")},
+		zent{name: "Windows/AzureConnectedMachineAgent/temp/installationlog.txt", data: logText("msi", 2)},
+		zent{name: "Windows/AzureConnectedMachineAgent/temp/azcmagent.log", data: logText("agent", 2)},
+		zent{name: "temp/AzureArcOnboarding.log", data: logText("gpo", 2)},
+	)
+	inputs, problems := Resolve([]string{z}, Options{})
+	if len(problems) != 0 {
+		t.Fatalf("problems: %v", problems)
+	}
+	want := []string{
+		z + `:ProgramData\GuestConfig\extension_logs\Contoso.Example.Ext\CommandExecution.log`,
+		z + ":Windows/AzureConnectedMachineAgent/temp/azcmagent.log",
+		z + ":Windows/AzureConnectedMachineAgent/temp/installationlog.txt",
+		z + ":temp/AzureArcOnboarding.log",
+	}
+	if diff := cmp.Diff(want, names(inputs)); diff != "" {
+		t.Errorf("inputs mismatch (-want +got):\n%s", diff)
+	}
+	if inputs[0].OS != "windows" {
+		t.Errorf("extension log OS = %q, want windows", inputs[0].OS)
+	}
+}
