@@ -47,7 +47,7 @@ func TestBuiltinMessagesMatchOnlyTheirOwnExamples(t *testing.T) {
 				t.Errorf("%s does not match its own example %d: %q", e.ID, i+1, ex)
 			}
 			for _, m := range k.Match(ex) {
-				if m.Entry != e {
+				if m.Entry != e && !m.Entry.IsGeneric() {
 					t.Errorf("%s's example %d is also matched by %s: %q", e.ID, i+1, m.Entry.ID, ex)
 				}
 			}

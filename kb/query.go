@@ -63,7 +63,11 @@ func (k *KB) Annotate(matches []Match, refs []CodeRef) (entries []*Entry, unknow
 	for _, m := range matches {
 		if !seen[m.Entry] {
 			seen[m.Entry] = true
-			found = append(found, ranked{m.Entry, 0, m.Start})
+			group := 0
+			if m.Entry.IsGeneric() {
+				group = 2
+			}
+			found = append(found, ranked{m.Entry, group, m.Start})
 		}
 	}
 	for _, ref := range refs {

@@ -266,6 +266,12 @@ func (k *KB) Lint() []Problem {
 		}
 	}
 	for _, e := range k.patterned {
+		if e.IsGeneric() {
+			// A generic wrapper (the Group Policy script's "Installation
+			// failed: … See …log") is meant to match around the specific
+			// entries' text; it ranks after them.
+			continue
+		}
 		for _, o := range k.patterned {
 			if o == e {
 				continue
