@@ -524,7 +524,8 @@ func (a *Analyzer) finding(rec *parser.Record, run *Run, matches []kb.Match, ref
 	if len(run.Findings) < a.opts.KeepFindings {
 		run.Findings = append(run.Findings, f)
 	}
-	if f.Matched > 0 && (run.VerdictFinding == nil || run.VerdictFinding.Matched == 0) {
+	if f.Matched > 0 && (run.VerdictFinding == nil || run.VerdictFinding.Matched == 0 ||
+		run.Verdict.IsGeneric() && !f.Entries[0].IsGeneric()) {
 		run.Verdict, run.VerdictFinding = f.Entries[0], f
 	}
 	a.sink.Finding(f)
@@ -540,8 +541,12 @@ func (a *Analyzer) endRun() {
 	// A run that printed AZCM0000 succeeded, whatever it logged on the way;
 	// its findings still stand.
 	run.Failed = run.ExitCode != "AZCM0000" && (run.ExitCode != "" || run.FindingCount > 0)
-	if run.Failed && run.Verdict == nil {
-		run.Verdict, run.VerdictFinding = a.fallbackVerdict(run)
+	if run.Failed && (run.Verdict == nil || run.Verdict.IsGeneric()) {
+		// A generic wrapper ("Agent Connection was unsuccessful") gives way
+		// to the specific code the run printed after it.
+		if e, f := a.fallbackVerdict(run); e != nil && (run.Verdict == nil || !e.IsGeneric()) {
+			run.Verdict, run.VerdictFinding = e, f
+		}
 	}
 	if run.Failed {
 		if !run.HasDebug && (!run.service || run.agent) && a.notes.verbose != nil {
