@@ -21,6 +21,7 @@ bench:
 
 fuzz:
 	$(GO) test ./kb -run '^$$' -fuzz FuzzLoad -fuzztime $(FUZZTIME)
+	$(GO) test ./kb -run '^$$' -fuzz FuzzMatcher -fuzztime $(FUZZTIME)
 	$(GO) test ./parser -run '^$$' -fuzz FuzzScanner -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/logsource -run '^$$' -fuzz FuzzZip -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/cli -run '^$$' -fuzz FuzzAppendJSONString -fuzztime $(FUZZTIME)

@@ -140,6 +140,8 @@ func isWordByte(c byte) bool {
 	return c == '_' || '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
 }
 
+func isLetter(r rune) bool { return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' }
+
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
 // codeAtPos reads AZCMnnnn at b[i:], all upper or all lower case, with word
@@ -216,4 +218,48 @@ func skipSpaces(b []byte, j int) int {
 		j++
 	}
 	return j
+}
+
+// otherProgramRE names a program other than the agent that prints exit
+// statuses into the same logs and consoles.
+var otherProgramRE = regexp.MustCompile(`(?i)\b(?:dpkg|rpm|apt|apt-get|yum|dnf|tdnf|zypper|msiexec|extension|handler|scriptlet|subprocess|script|installer|curl|wget|powershell)\b`)
+
+// maxAgentExitLookBack bounds how far before an exit status AgentCodes looks
+// for the agent's name.
+const maxAgentExitLookBack = 512
+
+// AgentCodes keeps the references of text that are the agent's codes: every
+// AZCMnnnn, and an exit status only when azcmagent is the program the line
+// last names before it (the agent exits with the number of its code):
+// "Exiting azcmagent" ExitStatus=41, "azcmagent exited, exitcode: 67",
+// "azcmagent connect … failed: exit code 41". The numbers other programs
+// print in the same logs (dpkg's or rpm's "exit status 1" about the azcmagent
+// package, an extension's "exit code 64", msiexec's 1603, an HTTP status) and
+// a status no program is named for are not AZCM codes. It filters refs in
+// place.
+func AgentCodes[S string | []byte](text S, refs []CodeRef) []CodeRef {
+	out := refs[:0]
+	for _, r := range refs {
+		if !r.Exit || agentExit([]byte(text[max(0, r.Offset-maxAgentExitLookBack):r.Offset])) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func agentExit(before []byte) bool {
+	if i := bytes.LastIndexByte(before, '\n'); i >= 0 {
+		before = before[i+1:]
+	}
+	// Every run of a big log ends in an exiting line: find the name without
+	// lower-casing a copy.
+	for i := len(before) - len("azcmagent"); i >= 0; i-- {
+		if hasFoldedPrefix(before[i:], "azcmagent") {
+			between := before[i+len("azcmagent"):]
+			// The agent's own exiting line has only punctuation between
+			// its name and the status: `"Exiting azcmagent" ExitStatus=0`.
+			return !bytes.ContainsFunc(between, isLetter) || !otherProgramRE.Match(before[i:])
+		}
+	}
+	return false
 }

@@ -101,3 +101,40 @@ func TestMayHaveCodes(t *testing.T) {
 		}
 	}
 }
+
+// TestAgentCodes: an exit status is an AZCM code only when it is the
+// agent's; other programs' numbers in the same logs are not.
+func TestAgentCodes(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []string
+	}{
+		{`msg="Exiting azcmagent" ExitStatus=42`, []string{"AZCM0042"}},
+		{`DEBUG[0047] Exiting azcmagent                             ExitStatus=41`, []string{"AZCM0041"}},
+		{`example-wrapper: azcmagent exited, exitcode: 67`, []string{"AZCM0067"}},
+		{`azcmagent exited with exit code 42 (AZCM0042)`, []string{"AZCM0042"}},
+		{`azcmagent.exe returned exit code 42`, []string{"AZCM0042"}},
+		{`azcmagent connect --tenant-id x --subscription-id y failed: exitcode: 41`, []string{"AZCM0041"}},
+		{`process exited with status 3`, nil}, // whose?
+		{`INFO[0007] Exit Code:  AZCM0044: Resource Already Exists`, []string{"AZCM0044"}},
+		// dpkg, rpm, an extension, msiexec, HTTP: never the agent's code.
+		{`dpkg: error processing package azcmagent (--configure): installed azcmagent package post-installation script subprocess returned error exit status 1`, nil},
+		{`error: %post(azcmagent-1.58.03228.123-1.x86_64) scriptlet failed, exit status 1`, nil},
+		{`[EXTENSION MANAGER] [ERROR] Cannot run extension Microsoft.Azure.Monitor.AzureMonitorLinuxAgent, exit code 64: the directory is mounted noexec`, nil},
+		{`Extension Microsoft.CPlat.Core.LinuxPatchExtension exited with exit code 3`, nil},
+		{`msiexec.exe exited with code 1603`, nil},
+		{`MSI (s) (A8:2C) [10:12:13:456]: MainEngineThread is returning 1603`, nil},
+		{`Product: Azure Connected Machine Agent -- Installation failed. Exit status 112`, nil},
+		{`level=error msg="Request failed" Status Code=404`, nil},
+		{"azcmagent is fine\ninstall.sh: exit code 5", nil},
+	}
+	for _, tt := range tests {
+		var got []string
+		for _, r := range AgentCodes(tt.in, FindCodes(tt.in)) {
+			got = append(got, r.Code)
+		}
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("AgentCodes(%q) (-want +got):\n%s", tt.in, diff)
+		}
+	}
+}

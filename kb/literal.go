@@ -12,8 +12,8 @@ import (
 // match such benign patterns, and a search for the literal is far cheaper
 // than running the regular expression.
 type plainLiteral struct {
-	folded             []byte // the literal, folded when case-insensitive
-	text               []byte // as written, for a case-sensitive search
+	folded             []byte // the literal, folded (coarsely) when case-insensitive
+	text               []byte // as written, for a case-sensitive search and the exact check
 	fold               bool
 	wordStart, wordEnd bool // \b before / after
 }
@@ -63,11 +63,34 @@ func (l *plainLiteral) in(line, folded []byte) bool {
 		}
 		i += off
 		end := i + len(needle)
-		if (!l.wordStart || boundary(line, i)) && (!l.wordEnd || boundary(line, end)) {
+		// fold is coarse (NUL folds to a space): confirm the bytes exactly.
+		exact := !l.fold || equalFoldASCII(line[i:end], l.text)
+		if exact && (!l.wordStart || boundary(line, i)) && (!l.wordEnd || boundary(line, end)) {
 			return true
 		}
 		off = i + 1
 	}
+}
+
+// equalFoldASCII reports whether a and b, of the same length, are equal
+// with ASCII letters compared without case and every other byte exactly, as
+// the regexp's (?i) compares an ASCII literal (U+017F and U+212A, which it
+// also folds, are multi-byte: the matcher leaves lines holding them to the
+// regexp).
+func equalFoldASCII(a, b []byte) bool {
+	for i := range a {
+		if lowerASCII(a[i]) != lowerASCII(b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func lowerASCII(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
 }
 
 // boundary reports whether \b holds at position i of b.

@@ -274,11 +274,12 @@ func (k *KB) Footnotes(e *Entry) []*Entry {
 }
 
 // SeeAlso returns the other entries that name one of a code entry's codes,
-// such as the message entries behind AZCM0026.
+// such as the message entries behind AZCM0026: for each code, its known
+// causes, most common first.
 func (k *KB) SeeAlso(e *Entry) []*Entry {
 	var out []*Entry
 	for _, c := range e.Codes {
-		for _, o := range k.byCode[c] {
+		for _, o := range append(k.KnownCauses(c), k.byCode[c]...) {
 			if o != e && !slices.Contains(out, o) {
 				out = append(out, o)
 			}

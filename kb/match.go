@@ -2,8 +2,10 @@ package kb
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // Match is an entry whose patterns recognised a text.
@@ -72,10 +74,66 @@ func (k *KB) Match(text string) []Match {
 	return k.Matcher().Match([]byte(text))
 }
 
-var unescaper = strings.NewReplacer(`\\\"`, `"`, `\"`, `"`, `\\`, `\`, `\n`, "\n", `\r`, "\r", `\t`, "\t")
+// Unescape undoes one level of the escaping that Go quoting (and so
+// logrus) and JSON apply to a value: \" \\ \n \r \t, \uXXXX for the
+// characters JSON encoders escape (< > & as \u003c \u003e \u0026), and \\\" as a quote (JSON inside a
+// value), so that patterns can be written against the plain text. It does
+// not need the text to be a complete quoted string: pasted fragments are
+// common. Other backslashes (a Windows path in plain text) stay.
+func Unescape(s string) string {
+	i := strings.IndexByte(s, '\\')
+	if i < 0 {
+		return s
+	}
+	b := make([]byte, 0, len(s))
+	for ; i >= 0; i = strings.IndexByte(s, '\\') {
+		b = append(b, s[:i]...)
+		s = s[i:]
+		n := 2
+		switch {
+		case strings.HasPrefix(s, `\\\"`):
+			b, n = append(b, '"'), 4
+		case len(s) < 2:
+			b, n = append(b, '\\'), 1
+		case s[1] == '"' || s[1] == '\\':
+			b = append(b, s[1])
+		case s[1] == 'n':
+			b = append(b, '\n')
+		case s[1] == 'r':
+			b = append(b, '\r')
+		case s[1] == 't':
+			b = append(b, '\t')
+		case s[1] == 'u' && len(s) >= 6 && isHex4(s[2:6]) && jsonEscaped(hexRune(s[2:6])):
+			b, n = utf8.AppendRune(b, hexRune(s[2:6])), 6
+		default:
+			b, n = append(b, '\\'), 1
+		}
+		s = s[n:]
+	}
+	return string(append(b, s...))
+}
 
-// Unescape undoes the escaping that Go quoting (and so logrus) applies to a
-// value, including one level of nesting (`\\\"` inside JSON inside a value),
-// so that patterns can be written against the plain text. It does not need
-// the text to be a complete quoted string: pasted fragments are common.
-func Unescape(s string) string { return unescaper.Replace(s) }
+// jsonEscaped reports whether JSON encoders write r as \uXXXX in ASCII
+// text: control characters, quote and backslash, the HTML-sensitive < > &
+// (Go, .NET), U+2028 and U+2029. Only these are
+// undone: the literal filter never looks for them (unescapable), so a \u
+// escape cannot hide a literal from it.
+func jsonEscaped(r rune) bool {
+	return r < 0x20 || r == 0x7f || r == '"' || r == '\\' || r == '<' || r == '>' || r == '&' ||
+		r == '\u2028' || r == '\u2029'
+}
+
+func hexRune(s string) rune {
+	r, _ := strconv.ParseUint(s, 16, 32)
+	return rune(r)
+}
+
+func isHex4(s string) bool {
+	for i := range 4 {
+		c := s[i]
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+			return false
+		}
+	}
+	return true
+}

@@ -131,36 +131,51 @@ type matchScratch struct {
 	found   []bool // per pattern, whether the filter found its literal
 	touched []int  // the patterns found, to reset them cheaply
 	folded  []byte // the line, folded, for the checks
+	normal  []byte // the line with Unicode fold lookalikes made ASCII
 }
 
 // lineForms is a line as written and, when it carries escapes, unescaped
-// (computed once, on first need): patterns are written against the plain
-// message, which logrus escapes inside a quoted value.
+// once and, when escapes remain, twice (computed on first need): patterns
+// are written against the plain message, which logrus escapes inside a
+// quoted value, and which may be a JSON body or a whole log line quoted
+// inside that value.
 type lineForms struct {
 	raw       []byte
-	unescaped string
-	done      bool
+	unescaped [maxUnescape]string
+	levels    int  // unescaped forms in unescaped
+	done      bool // whether they are computed
 }
 
-// escaped reports whether the line has an unescaped form worth trying, and
-// computes it.
-func (l *lineForms) escaped() bool {
-	if bytes.IndexByte(l.raw, '\\') < 0 {
-		return false
-	}
+// maxUnescape is how many levels of quoting are undone.
+const maxUnescape = 2
+
+// escaped returns the line's unescaped forms, computing them.
+func (l *lineForms) escaped() []string {
 	if !l.done {
-		l.unescaped, l.done = Unescape(string(l.raw)), true
+		l.done = true
+		if bytes.IndexByte(l.raw, '\\') >= 0 {
+			prev := string(l.raw)
+			for ; l.levels < maxUnescape && strings.IndexByte(prev, '\\') >= 0; l.levels++ {
+				next := Unescape(prev)
+				if next == prev {
+					break
+				}
+				l.unescaped[l.levels], prev = next, next
+			}
+		}
 	}
-	return true
+	return l.unescaped[:l.levels]
 }
 
-// find locates re in the line as written, else in its unescaped form.
+// find locates re in the line as written, else in its unescaped forms.
 func (l *lineForms) find(re *regexp.Regexp) []int {
 	if loc := re.FindIndex(l.raw); loc != nil {
 		return loc
 	}
-	if l.escaped() {
-		return re.FindStringIndex(l.unescaped)
+	for _, u := range l.escaped() {
+		if loc := re.FindStringIndex(u); loc != nil {
+			return loc
+		}
 	}
 	return nil
 }
@@ -170,9 +185,14 @@ func (l *lineForms) match(re *regexp.Regexp) bool {
 	return re.Match(l.raw) || l.matchUnescaped(re)
 }
 
-// matchUnescaped tries only the unescaped form.
+// matchUnescaped tries only the unescaped forms.
 func (l *lineForms) matchUnescaped(re *regexp.Regexp) bool {
-	return l.escaped() && re.MatchString(l.unescaped)
+	for _, u := range l.escaped() {
+		if re.MatchString(u) {
+			return true
+		}
+	}
+	return false
 }
 
 // re returns the pattern compiled. Compiling is deferred to the first line
@@ -236,19 +256,28 @@ func (m *Matcher) match(line []byte, from int, locateAll bool) []Match {
 func (m *Matcher) matchWith(s *matchScratch, line []byte, from int, locateAll bool) []Match {
 	from = min(max(from, 0), len(line))
 	s.touched = s.touched[:0]
-	m.filter.scan(line[from:], func(p int) {
+	hit := func(p int) {
 		if !s.found[p] {
 			s.found[p] = true
 			s.touched = append(s.touched, p)
 		}
-	})
+	}
+	// hay is what the checks look at: the line, or its normalised copy when
+	// it holds a letter that only Unicode folding equates with ASCII.
+	hay, lookalike := line, false
+	if m.filter.scan(line[from:], hit) && hasFoldLookalike(line) {
+		lookalike = true
+		s.normal = normaliseLookalikes(s.normal[:0], line)
+		hay = s.normal
+		m.filter.scan(hay, hit)
+	}
 	var candidates []int
 	s.folded = s.folded[:0]
 	for _, p := range s.touched {
 		s.found[p] = false
 		if checks := m.patterns[p].checks; len(checks) > 0 {
 			if len(s.folded) == 0 {
-				s.folded = foldInto(s.folded, line)
+				s.folded = foldInto(s.folded, hay)
 			}
 			if !holdsAll(s.folded, checks) {
 				continue
@@ -273,7 +302,7 @@ func (m *Matcher) matchWith(s *matchScratch, line []byte, from int, locateAll bo
 			continue
 		}
 		if !locateAll && pat.entry.Kind == KindBenign {
-			if l := pat.literal; l != nil {
+			if l := pat.literal; l != nil && !lookalike {
 				if len(s.folded) == 0 {
 					s.folded = foldInto(s.folded, line)
 				}

@@ -1,6 +1,7 @@
 package kb
 
 import (
+	"bytes"
 	"encoding/binary"
 	"regexp/syntax"
 	"slices"
@@ -227,11 +228,12 @@ func shortest(set []string) int {
 	return n
 }
 
-// bestPiece returns the longest stretch of s without escapable characters,
+// bestPiece returns the longest stretch of s without escapable characters
+// (those Go quoting or a JSON encoder may write as an escape, jsonEscaped),
 // as a one-element set (nil when s has none).
 func bestPiece(s string) []string {
 	best := ""
-	for _, p := range strings.FieldsFunc(s, func(r rune) bool { return r == '"' || r == '\\' || r < 0x20 || r == 0x7f }) {
+	for _, p := range strings.FieldsFunc(s, jsonEscaped) {
 		if len(p) > len(best) {
 			best = p
 		}
@@ -243,8 +245,11 @@ func bestPiece(s string) []string {
 }
 
 // fold maps a byte so that ASCII letters of either case compare equal. It
-// also merges a few punctuation pairs ('@' and '`', '[' and '{'), which only
-// makes the filter let through a little more.
+// is coarse: it also merges bytes the regexp tells apart (NUL and space, DEL
+// and '_', '@' and '`', control characters and digits), so it may only ever
+// let a line through to the regexp, never decide a match (plainLiteral.in
+// checks exactly). The Unicode letters (?i) folds with ASCII ones (U+017F
+// and U+212A) are handled by normalising the rare line that has them.
 func fold(b byte) byte { return b | 0x20 }
 
 func fold32(w uint32) uint32 { return w | 0x20202020 }
@@ -385,19 +390,32 @@ var commonness = func() [256]int {
 }()
 
 // scan calls hit with the pattern of each literal found in line (a pattern
-// may be reported more than once).
-func (f *literalFilter) scan(line []byte, hit func(pattern int)) {
-	f.long.scan(line, hit)
-	f.short.scan(line, hit)
+// may be reported more than once). It reports whether the line holds a byte
+// outside ASCII, which it learns at no cost while reading the windows.
+func (f *literalFilter) scan(line []byte, hit func(pattern int)) (nonASCII bool) {
+	seen, covered := f.long.scan(line, hit)
+	short, _ := f.short.scan(line, hit)
+	seen |= short
+	if covered < len(line) {
+		for _, c := range line[covered:] {
+			seen |= uint32(c)
+		}
+	}
+	return seen&0x80808080 != 0
 }
 
-func (f *windowFilter) scan(line []byte, hit func(pattern int)) {
+// scan returns the bytes it read, or-ed together, and how many bytes from
+// the start of line that covers.
+func (f *windowFilter) scan(line []byte, hit func(pattern int)) (seen uint32, covered int) {
 	if f.size == 0 {
-		return
+		return 0, 0
 	}
 	bits := f.bits[:filterBits/64]
-	for i := 0; i+minLiteral <= len(line); i += f.step {
-		w := fold32(binary.LittleEndian.Uint32(line[i:]))
+	i := 0
+	for ; i+minLiteral <= len(line); i += f.step {
+		raw := binary.LittleEndian.Uint32(line[i:])
+		seen |= raw
+		w := fold32(raw)
 		h := hash32(w)
 		if bits[h>>6]&(1<<(h&63)) == 0 {
 			continue
@@ -408,6 +426,38 @@ func (f *windowFilter) scan(line []byte, hit func(pattern int)) {
 			}
 		}
 	}
+	if i > 0 {
+		covered = i - f.step + minLiteral
+	}
+	return seen, covered
+}
+
+// Go's (?i) folds two non-ASCII letters with ASCII ones: U+017F (long s)
+// with s and U+212A (Kelvin sign) with k. A line holding them is filtered in
+// a normalised copy, so that the filter never hides a match the regexp makes.
+var (
+	longS  = []byte("\u017f")
+	kelvin = []byte("\u212a")
+)
+
+// hasFoldLookalike reports whether line holds U+017F or U+212A.
+func hasFoldLookalike(line []byte) bool {
+	return bytes.Contains(line, longS) || bytes.Contains(line, kelvin)
+}
+
+// normaliseLookalikes appends line to dst with U+017F as s and U+212A as k.
+func normaliseLookalikes(dst, line []byte) []byte {
+	for len(line) > 0 {
+		switch {
+		case bytes.HasPrefix(line, longS):
+			dst, line = append(dst, 's'), line[len(longS):]
+		case bytes.HasPrefix(line, kelvin):
+			dst, line = append(dst, 'k'), line[len(kelvin):]
+		default:
+			dst, line = append(dst, line[0]), line[1:]
+		}
+	}
+	return dst
 }
 
 func hasFoldedPrefix[S string | []byte](b []byte, folded S) bool {

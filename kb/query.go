@@ -2,6 +2,7 @@ package kb
 
 import (
 	"cmp"
+	"regexp"
 	"slices"
 	"strings"
 )
@@ -16,6 +17,9 @@ type Answer struct {
 	Unknown []string
 	// Nearest lists known codes close to the first unknown one.
 	Nearest []string
+	// Causes are, for a code or an exit status, the entries known to produce
+	// it, most common first (see KnownCauses).
+	Causes []*Entry
 }
 
 // genericTag marks codes that only wrap a more specific error (AZCM0062:
@@ -42,17 +46,18 @@ func (k *KB) Explain(query string) Answer {
 		a.addCode(k, code)
 		return a
 	}
-	a.Entries, a.Unknown = k.Annotate(k.Match(query), FindCodes(query))
+	a.Entries, a.Unknown = k.Annotate(k.matchWrapped(query), AgentCodes(query, FindCodes(query)))
 	if len(a.Unknown) > 0 {
 		a.Nearest = k.NearestCodes(a.Unknown[0], 3)
 	}
 	return a
 }
 
-// Annotate ranks the entries behind a text: the entries its patterns
+// Annotate ranks the entries behind a text: the failures its patterns
 // matched, then the entries of the codes in it, specific causes before
-// generic wrappers, earlier text before later. Codes without an entry come
-// back as unknown.
+// generic wrappers, then the benign and state lines it matched; earlier text
+// before later within each group. Codes without an entry come back as
+// unknown.
 func (k *KB) Annotate(matches []Match, refs []CodeRef) (entries []*Entry, unknown []string) {
 	type ranked struct {
 		e             *Entry
@@ -64,7 +69,10 @@ func (k *KB) Annotate(matches []Match, refs []CodeRef) (entries []*Entry, unknow
 		if !seen[m.Entry] {
 			seen[m.Entry] = true
 			group := 0
-			if m.Entry.IsGeneric() {
+			switch {
+			case m.Entry.Kind == KindBenign || m.Entry.Kind == KindState:
+				group = 3 // a pasted capture's failures come before its benign and state lines
+			case m.Entry.IsGeneric():
 				group = 2
 			}
 			found = append(found, ranked{m.Entry, group, m.Start})
@@ -105,6 +113,7 @@ func (e *Entry) IsGeneric() bool {
 func (a *Answer) addCode(k *KB, code string) {
 	if es := k.ByCode(code); len(es) > 0 && es[0].ID == code {
 		a.Entries = []*Entry{es[0]}
+		a.Causes = k.KnownCauses(code)
 		return
 	}
 	a.Unknown = []string{code}
@@ -161,4 +170,73 @@ func allDigits(s string) bool {
 		}
 	}
 	return s != ""
+}
+
+// KnownCauses returns the entries known to produce code (those whose codes
+// list it, other than the code's own entry), most common first. How common a
+// cause is cannot be read from any log, so the order follows what the
+// knowledge base states about each entry, in this order of precedence:
+//  1. an entry for every OS and agent version before one scoped to some (a
+//     defect of a few builds can only be as common as those builds);
+//  2. current before historic (the documentation no longer lists the
+//     latter);
+//  3. an entry that gives code as its first code (the code it ends in)
+//     before one that lists it among others (login-blocked ends in AZCM0041
+//     and only sometimes in AZCM0026);
+//  4. then by id, for a stable order.
+func (k *KB) KnownCauses(code string) []*Entry {
+	var out []*Entry
+	for _, e := range k.byCode[code] {
+		if e.ID != code && e.Kind != KindNote {
+			out = append(out, e)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b *Entry) int {
+		return cmp.Or(
+			cmp.Compare(boolRank(!a.Scope.IsZero()), boolRank(!b.Scope.IsZero())),
+			cmp.Compare(boolRank(a.Historic()), boolRank(b.Historic())),
+			cmp.Compare(boolRank(a.Codes[0] != code), boolRank(b.Codes[0] != code)),
+			strings.Compare(a.ID, b.ID),
+		)
+	})
+	return out
+}
+
+// recordStart recognises a line that starts a new record of a capture
+// rather than continuing the one above: a terminal or logrus line, JSON, a
+// timestamp, a GuestConfig record, a shell prompt.
+var recordStart = regexp.MustCompile(`^(?:[A-Z]{4,5}\[\d{4}\]|time=|\{|\d{4}-\d\d-\d\d|\[\d{4}-|<GCLOG>|[$#>] |PS [A-Z]:)`)
+
+// matchWrapped matches a pasted text as written and, when a terminal wrapped
+// its lines, with each continuation line joined to the one above, once with
+// a space (wrapped between words) and once without (wrapped inside a word).
+func (k *KB) matchWrapped(text string) []Match {
+	matches := k.Match(text)
+	if !strings.Contains(text, "\n") {
+		return matches
+	}
+	for _, sep := range []string{" ", ""} {
+		for _, m := range k.Match(unwrap(text, sep)) {
+			if !slices.ContainsFunc(matches, func(x Match) bool { return x.Entry == m.Entry }) {
+				matches = append(matches, m)
+			}
+		}
+	}
+	return matches
+}
+
+// unwrap joins each line of text that does not start a record to the line
+// above, with sep, dropping the line break and the indentation around it.
+func unwrap(text, sep string) string {
+	var out []string
+	for i, l := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n") {
+		cont := strings.TrimLeft(l, " \t")
+		if i == 0 || cont == "" || recordStart.MatchString(cont) {
+			out = append(out, l)
+			continue
+		}
+		last := len(out) - 1
+		out[last] = strings.TrimRight(out[last], " \t") + sep + cont
+	}
+	return strings.Join(out, "\n")
 }

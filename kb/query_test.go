@@ -44,8 +44,16 @@ func TestExplain(t *testing.T) {
 			wantIDs: []string{"msg-secret"},
 		},
 		{query: "GET http://169.254.169.254/metadata/instance: 404 Not Found", wantIDs: []string{"benign-imds"}},
-		{query: "wrapper said AZCM0099 and exitcode: 41", wantIDs: []string{"AZCM0041"}, wantUnknown: []string{"AZCM0099"}, wantNearest: []string{"AZCM0062", "AZCM0041", "AZCM0026"}},
+		{query: "wrapper said AZCM0099 and azcmagent exitcode: 41", wantIDs: []string{"AZCM0041"}, wantUnknown: []string{"AZCM0099"}, wantNearest: []string{"AZCM0062", "AZCM0041", "AZCM0026"}},
+		{query: "wrapper said AZCM0099 and exitcode: 41", wantUnknown: []string{"AZCM0099"}, wantNearest: []string{"AZCM0062", "AZCM0041", "AZCM0026"}}, // not the agent's exit status
+		{query: "subprocess returned error exit status 1"},
 		{query: "everything is fine"},
+		{
+			// A pasted capture: failures first, then benign and state lines,
+			// wherever they stand in the text.
+			query:   "Agent status is Connected\nGET http://169.254.169.254/metadata/instance: 404 Not Found\nx509: certificate signed by unknown authority",
+			wantIDs: []string{"msg-x509", "state-connected", "benign-imds"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.query, func(t *testing.T) {
@@ -98,5 +106,29 @@ func TestExplainInstallerStatus(t *testing.T) {
 		if first != tt.wantFirst || !cmp.Equal(a.Unknown, tt.wantUnknown) {
 			t.Errorf("Explain(%q) first = %q, unknown %v; want %q, %v", tt.query, first, a.Unknown, tt.wantFirst, tt.wantUnknown)
 		}
+	}
+}
+
+// TestKnownCauses: the entries known to produce a code, most common first:
+// those for every agent version before those of a few builds, current before
+// historic, and the code's primary causes before the entries that give it as
+// a secondary code.
+func TestKnownCauses(t *testing.T) {
+	k := loadQueryKB(t)
+	var ids []string
+	for _, e := range k.KnownCauses("AZCM0026") {
+		ids = append(ids, e.ID)
+	}
+	want := []string{"msg-x509", "msg-login-blocked", "msg-old-dns", "msg-proxy-bug"}
+	if diff := cmp.Diff(want, ids); diff != "" {
+		t.Errorf("KnownCauses(AZCM0026) (-want +got):\n%s", diff)
+	}
+	a := k.Explain("26")
+	ids = nil
+	for _, e := range a.Causes {
+		ids = append(ids, e.ID)
+	}
+	if diff := cmp.Diff(want, ids); diff != "" {
+		t.Errorf("Explain(26).Causes (-want +got):\n%s", diff)
 	}
 }

@@ -126,7 +126,7 @@ func (c *AnalyzeCmd) Run(e *env) error {
 	switch {
 	case inputFailed, !anyKnown:
 		return exitCode(ExitUsage)
-	case sum.Findings > 0:
+	case sum.Failing():
 		return exitCode(ExitNone)
 	}
 	return nil

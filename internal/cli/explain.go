@@ -39,6 +39,9 @@ type explainJSON struct {
 	Entries []entryJSON `json:"entries"`
 	Unknown []string    `json:"unknown,omitempty"`
 	Nearest []string    `json:"nearest,omitempty"`
+	// KnownCauses lists, for a code, the entries known to produce it, most
+	// common first.
+	KnownCauses []string `json:"known_causes,omitempty"`
 }
 
 // Run explains the query.
@@ -70,6 +73,9 @@ func (c *ExplainCmd) Run(e *env) error {
 		out := explainJSON{Query: echo, Entries: []entryJSON{}, Unknown: a.Unknown, Nearest: a.Nearest}
 		for _, en := range a.Entries {
 			out.Entries = append(out.Entries, toJSON(k, en, lang))
+		}
+		for _, en := range a.Causes {
+			out.KnownCauses = append(out.KnownCauses, en.ID)
 		}
 		if err := writeJSON(e.stdout, out); err != nil {
 			return err

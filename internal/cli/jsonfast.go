@@ -112,11 +112,26 @@ func appendRunJSON(b []byte, j runJSON) []byte {
 	b = append(b, `,"findings":`...)
 	b = strconv.AppendInt(b, int64(j.Findings), 10)
 	b = append(b, `,"notes":[`...)
-	for i, n := range j.Notes {
+	b = appendStrings(b, j.Notes)
+	b = append(b, ']')
+	if len(j.KnownCauses) > 0 {
+		b = append(b, `,"known_causes":[`...)
+		b = append(appendStrings(b, j.KnownCauses), ']')
+	}
+	if len(j.Alternatives) > 0 {
+		b = append(b, `,"alternatives":[`...)
+		b = append(appendStrings(b, j.Alternatives), ']')
+	}
+	return append(b, '}')
+}
+
+// appendStrings appends the elements of a JSON array of strings.
+func appendStrings(b []byte, ss []string) []byte {
+	for i, s := range ss {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendJSONString(b, n)
+		b = appendJSONString(b, s)
 	}
-	return append(b, "]}"...)
+	return b
 }

@@ -13,7 +13,7 @@ var labels = map[kb.Lang]map[string]string{
 	kb.EN: {
 		"cause": "Cause", "remediation": "Remediation", "exit": "Exit status %d",
 		"history": "Earlier meanings", "variants": "Depends on", "footnote": "Footnote",
-		"links": "Links", "seealso": "See also", "historic": "historic: no longer in the current documentation",
+		"links": "Links", "seealso": "Known causes, most common first", "historic": "historic: no longer in the current documentation",
 		"scope": "Applies to", "present": "now", "origin": "Defined in", "overrides": "overrides",
 		"patterns": "Patterns", "examples": "Examples", "tags": "Tags", "codes": "Codes", "aliases": "Also printed as",
 		"sources": "Sources",
@@ -21,7 +21,7 @@ var labels = map[kb.Lang]map[string]string{
 	kb.JA: {
 		"cause": "原因", "remediation": "対処方法", "exit": "終了コード %d",
 		"history": "以前の意味", "variants": "条件による違い", "footnote": "脚注",
-		"links": "リンク", "seealso": "関連項目", "historic": "過去の情報: 現在のドキュメントには記載されていません",
+		"links": "リンク", "seealso": "既知の原因 (多い順)", "historic": "過去の情報: 現在のドキュメントには記載されていません",
 		"scope": "対象", "present": "現在", "origin": "定義場所", "overrides": "上書き対象",
 		"patterns": "パターン", "examples": "例", "tags": "タグ", "codes": "コード", "aliases": "別名",
 		"sources": "出典",
@@ -98,6 +98,9 @@ func (r *renderer) entry(e *kb.Entry) {
 				b.WriteByte('\n')
 			}
 			fmt.Fprintf(&b, "%s: %s", o.ID, o.Title.In(r.lang))
+			if scope := r.scope(o.Scope); scope != "" {
+				fmt.Fprintf(&b, " (%s)", scope)
+			}
 		}
 		r.field(r.label("seealso"), b.String())
 	}

@@ -107,13 +107,15 @@ func (rep *report) Record(rec *parser.Record, benign *kb.Entry) {
 
 // RunEnd implements diagnose.Sink.
 func (rep *report) RunEnd(run *diagnose.Run) {
-	if rep.notLogs[run.File] && !run.Failed {
+	if rep.notLogs[run.File] && !run.Failed && !run.Timeline {
 		rep.hidden++
 		return
 	}
 	switch rep.format {
 	case "json":
-		if rep.err == nil {
+		if run.Timeline {
+			rep.json(rep.incidentJSON(run))
+		} else if rep.err == nil {
 			rep.buf = append(appendRunJSON(rep.buf[:0], rep.runJSON(run)), '\n')
 			_, rep.err = rep.w.Write(rep.buf)
 		}
@@ -144,8 +146,47 @@ func (rep *report) location(file string, line int) string {
 
 // ---- text ----
 
+// incidentHead says what a service log's stretch of failures was: when,
+// where, how many failures, and whether and when the service recovered.
+func (rep *report) incidentHead(run *diagnose.Run) string {
+	kind := rep.label("incident")
+	if !run.Failed {
+		kind = rep.label("warning")
+	}
+	head := fmt.Sprintf("%s · %s %d", run.File, kind, run.Index)
+	if span := timeSpan(run.Start, run.End); span != "" {
+		head += " · " + span
+	}
+	head += fmt.Sprintf(" (%s) · %d %s", runLines(run, rep.label("lines")), run.FindingCount, rep.label("failures"))
+	if run.RecoveredLine > 0 {
+		head += " · " + rep.label("recovered") + " " + rep.recoveredAt(run)
+	} else {
+		head += " · " + rep.label("notRecovered")
+	}
+	return head
+}
+
+// recoveredAt says where a stretch recovered: the line and its time.
+func (rep *report) recoveredAt(run *diagnose.Run) string {
+	at := fmt.Sprintf("%s (%s)", rep.location(cmp.Or(run.EndFile, run.File), run.RecoveredLine), run.RecoveredBy.ID)
+	if !run.RecoveredAt.IsZero() {
+		at = run.RecoveredAt.Format("15:04:05") + ", " + at
+	}
+	return at
+}
+
 func (rep *report) textRun(run *diagnose.Run) {
 	st := rep.style
+	if run.Timeline {
+		status := st.paint(red, rep.label("failed"))
+		if !run.Failed {
+			status = st.paint(yellow, rep.label("transient"))
+		}
+		fmt.Fprintf(rep.w, "%s  %s\n", st.paint(bold, "== "+rep.incidentHead(run)), status)
+		rep.textVerdict(run)
+		fmt.Fprintln(rep.w)
+		return
+	}
 	head := fmt.Sprintf("%s · %s %d", run.File, rep.label("run"), run.Index)
 	if run.Command != "" {
 		head += " · " + rep.clean(run.Command)
@@ -170,6 +211,14 @@ func (rep *report) textRun(run *diagnose.Run) {
 		return
 	}
 	fmt.Fprintf(rep.w, "%s  %s\n", st.paint(bold, "== "+head), st.paint(red, rep.label("failed")))
+	rep.textVerdict(run)
+	fmt.Fprintln(rep.w)
+}
+
+// textVerdict writes a failed run's or an incident's exit code, verdict,
+// known causes, alternatives, notes and findings.
+func (rep *report) textVerdict(run *diagnose.Run) {
+	st := rep.style
 	if run.ExitCode != "" {
 		title := ""
 		if e, ok := rep.k.Get(run.ExitCode); ok {
@@ -188,6 +237,16 @@ func (rep *report) textRun(run *diagnose.Run) {
 	} else {
 		fmt.Fprintf(rep.w, "  %s: %s\n", rep.label("cause"), rep.label("unexplained"))
 	}
+	if len(run.KnownCauses) > 0 {
+		fmt.Fprintf(rep.w, "  %s:\n", rep.label("knownCauses"))
+		for _, e := range run.KnownCauses {
+			fmt.Fprintf(rep.w, "    %s  %s\n", st.paint(cyan, e.ID), e.MeaningFor(run.Context).Title.In(rep.opts.lang))
+		}
+	}
+	for _, e := range run.Alternatives {
+		fmt.Fprintf(rep.w, "  %s: %s  %s\n", fmt.Sprintf(rep.label("ifScope"), rep.r.scope(e.Scope)), st.paint(cyan, e.ID),
+			e.Title.In(rep.opts.lang))
+	}
 	for _, n := range run.Notes {
 		fmt.Fprintf(rep.w, "  %s [%s]: %s\n", rep.label("note"), n.ID, n.Title.In(rep.opts.lang))
 		fmt.Fprintf(rep.w, "    %s\n", st.wrap(footnoteText(n, rep.opts.lang), 4))
@@ -195,7 +254,6 @@ func (rep *report) textRun(run *diagnose.Run) {
 	if !rep.opts.all && !rep.opts.stream {
 		rep.textFindings(run)
 	}
-	fmt.Fprintln(rep.w)
 }
 
 // meaning writes an entry's cause, remediation and footnotes, indented.
@@ -304,20 +362,31 @@ func (rep *report) summary(sum diagnose.Summary, inputs []inputRead) {
 			}
 			ins = append(ins, j)
 		}
-		rep.json(summaryJSON{Type: "summary", Files: sum.Files, Records: sum.Records, Findings: sum.Findings,
-			Benign: sum.Benign, Runs: sum.Runs, FailedRuns: sum.Failed, Truncated: sum.Truncated,
-			ByEntry: sum.ByEntry, ByCode: sum.ByCode, Inputs: ins})
+		j := summaryJSON{Type: "summary", Files: sum.Files, Records: sum.Records, Findings: sum.Findings,
+			Benign: sum.Benign, Runs: sum.Runs, FailedRuns: sum.Failed, Incidents: sum.Incidents, Warnings: sum.Warnings,
+			States: sum.States, Truncated: sum.Truncated, ByEntry: sum.ByEntry, ByCode: sum.ByCode, Inputs: ins}
+		if w := sum.WorkingNow; w != nil {
+			j.WorkingNow = &stateJSON{Entry: w.Entry.ID, File: w.File, Line: w.Line, Time: jsonTime(w.Time)}
+		}
+		rep.json(j)
 	case "text":
 		fmt.Fprintf(rep.w, "%s %s\n", rep.style.paint(bold, rep.label("summary")+":"), rep.counts(sum))
 		if top := topCounts(sum.ByEntry, 5); top != "" {
 			fmt.Fprintf(rep.w, "  %s: %s\n", rep.label("top"), top)
+		}
+		if w := rep.workingNow(sum); w != "" {
+			fmt.Fprintf(rep.w, "  %s\n", rep.style.paint(green, w))
 		}
 		fmt.Fprintf(rep.w, "  %s:\n", rep.label("inputs"))
 		for _, in := range inputs {
 			fmt.Fprintf(rep.w, "    %s: %s\n", in.name, rep.formatsRead(in))
 		}
 	case "markdown":
-		fmt.Fprintf(rep.w, "**%s:** %s\n\n**%s:**\n\n", rep.label("summary"), rep.counts(sum), rep.label("inputs"))
+		fmt.Fprintf(rep.w, "**%s:** %s\n\n", rep.label("summary"), rep.counts(sum))
+		if w := rep.workingNow(sum); w != "" {
+			fmt.Fprintf(rep.w, "%s\n\n", mdEscape(w))
+		}
+		fmt.Fprintf(rep.w, "**%s:**\n\n", rep.label("inputs"))
 		for _, in := range inputs {
 			fmt.Fprintf(rep.w, "- `%s`: %s\n", mdEscape(in.name), rep.formatsRead(in))
 		}
@@ -351,13 +420,28 @@ func (rep *report) formatsRead(in inputRead) string {
 
 // counts says what the analysis read and found, in the report's language.
 func (rep *report) counts(sum diagnose.Summary) string {
-	return strings.Join([]string{
+	parts := []string{
 		fmt.Sprintf("%d %s", sum.Files, rep.label("files")),
 		fmt.Sprintf("%d %s", sum.Records, rep.label("records")),
 		fmt.Sprintf("%d %s (%d %s)", sum.Runs, rep.label("runs"), sum.Failed, rep.label("failedRuns")),
+	}
+	if sum.Incidents+sum.Warnings > 0 {
+		parts = append(parts, fmt.Sprintf("%d %s", sum.Incidents, rep.label("incidents")), fmt.Sprintf("%d %s", sum.Warnings, rep.label("warnings")))
+	}
+	parts = append(parts,
 		fmt.Sprintf("%d %s", sum.Findings, rep.label("findings")),
-		fmt.Sprintf("%d %s", sum.Benign, rep.label("benignLines")),
-	}, rep.label("sep"))
+		fmt.Sprintf("%d %s", sum.Benign, rep.label("benignLines")))
+	return strings.Join(parts, rep.label("sep"))
+}
+
+// workingNow says which part works now, when a state line came after the
+// last failure.
+func (rep *report) workingNow(sum diagnose.Summary) string {
+	w := sum.WorkingNow
+	if w == nil {
+		return ""
+	}
+	return fmt.Sprintf("%s: %s (%s, %s)", rep.label("workingNow"), w.Entry.Title.In(rep.opts.lang), w.Entry.ID, rep.location(w.File, w.Line))
 }
 
 // topCounts formats the n largest counts, largest first.
@@ -380,6 +464,15 @@ func (rep *report) markdownRun(run *diagnose.Run) {
 	if !run.Failed && run.FindingCount == 0 {
 		return // a ticket wants the failures
 	}
+	if run.Timeline {
+		fmt.Fprintf(rep.w, "## %s\n\n", mdEscape(rep.incidentHead(run)))
+	} else {
+		rep.markdownRunHead(run)
+	}
+	rep.markdownVerdict(run)
+}
+
+func (rep *report) markdownRunHead(run *diagnose.Run) {
 	fmt.Fprintf(rep.w, "## %s — %s %d", mdEscape(run.File), rep.label("run"), run.Index)
 	if run.Command != "" {
 		fmt.Fprintf(rep.w, ": `%s`", rep.clean(run.Command))
@@ -392,6 +485,11 @@ func (rep *report) markdownRun(run *diagnose.Run) {
 	if span := timeSpan(run.Start, run.End); span != "" {
 		fmt.Fprintf(rep.w, "- **%s:** %s (%s)\n", rep.label("when"), span, runLines(run, rep.label("lines")))
 	}
+}
+
+// markdownVerdict writes a run's or an incident's exit code, verdict, known
+// causes, alternatives, notes and findings table.
+func (rep *report) markdownVerdict(run *diagnose.Run) {
 	if run.ExitCode != "" {
 		fmt.Fprintf(rep.w, "- **%s:** `%s`\n", rep.label("exit"), run.ExitCode)
 	}
@@ -404,6 +502,15 @@ func (rep *report) markdownRun(run *diagnose.Run) {
 		}
 	} else if run.Failed {
 		fmt.Fprintf(rep.w, "- **%s:** %s\n", rep.label("cause"), rep.label("unexplained"))
+	}
+	if len(run.KnownCauses) > 0 {
+		fmt.Fprintf(rep.w, "\n**%s:**\n\n", rep.label("knownCauses"))
+		for _, e := range run.KnownCauses {
+			fmt.Fprintf(rep.w, "- `%s` — %s\n", e.ID, e.MeaningFor(run.Context).Title.In(rep.opts.lang))
+		}
+	}
+	for _, e := range run.Alternatives {
+		fmt.Fprintf(rep.w, "\n**%s:** `%s` — %s\n", fmt.Sprintf(rep.label("ifScope"), rep.r.scope(e.Scope)), e.ID, e.Title.In(rep.opts.lang))
 	}
 	for _, n := range run.Notes {
 		fmt.Fprintf(rep.w, "\n**%s (`%s`):** %s\n", rep.label("note"), n.ID, footnoteText(n, rep.opts.lang))
@@ -453,15 +560,19 @@ type (
 		Remediation string         `json:"remediation"`
 		Footnotes   []footnoteJSON `json:"footnotes"`
 	}
+	// spanJSON is where a run or a service's stretch of failures is.
+	spanJSON struct {
+		Type      string  `json:"type"`
+		File      string  `json:"file"`
+		Index     int     `json:"index"`
+		StartLine int     `json:"start_line"`
+		EndFile   string  `json:"end_file,omitempty"`
+		EndLine   int     `json:"end_line"`
+		Start     *string `json:"start"`
+		End       *string `json:"end"`
+	}
 	runJSON struct {
-		Type         string   `json:"type"`
-		File         string   `json:"file"`
-		Index        int      `json:"index"`
-		StartLine    int      `json:"start_line"`
-		EndFile      string   `json:"end_file,omitempty"`
-		EndLine      int      `json:"end_line"`
-		Start        *string  `json:"start"`
-		End          *string  `json:"end"`
+		spanJSON
 		Command      *string  `json:"command"`
 		AgentVersion *string  `json:"agent_version"`
 		ExitCode     *string  `json:"exit_code"`
@@ -470,6 +581,9 @@ type (
 		VerdictLine  int      `json:"verdict_line,omitempty"`
 		Findings     int      `json:"findings"`
 		Notes        []string `json:"notes"`
+		// KnownCauses and Alternatives are entry ids (see diagnose.Run).
+		KnownCauses  []string `json:"known_causes,omitempty"`
+		Alternatives []string `json:"alternatives,omitempty"`
 	}
 	summaryJSON struct {
 		Type       string         `json:"type"`
@@ -479,6 +593,10 @@ type (
 		Benign     int            `json:"benign"`
 		Runs       int            `json:"runs"`
 		FailedRuns int            `json:"failed_runs"`
+		Incidents  int            `json:"incidents"`
+		Warnings   int            `json:"warnings"`
+		States     int            `json:"states"`
+		WorkingNow *stateJSON     `json:"working_now"`
 		Truncated  int            `json:"truncated"`
 		ByEntry    map[string]int `json:"by_entry"`
 		ByCode     map[string]int `json:"by_code"`
@@ -492,6 +610,28 @@ type (
 		Known   bool             `json:"known"`
 		Formats []string         `json:"formats"`
 		Records map[string]int64 `json:"records_by_format"`
+	}
+	stateJSON struct {
+		Entry string  `json:"entry"`
+		File  string  `json:"file"`
+		Line  int     `json:"line"`
+		Time  *string `json:"time"`
+	}
+	// incidentJSON is a stretch of failures in a service's log: type
+	// "incident" when it lasted, "warning" when the service recovered from
+	// it by itself.
+	incidentJSON struct {
+		spanJSON
+		Count         int      `json:"count"`
+		Recovered     bool     `json:"recovered"`
+		RecoveredLine int      `json:"recovered_line,omitempty"`
+		RecoveredAt   *string  `json:"recovered_at,omitempty"`
+		RecoveredBy   string   `json:"recovered_by,omitempty"`
+		Verdict       *string  `json:"verdict"`
+		VerdictLine   int      `json:"verdict_line,omitempty"`
+		Notes         []string `json:"notes"`
+		KnownCauses   []string `json:"known_causes,omitempty"`
+		Alternatives  []string `json:"alternatives,omitempty"`
 	}
 	recordJSON struct {
 		Type    string  `json:"type"`
@@ -554,8 +694,8 @@ func (rep *report) brief(e *kb.Entry, ctx kb.Context) brieflyJSON {
 }
 
 func (rep *report) runJSON(run *diagnose.Run) runJSON {
-	j := runJSON{Type: "run", File: run.File, Index: run.Index, StartLine: run.StartLine, EndFile: run.EndFile, EndLine: run.EndLine,
-		Start: jsonTime(run.Start), End: jsonTime(run.End), Command: optional(rep.clean(run.Command)),
+	j := runJSON{spanJSON: spanJSON{Type: "run", File: run.File, Index: run.Index, StartLine: run.StartLine, EndFile: run.EndFile,
+		EndLine: run.EndLine, Start: jsonTime(run.Start), End: jsonTime(run.End)}, Command: optional(rep.clean(run.Command)),
 		AgentVersion: optional(run.AgentVersion), ExitCode: optional(run.ExitCode), Failed: run.Failed,
 		Findings: run.FindingCount, Notes: []string{}}
 	if run.Verdict != nil {
@@ -566,6 +706,26 @@ func (rep *report) runJSON(run *diagnose.Run) runJSON {
 	}
 	for _, n := range run.Notes {
 		j.Notes = append(j.Notes, n.ID)
+	}
+	for _, e := range run.KnownCauses {
+		j.KnownCauses = append(j.KnownCauses, e.ID)
+	}
+	for _, e := range run.Alternatives {
+		j.Alternatives = append(j.Alternatives, e.ID)
+	}
+	return j
+}
+
+func (rep *report) incidentJSON(run *diagnose.Run) incidentJSON {
+	r := rep.runJSON(run)
+	j := incidentJSON{spanJSON: r.spanJSON, Count: run.FindingCount, Verdict: r.Verdict, VerdictLine: r.VerdictLine,
+		Notes: r.Notes, KnownCauses: r.KnownCauses, Alternatives: r.Alternatives}
+	j.Type = "incident"
+	if !run.Failed {
+		j.Type = "warning"
+	}
+	if run.RecoveredLine > 0 {
+		j.Recovered, j.RecoveredLine, j.RecoveredAt, j.RecoveredBy = true, run.RecoveredLine, jsonTime(run.RecoveredAt), run.RecoveredBy.ID
 	}
 	return j
 }
@@ -581,6 +741,10 @@ var reportLabels = map[kb.Lang]map[string]string{
 		"top": "Most frequent", "benign": "benign", "when": "When", "line": "Line", "level": "Level",
 		"message": "Message", "explainedBy": "Explained by", "sep": ", ",
 		"inputs": "Read as", "plainText": "plain text", "notAgentLog": "not an agent log", "notRead": "not read",
+		"knownCauses": "Known causes of this code, most common first", "ifScope": "If %s",
+		"incident": "incident", "warning": "warning", "failures": "failure(s)", "recovered": "recovered at",
+		"notRecovered": "no line shows it recovered", "transient": "recovered by itself", "incidents": "incident(s)",
+		"warnings": "warning(s)", "workingNow": "Working now",
 	},
 	kb.JA: {
 		"run": "実行", "lines": "行", "ok": "正常", "failed": "失敗", "exit": "終了コード",
@@ -591,5 +755,9 @@ var reportLabels = map[kb.Lang]map[string]string{
 		"top": "多い項目", "benign": "無害", "when": "日時", "line": "行", "level": "レベル",
 		"message": "メッセージ", "explainedBy": "説明", "sep": "、",
 		"inputs": "読み取った形式", "plainText": "プレーン テキスト", "notAgentLog": "エージェントのログではありません", "notRead": "読み取れませんでした",
+		"knownCauses": "このコードの既知の原因 (多い順)", "ifScope": "%s の場合",
+		"incident": "インシデント", "warning": "警告", "failures": "件の失敗", "recovered": "回復",
+		"notRecovered": "回復を示す行なし", "transient": "自動的に回復", "incidents": "件のインシデント",
+		"warnings": "件の警告", "workingNow": "現在正常",
 	},
 }

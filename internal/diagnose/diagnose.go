@@ -8,6 +8,7 @@ package diagnose
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -29,6 +30,12 @@ type Options struct {
 	// All also reports every record that is not a finding (benign and
 	// ordinary lines) through Sink.Record.
 	All bool
+	// RecoverWithin is how soon a service must show that it works again
+	// after a failure (a state line) for the failure to count as a warning
+	// it recovered from by itself rather than an incident (default 15
+	// minutes: three heartbeats). It is also the silence after which a
+	// service's next failure starts a new stretch.
+	RecoverWithin time.Duration
 }
 
 // Finding is a record worth an admin's attention, with its explanations.
@@ -61,7 +68,9 @@ type Finding struct {
 	Truncated bool
 }
 
-// Run is one azcmagent invocation as the log shows it.
+// Run is one azcmagent invocation as the log shows it, or, in the log of a
+// service (Timeline), a stretch of failures: a service log is a timeline,
+// not a series of invocations.
 type Run struct {
 	File string
 	// Index counts runs in the file from 1.
@@ -85,6 +94,14 @@ type Run struct {
 	Verdict *kb.Entry
 	// VerdictFinding is the finding the verdict came from.
 	VerdictFinding *Finding
+	// Alternatives are entries that recognised a finding but hold only for
+	// some agent versions while the log states none: offered as "if the
+	// agent is …", never the verdict.
+	Alternatives []*kb.Entry
+	// KnownCauses are, when the verdict is a code (nothing in the log told
+	// the cause), the entries known to produce that code, most common first,
+	// less those the log's OS or agent version rules out.
+	KnownCauses []*kb.Entry
 	// Findings are the run's first findings (see Options.KeepFindings);
 	// FindingCount counts them all.
 	Findings     []*Finding
@@ -101,6 +118,31 @@ type Run struct {
 	Context kb.Context
 	// Benign counts records of the run recognised as expected noise.
 	Benign int
+
+	// Timeline is set for a stretch of failures in a service's log (himds,
+	// the Arc proxy, the guest configuration and extension services): it
+	// starts at a failure, takes the failures that follow within
+	// Options.RecoverWithin of each other, and ends when a state line shows
+	// the service works again (RecoveredLine), or at a longer silence or the
+	// end of the log. A stretch that recovered within RecoverWithin of its
+	// start is a warning (Failed unset); any other is an incident (Failed).
+	// Start and End are its first and last failure, FindingCount counts its
+	// failures.
+	Timeline bool
+	// RecoveredLine and RecoveredAt locate the state line that ended a
+	// timeline stretch, RecoveredBy is its entry; zero when it did not
+	// recover in the log.
+	RecoveredLine int
+	RecoveredAt   time.Time
+	RecoveredBy   *kb.Entry
+
+	// lastFindingSeq and lastFindingTime place the run's last finding.
+	lastFindingSeq  int64
+	lastFindingTime time.Time
+
+	// counted holds the entries ("e"+id) and codes ("c"+code) the summary
+	// has counted for this run.
+	counted map[string]bool
 
 	// service is set for runs with lines azcmagent did not write
 	// (GuestConfig, an installer, a script), agent for runs with lines it
@@ -120,9 +162,34 @@ type Summary struct {
 	Truncated int
 	// TruncatedAt names the first truncated lines, as file:line.
 	TruncatedAt []string
-	ByEntry     map[string]int
-	ByCode      map[string]int
+	// WarningFindings counts the findings of the warnings.
+	WarningFindings int
+	// ByEntry and ByCode count the failures (runs, or incidents of a
+	// service) each entry and code explains, once per failure however many
+	// lines repeat it.
+	ByEntry map[string]int
+	ByCode  map[string]int
+	// Incidents and Warnings count the timeline stretches of service logs
+	// that lasted and that the service recovered from by itself.
+	Incidents, Warnings int
+	// States counts the lines saying that a part of the agent works.
+	States int
+	// WorkingNow is the latest state line when it comes after the last
+	// failure (of a failed run or an incident): the part it names works now.
+	WorkingNow *StateLine
 }
+
+// StateLine is a line a state entry recognised.
+type StateLine struct {
+	Entry *kb.Entry
+	File  string
+	Line  int
+	Time  time.Time
+}
+
+// Failing reports whether the analysis found a failure that lasted: a
+// finding outside the warnings of service logs.
+func (s Summary) Failing() bool { return s.Findings > s.WarningFindings }
 
 // Sink receives the results of an analysis as soon as they are known.
 type Sink interface {
@@ -159,6 +226,20 @@ type Analyzer struct {
 	closingTime time.Time
 	closingLine int
 
+	// service is set while the current file is a service's log.
+	service bool
+	// seq numbers the records of the whole analysis, to order state lines
+	// and failures that have no clock time.
+	seq int64
+	// lastState is the latest state line; lastFailure where the latest
+	// failure (of a failed run or an incident) was.
+	lastState   *StateLine
+	lastStateAt int64
+	lastFailure struct {
+		seq  int64
+		time time.Time
+	}
+
 	// scratch is the matcher's working memory for Add.
 	scratch *kb.Scratch
 
@@ -175,6 +256,9 @@ func New(k *kb.KB, sink Sink, opts Options) *Analyzer {
 	if opts.KeepFindings <= 0 {
 		opts.KeepFindings = 200
 	}
+	if opts.RecoverWithin <= 0 {
+		opts.RecoverWithin = 15 * time.Minute
+	}
 	a := &Analyzer{kb: k, matcher: k.Matcher(), sink: sink, opts: opts}
 	a.notes.verbose, _ = k.Get("verbose-log")
 	a.notes.nextSteps, _ = k.Get("next-steps")
@@ -188,6 +272,7 @@ func New(k *kb.KB, sink Sink, opts Options) *Analyzer {
 func (a *Analyzer) StartFile(name, os string) {
 	a.EndFile()
 	a.file, a.fileOS = name, os
+	a.service = ServiceLog(name)
 	a.runs = 0
 	a.lastTime, a.lastElaps = time.Time{}, -1
 	a.summary.Files++
@@ -201,6 +286,7 @@ func (a *Analyzer) ContinueFile(name, os string) {
 		return
 	}
 	a.file = name
+	a.service = ServiceLog(name)
 	if os != "" {
 		a.fileOS = os
 	}
@@ -223,7 +309,49 @@ func (a *Analyzer) Settle() {
 }
 
 // Summary returns the counts so far. Call EndFile first for a final one.
-func (a *Analyzer) Summary() Summary { return a.summary }
+func (a *Analyzer) Summary() Summary {
+	sum := a.summary
+	if a.lastState != nil && a.after(a.lastState.Time, a.lastStateAt) {
+		sum.WorkingNow = a.lastState
+	}
+	return sum
+}
+
+// after reports whether a record at t (or, without clock times, at seq)
+// comes after the latest failure.
+func (a *Analyzer) after(t time.Time, seq int64) bool {
+	f := a.lastFailure
+	if f.seq == 0 {
+		return true
+	}
+	if !t.IsZero() && !f.time.IsZero() {
+		return t.After(f.time)
+	}
+	return seq > f.seq
+}
+
+// serviceLogs are the names (without rotation suffixes) of the logs that
+// the agent's services write, as opposed to azcmagent's own.
+var serviceLogs = []string{"himds", "arcproxy", "gc_agent", "gc_ext", "gc_worker", "gc_service", "extensionservice"}
+
+// ServiceLog reports whether a file name (a path, or a zip entry such as
+// x.zip:var/opt/azcmagent/log/himds.log) is a service's log, which is read
+// as a timeline rather than as azcmagent invocations: himds.log,
+// arcproxy.log, gc_agent.log, gc_ext.log and their rotated copies, and the
+// extension logs under extension_logs.
+func ServiceLog(name string) bool {
+	name = strings.ToLower(strings.ReplaceAll(name, `\`, "/"))
+	if strings.Contains(name, "/extension_logs/") || strings.HasPrefix(name, "extension_logs/") {
+		return true
+	}
+	base := name[strings.LastIndexAny(name, "/:")+1:]
+	for _, s := range serviceLogs {
+		if strings.HasPrefix(base, s) {
+			return true
+		}
+	}
+	return false
+}
 
 // maxTruncatedAt bounds the truncated lines the summary names.
 const maxTruncatedAt = 10
@@ -268,10 +396,11 @@ func (a *Analyzer) facts(rec *parser.Record, scratch *kb.Scratch) facts {
 	f.matches = a.matcher.MatchWith(scratch, rec.Raw, len(rec.Raw)-len(msg))
 	// Codes are never in the time and level before the message either.
 	if kb.MayHaveCodes(msg) {
-		f.refs = kb.FindCodesInLine(rec.Raw)
+		// An exit status counts only as the agent's own: "exit code 64" of
+		// an extension or dpkg's "exit status 1" is no AZCM code, nor is an
+		// exit code in a log azcmagent did not write.
+		f.refs = kb.AgentCodes(rec.Raw, kb.FindCodesInLine(rec.Raw))
 		if !rec.Format.FromAzcmagent() {
-			// "exit code 64" in an extension's log, an install script's
-			// "(exit code: 100)" from apt: not the agent's exit status.
 			f.refs = slices.DeleteFunc(f.refs, func(r kb.CodeRef) bool { return r.Exit })
 		}
 	}
@@ -304,6 +433,17 @@ func (a *Analyzer) add(rec *parser.Record, f facts) {
 			a.summary.TruncatedAt = append(a.summary.TruncatedAt, fmt.Sprintf("%s:%d", a.file, rec.Line))
 		}
 	}
+	a.seq++
+	c := a.classify(rec, f)
+	if c.state != nil {
+		a.summary.States++
+		a.lastState = &StateLine{Entry: c.state, File: a.file, Line: rec.Line, Time: rec.Time}
+		a.lastStateAt = a.seq
+	}
+	if a.service {
+		a.addService(rec, f, c)
+		return
+	}
 	a.boundary(rec, f.header)
 	run := a.currentRun(rec)
 	run.EndLine = rec.Line + max(rec.Lines, 1) - 1
@@ -333,37 +473,109 @@ func (a *Analyzer) add(rec *parser.Record, f facts) {
 		a.header(rec, run, f.header)
 	}
 
-	var benign *kb.Entry
-	specific := f.matches[:0:0]
-	for _, m := range f.matches {
-		switch m.Entry.Kind {
-		case kb.KindBenign, kb.KindState:
-			if benign == nil {
-				benign = m.Entry
-			}
-		default:
-			specific = append(specific, m)
+	if c.quiet() {
+		if c.benign != nil {
+			run.Benign++
 		}
-	}
-	if benign != nil && len(specific) == 0 {
-		a.summary.Benign++
-		run.Benign++
-		if a.opts.All {
-			a.sink.Record(rec, benign)
-		}
+		a.notFinding(rec, c)
 		return
 	}
 	refs := f.refs
 	if len(refs) > 0 {
 		a.exitCode(refs, rec, run)
 	}
-	if len(specific) == 0 && rec.Level < parser.LevelError && !hasFailureCode(refs) {
-		if a.opts.All {
-			a.sink.Record(rec, nil)
-		}
+	if !c.failure {
+		a.notFinding(rec, c)
 		return
 	}
-	a.finding(rec, run, specific, refs)
+	a.finding(rec, run, c.specific, refs)
+}
+
+// classified is what a record is to the analysis.
+type classified struct {
+	// benign and state are the benign or state entry that recognised the
+	// record, when no failure entry did.
+	benign, state *kb.Entry
+	// specific are the failure entries that recognised it.
+	specific []kb.Match
+	// failure is set for a finding: a failure entry recognised it, or it is
+	// at error level or above, or it carries a failure code.
+	failure bool
+}
+
+// quiet reports whether the record is a benign or state line and nothing
+// else.
+func (c classified) quiet() bool { return c.benign != nil || c.state != nil }
+
+func (a *Analyzer) classify(rec *parser.Record, f facts) classified {
+	var c classified
+	var quiet *kb.Entry
+	for _, m := range f.matches {
+		switch m.Entry.Kind {
+		case kb.KindBenign, kb.KindState:
+			if quiet == nil {
+				quiet = m.Entry
+			}
+		default:
+			c.specific = append(c.specific, m)
+		}
+	}
+	if quiet != nil && len(c.specific) == 0 {
+		if quiet.Kind == kb.KindState {
+			c.state = quiet
+		} else {
+			c.benign = quiet
+		}
+		return c
+	}
+	c.failure = len(c.specific) > 0 || rec.Level >= parser.LevelError || hasFailureCode(f.refs)
+	return c
+}
+
+// notFinding counts and, with Options.All, reports a record that is no
+// finding.
+func (a *Analyzer) notFinding(rec *parser.Record, c classified) {
+	if c.benign != nil {
+		a.summary.Benign++
+	}
+	if a.opts.All {
+		a.sink.Record(rec, cmp.Or(c.benign, c.state))
+	}
+}
+
+// addService analyses a record of a service's log: failures gather into
+// stretches (see Run.Timeline); other records belong to none.
+func (a *Analyzer) addService(rec *parser.Record, f facts, c classified) {
+	stretch := a.run
+	if stretch != nil && !rec.Time.IsZero() && !stretch.End.IsZero() && rec.Time.Sub(stretch.End) > a.opts.RecoverWithin {
+		a.endRun() // a long silence: whatever failed did not say it recovered
+		stretch = nil
+	}
+	if c.state != nil && stretch != nil {
+		stretch.RecoveredLine, stretch.RecoveredAt, stretch.RecoveredBy = rec.Line, rec.Time, c.state
+		a.endRun()
+		stretch = nil
+	}
+	if !c.failure {
+		a.notFinding(rec, c)
+		return
+	}
+	if stretch == nil {
+		stretch = a.currentRun(rec)
+		stretch.Timeline = true
+		stretch.service = true
+	}
+	stretch.EndLine = rec.Line + max(rec.Lines, 1) - 1
+	if a.file != stretch.File {
+		stretch.EndFile = a.file
+	}
+	if !rec.Time.IsZero() {
+		if stretch.Start.IsZero() {
+			stretch.Start = rec.Time
+		}
+		stretch.End = rec.Time
+	}
+	a.finding(rec, stretch, c.specific, f.refs)
 }
 
 func hasFailureCode(refs []kb.CodeRef) bool {
@@ -507,6 +719,9 @@ func (a *Analyzer) finding(rec *parser.Record, run *Run, matches []kb.Match, ref
 		f.Codes = append(f.Codes, r.Code)
 	}
 	f.Entries, f.Unknown = a.kb.Annotate(matches, refs)
+	// An entry whose scope the log's OS or agent version rules out does not
+	// explain this line.
+	f.Entries = slices.DeleteFunc(f.Entries, func(e *kb.Entry) bool { return !e.Scope.Applies(run.Context) })
 	for _, e := range f.Entries {
 		if e.Kind == kb.KindCode {
 			break
@@ -514,21 +729,45 @@ func (a *Analyzer) finding(rec *parser.Record, run *Run, matches []kb.Match, ref
 		f.Matched++
 	}
 	a.summary.Findings++
-	for _, e := range f.Entries {
-		a.summary.ByEntry[e.ID]++
-	}
-	for _, c := range f.Codes {
-		a.summary.ByCode[c]++
-	}
+	a.countOnce(run, f)
 	run.FindingCount++
+	run.lastFindingSeq, run.lastFindingTime = a.seq, rec.Time
 	if len(run.Findings) < a.opts.KeepFindings {
 		run.Findings = append(run.Findings, f)
 	}
-	if f.Matched > 0 && (run.VerdictFinding == nil || run.VerdictFinding.Matched == 0 ||
-		run.Verdict.IsGeneric() && !f.Entries[0].IsGeneric()) {
-		run.Verdict, run.VerdictFinding = f.Entries[0], f
+	for _, e := range f.Entries[:f.Matched] {
+		switch {
+		case !versionStated(e, run.Context):
+			if !slices.Contains(run.Alternatives, e) {
+				run.Alternatives = append(run.Alternatives, e)
+			}
+		case run.Verdict == nil || run.Verdict.IsGeneric() && !e.IsGeneric():
+			// A generic wrapper gives way to the specific entry after it.
+			run.Verdict, run.VerdictFinding = e, f
+		}
 	}
 	a.sink.Finding(f)
+}
+
+// countOnce counts the finding's entries and codes in the summary, each
+// once per run: a failure repeats its code on the exit line, the fatal echo
+// and the exiting line, and is still one failure.
+func (a *Analyzer) countOnce(run *Run, f *Finding) {
+	if run.counted == nil {
+		run.counted = map[string]bool{}
+	}
+	for _, e := range f.Entries {
+		if key := "e" + e.ID; !run.counted[key] {
+			run.counted[key] = true
+			a.summary.ByEntry[e.ID]++
+		}
+	}
+	for _, c := range f.Codes {
+		if key := "c" + c; !run.counted[key] {
+			run.counted[key] = true
+			a.summary.ByCode[c]++
+		}
+	}
 }
 
 // endRun completes the current run: its verdict and notes.
@@ -541,11 +780,26 @@ func (a *Analyzer) endRun() {
 	// A run that printed AZCM0000 succeeded, whatever it logged on the way;
 	// its findings still stand.
 	run.Failed = run.ExitCode != "AZCM0000" && (run.ExitCode != "" || run.FindingCount > 0)
+	if run.Timeline {
+		// A failure the service recovered from soon is a warning.
+		transient := run.RecoveredLine > 0 && (run.Start.IsZero() || run.RecoveredAt.Sub(run.Start) <= a.opts.RecoverWithin)
+		run.Failed = !transient
+	}
+	if run.Failed {
+		a.lastFailure.seq, a.lastFailure.time = run.lastFindingSeq, run.lastFindingTime
+	}
 	if run.Failed && (run.Verdict == nil || run.Verdict.IsGeneric()) {
 		// A generic wrapper ("Agent Connection was unsuccessful") gives way
 		// to the specific code the run printed after it.
 		if e, f := a.fallbackVerdict(run); e != nil && (run.Verdict == nil || !e.IsGeneric()) {
 			run.Verdict, run.VerdictFinding = e, f
+		}
+	}
+	if run.Failed && run.Verdict != nil && run.Verdict.Kind == kb.KindCode {
+		for _, e := range a.kb.KnownCauses(run.Verdict.ID) {
+			if e.Scope.Applies(run.Context) {
+				run.KnownCauses = append(run.KnownCauses, e)
+			}
 		}
 	}
 	if run.Failed {
@@ -555,9 +809,19 @@ func (a *Analyzer) endRun() {
 		if (run.Verdict == nil || run.Verdict.IsGeneric()) && a.notes.nextSteps != nil {
 			run.Notes = append(run.Notes, a.notes.nextSteps)
 		}
-		a.summary.Failed++
+		if !run.Timeline {
+			a.summary.Failed++
+		}
 	}
-	a.summary.Runs++
+	switch {
+	case !run.Timeline:
+		a.summary.Runs++
+	case run.Failed:
+		a.summary.Incidents++
+	default:
+		a.summary.Warnings++
+		a.summary.WarningFindings += run.FindingCount
+	}
 	a.sink.RunEnd(run)
 }
 
@@ -576,7 +840,7 @@ func (a *Analyzer) fallbackVerdict(run *Run) (*kb.Entry, *Finding) {
 	}
 	for _, f := range run.Findings {
 		for _, e := range f.Entries {
-			if !e.IsGeneric() {
+			if !e.IsGeneric() && versionStated(e, run.Context) {
 				return e, f
 			}
 		}
@@ -585,11 +849,20 @@ func (a *Analyzer) fallbackVerdict(run *Run) (*kb.Entry, *Finding) {
 		return exitEntry, findingWithEntry(run, exitEntry)
 	}
 	for _, f := range run.Findings {
-		if len(f.Entries) > 0 {
-			return f.Entries[0], f
+		for _, e := range f.Entries {
+			if versionStated(e, run.Context) {
+				return e, f
+			}
 		}
 	}
 	return nil, nil
+}
+
+// versionStated reports whether e may be a verdict in ctx: it holds for
+// every agent version, or the log states one in its scope (the caller has
+// already dropped entries that ctx rules out).
+func versionStated(e *kb.Entry, ctx kb.Context) bool {
+	return e.Scope.Agent == "" || ctx.Agent != nil
 }
 
 func findingWithEntry(run *Run, e *kb.Entry) *Finding {

@@ -2,6 +2,7 @@ package diagnose
 
 import (
 	"context"
+	"os"
 	"strings"
 	"testing"
 
@@ -365,5 +366,257 @@ INFO[0001] Exit Code:  AZCM0062: Failed to Onboard Server to Azure
 				t.Errorf("runs (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestOtherProgramsNumbersAreNotCodes: an extension's exit code, dpkg's exit
+// status, msiexec's status and an HTTP status are never read as AZCM codes;
+// the agent's own exit line is.
+func TestOtherProgramsNumbersAreNotCodes(t *testing.T) {
+	log := `time="2031-02-03T04:05:01Z" level=debug msg="Agent Version: 1.58.03228.123"
+time="2031-02-03T04:05:01Z" level=debug msg="Agent Command: connect"
+time="2031-02-03T04:05:02Z" level=error msg="Cannot run extension Microsoft.Azure.Monitor.AzureMonitorLinuxAgent, exit code 64"
+time="2031-02-03T04:05:03Z" level=error msg="dpkg: error processing package azcmagent (--configure): installed azcmagent package post-installation script subprocess returned error exit status 1"
+time="2031-02-03T04:05:04Z" level=error msg="msiexec.exe exited with code 1603"
+time="2031-02-03T04:05:05Z" level=error msg="Request failed" Status Code=404
+`
+	rec, sum := analyze(t, log, "linux", Options{})
+	for _, f := range rec.findings {
+		if len(f.Codes) > 0 {
+			t.Errorf("line %d: codes %v read from another program's number", f.Line, f.Codes)
+		}
+	}
+	if len(rec.runs) != 1 || rec.runs[0].ExitCode != "" {
+		t.Errorf("runs %+v: want one run without an exit code", view(rec.runs))
+	}
+	if len(sum.ByCode) > 0 {
+		t.Errorf("by_code %v, want none", sum.ByCode)
+	}
+
+	rec, _ = analyze(t, `time="2031-02-03T04:05:06Z" level=debug msg="Exiting azcmagent" ExitStatus=41`+"\n", "", Options{})
+	if len(rec.runs) != 1 || rec.runs[0].ExitCode != "AZCM0041" {
+		t.Errorf("the agent's own exit line: runs %+v, want exit AZCM0041", view(rec.runs))
+	}
+}
+
+// TestMostFrequentCountsEachFailureOnce: a run that repeats its code on the
+// exit line, the fatal echo and the exiting line is one failure.
+func TestMostFrequentCountsEachFailureOnce(t *testing.T) {
+	log := strings.Repeat(spnDebugOnly+`time="2031-02-06T08:30:02Z" level=debug msg="Exiting azcmagent" ExitStatus=0
+time="2031-02-06T09:00:02Z" level=debug msg="Agent Version: 1.40.02664.1629"
+time="2031-02-06T09:00:02Z" level=error msg="Failed to acquire token" Error="AADSTS7000215: Invalid client secret is provided."
+time="2031-02-06T09:00:02Z" level=info msg="Exit Code:  AZCM0041: Failed to Get Access Token"
+time="2031-02-06T09:00:02Z" level=fatal msg="AZCM0041: Failed to Get Access Token"
+time="2031-02-06T09:00:02Z" level=debug msg="Exiting azcmagent" ExitStatus=41
+`, 1)
+	rec, sum := analyze(t, log, "", Options{})
+	failed := 0
+	for _, r := range rec.runs {
+		if r.Failed {
+			failed++
+		}
+	}
+	if failed != 2 {
+		t.Fatalf("%d failed runs, want 2: %+v", failed, view(rec.runs))
+	}
+	if sum.ByCode["AZCM0041"] != 2 || sum.ByEntry["AZCM0041"] != 2 || sum.ByEntry["spn-invalid-secret"] != 2 {
+		t.Errorf("by_code %v by_entry %v: want AZCM0041 and spn-invalid-secret counted once per failed run (2)", sum.ByCode, sum.ByEntry)
+	}
+}
+
+// TestVersionScopedEntries: an entry that holds for some agent versions is
+// the verdict only when the log states a version in its scope; without a
+// version it is an alternative, and a stated version outside its scope
+// drops it.
+func TestVersionScopedEntries(t *testing.T) {
+	body := `time="2031-02-03T04:05:06Z" level=error msg="Failed to reach the Azure Arc service" Error="no IP addresses found"
+time="2031-02-03T04:05:06Z" level=info msg="Exit Code:  AZCM0026: Network Error"
+`
+	for _, tt := range []struct {
+		name, version, wantVerdict string
+		wantAlternatives           []string
+		wantEntries                []string // of the first finding
+	}{
+		{"version in scope", "1.31.02347.957", "agent-131-proxy-bug", nil, []string{"agent-131-proxy-bug"}},
+		{"no version stated", "", "AZCM0026", []string{"agent-131-proxy-bug"}, []string{"agent-131-proxy-bug"}},
+		{"version out of scope", "1.40.02664.1629", "AZCM0026", nil, nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			log := body
+			if tt.version != "" {
+				log = `time="2031-02-03T04:05:05Z" level=debug msg="Agent Version: ` + tt.version + `"` + "\n" + log
+			}
+			rec, _ := analyze(t, log, "linux", Options{})
+			if len(rec.runs) != 1 || rec.runs[0].Verdict == nil {
+				t.Fatalf("runs %+v", view(rec.runs))
+			}
+			run := rec.runs[0]
+			if run.Verdict.ID != tt.wantVerdict {
+				t.Errorf("verdict %s, want %s", run.Verdict.ID, tt.wantVerdict)
+			}
+			var alts []string
+			for _, e := range run.Alternatives {
+				alts = append(alts, e.ID)
+			}
+			if diff := cmp.Diff(tt.wantAlternatives, alts); diff != "" {
+				t.Errorf("alternatives (-want +got):\n%s", diff)
+			}
+			var entries []string
+			for _, e := range rec.findings[0].Entries {
+				entries = append(entries, e.ID)
+			}
+			if diff := cmp.Diff(tt.wantEntries, entries); diff != "" {
+				t.Errorf("first finding's entries (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestCodeOnlyVerdictListsKnownCauses: a run that printed only its code gets
+// the code as verdict, with the entries known to produce it, most common
+// first, less those the logged agent version rules out.
+func TestCodeOnlyVerdictListsKnownCauses(t *testing.T) {
+	k := loadKB(t)
+	for _, tt := range []struct {
+		version     string
+		wantProxy13 bool
+	}{{"", true}, {"1.40.02664.1629", false}} {
+		log := `time="2031-02-03T04:05:06Z" level=info msg="Exit Code:  AZCM0026: Network Error"` + "\n"
+		if tt.version != "" {
+			log = `time="2031-02-03T04:05:05Z" level=debug msg="Agent Version: ` + tt.version + `"` + "\n" + log
+		}
+		rec, _ := analyze(t, log, "", Options{})
+		if len(rec.runs) != 1 || rec.runs[0].Verdict == nil || rec.runs[0].Verdict.ID != "AZCM0026" {
+			t.Fatalf("runs %+v, want one with verdict AZCM0026", view(rec.runs))
+		}
+		var got []string
+		for _, e := range rec.runs[0].KnownCauses {
+			got = append(got, e.ID)
+		}
+		var want []string
+		for _, e := range k.KnownCauses("AZCM0026") {
+			if e.ID != "agent-131-proxy-bug" || tt.wantProxy13 {
+				want = append(want, e.ID)
+			}
+		}
+		if len(want) < 3 {
+			t.Fatalf("the built-in KB knows only %v behind AZCM0026", want)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("agent %q: known causes (-want +got):\n%s", tt.version, diff)
+		}
+	}
+}
+
+// loadStateKB is the built-in knowledge base with a state entry for the
+// heartbeat line of the sample himds.log.
+func loadStateKB(t *testing.T) *kb.KB {
+	t.Helper()
+	k, err := kb.Load(kb.Builtin(), kb.DirLayer("testdata/kb", os.DirFS("testdata/kb")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+// analyzeFile runs a log text through the parser and an analyzer as a file
+// of the given name.
+func analyzeFile(t *testing.T, k *kb.KB, name, log string) (*recorder, Summary) {
+	t.Helper()
+	rec := &recorder{}
+	a := New(k, rec, Options{})
+	a.StartFile(name, "linux")
+	sc := parser.NewScanner(strings.NewReader(log), name, parser.Options{})
+	for sc.Scan() {
+		a.Add(sc.Record())
+	}
+	a.EndFile()
+	return rec, a.Summary()
+}
+
+const heartbeatLog = `time="2031-01-30T03:01:18Z" level=info msg="Starting HIMDS" Version=1.58.03079.1821
+time="2031-01-30T03:06:18Z" level=info msg="Heartbeat sent" Status Code=200
+time="2031-01-30T03:11:18Z" level=info msg="Heartbeat sent" Status Code=200
+time="2031-01-30T03:16:18Z" level=error msg="Failed to send heartbeat" Error="Post \"https://eastus.his.arc.azure.com/agent/heartbeat?api-version=2024-05-20\": dial tcp 203.0.113.50:443: i/o timeout"
+time="2031-01-30T03:21:18Z" level=error msg="Failed to send heartbeat" Error="Post \"https://eastus.his.arc.azure.com/agent/heartbeat?api-version=2024-05-20\": dial tcp 203.0.113.50:443: i/o timeout"
+time="2031-01-30T03:26:18Z" level=info msg="Heartbeat sent" Status Code=200
+time="2031-01-30T03:31:18Z" level=info msg="Heartbeat sent" Status Code=200
+`
+
+// TestServiceLogIsATimeline: himds.log is no series of azcmagent runs; a
+// heartbeat that times out and then succeeds is a warning, a failure that
+// lasts is an incident with its start, end and count.
+func TestServiceLogIsATimeline(t *testing.T) {
+	k := loadStateKB(t)
+	rec, sum := analyzeFile(t, k, "var/opt/azcmagent/log/himds.log", heartbeatLog)
+	var incidents, warnings []*Run
+	for _, r := range rec.runs {
+		switch {
+		case !r.Timeline:
+			t.Errorf("a service log gave an invocation run at lines %d–%d", r.StartLine, r.EndLine)
+		case r.Failed:
+			incidents = append(incidents, r)
+		default:
+			warnings = append(warnings, r)
+		}
+	}
+	if len(incidents) != 0 || len(warnings) != 1 {
+		t.Fatalf("%d incidents and %d warnings, want one warning", len(incidents), len(warnings))
+	}
+	w := warnings[0]
+	if w.StartLine != 4 || w.EndLine != 5 || w.FindingCount != 2 || w.RecoveredLine != 6 || w.Verdict == nil || w.Verdict.ID != "endpoints-unreachable" {
+		t.Errorf("warning lines %d–%d, %d failures, recovered at line %d, verdict %v; want 4–5, 2, 6, endpoints-unreachable",
+			w.StartLine, w.EndLine, w.FindingCount, w.RecoveredLine, w.Verdict)
+	}
+	if sum.Runs != 0 || sum.Incidents != 0 || sum.Warnings != 1 || sum.Failing() {
+		t.Errorf("summary runs %d incidents %d warnings %d failing %v; want 0, 0, 1, false", sum.Runs, sum.Incidents, sum.Warnings, sum.Failing())
+	}
+	if sum.WorkingNow == nil || sum.WorkingNow.Entry.ID != "test-heartbeat-sent" || sum.WorkingNow.Line != 7 {
+		t.Errorf("working now %+v, want the heartbeat of line 7", sum.WorkingNow)
+	}
+
+	// The heartbeat keeps failing until the log ends: an incident, not
+	// recovered, and analyze reports failure.
+	lasting := heartbeatLog[:strings.Index(heartbeatLog, "time=\"2031-01-30T03:26:18Z\"")] +
+		strings.ReplaceAll(strings.SplitAfter(heartbeatLog, "\n")[4], "03:21:18", "03:31:18")
+	rec, sum = analyzeFile(t, k, "himds.log", lasting)
+	if len(rec.runs) != 1 || !rec.runs[0].Failed || rec.runs[0].RecoveredLine != 0 || rec.runs[0].FindingCount != 3 {
+		t.Fatalf("runs %+v: want one lasting incident of 3 failures", view(rec.runs))
+	}
+	if sum.Incidents != 1 || !sum.Failing() || sum.WorkingNow != nil {
+		t.Errorf("summary incidents %d failing %v working now %+v; want 1, true, none", sum.Incidents, sum.Failing(), sum.WorkingNow)
+	}
+}
+
+// TestStateLinesAreNotFailures: a state line is counted as a state, neither
+// benign nor a finding, and says "working now" only after the last failure.
+func TestStateLinesAreNotFailures(t *testing.T) {
+	k := loadStateKB(t)
+	log := `time="2031-01-30T03:06:18Z" level=info msg="Heartbeat sent" Status Code=200
+time="2031-01-30T03:16:18Z" level=error msg="Something broke for good"
+`
+	rec, sum := analyzeFile(t, k, "azcmagent.log", log)
+	if sum.States != 1 || sum.Benign != 0 || len(rec.findings) != 1 {
+		t.Errorf("states %d benign %d findings %d, want 1, 0, 1", sum.States, sum.Benign, len(rec.findings))
+	}
+	if sum.WorkingNow != nil {
+		t.Errorf("working now %+v, but a failure came after the state line", sum.WorkingNow)
+	}
+}
+
+func TestServiceLog(t *testing.T) {
+	for name, want := range map[string]bool{
+		"/var/opt/azcmagent/log/himds.log":                                                                 true,
+		`C:\ProgramData\AzureConnectedMachineAgent\Log\himds.log.1`:                                        true,
+		"x.zip:var/opt/azcmagent/log/arcproxy.log":                                                         true,
+		"/var/lib/GuestConfig/ext_mgr_logs/gc_ext.log":                                                     true,
+		"/var/lib/GuestConfig/extension_logs/Microsoft.Azure.Monitor.AzureMonitorLinuxAgent/extension.log": true,
+		"/var/opt/azcmagent/log/azcmagent.log":                                                             false,
+		"-":                                                                                                false,
+		"connect-terminal.txt":                                                                             false,
+	} {
+		if got := ServiceLog(name); got != want {
+			t.Errorf("ServiceLog(%q) = %v, want %v", name, got, want)
+		}
 	}
 }

@@ -1,0 +1,68 @@
+package kb
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+// lookalikes rewrites a text with the bytes a careless case fold confuses
+// with its own: NUL for a space and DEL for an underscore (b|0x20 maps both
+// pairs together), and the two Unicode letters that Go's (?i) folds with
+// ASCII ones (U+017F long s, U+212A Kelvin sign).
+func lookalikes(text string) []string {
+	return []string{
+		strings.ReplaceAll(text, " ", "\x00"),
+		strings.ReplaceAll(text, "_", "\x7f"),
+		strings.NewReplacer("@", "`", "[", "{", "]", "}", "-", "\r", ".", "\x0e", "/", "\x0f", ":", "\x1a").Replace(text),
+		strings.NewReplacer("s", "\u017f", "S", "\u017f", "k", "\u212a", "K", "\u212a").Replace(text),
+	}
+}
+
+// checkMatcherAgrees fails when the matcher's answer on text differs from
+// running every pattern's regexp, on both of its paths.
+func checkMatcherAgrees(t *testing.T, k *KB, text string) {
+	t.Helper()
+	m := k.Matcher()
+	want := bruteForce(k, text)
+	if got := matchedIDs(m.Match([]byte(text))); !slices.Equal(got, want) {
+		t.Errorf("Match %v, regexps %v, on %q", got, want, clip(text))
+	}
+	if got := matchedIDs(m.MatchWith(m.NewScratch(), []byte(text), 0)); !slices.Equal(got, want) {
+		t.Errorf("MatchWith %v, regexps %v, on %q", got, want, clip(text))
+	}
+}
+
+// TestMatcherAgreesOnLookalikes checks the filter's and the plain literals'
+// case fold against the regexp on bytes that only look alike once folded.
+func TestMatcherAgreesOnLookalikes(t *testing.T) {
+	k := loadBuiltinVerified(t)
+	for _, e := range k.Entries() {
+		for _, ex := range e.Examples {
+			for _, text := range lookalikes(ex) {
+				checkMatcherAgrees(t, k, text)
+			}
+		}
+	}
+}
+
+// FuzzMatcher compares the matcher with the regexps it stands for on
+// arbitrary input, seeded with every example of the built-in knowledge base
+// and their lookalikes.
+func FuzzMatcher(f *testing.F) {
+	k, err := Load(Builtin())
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, e := range k.Entries() {
+		for _, ex := range e.Examples {
+			f.Add(ex)
+			for _, l := range lookalikes(ex) {
+				f.Add(l)
+			}
+		}
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		checkMatcherAgrees(t, k, text)
+	})
+}
