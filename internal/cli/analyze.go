@@ -55,6 +55,7 @@ func (c *AnalyzeCmd) Run(e *env) error {
 		return usageError{err}
 	}
 	minLevel := minLevelFlag(c.Level)
+	boundMemory()
 	k, err := e.loadKB()
 	if err != nil {
 		return e.reportLoadError(err)
@@ -118,10 +119,10 @@ func (c *AnalyzeCmd) Run(e *env) error {
 		return err
 	}
 	for _, at := range sum.TruncatedAt {
-		fmt.Fprintf(e.stderr, "%s: line longer than %d MiB: its start was analyzed, the rest skipped\n", at, parser.DefaultMaxLineLen>>20)
+		fmt.Fprintf(e.stderr, "%s: line longer than %d MiB: its start was analyzed, the rest skipped\n", at, diagnose.MaxLineLen>>20)
 	}
 	if more := sum.Truncated - len(sum.TruncatedAt); more > 0 {
-		fmt.Fprintf(e.stderr, "arcdiag: %d more line(s) longer than %d MiB were truncated\n", more, parser.DefaultMaxLineLen>>20)
+		fmt.Fprintf(e.stderr, "arcdiag: %d more line(s) longer than %d MiB were truncated\n", more, diagnose.MaxLineLen>>20)
 	}
 	switch {
 	case inputFailed, !anyKnown:
@@ -185,7 +186,7 @@ func analyzeInput(e *env, an *diagnose.Analyzer, in logsource.Input, continued b
 		an.StartFile(in.Name, in.OS)
 	}
 	before := an.Summary()
-	sc := parser.NewScanner(progress.reader(rc), in.Name, parser.Options{})
+	sc := parser.NewScanner(progress.reader(rc), in.Name, parser.Options{MaxLineLen: diagnose.MaxLineLen})
 	keep := func(rec *parser.Record) bool {
 		// Feed calls keep on its reading goroutine and returns after it
 		// ends, so the counts are complete when Feed returns.

@@ -149,6 +149,19 @@ func (e *env) loadKB() (*kb.KB, error) {
 	return kb.Load(e.layers(false)...)
 }
 
+// memoryLimit is the Go heap size analyze and tail keep to. What they hold
+// is bounded by design (a line of diagnose.MaxLineLen, a few batches in
+// flight, excerpts); the collector, left to its default, lets garbage grow
+// to twice what is live, which for lines of a megabyte passes the 64 MiB
+// the README promises. GOMEMLIMIT, when set, wins.
+const memoryLimit = 40 << 20
+
+func boundMemory() {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(memoryLimit)
+	}
+}
+
 // layers returns the built-in layer and the --kb-dir layers; verify makes the
 // built-in one checked like the others (for kb lint).
 func (e *env) layers(verify bool, extra ...string) []kb.Layer {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/arcdiag/arcdiag/internal/diagnose"
 	"github.com/arcdiag/arcdiag/internal/redact"
+	"github.com/arcdiag/arcdiag/internal/safetext"
 	"github.com/arcdiag/arcdiag/kb"
 	"github.com/arcdiag/arcdiag/parser"
 )
@@ -62,6 +63,20 @@ func (rep *report) clean(s string) string {
 	return s
 }
 
+// shownText is log text for the text format: secrets removed, control
+// characters escaped.
+func (rep *report) shownText(s string) string { return safetext.Controls(rep.clean(s)) }
+
+// findingText is a finding's one-line text for text and markdown, clipped
+// to n bytes; a line kept in part says how long it was.
+func (rep *report) findingText(f *diagnose.Finding, n int) string {
+	s := clipText(rep.shownText(f.Text), n)
+	if f.Excerpt {
+		s += " " + fmt.Sprintf(rep.label("excerpt"), f.LineLen)
+	}
+	return s
+}
+
 func (rep *report) shown(f *diagnose.Finding) bool {
 	return f.Level >= rep.opts.minLevel || f.Level == parser.LevelNone
 }
@@ -94,7 +109,7 @@ func (rep *report) Record(rec *parser.Record, benign *kb.Entry) {
 		}
 		rep.json(obj)
 	case "text":
-		line := rep.clean(string(rec.Raw))
+		line := rep.shownText(string(rec.Raw))
 		if benign != nil {
 			fmt.Fprintf(rep.w, "%s %s  %s\n", rep.style.paint(dim, rep.location(rec.File, rec.Line)),
 				rep.style.paint(green, "["+rep.label("benign")+": "+benign.ID+"]"), rep.style.paint(dim, line))
@@ -141,7 +156,7 @@ func (rep *report) flush() error {
 }
 
 func (rep *report) location(file string, line int) string {
-	return fmt.Sprintf("%s:%d", file, line)
+	return fmt.Sprintf("%s:%d", safetext.Controls(file), line)
 }
 
 // ---- text ----
@@ -153,7 +168,7 @@ func (rep *report) incidentHead(run *diagnose.Run) string {
 	if !run.Failed {
 		kind = rep.label("warning")
 	}
-	head := fmt.Sprintf("%s · %s %d", run.File, kind, run.Index)
+	head := fmt.Sprintf("%s · %s %d", safetext.Controls(run.File), kind, run.Index)
 	if span := timeSpan(run.Start, run.End); span != "" {
 		head += " · " + span
 	}
@@ -187,12 +202,12 @@ func (rep *report) textRun(run *diagnose.Run) {
 		fmt.Fprintln(rep.w)
 		return
 	}
-	head := fmt.Sprintf("%s · %s %d", run.File, rep.label("run"), run.Index)
+	head := fmt.Sprintf("%s · %s %d", safetext.Controls(run.File), rep.label("run"), run.Index)
 	if run.Command != "" {
-		head += " · " + rep.clean(run.Command)
+		head += " · " + rep.shownText(run.Command)
 	}
 	if run.AgentVersion != "" {
-		head += " · agent " + run.AgentVersion
+		head += " · agent " + safetext.Controls(run.AgentVersion)
 	}
 	if span := timeSpan(run.Start, run.End); span != "" {
 		head += " · " + span
@@ -300,7 +315,7 @@ func (rep *report) textFinding(f *diagnose.Finding, full bool) {
 	if f.Level >= parser.LevelError {
 		color = red
 	}
-	fmt.Fprintf(rep.w, "    %s  %s  %s\n", st.paint(dim, rep.location(f.File, f.Line)), st.paint(color, level), clipText(rep.clean(f.Text), 300))
+	fmt.Fprintf(rep.w, "    %s  %s  %s\n", st.paint(dim, rep.location(f.File, f.Line)), st.paint(color, level), rep.findingText(f, 300))
 	for _, e := range f.Entries {
 		fmt.Fprintf(rep.w, "      → %s  %s\n", st.paint(cyan, e.ID), e.MeaningFor(f.Context).Title.In(rep.opts.lang))
 		if full {
@@ -379,16 +394,16 @@ func (rep *report) summary(sum diagnose.Summary, inputs []inputRead) {
 		}
 		fmt.Fprintf(rep.w, "  %s:\n", rep.label("inputs"))
 		for _, in := range inputs {
-			fmt.Fprintf(rep.w, "    %s: %s\n", in.name, rep.formatsRead(in))
+			fmt.Fprintf(rep.w, "    %s: %s\n", safetext.Controls(in.name), rep.formatsRead(in))
 		}
 	case "markdown":
 		fmt.Fprintf(rep.w, "**%s:** %s\n\n", rep.label("summary"), rep.counts(sum))
 		if w := rep.workingNow(sum); w != "" {
-			fmt.Fprintf(rep.w, "%s\n\n", mdEscape(w))
+			fmt.Fprintf(rep.w, "%s\n\n", safetext.Markdown(w))
 		}
 		fmt.Fprintf(rep.w, "**%s:**\n\n", rep.label("inputs"))
 		for _, in := range inputs {
-			fmt.Fprintf(rep.w, "- `%s`: %s\n", mdEscape(in.name), rep.formatsRead(in))
+			fmt.Fprintf(rep.w, "- %s: %s\n", mdCode(in.name), rep.formatsRead(in))
 		}
 	}
 	rep.event()
@@ -465,7 +480,7 @@ func (rep *report) markdownRun(run *diagnose.Run) {
 		return // a ticket wants the failures
 	}
 	if run.Timeline {
-		fmt.Fprintf(rep.w, "## %s\n\n", mdEscape(rep.incidentHead(run)))
+		fmt.Fprintf(rep.w, "## %s\n\n", safetext.Markdown(rep.incidentHead(run)))
 	} else {
 		rep.markdownRunHead(run)
 	}
@@ -473,12 +488,12 @@ func (rep *report) markdownRun(run *diagnose.Run) {
 }
 
 func (rep *report) markdownRunHead(run *diagnose.Run) {
-	fmt.Fprintf(rep.w, "## %s — %s %d", mdEscape(run.File), rep.label("run"), run.Index)
+	fmt.Fprintf(rep.w, "## %s — %s %d", safetext.Markdown(run.File), rep.label("run"), run.Index)
 	if run.Command != "" {
-		fmt.Fprintf(rep.w, ": `%s`", rep.clean(run.Command))
+		fmt.Fprintf(rep.w, ": %s", mdCode(rep.clean(run.Command)))
 	}
 	if run.AgentVersion != "" {
-		fmt.Fprintf(rep.w, " (agent %s)", run.AgentVersion)
+		fmt.Fprintf(rep.w, " (agent %s)", safetext.Markdown(run.AgentVersion))
 	}
 	fmt.Fprintln(rep.w)
 	fmt.Fprintln(rep.w)
@@ -524,13 +539,14 @@ func (rep *report) markdownVerdict(run *diagnose.Run) {
 		for _, e := range f.Entries {
 			ids = append(ids, "`"+e.ID+"`")
 		}
-		fmt.Fprintf(rep.w, "| %d | %s | %s | %s |\n", f.Line, f.Level, mdEscape(clipText(rep.clean(f.Text), 200)), strings.Join(ids, ", "))
+		fmt.Fprintf(rep.w, "| %d | %s | %s | %s |\n", f.Line, f.Level, safetext.Markdown(rep.findingText(f, 200)), strings.Join(ids, ", "))
 	}
 	fmt.Fprintln(rep.w)
 }
 
-func mdEscape(s string) string {
-	return strings.NewReplacer("|", `\|`, "`", "'", "<", "&lt;", ">", "&gt;", "*", `\*`, "_", `\_`).Replace(s)
+// mdCode is log text shown as Markdown inline code.
+func mdCode(s string) string {
+	return "`" + strings.ReplaceAll(safetext.Controls(s), "`", "'") + "`"
 }
 
 func mdQuote(s string) string {
@@ -541,16 +557,20 @@ func mdQuote(s string) string {
 
 type (
 	findingJSON struct {
-		Type    string        `json:"type"`
-		File    string        `json:"file"`
-		Line    int           `json:"line"`
-		Time    *string       `json:"time"`
-		Level   string        `json:"level"`
-		Message string        `json:"message"`
-		Text    string        `json:"text"`
-		Codes   []string      `json:"codes"`
-		Unknown []string      `json:"unknown_codes,omitempty"`
-		Entries []brieflyJSON `json:"entries"`
+		Type    string  `json:"type"`
+		File    string  `json:"file"`
+		Line    int     `json:"line"`
+		Time    *string `json:"time"`
+		Level   string  `json:"level"`
+		Message string  `json:"message"`
+		Text    string  `json:"text"`
+		// LineLength and Excerpt are set when message and text keep only
+		// part of a long line (diagnose.MaxExcerpt).
+		LineLength int64         `json:"line_length,omitempty"`
+		Excerpt    bool          `json:"excerpt,omitempty"`
+		Codes      []string      `json:"codes"`
+		Unknown    []string      `json:"unknown_codes,omitempty"`
+		Entries    []brieflyJSON `json:"entries"`
 	}
 	brieflyJSON struct {
 		ID          string         `json:"id"`
@@ -676,6 +696,9 @@ func (rep *report) findingJSON(f *diagnose.Finding) findingJSON {
 	j := findingJSON{Type: "finding", File: f.File, Line: f.Line, Time: jsonTime(f.Time), Level: f.Level.String(),
 		Message: rep.clean(f.Message), Text: rep.clean(f.Text), Codes: nonNil(f.Codes), Unknown: f.Unknown,
 		Entries: []brieflyJSON{}}
+	if f.Excerpt {
+		j.LineLength, j.Excerpt = f.LineLen, true
+	}
 	for _, e := range f.Entries {
 		j.Entries = append(j.Entries, rep.brief(e, f.Context))
 	}
@@ -745,6 +768,7 @@ var reportLabels = map[kb.Lang]map[string]string{
 		"incident": "incident", "warning": "warning", "failures": "failure(s)", "recovered": "recovered at",
 		"notRecovered": "no line shows it recovered", "transient": "recovered by itself", "incidents": "incident(s)",
 		"warnings": "warning(s)", "workingNow": "Working now",
+		"excerpt": "(a line of %d bytes, shown in part)",
 	},
 	kb.JA: {
 		"run": "実行", "lines": "行", "ok": "正常", "failed": "失敗", "exit": "終了コード",
@@ -759,5 +783,6 @@ var reportLabels = map[kb.Lang]map[string]string{
 		"incident": "インシデント", "warning": "警告", "failures": "件の失敗", "recovered": "回復",
 		"notRecovered": "回復を示す行なし", "transient": "自動的に回復", "incidents": "件のインシデント",
 		"warnings": "件の警告", "workingNow": "現在正常",
+		"excerpt": "(%d バイトの行の一部)",
 	},
 }

@@ -66,6 +66,10 @@ type Finding struct {
 	Context kb.Context
 	// Truncated is set when the line was too long to read whole.
 	Truncated bool
+	// LineLen is the length of the line as written, in bytes; Excerpt is
+	// set when Raw, Text or Message keep only part of it (see MaxExcerpt).
+	LineLen int64
+	Excerpt bool
 }
 
 // Run is one azcmagent invocation as the log shows it, or, in the log of a
@@ -149,6 +153,8 @@ type Run struct {
 	// did write: the advice to re-run azcmagent with --verbose applies only
 	// to a run of azcmagent's, even when a console shows both.
 	service, agent bool
+	// keptBytes counts the text of the kept findings (see maxRunBytes).
+	keptBytes int
 }
 
 // Summary counts what an analysis saw.
@@ -713,8 +719,19 @@ func (a *Analyzer) finding(rec *parser.Record, run *Run, matches []kb.Match, ref
 	}
 	f := &Finding{
 		File: a.file, Line: rec.Line, Time: rec.Time, Elapsed: rec.Elapsed, Level: rec.Level,
-		Message: rec.Message(), Text: rec.Text(), Raw: string(rec.Raw), Context: run.Context, Truncated: rec.Truncated,
+		Context: run.Context, Truncated: rec.Truncated, LineLen: int64(len(rec.Raw)) + rec.Skipped,
 	}
+	var cut [3]bool
+	text := rec.Text()
+	f.Text, cut[0] = excerpt(text, matchAt(text, rec.Raw, matches))
+	msg := rec.Message()
+	f.Message, cut[1] = excerpt(msg, matchAt(msg, rec.Raw, matches))
+	at := 0
+	if len(matches) > 0 {
+		at = matches[0].Start
+	}
+	f.Raw, cut[2] = excerpt(rec.Raw, at)
+	f.Excerpt = cut[0] || cut[1] || cut[2] || rec.Truncated
 	for _, r := range refs {
 		f.Codes = append(f.Codes, r.Code)
 	}
@@ -732,7 +749,8 @@ func (a *Analyzer) finding(rec *parser.Record, run *Run, matches []kb.Match, ref
 	a.countOnce(run, f)
 	run.FindingCount++
 	run.lastFindingSeq, run.lastFindingTime = a.seq, rec.Time
-	if len(run.Findings) < a.opts.KeepFindings {
+	kept := len(run.Findings) < a.opts.KeepFindings
+	if kept {
 		run.Findings = append(run.Findings, f)
 	}
 	for _, e := range f.Entries[:f.Matched] {
@@ -747,6 +765,13 @@ func (a *Analyzer) finding(rec *parser.Record, run *Run, matches []kb.Match, ref
 		}
 	}
 	a.sink.Finding(f)
+	if kept {
+		// Streamed whole; what the run keeps for its report is bounded.
+		run.keptBytes += len(f.Raw) + len(f.Text) + len(f.Message)
+		if run.keptBytes > maxRunBytes {
+			f.shorten()
+		}
+	}
 }
 
 // countOnce counts the finding's entries and codes in the summary, each

@@ -3,6 +3,7 @@ package diagnose
 import (
 	"context"
 	"runtime"
+	"sync"
 
 	"github.com/arcdiag/arcdiag/parser"
 )
@@ -16,7 +17,42 @@ import (
 const (
 	batchRecords = 1024
 	batchBytes   = 256 << 10
+	// maxInFlight bounds the bytes of the batches read but not yet
+	// analyzed: lines of megabytes would otherwise fill every batch at once.
+	maxInFlight = 8 << 20
 )
+
+// budget counts bytes in flight; take waits for room (one batch is always
+// let through, however large).
+type budget struct {
+	mu   sync.Mutex
+	cond sync.Cond
+	used int
+	stop bool
+}
+
+func (b *budget) take(n int) {
+	b.mu.Lock()
+	for b.used > 0 && b.used+n > maxInFlight && !b.stop {
+		b.cond.Wait()
+	}
+	b.used += n
+	b.mu.Unlock()
+}
+
+func (b *budget) give(n int) {
+	b.mu.Lock()
+	b.used -= n
+	b.mu.Unlock()
+	b.cond.Broadcast()
+}
+
+func (b *budget) cancel() {
+	b.mu.Lock()
+	b.stop = true
+	b.mu.Unlock()
+	b.cond.Broadcast()
+}
 
 type batch struct {
 	recs  []parser.Record
@@ -38,6 +74,11 @@ func (b *batch) reset() {
 // add copies rec into the batch: the scanner reuses its buffer.
 func (b *batch) add(rec *parser.Record) {
 	start := len(b.arena)
+	if cap(b.arena)-start < len(rec.Raw) {
+		// Grown to the size needed, not doubled: a line of megabytes
+		// would leave as much again unused.
+		b.arena = append(make([]byte, 0, start+len(rec.Raw)), b.arena...)
+	}
 	b.arena = append(b.arena, rec.Raw...)
 	b.recs = append(b.recs, *rec)
 	b.recs[len(b.recs)-1].Raw = b.arena[start:len(b.arena):len(b.arena)]
@@ -82,6 +123,8 @@ func (a *Analyzer) Feed(ctx context.Context, sc *parser.Scanner, keep func(*pars
 		}()
 	}
 	stop := make(chan struct{})
+	var room budget
+	room.cond.L = &room.mu
 	var scanErr error
 	go func() {
 		defer close(order)
@@ -89,6 +132,7 @@ func (a *Analyzer) Feed(ctx context.Context, sc *parser.Scanner, keep func(*pars
 		b := <-free
 		b.reset()
 		send := func() bool {
+			room.take(len(b.arena))
 			work <- b
 			order <- b
 			select {
@@ -109,6 +153,7 @@ func (a *Analyzer) Feed(ctx context.Context, sc *parser.Scanner, keep func(*pars
 		}
 		scanErr = sc.Err()
 		if len(b.recs) > 0 {
+			room.take(len(b.arena))
 			work <- b
 			order <- b
 		}
@@ -119,6 +164,7 @@ func (a *Analyzer) Feed(ctx context.Context, sc *parser.Scanner, keep func(*pars
 		if err == nil {
 			if err = ctx.Err(); err != nil {
 				close(stop)
+				room.cancel()
 			}
 		}
 		if err == nil {
@@ -126,6 +172,7 @@ func (a *Analyzer) Feed(ctx context.Context, sc *parser.Scanner, keep func(*pars
 				a.add(&b.recs[i], b.facts[i])
 			}
 		}
+		room.give(len(b.arena))
 		select {
 		case free <- b:
 		default:
