@@ -1,9 +1,15 @@
 package main
 
 import (
+	"archive/zip"
+	"fmt"
+	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -33,8 +39,11 @@ func TestScripts(t *testing.T) {
 			return err
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"sleep":  cmdSleep,
-			"append": cmdAppend,
+			"sleep":      cmdSleep,
+			"append":     cmdAppend,
+			"interrupt":  cmdInterrupt,
+			"damagedzip": cmdDamagedZip,
+			"mkfifo":     cmdMkfifo,
 		},
 	})
 }
@@ -70,4 +79,103 @@ func cmdAppend(ts *testscript.TestScript, neg bool, args []string) {
 			ts.Check(err)
 		}
 	}
+}
+
+// cmdInterrupt runs a command, sends it a signal after a delay, and checks that
+// it ends within a second of the signal with the status given:
+//
+//	interrupt SIGNAL DELAY STATUS [<pipe] COMMAND [ARGS...]
+//
+// SIGNAL is INT, TERM or HUP. <pipe gives the command a standard input that
+// stays open and silent, as a terminal nobody types in. The command's
+// output goes to the files interrupt.stdout and interrupt.stderr.
+func cmdInterrupt(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 4 {
+		ts.Fatalf("usage: interrupt SIGNAL DELAY STATUS [<pipe] COMMAND [ARGS...]")
+	}
+	name := "SIG" + args[0]
+	sig, ok := map[string]syscall.Signal{"INT": syscall.SIGINT, "TERM": syscall.SIGTERM, "HUP": syscall.SIGHUP}[args[0]]
+	if !ok {
+		ts.Fatalf("interrupt: unknown signal %s", args[0])
+	}
+	delay, err := time.ParseDuration(args[1])
+	ts.Check(err)
+	want, err := strconv.Atoi(args[2])
+	ts.Check(err)
+	args = args[3:]
+	var stdin io.Reader
+	if args[0] == "<pipe" {
+		r, w, err := os.Pipe()
+		ts.Check(err)
+		defer r.Close()
+		defer w.Close()
+		stdin, args = r, args[1:]
+	}
+	path, err := exec.LookPath(args[0])
+	ts.Check(err)
+	cmd := exec.Command(path, args[1:]...)
+	cmd.Dir = ts.Getenv("WORK")
+	cmd.Env = append(os.Environ(), "LC_ALL=", "LANG=", "LC_MESSAGES=", "NO_COLOR=", "ARCDIAG_KB_DIR=")
+	cmd.Stdin = stdin
+	stdout, err := os.Create(ts.MkAbs("interrupt.stdout"))
+	ts.Check(err)
+	defer stdout.Close()
+	stderr, err := os.Create(ts.MkAbs("interrupt.stderr"))
+	ts.Check(err)
+	defer stderr.Close()
+	cmd.Stdout, cmd.Stderr = stdout, stderr
+	ts.Check(cmd.Start())
+	time.Sleep(delay)
+	sent := time.Now()
+	ts.Check(cmd.Process.Signal(sig))
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		cmd.Process.Kill()
+		<-done
+		ts.Fatalf("%s still running 5 s after %s", args[0], name)
+	}
+	took := time.Since(sent)
+	ts.Logf("%s: ended %v after the signal, status %d", name, took.Round(time.Millisecond), cmd.ProcessState.ExitCode())
+	if took > time.Second {
+		ts.Fatalf("ended %v after %s, more than a second", took.Round(time.Millisecond), name)
+	}
+	if got := cmd.ProcessState.ExitCode(); got != want {
+		ts.Fatalf("exit status %d, want %d", got, want)
+	}
+}
+
+// cmdDamagedZip writes an `azcmagent logs` zip whose central directory is
+// cut off, holding an azcmagent.log of about SIZE MiB: damagedzip FILE SIZE.
+// Reading it means walking and inflating every entry.
+func cmdDamagedZip(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: damagedzip FILE SIZE")
+	}
+	mib, err := strconv.Atoi(args[1])
+	ts.Check(err)
+	f, err := os.Create(ts.MkAbs(args[0]))
+	ts.Check(err)
+	zw := zip.NewWriter(f)
+	w, err := zw.Create("azcmagent-logs/azcmagent.log")
+	ts.Check(err)
+	for i := 0; i < mib<<20/100; i++ {
+		_, err := fmt.Fprintf(w, "time=\"2031-02-03T04:05:06Z\" level=debug msg=\"line %08d of a log that goes on and on\"\n", i)
+		ts.Check(err)
+	}
+	ts.Check(zw.Close())
+	end, err := f.Seek(0, io.SeekCurrent)
+	ts.Check(err)
+	ts.Check(f.Truncate(end - 30))
+	ts.Check(f.Close())
+}
+
+// cmdMkfifo makes a named pipe: mkfifo FILE.
+func cmdMkfifo(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: mkfifo FILE")
+	}
+	ts.Check(mkfifo(ts.MkAbs(args[0])))
 }

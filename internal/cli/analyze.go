@@ -2,7 +2,9 @@ package cli
 
 import (
 	"cmp"
+	"context"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"time"
@@ -90,6 +92,9 @@ func (c *AnalyzeCmd) Run(e *env) error {
 		series = s
 		got, err := analyzeInput(e, an, in, continued, window, progress)
 		if err != nil {
+			if e.ctx.Err() != nil {
+				break // interrupted: Main reports it by the exit status
+			}
 			fmt.Fprintf(e.stderr, "arcdiag: %v\n", err)
 			inputFailed = true
 		}
@@ -186,7 +191,7 @@ func analyzeInput(e *env, an *diagnose.Analyzer, in logsource.Input, continued b
 		an.StartFile(in.Name, in.OS)
 	}
 	before := an.Summary()
-	sc := parser.NewScanner(progress.reader(rc), in.Name, parser.Options{MaxLineLen: diagnose.MaxLineLen})
+	sc := parser.NewScanner(ctxReader{e.ctx, progress.reader(rc)}, in.Name, parser.Options{MaxLineLen: diagnose.MaxLineLen})
 	keep := func(rec *parser.Record) bool {
 		// Feed calls keep on its reading goroutine and returns after it
 		// ends, so the counts are complete when Feed returns.
@@ -200,6 +205,20 @@ func analyzeInput(e *env, an *diagnose.Analyzer, in logsource.Input, continued b
 		return read, fmt.Errorf("%w (the records before it were analyzed)", err)
 	}
 	return read, nil
+}
+
+// ctxReader stops reading once ctx is done: a line that never ends
+// (/dev/zero, a binary file) yields no record for Feed to check ctx at.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
 }
 
 // minLevelFlag reads --level: kong's enum has already checked the value, so

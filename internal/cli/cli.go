@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strings"
+	"syscall"
 
 	"github.com/alecthomas/kong"
 
@@ -77,6 +78,20 @@ type usageError struct{ err error }
 func (e usageError) Error() string { return e.err.Error() }
 func (e usageError) Unwrap() error { return e.err }
 
+// Interrupted is the cause of a Main context cancelled by a signal.
+type Interrupted struct{ Signal os.Signal }
+
+func (i Interrupted) Error() string { return "interrupted by " + i.Signal.String() }
+
+// SignalExit is the exit status of a command stopped by sig: 128 + its
+// number, as shells report it (130 for Ctrl-C, 143 for SIGTERM).
+func SignalExit(sig os.Signal) int {
+	if s, ok := sig.(syscall.Signal); ok {
+		return 128 + int(s)
+	}
+	return 130
+}
+
 // kongExit carries kong's requested exit (after --help or --version) out of
 // kong's parser, which otherwise keeps parsing.
 type kongExit int
@@ -130,7 +145,13 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	e := &env{Globals: cli.Globals, ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr}
 	err = kctx.Run(e)
 	var ec exitCode
+	var intr Interrupted
 	switch {
+	case errors.As(context.Cause(ctx), &intr) && !strings.HasPrefix(kctx.Command(), "tail"):
+		// Stopped before its end: what was printed is not the whole
+		// answer, and the status must not say it is (tail's normal end is
+		// a signal, and it exits 0).
+		return SignalExit(intr.Signal)
 	case err == nil:
 		return ExitOK
 	case errors.As(err, &ec):

@@ -122,7 +122,10 @@ func (c *TailCmd) Run(e *env) error {
 		case te := <-events:
 			f := files[te.path]
 			if te.closed {
+				// Following stopped (Ctrl-C, SIGTERM): a run that printed its
+				// exit code gets its verdict now rather than never.
 				f.flushGC()
+				f.an.Settle()
 				pending--
 				continue
 			}
