@@ -57,6 +57,12 @@ var filterFields = map[string]string{
 	"code": fieldCode, "status": fieldStatus,
 }
 
+// The bounds of a query.
+const (
+	MaxQueryBytes = 1024
+	MaxQueryWords = 32
+)
+
 // quotes pairs the opening and closing quotes a phrase may use: ASCII, the
 // typographic ones a word processor substitutes, and the Japanese brackets.
 var quotes = map[rune]rune{'"': '"', '“': '”', '「': '」', '『': '』'}
@@ -64,6 +70,9 @@ var quotes = map[rune]rune{'"': '"', '“': '”', '「': '」', '『': '』'}
 // Validate reports whether a query can be searched, before any index is
 // built: it returns a *QueryError for an empty query or a filter value the
 // knowledge base cannot have (kind:poem).
+//
+// A query may have at most MaxQueryBytes bytes and MaxQueryWords words
+// and phrases.
 func Validate(query string) error {
 	_, err := parse(query)
 	return err
@@ -74,6 +83,12 @@ func Validate(query string) error {
 // and a word with a colon that is not a known filter is a word (x509:, a
 // URL).
 func parse(q string) (*parsed, error) {
+	// Each word costs a fuzzy lookup over the whole term dictionary: a
+	// megabyte query took 2 GB and half a minute. No remembered query is
+	// this long; a pasted error message is explain's job.
+	if len(q) > MaxQueryBytes {
+		return nil, &QueryError{Query: q, Message: fmt.Sprintf("the query is %d bytes long, more than %d: search for a few words (for a whole error message, use arcdiag explain)", len(q), MaxQueryBytes)}
+	}
 	p := &parsed{filters: map[string][]string{}}
 	rs := []rune(q)
 	for i := 0; i < len(rs); {
@@ -126,6 +141,9 @@ func parse(q string) (*parsed, error) {
 	}
 	if len(p.terms) == 0 && len(p.filters) == 0 {
 		return nil, &QueryError{q, "nothing to search for"}
+	}
+	if len(p.terms) > MaxQueryWords {
+		return nil, &QueryError{q, fmt.Sprintf("the query has %d words, more than %d: search for the few that matter (for a whole error message, use arcdiag explain)", len(p.terms), MaxQueryWords)}
 	}
 	return p, nil
 }

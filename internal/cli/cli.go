@@ -16,6 +16,7 @@ import (
 
 	"github.com/alecthomas/kong"
 
+	"github.com/arcdiag/arcdiag/internal/redact"
 	"github.com/arcdiag/arcdiag/kb"
 )
 
@@ -126,7 +127,9 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	}()
 	kctx, err := parser.Parse(args)
 	if err != nil {
-		fmt.Fprintf(stderr, "arcdiag: %v\n", err)
+		// kong quotes the argument it could not place, which may be a
+		// pasted line holding a secret.
+		fmt.Fprintf(stderr, "arcdiag: %s\n", redact.String(err.Error()))
 		var pe *kong.ParseError
 		if errors.As(err, &pe) && pe.Context != nil && pe.Context.Selected() != nil {
 			fmt.Fprintf(stderr, "Run 'arcdiag %s --help' for usage.\n", pe.Context.Selected().Path())

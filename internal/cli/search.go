@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"github.com/arcdiag/arcdiag/internal/redact"
 	"math"
 	"runtime/debug"
 	"strings"
@@ -92,6 +93,9 @@ func (c *SearchCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
+	// The query is echoed (JSON, the no-match message): a pasted line may
+	// hold a secret.
+	res.Query = redact.String(res.Query)
 	if c.JSON {
 		if err := writeJSON(e.stdout, searchToJSON(res)); err != nil {
 			return err
