@@ -196,6 +196,9 @@ func (c *checker) patterns() {
 			c.add(fmt.Sprintf("patterns[%d]", i), "pattern %q matches empty text", p)
 			continue
 		}
+		if why := unfilterable(p); why != "" {
+			c.add(fmt.Sprintf("patterns[%d]", i), "%s", why)
+		}
 		compiled[i] = re
 	}
 	if slices.Contains(compiled, nil) {

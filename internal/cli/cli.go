@@ -168,9 +168,20 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 // loadKB loads the built-in entries with the --kb-dir layers over them.
 // Loading is a short burst of a few MB of YAML garbage on every start; the
 // collector is held off for it, which takes about a sixth off `explain`.
+//
+// A --kb-dir layer must pass what kb lint checks, not only what loading
+// checks: an entry whose patterns recognise other entries' examples would
+// silently take their findings. Nothing of a layer with problems is used.
 func (e *env) loadKB() (*kb.KB, error) {
 	defer debug.SetGCPercent(debug.SetGCPercent(-1))
-	return kb.Load(e.layers(false)...)
+	k, err := kb.Load(e.layers(false)...)
+	if err != nil || len(e.KBDir) == 0 {
+		return k, err
+	}
+	if problems := k.Lint(); len(problems) > 0 {
+		return nil, &kb.LoadError{Problems: problems}
+	}
+	return k, nil
 }
 
 // memoryLimit is the Go heap size analyze and tail keep to. What they hold

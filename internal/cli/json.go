@@ -28,6 +28,10 @@ type (
 		Sources     []string       `json:"sources"`
 		SeeAlso     []string       `json:"see_also,omitempty"`
 		Tags        []string       `json:"tags,omitempty"`
+		// Origin and Overrides are set for an entry that replaces another
+		// (a --kb-dir entry with a built-in id): where each is defined.
+		Origin    string `json:"origin,omitempty"`
+		Overrides string `json:"overrides,omitempty"`
 	}
 	exitJSON struct {
 		Status      int    `json:"status"`
@@ -60,6 +64,9 @@ func toJSON(k *kb.KB, e *kb.Entry, lang kb.Lang) entryJSON {
 		Aliases: e.Aliases, Codes: nonNil(e.Codes), Scope: scopeOf(e.Scope), Tags: e.Tags,
 		Footnotes: []footnoteJSON{}, History: []meaningJSON{}, Links: nonNil(e.Links),
 		Sources: nonNil(e.Sources),
+	}
+	if prev, ok := k.Overridden(e.ID); ok {
+		j.Origin, j.Overrides = e.Origin.String(), prev.String()
 	}
 	if e.Exit != nil {
 		j.Exit = &exitJSON{Status: e.ExitCode(), Title: e.Exit.Title.In(lang), Remediation: e.Exit.Remediation.In(lang)}

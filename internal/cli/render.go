@@ -15,6 +15,7 @@ var labels = map[kb.Lang]map[string]string{
 		"history": "Earlier meanings", "variants": "Depends on", "footnote": "Footnote",
 		"links": "Links", "seealso": "Known causes, most common first", "historic": "historic: no longer in the current documentation",
 		"scope": "Applies to", "present": "now", "origin": "Defined in", "overrides": "overrides",
+		"replaces": "(from %s, which replaces the entry at %s)",
 		"patterns": "Patterns", "examples": "Examples", "tags": "Tags", "codes": "Codes", "aliases": "Also printed as",
 		"sources": "Sources",
 	},
@@ -23,6 +24,7 @@ var labels = map[kb.Lang]map[string]string{
 		"history": "以前の意味", "variants": "条件による違い", "footnote": "脚注",
 		"links": "リンク", "seealso": "既知の原因 (多い順)", "historic": "過去の情報: 現在のドキュメントには記載されていません",
 		"scope": "対象", "present": "現在", "origin": "定義場所", "overrides": "上書き対象",
+		"replaces": "(%s の項目。%s の項目を置き換えています)",
 		"patterns": "パターン", "examples": "例", "tags": "タグ", "codes": "コード", "aliases": "別名",
 		"sources": "出典",
 	},
@@ -55,6 +57,11 @@ func (r *renderer) entry(e *kb.Entry) {
 	fmt.Fprintf(r.w, "%s  %s\n", head, r.style.paint(dim, "["+string(e.Kind)+"]"))
 	if e.Historic() {
 		fmt.Fprintf(r.w, "  %s\n", r.style.paint(dim, "("+r.label("historic")+")"))
+	}
+	if prev, ok := r.kb.Overridden(e.ID); ok && !r.details {
+		// A --kb-dir entry stands in for a built-in one: the reader must
+		// know the answer is not the shipped one.
+		fmt.Fprintf(r.w, "  %s\n", r.style.paint(yellow, fmt.Sprintf(r.label("replaces"), e.Origin, prev)))
 	}
 	if len(e.Aliases) > 0 {
 		fmt.Fprintf(r.w, "  %s: %s\n", r.label("aliases"), strings.Join(e.Aliases, "; "))
