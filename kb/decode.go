@@ -25,6 +25,7 @@ func decodeFile(layer, file string, data []byte) ([]*Entry, []Problem) {
 		problems []Problem
 	)
 	dec := yaml.NewDecoder(bytes.NewReader(data))
+	exp := &expansion{}
 	for {
 		var doc yaml.Node
 		err := dec.Decode(&doc)
@@ -54,7 +55,10 @@ func decodeFile(layer, file string, data []byte) ([]*Entry, []Problem) {
 			continue
 		}
 		for _, item := range items {
-			d := decoder{file: file, lines: map[string]int{}}
+			if exp.over {
+				break
+			}
+			d := decoder{file: file, lines: map[string]int{}, exp: exp}
 			e := &Entry{Origin: Origin{Layer: layer, File: file, Line: item.Line}}
 			d.decode(resolve(item), reflect.ValueOf(e).Elem(), "")
 			e.lines = d.lines
@@ -64,6 +68,11 @@ func decodeFile(layer, file string, data []byte) ([]*Entry, []Problem) {
 			}
 			entries = append(entries, e)
 		}
+	}
+	if exp.over {
+		// Not one entry of it is checked or compiled: that is the cost
+		// the bound is there to avoid.
+		return nil, problems
 	}
 	return entries, problems
 }
@@ -109,7 +118,24 @@ type decoder struct {
 	lines    map[string]int
 	problems []Problem
 	depth    int
+	exp      *expansion
 }
+
+// expansion counts what a file's entries decode to once aliases are
+// followed. One anchored list reused by thousands of entries (or anchors
+// of anchors) makes a small file decode to gigabytes and as many regular
+// expressions to compile; past the bounds the file is refused.
+type expansion struct {
+	values, bytes int
+	over          bool
+}
+
+// The bounds of a file's decoded size: far above any real file (the
+// largest built-in file decodes to about 5,000 values and 70 KB).
+const (
+	maxValues        = 100_000
+	maxExpandedBytes = 4 << 20
+)
 
 // maxDepth bounds nesting. The schema is four levels deep; a self-referencing
 // alias (`&a [*a]`) would otherwise recurse forever.
@@ -135,6 +161,18 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 	}
 	if isNull(n) {
 		return // leave the zero value; validation says if it was required
+	}
+	if d.exp != nil {
+		if d.exp.over {
+			return
+		}
+		d.exp.values++
+		d.exp.bytes += len(n.Value)
+		if d.exp.values > maxValues || d.exp.bytes > maxExpandedBytes {
+			d.exp.over = true
+			d.fail(n, "with its aliases followed, the file decodes to more than %d values or %d MiB; a knowledge-base file is far smaller (is an anchor reused too often?)", maxValues, maxExpandedBytes>>20)
+			return
+		}
 	}
 	if d.depth >= maxDepth {
 		d.fail(n, "%s: nested too deeply", describe(path))

@@ -186,6 +186,9 @@ func readLayer(layer Layer) ([]*Entry, []Problem) {
 	if len(files) == 0 {
 		return nil, []Problem{{strings.TrimSuffix(layer.Prefix, "/"), 0, "no .yaml or .yml files"}}
 	}
+	if p := checkLayerSize(layer, files); p != nil {
+		return nil, []Problem{*p}
+	}
 	type result struct {
 		entries  []*Entry
 		problems []Problem
@@ -215,9 +218,36 @@ func readLayer(layer Layer) ([]*Entry, []Problem) {
 	return entries, problems
 }
 
-// maxFileSize bounds one knowledge-base file. The largest built-in file is
-// under 100 KB; a file far over that is a mistake, not a knowledge base.
-const maxFileSize = 8 << 20
+// The bounds of a knowledge-base folder, checked before anything in it is
+// decoded (decoding takes some fifty times a file's size in memory). The
+// built-in knowledge base is 10 files and 460 KB, its largest file 70 KB:
+// a folder far over that is a mistake, not a knowledge base.
+const (
+	maxFiles     = 256
+	maxLayerSize = 2 << 20
+	maxFileSize  = maxLayerSize
+)
+
+// checkLayerSize refuses a folder with too many files or too many bytes,
+// naming the file that passes the bound.
+func checkLayerSize(layer Layer, files []string) *Problem {
+	if len(files) > maxFiles {
+		return &Problem{strings.TrimSuffix(layer.Prefix, "/"), 0,
+			fmt.Sprintf("%d YAML files, more than the %d a knowledge-base folder may have", len(files), maxFiles)}
+	}
+	var total int64
+	for _, p := range files {
+		fi, err := fs.Stat(layer.FS, p)
+		if err != nil {
+			continue // reported when the file is read
+		}
+		if total += fi.Size(); total > maxLayerSize {
+			return &Problem{layer.Prefix + p, 0,
+				fmt.Sprintf("the folder's YAML files pass %d MiB with this one; a knowledge-base folder must stay under that", maxLayerSize>>20)}
+		}
+	}
+	return nil
+}
 
 func readLimited(fsys fs.FS, name string) ([]byte, error) {
 	f, err := fsys.Open(name)
