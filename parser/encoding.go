@@ -89,7 +89,7 @@ func readHead(r io.Reader) ([]byte, error) {
 // stream, the bytes already read from it (to be consumed first) and the
 // encoding found. A gzip stream is decompressed and sniffed again for a
 // BOM, not for gzip: rotated logs are compressed once.
-func sniff(src io.Reader) (io.Reader, []byte, Encoding, error) {
+func sniff(src io.Reader, gzipLimit *gzipLimit) (io.Reader, []byte, Encoding, error) {
 	var enc Encoding
 	r := src
 	head, err := readHead(r)
@@ -102,7 +102,8 @@ func sniff(src io.Reader) (io.Reader, []byte, Encoding, error) {
 			return r, nil, enc, fmt.Errorf("gzip: %w", err)
 		}
 		enc.Gzip = true
-		r = gz
+		gzipLimit.r = gz
+		r = gzipLimit
 		// A gzip.Reader returns its error again on the next Read, so an
 		// error here is reported after the bytes before it are scanned.
 		head, _ = readHead(r)
@@ -202,4 +203,27 @@ func (u *utf16Reader) unit(c uint16) {
 		// A lone low surrogate is not a valid rune: AppendRune writes U+FFFD.
 		u.out = utf8.AppendRune(u.out, rune(c))
 	}
+}
+
+// gzipLimit bounds what a gzip stream may decompress to: a few kilobytes
+// of zeros inflate to gigabytes, which would keep the scanner busy for
+// minutes. Past the bound Read fails with ErrTooLarge.
+type gzipLimit struct {
+	r    io.Reader
+	max  int64
+	read int64
+}
+
+// ErrTooLarge is wrapped by the scanner's error when a gzip stream
+// decompresses to more than Options.MaxGzipSize.
+var ErrTooLarge = errors.New("decompressed size limit exceeded")
+
+func (g *gzipLimit) Read(p []byte) (int, error) {
+	if g.read >= g.max {
+		return 0, fmt.Errorf("gzip: %w (%d bytes)", ErrTooLarge, g.max)
+	}
+	p = p[:min(int64(len(p)), g.max-g.read)]
+	n, err := g.r.Read(p)
+	g.read += int64(n)
+	return n, err
 }

@@ -28,7 +28,15 @@ type Options struct {
 	// bytes. 0 or less means DefaultMaxLineLen; more than 1 GiB is lowered
 	// to 1 GiB.
 	MaxLineLen int
+	// MaxGzipSize bounds the bytes a gzip-compressed input may decompress
+	// to; past it the scanner stops with an error wrapping ErrTooLarge.
+	// 0 or less means DefaultMaxGzipSize.
+	MaxGzipSize int64
 }
+
+// DefaultMaxGzipSize is the bound of a gzip stream when Options leaves it
+// at 0: the bound of one zip entry (far above any real rotated log).
+const DefaultMaxGzipSize int64 = 4 << 30
 
 // Scanner reads records from a stream, like bufio.Scanner reads lines, but
 // never stops at a long line or a bad byte: only a read error ends it early.
@@ -50,6 +58,8 @@ type Scanner struct {
 	eof        bool // no more reads: end of input or an error
 	err        error
 
+	gzip gzipLimit // bounds a gzip stream; read counts what it inflated
+
 	rec   Record
 	trunc []byte // the head of an over-long line, kept while the rest is skipped
 	cls   classifier
@@ -63,7 +73,11 @@ func NewScanner(r io.Reader, file string, opts Options) *Scanner {
 		limit = DefaultMaxLineLen
 	}
 	limit = min(limit, maxLineLenCap)
-	return &Scanner{src: r, file: file, max: limit, line: 1}
+	gz := opts.MaxGzipSize
+	if gz <= 0 {
+		gz = DefaultMaxGzipSize
+	}
+	return &Scanner{src: r, file: file, max: limit, line: 1, gzip: gzipLimit{max: gz}}
 }
 
 // Encoding returns how the input is stored, reading its first bytes if
@@ -72,6 +86,10 @@ func (s *Scanner) Encoding() Encoding {
 	s.sniff()
 	return s.enc
 }
+
+// Inflated returns the bytes a gzip-compressed input has decompressed to
+// so far (0 for an input that is not compressed).
+func (s *Scanner) Inflated() int64 { return s.gzip.read }
 
 // Err returns the first read error, or nil at a clean end of input.
 func (s *Scanner) Err() error {
@@ -89,7 +107,7 @@ func (s *Scanner) sniff() {
 		return
 	}
 	s.sniffed = true
-	r, head, enc, err := sniff(s.src)
+	r, head, enc, err := sniff(s.src, &s.gzip)
 	s.r, s.enc = r, enc
 	s.buf = make([]byte, max(256<<10, len(head)))
 	s.end = copy(s.buf, head)

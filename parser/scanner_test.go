@@ -423,3 +423,22 @@ func TestEncodingString(t *testing.T) {
 		t.Errorf("encoding names (-want +got):\n%s", diff)
 	}
 }
+
+// TestGzipBound: a gzip stream stops at MaxGzipSize with ErrTooLarge, after
+// the records before the bound.
+func TestGzipBound(t *testing.T) {
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	for range 1000 {
+		zw.Write([]byte("level=info msg=\"a line of ten thousand\"\n"))
+	}
+	zw.Close()
+	sc := NewScanner(&buf, "big.log.gz", Options{MaxGzipSize: 4096})
+	n := 0
+	for sc.Scan() {
+		n++
+	}
+	if !errors.Is(sc.Err(), ErrTooLarge) || n == 0 || n >= 1000 || sc.Inflated() != 4096 {
+		t.Errorf("after %d records, inflated %d: err %v, want ErrTooLarge at 4096 bytes", n, sc.Inflated(), sc.Err())
+	}
+}

@@ -84,13 +84,14 @@ func (c *AnalyzeCmd) Run(e *env) error {
 	progress := newProgress(e.stderr, inputs)
 	series := ""
 	read := make([]inputRead, 0, len(inputs))
+	var inflated int64 // by gzip inputs, against the zip total bound
 	for _, in := range inputs {
 		// Copies of one rotated log come oldest first: a run cut by the
 		// rotation continues into the next copy.
 		s := logsource.Series(in.Name)
 		continued := s != "" && s == series
 		series = s
-		got, err := analyzeInput(e, an, in, continued, window, progress)
+		got, err := analyzeInput(e, an, in, continued, window, progress, &inflated)
 		if err != nil {
 			if e.ctx.Err() != nil {
 				break // interrupted: Main reports it by the exit status
@@ -177,8 +178,15 @@ func (r inputRead) formats() []parser.Format {
 }
 
 // analyzeInput feeds one input through the parser into the analyzer.
-func analyzeInput(e *env, an *diagnose.Analyzer, in logsource.Input, continued bool, window timeWindow, progress *progress) (inputRead, error) {
+//
+// gzip streams get the bounds of zip entries: each, and all of them
+// together (inflated counts what they have decompressed to so far).
+func analyzeInput(e *env, an *diagnose.Analyzer, in logsource.Input, continued bool, window timeWindow, progress *progress, inflated *int64) (inputRead, error) {
 	read := inputRead{name: in.Name, byFormat: make([]int64, len(parser.Formats()))}
+	left := logsource.DefaultMaxTotalSize - *inflated
+	if left <= 0 {
+		return read, fmt.Errorf("%s: not read: the gzip files before it decompressed to %d GiB, the bound for one analysis", in.Name, logsource.DefaultMaxTotalSize>>30)
+	}
 	rc, err := in.Open()
 	if err != nil {
 		return read, fmt.Errorf("%s: %w", in.Name, err)
@@ -191,7 +199,9 @@ func analyzeInput(e *env, an *diagnose.Analyzer, in logsource.Input, continued b
 		an.StartFile(in.Name, in.OS)
 	}
 	before := an.Summary()
-	sc := parser.NewScanner(ctxReader{e.ctx, progress.reader(rc)}, in.Name, parser.Options{MaxLineLen: diagnose.MaxLineLen})
+	sc := parser.NewScanner(ctxReader{e.ctx, progress.reader(rc)}, in.Name, parser.Options{MaxLineLen: diagnose.MaxLineLen,
+		MaxGzipSize: min(logsource.DefaultMaxEntrySize, left)})
+	defer func() { *inflated += sc.Inflated() }()
 	keep := func(rec *parser.Record) bool {
 		// Feed calls keep on its reading goroutine and returns after it
 		// ends, so the counts are complete when Feed returns.

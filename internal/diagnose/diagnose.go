@@ -248,6 +248,8 @@ type Analyzer struct {
 
 	// scratch is the matcher's working memory for Add.
 	scratch *kb.Scratch
+	// spare holds Feed's batches between calls.
+	spare []*batch
 
 	// lastVersion and lastParsed cache the parse of the agent version.
 	lastVersion string

@@ -107,7 +107,14 @@ func (a *Analyzer) Feed(ctx context.Context, sc *parser.Scanner, keep func(*pars
 	inFlight := 2*workers + 2
 	free := make(chan *batch, inFlight)
 	for range inFlight {
-		free <- &batch{arena: make([]byte, 0, batchBytes)}
+		// Batches are kept for the next Feed: a zip of thousands of small
+		// logs would otherwise allocate megabytes of arenas per entry.
+		if n := len(a.spare); n > 0 {
+			free <- a.spare[n-1]
+			a.spare = a.spare[:n-1]
+		} else {
+			free <- &batch{arena: make([]byte, 0, batchBytes)}
+		}
 	}
 	work := make(chan *batch, inFlight)
 	order := make(chan *batch, inFlight)
@@ -177,6 +184,11 @@ func (a *Analyzer) Feed(ctx context.Context, sc *parser.Scanner, keep func(*pars
 		case free <- b:
 		default:
 		}
+	}
+	for len(free) > 0 {
+		b := <-free
+		b.reset()
+		a.spare = append(a.spare, b)
 	}
 	if err != nil {
 		return err

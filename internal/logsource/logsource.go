@@ -49,7 +49,12 @@ func (in Input) Open() (io.ReadCloser, error) {
 const (
 	DefaultMaxEntrySize int64 = 4 << 30
 	DefaultMaxTotalSize int64 = 16 << 30
+	DefaultMaxEntries         = 10_000
 )
+
+// ErrTooManyEntries is wrapped by the problem of a zip with more entries
+// than Options.MaxEntries.
+var ErrTooManyEntries = errors.New("too many zip entries")
 
 // Options adjusts Resolve. The zero value is ready to use.
 type Options struct {
@@ -70,6 +75,10 @@ type Options struct {
 	// return an error wrapping ErrTooLarge. Zero or less means
 	// DefaultMaxTotalSize.
 	MaxTotalSize int64
+	// MaxEntries bounds the entries of one zip (the central directory is
+	// held in memory); a zip with more is refused with ErrTooManyEntries.
+	// Zero or less means DefaultMaxEntries.
+	MaxEntries int
 
 	// defaultPaths replaces DefaultPaths, so tests can point the
 	// no-argument case at a temporary directory.
@@ -91,6 +100,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MaxTotalSize <= 0 {
 		o.MaxTotalSize = DefaultMaxTotalSize
+	}
+	if o.MaxEntries <= 0 {
+		o.MaxEntries = DefaultMaxEntries
 	}
 	return o
 }

@@ -40,6 +40,8 @@ type walker struct {
 	maxEntry int64
 	maxTotal int64
 	inflated int64 // decompressed while walking, against maxTotal
+	// maxEntries bounds the local headers walked (see Options.MaxEntries).
+	maxEntries int
 	// stop says why the walk ended before the central directory or the end
 	// of the file, where the damage is.
 	stop error
@@ -85,7 +87,11 @@ func (w *walker) discard(n int64) error {
 // walk returns every entry whose header could be read, in file order.
 func (w *walker) walk() []walkedEntry {
 	var out []walkedEntry
-	for {
+	for n := 0; ; n++ {
+		if w.maxEntries > 0 && n >= w.maxEntries {
+			w.stop = fmt.Errorf("%w: stopped after %d local headers", ErrTooManyEntries, n)
+			return out
+		}
 		we, found, more := w.next()
 		if found {
 			out = append(out, we)

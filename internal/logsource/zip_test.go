@@ -604,3 +604,33 @@ func TestZipOtherLogs(t *testing.T) {
 		t.Errorf("extension log OS = %q, want windows", inputs[0].OS)
 	}
 }
+
+// TestZipTooManyEntries: a zip declaring more entries than MaxEntries is
+// refused before its central directory is read; a damaged one stops its walk
+// at the bound.
+func TestZipTooManyEntries(t *testing.T) {
+	var ents []zent
+	for i := range 5 {
+		ents = append(ents, zent{name: fmt.Sprintf("d%d/azcmagent.log", i), data: []byte("x\n")})
+	}
+	data := buildZip(t, ents...)
+	zp := filepath.Join(t.TempDir(), "many.zip")
+	writeFile(t, zp, data)
+	if n, ok := declaredEntries(bytes.NewReader(data), int64(len(data))); !ok || n != 5 {
+		t.Errorf("declaredEntries = %d, %v; want 5", n, ok)
+	}
+	inputs, problems := Resolve([]string{zp}, Options{MaxEntries: 3})
+	if len(inputs) != 0 || len(problems) != 1 || !errors.Is(problems[0], ErrTooManyEntries) || !strings.Contains(problems[0].Error(), "5 entries") {
+		t.Errorf("inputs %v, problems %v: want the zip refused for its 5 entries", names(inputs), problems)
+	}
+	if inputs, _ := Resolve([]string{zp}, Options{MaxEntries: 5}); len(inputs) != 5 {
+		t.Errorf("at the bound: %d inputs, want 5", len(inputs))
+	}
+	// Cut off the central directory: the walk stops at the bound.
+	cut := filepath.Join(t.TempDir(), "cut.zip")
+	writeFile(t, cut, data[:bytes.Index(data, []byte("PK\x01\x02"))])
+	inputs, problems = Resolve([]string{cut}, Options{MaxEntries: 3})
+	if len(inputs) != 3 || len(problems) == 0 || !strings.Contains(problems[0].Error(), "too many zip entries: stopped after 3") {
+		t.Errorf("damaged: %d inputs, problems %v; want 3 and ErrTooManyEntries", len(inputs), problems)
+	}
+}
