@@ -190,7 +190,7 @@ func (c *TailCmd) line(f *tailedFile, l follow.Line) {
 		f.gc, f.gcLine, f.gcOffset, f.gcLines = append(f.gc[:0], text...), f.line, l.Offset, 1
 		return
 	}
-	f.add(text, f.line, l.Offset, 1)
+	f.add(text, f.line, l.Offset, 1, l.Truncated)
 }
 
 var (
@@ -201,16 +201,16 @@ var (
 // maxGCLines bounds a GuestConfig record that never closes.
 const maxGCLines = 1000
 
-func (f *tailedFile) add(text []byte, line int, offset int64, lines int) {
+func (f *tailedFile) add(text []byte, line int, offset int64, lines int, truncated bool) {
 	rec := parser.ParseLine(text)
-	rec.File, rec.Line, rec.Offset, rec.Lines = f.path, line, offset, lines
+	rec.File, rec.Line, rec.Offset, rec.Lines, rec.Truncated = f.path, line, offset, lines, truncated
 	f.an.Add(&rec)
 }
 
 // flushGC analyses a gathered GuestConfig record.
 func (f *tailedFile) flushGC() {
 	if f.gc != nil {
-		f.add(f.gc, f.gcLine, f.gcOffset, f.gcLines)
+		f.add(f.gc, f.gcLine, f.gcOffset, f.gcLines, false)
 		f.gc = nil
 	}
 }

@@ -95,13 +95,17 @@ type Line struct {
 	// Time is when the line was read.
 	Time time.Time
 	// Partial marks a line that never got its newline: its file was rotated away or
-	// following stopped first, or it grew past 1 MiB and was cut there.
+	// following stopped first.
 	Partial bool
+	// Truncated marks a line longer than 1 MiB: Text is its first MiB, and the rest, up
+	// to its newline, is skipped. A line is one Line however long it is, so that line
+	// numbers stay true and memory stays bounded.
+	Truncated bool
 }
 
 const (
 	bufSize   = 64 << 10
-	maxLine   = 1 << 20 // a longer line is emitted in pieces rather than held in memory
+	maxLine   = 1 << 20 // a longer line is emitted truncated rather than held in memory
 	guardSize = 256     // bytes before the read offset that must not change; see guardHolds
 )
 
@@ -112,6 +116,10 @@ var (
 	// Notifications are reliable for local files on Linux, but Windows may report a write
 	// only when the writer flushes or closes, and an overflowing queue loses events.
 	recheckInterval = 2 * time.Second
+	// lookAheadInterval is how often, while the receiver is not keeping up, the follower
+	// looks whether the path names a new file, and opens it: rotations in a burst (a
+	// file every 50 ms) would otherwise rename or delete files before they are opened.
+	lookAheadInterval = 5 * time.Millisecond
 )
 
 // Follow follows the file at path and sends its lines, and the rotations and truncations
@@ -184,11 +192,24 @@ type follower struct {
 	fi      os.FileInfo // f's identity, to notice path naming another file
 	off     int64       // next byte of f to read
 	pending []byte      // a line read up to off whose newline has not arrived
+	skip    bool        // the rest of a line longer than maxLine is being skipped
 	guard   []byte      // the last bytes read before off, as they were read
 	seen    bool        // a file has been opened: the next one is a rotation
+	// next holds the files the path named after f, opened as soon as seen, in order:
+	// each is read once f is done, however fast the rotations came.
+	next []successor
+	// looked is when lookAhead last ran; lookTick wakes a blocked send to run it again.
+	looked   time.Time
+	lookTick *time.Ticker
 
 	buf   []byte
 	check []byte
+}
+
+// successor is a file the path named after the one being read.
+type successor struct {
+	f  *os.File
+	fi os.FileInfo
 }
 
 // attach starts following f, first opened by Follow, at the offset opts asks for.
@@ -224,9 +245,14 @@ func (fl *follower) seekGuarded(off int64) {
 
 func (fl *follower) run(ctx context.Context, w *fsnotify.Watcher, poll bool) {
 	defer close(fl.out)
+	fl.lookTick = time.NewTicker(lookAheadInterval)
+	defer fl.lookTick.Stop()
 	defer func() {
 		if fl.f != nil {
 			fl.f.Close()
+		}
+		for _, s := range fl.next {
+			s.f.Close()
 		}
 	}()
 	var events <-chan fsnotify.Event
@@ -280,6 +306,12 @@ func (fl *follower) run(ctx context.Context, w *fsnotify.Watcher, poll bool) {
 // step reads whatever is new, then follows the path to a new file if it was rotated.
 func (fl *follower) step(ctx context.Context) error {
 	for ctx.Err() == nil {
+		if fl.f == nil && len(fl.next) > 0 {
+			s := fl.next[0]
+			fl.next = fl.next[1:]
+			fl.f, fl.fi, fl.off, fl.guard, fl.skip = s.f, s.fi, 0, fl.guard[:0], false
+			fl.send(Event{Kind: KindReopened})
+		}
 		if fl.f == nil {
 			f, err := openFile(fl.path)
 			if errors.Is(err, fs.ErrNotExist) {
@@ -296,15 +328,17 @@ func (fl *follower) step(ctx context.Context) error {
 			if fl.seen {
 				fl.send(Event{Kind: KindReopened})
 			}
-			fl.f, fl.fi, fl.off, fl.guard, fl.seen = f, fi, 0, fl.guard[:0], true
+			fl.f, fl.fi, fl.off, fl.guard, fl.seen, fl.skip = f, fi, 0, fl.guard[:0], true, false
 		}
 		if err := fl.readToEOF(ctx); err != nil || ctx.Err() != nil {
 			return err
 		}
 		// Any stat error counts as rotated: on Windows a deleted file that is still open
 		// denies access until it is closed, and closing it is what we do next.
-		if pfi, err := os.Stat(fl.path); err == nil && os.SameFile(fl.fi, pfi) {
-			return nil
+		if len(fl.next) == 0 {
+			if pfi, err := os.Stat(fl.path); err == nil && os.SameFile(fl.fi, pfi) {
+				return nil
+			}
 		}
 		// The writer has moved on. Everything it wrote before doing so is readable through
 		// f, and only now is that sure to include all of it.
@@ -330,7 +364,7 @@ func (fl *follower) readToEOF(ctx context.Context) error {
 		// read, so the bytes read are the continuation of the line being assembled.
 		if !fl.guardHolds() {
 			fl.send(Event{Kind: KindTruncated})
-			fl.off, fl.pending, fl.guard = 0, fl.pending[:0], fl.guard[:0]
+			fl.off, fl.pending, fl.guard, fl.skip = 0, fl.pending[:0], fl.guard[:0], false
 			continue
 		}
 		fl.consume(fl.buf[:n])
@@ -362,11 +396,24 @@ func (fl *follower) consume(data []byte) {
 	now := time.Now()
 	for len(data) > 0 {
 		i := bytes.IndexByte(data, '\n')
+		if fl.skip {
+			if i < 0 {
+				fl.off += int64(len(data))
+				return
+			}
+			fl.off += int64(i + 1)
+			data = data[i+1:]
+			fl.skip = false
+			continue
+		}
 		if i < 0 {
 			fl.pending = append(fl.pending, data...)
 			fl.off += int64(len(data))
 			if len(fl.pending) >= maxLine {
-				fl.flush()
+				// The line's first MiB, once; the rest is skipped up to its newline.
+				line := Line{Text: string(fl.pending[:maxLine]), Offset: fl.off - int64(len(fl.pending)), Time: now, Truncated: true}
+				fl.send(Event{Kind: KindLine, Line: line})
+				fl.pending, fl.skip = fl.pending[:0], true
 			}
 			return
 		}
@@ -407,7 +454,55 @@ func (fl *follower) emit(text []byte, off int64, now time.Time, partial bool) {
 	fl.send(Event{Kind: KindLine, Line: Line{Text: string(text), Offset: off, Time: now, Partial: partial}})
 }
 
-func (fl *follower) send(ev Event) { fl.out <- ev }
+// send delivers ev. While the receiver is not ready, it keeps opening the files the path
+// comes to name (see lookAheadInterval).
+func (fl *follower) send(ev Event) {
+	select {
+	case fl.out <- ev:
+		return
+	default:
+	}
+	// A receiver that takes a line now and then keeps each wait short: the time since the
+	// last look, not the length of this wait, says when to look again.
+	for {
+		if time.Since(fl.looked) >= lookAheadInterval {
+			fl.lookAhead()
+			fl.looked = time.Now()
+		}
+		select {
+		case fl.out <- ev:
+			return
+		case <-fl.lookTick.C:
+		}
+	}
+}
+
+// lookAhead opens the file the path names, if it is a new one: neither the file being
+// read nor one already waiting in next.
+func (fl *follower) lookAhead() {
+	if fl.f == nil {
+		return // step opens the path itself
+	}
+	pfi, err := os.Stat(fl.path)
+	if err != nil || os.SameFile(fl.fi, pfi) {
+		return
+	}
+	for _, s := range fl.next {
+		if os.SameFile(s.fi, pfi) {
+			return
+		}
+	}
+	f, err := openFile(fl.path)
+	if err != nil {
+		return
+	}
+	fi, err := f.Stat()
+	if err != nil || !os.SameFile(fi, pfi) {
+		f.Close() // rotated again meanwhile: the next look will catch up
+		return
+	}
+	fl.next = append(fl.next, successor{f, fi})
+}
 
 // startOffset returns where the last n lines of the first size bytes of f begin. A final
 // line without its newline counts as one of them, and is included even when n is 0, so

@@ -51,6 +51,8 @@ func TestRotationNoLossNoDup(t *testing.T) {
 		{"copytruncate", scenario{mode: rotateCopyTruncate, lines: 100_000, every: 3000}, false},
 		{"poll/rename+create", scenario{mode: rotateRename, lines: 20_000, every: 3000}, true},
 		{"poll/delete+recreate", scenario{mode: rotateRemove, lines: 20_000, every: 3000}, true},
+		{"burst/rename+create", scenario{mode: rotateRename, lines: 30_000, every: 3000, burst: true}, false},
+		{"burst/delete+recreate", scenario{mode: rotateRemove, lines: 30_000, every: 3000, burst: true}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -386,4 +388,34 @@ func TestKindString(t *testing.T) {
 	if got := Kind(42).String(); got != "Kind(42)" {
 		t.Errorf("Kind(42).String() = %q", got)
 	}
+}
+
+// TestLongLineIsOneLine: a line over 1 MiB is delivered once, its first MiB
+// marked Truncated, and the next line keeps its place; nothing of the rest
+// is held or delivered.
+func TestLongLineIsOneLine(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "agent.log")
+	long := strings.Repeat("y", 5*maxLine/2)
+	appendFile(t, path, "first\n"+long+"\nthird\n")
+	events, err := Follow(t.Context(), path, Options{FromStart: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []Line
+	for len(got) < 3 {
+		ev := next(t, events)
+		if ev.Kind == KindLine {
+			got = append(got, ev.Line)
+		}
+	}
+	if got[0].Text != "first" || got[0].Truncated {
+		t.Errorf("line 1: %+v", got[0])
+	}
+	if len(got[1].Text) != maxLine || !got[1].Truncated || got[1].Offset != 6 {
+		t.Errorf("line 2: %d bytes at %d, truncated %v; want %d at 6, truncated", len(got[1].Text), got[1].Offset, got[1].Truncated, maxLine)
+	}
+	if got[2].Text != "third" || got[2].Truncated || got[2].Offset != int64(6+len(long)+1) {
+		t.Errorf("line 3: %q at %d, want third at %d", got[2].Text, got[2].Offset, 6+len(long)+1)
+	}
+	quiet(t, events)
 }

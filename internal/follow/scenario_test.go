@@ -35,6 +35,10 @@ type scenario struct {
 	mode  rotation
 	lines int // numbered lines to write, 1..lines
 	every int // rotate after this many lines
+	// burst rotates every 50 to 100 ms without waiting for the follower, whose
+	// receiver is slower than the writer: the follower falls files behind, and the
+	// files it has not reached are renamed over or deleted meanwhile.
+	burst bool
 }
 
 const lineLen = 100 // bytes, newline included
@@ -75,8 +79,15 @@ func writeScenario(ctx context.Context, path string, sc scenario, seen *atomic.I
 	}
 	defer func() { f.Close() }()
 	genFirst := 1 // first line written to the current file
+	rotated := time.Now()
 	for i := 1; i <= sc.lines; i++ {
-		if i > 1 && (i-1)%sc.every == 0 {
+		if i > 1 && (i-1)%sc.every == 0 && sc.burst {
+			time.Sleep(time.Until(rotated.Add(time.Duration(50+rng.IntN(51)) * time.Millisecond)))
+			if err := rotate(path, sc.mode, &f, open); err != nil {
+				return err
+			}
+			rotated, genFirst = time.Now(), i
+		} else if i > 1 && (i-1)%sc.every == 0 {
 			if sc.mode != rotateCopyTruncate {
 				for seen.Load() < int64(genFirst) {
 					if ctx.Err() != nil {
@@ -244,6 +255,9 @@ loop:
 			idle.Reset(stall)
 			if rng.IntN(2000) == 0 {
 				time.Sleep(time.Duration(1+rng.IntN(5)) * time.Millisecond)
+			}
+			if sc.burst && res.lines%25 == 0 {
+				time.Sleep(time.Millisecond) // 3,000 lines take 120 ms: slower than the writer
 			}
 		case err := <-writer:
 			writer = nil
