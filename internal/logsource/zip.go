@@ -3,8 +3,8 @@ package logsource
 import (
 	"archive/zip"
 	"bytes"
-	"encoding/binary"
 	"compress/flate"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"hash"
