@@ -40,7 +40,7 @@ func TestFolderBounds(t *testing.T) {
 	}{
 		{"alias fan-out", fstest.MapFS{"bomb.yaml": {Data: []byte(aliasBomb(5000))}}, "ours/bomb.yaml:"},
 		{"too many files", many, "more than the 256"},
-		{"too many bytes", big, "ours/f1.yaml: the folder's YAML files pass 2 MiB"},
+		{"too many bytes", big, "ours/f1.yaml: the folder's YAML files pass 1 MiB"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

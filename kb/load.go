@@ -219,12 +219,13 @@ func readLayer(layer Layer) ([]*Entry, []Problem) {
 }
 
 // The bounds of a knowledge-base folder, checked before anything in it is
-// decoded (decoding takes some fifty times a file's size in memory). The
+// decoded (decoding takes some fifty times a file's size in memory, and
+// arcdiag's memory promise is 64 MiB). The
 // built-in knowledge base is 10 files and 460 KB, its largest file 70 KB:
 // a folder far over that is a mistake, not a knowledge base.
 const (
 	maxFiles     = 256
-	maxLayerSize = 2 << 20
+	maxLayerSize = 1 << 20
 	maxFileSize  = maxLayerSize
 )
 

@@ -21,7 +21,7 @@ func main() {
 // A command blocked where no context reaches (opening a FIFO that has no
 // writer, a read of a terminal) is ended after it, so that every command
 // stops within a second of the signal.
-const graceTime = 600 * time.Millisecond
+const graceTime = 400 * time.Millisecond
 
 // run is the whole program; Ctrl-C, SIGTERM and SIGHUP cancel its context.
 // An interrupted command exits 128 + the signal's number (130, 143, 129),

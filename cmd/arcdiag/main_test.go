@@ -18,6 +18,9 @@ import (
 
 // TestMain lets testscript run this test binary as the arcdiag command.
 func TestMain(m *testing.M) {
+	if out := os.Getenv(rusageOut); out != "" {
+		os.Exit(measureChild(out, os.Args[1:]))
+	}
 	testscript.Main(m, map[string]func(){
 		"arcdiag": func() { os.Exit(run()) },
 	})

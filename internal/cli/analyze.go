@@ -57,7 +57,6 @@ func (c *AnalyzeCmd) Run(e *env) error {
 		return usageError{err}
 	}
 	minLevel := minLevelFlag(c.Level)
-	boundMemory()
 	k, err := e.loadKB()
 	if err != nil {
 		return e.reportLoadError(err)

@@ -145,6 +145,7 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 			}
 		}
 	}
+	boundMemory()
 	e := &env{Globals: cli.Globals, ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr}
 	err = kctx.Run(e)
 	var ec exitCode
@@ -184,7 +185,8 @@ func (e *env) loadKB() (*kb.KB, error) {
 	return k, nil
 }
 
-// memoryLimit is the Go heap size analyze and tail keep to. What they hold
+// memoryLimit is the Go heap size every command keeps to (loading a
+// knowledge base runs with the collector otherwise off). What analyze and tail hold
 // is bounded by design (a line of diagnose.MaxLineLen, a few batches in
 // flight, excerpts); the collector, left to its default, lets garbage grow
 // to twice what is live, which for lines of a megabyte passes the 64 MiB

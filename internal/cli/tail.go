@@ -71,7 +71,6 @@ type tailedFile struct {
 // Run follows the files until the context ends.
 func (c *TailCmd) Run(e *env) error {
 	minLevel := minLevelFlag(c.Level)
-	boundMemory()
 	k, err := e.loadKB()
 	if err != nil {
 		return e.reportLoadError(err)

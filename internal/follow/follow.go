@@ -105,8 +105,9 @@ type Line struct {
 
 const (
 	bufSize   = 64 << 10
-	maxLine   = 1 << 20 // a longer line is emitted truncated rather than held in memory
-	guardSize = 256     // bytes before the read offset that must not change; see guardHolds
+	maxLine   = 1 << 20  // a longer line is emitted truncated rather than held in memory
+	guardSize = 256      // bytes before the read offset that must not change; see guardHolds
+	bigLine   = 16 << 10 // a longer line waits for the channel to empty (see send)
 )
 
 var (
@@ -457,6 +458,14 @@ func (fl *follower) emit(text []byte, off int64, now time.Time, partial bool) {
 // send delivers ev. While the receiver is not ready, it keeps opening the files the path
 // comes to name (see lookAheadInterval).
 func (fl *follower) send(ev Event) {
+	if len(ev.Line.Text) > bigLine {
+		// Up to a MiB: queued only behind nothing, so that the channel never holds
+		// many of them (35 lines of 2 MiB once took 208 MiB).
+		for len(fl.out) > 0 {
+			fl.lookAhead()
+			<-fl.lookTick.C
+		}
+	}
 	select {
 	case fl.out <- ev:
 		return
