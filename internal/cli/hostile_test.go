@@ -76,3 +76,71 @@ func TestPlantedSecretsEveryCommand(t *testing.T) {
 		}
 	}
 }
+
+// TestTerminalEscapesShownEscaped: control sequences in log lines never
+// reach the terminal raw, in text and markdown, analyze and tail; markdown
+// links in a line are not links.
+func TestTerminalEscapesShownEscaped(t *testing.T) {
+	lines := "" +
+		`time="2031-02-03T04:05:06Z" level=error msg="Failed to reach the Azure Arc service` + "\x1b]0;owned\x07\x1b[2J" + `" Error="dial tcp: i/o timeout"` + "\n" +
+		`time="2031-02-03T04:05:07Z" level=error msg="Failed [click](javascript:alert(1)) now` + "\u009b31m" + `"` + "\n" +
+		"plain line \x1b[31mred\x1b[0m and a bell \x07\n"
+	path := filepath.Join(t.TempDir(), "azcmagent.log")
+	if err := os.WriteFile(path, []byte(lines), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"analyze", path},
+		{"analyze", "--all", path},
+		{"analyze", "--format", "markdown", path},
+		{"analyze", "--format", "markdown", "--all", path},
+		{"tail", "--from-start", path},
+		{"tail", "--from-start", "--all", path},
+	} {
+		ctx := t.Context()
+		if args[0] == "tail" {
+			var cancel context.CancelFunc
+			ctx, cancel = context.WithTimeout(ctx, 700*time.Millisecond)
+			defer cancel()
+		}
+		var stdout, stderr bytes.Buffer
+		Main(ctx, args, strings.NewReader(""), &stdout, &stderr)
+		out := stdout.String()
+		if strings.ContainsAny(out, "\x1b\x07\u009b") {
+			i := strings.IndexAny(out, "\x1b\x07\u009b")
+			t.Errorf("%v: a control character printed raw: %q", args[:len(args)-1], out[max(0, i-40):min(len(out), i+20)])
+		}
+		if !strings.Contains(out, `\x1b]0;owned\x07`) && !strings.Contains(out, `\\x1b\]0;owned\\x07`) {
+			t.Errorf("%v: the OSC sequence is not shown escaped:\n%s", args[:len(args)-1], out)
+		}
+		if args[1] == "--format" && strings.Contains(out, "[click](") {
+			t.Errorf("%v: a markdown link survived:\n%s", args[:len(args)-1], out)
+		}
+	}
+}
+
+// TestTailSecretAcrossReadBoundary: a secret that straddles the 1 MiB a
+// line is cut at is masked, and its end, past the cut, never printed.
+func TestTailSecretAcrossReadBoundary(t *testing.T) {
+	head := `time="2031-02-03T04:05:06Z" level=error msg="token request failed" Body="`
+	pad := strings.Repeat("p", 1<<20-len(head)-len("client_secret=")-8)
+	line := head + pad + "client_secret=" + "Zx8Q~s3cr3t.STRADDLE_END" + `"` + "\n"
+	path := filepath.Join(t.TempDir(), "azcmagent.log")
+	if err := os.WriteFile(path, []byte(line+"after\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"tail", "--from-start", "--all", path}, {"tail", "--from-start", "--json", "--all", path}} {
+		ctx, cancel := context.WithTimeout(t.Context(), 700*time.Millisecond)
+		defer cancel()
+		var stdout, stderr bytes.Buffer
+		Main(ctx, args, strings.NewReader(""), &stdout, &stderr)
+		for _, part := range []string{"Zx8Q~s3c", "STRADDLE_END", "3cr3t"} {
+			if strings.Contains(stdout.String(), part) {
+				t.Errorf("%v printed %q", args[:len(args)-1], part)
+			}
+		}
+		if !strings.Contains(stdout.String(), "after") {
+			t.Errorf("%v: the next line is missing", args[:len(args)-1])
+		}
+	}
+}
