@@ -103,9 +103,12 @@ type Line struct {
 	Truncated bool
 }
 
+// maxLine is the longest line held: a longer one is emitted truncated, its first maxLine
+// bytes (a variable only so that fuzzing reaches it with small inputs).
+var maxLine = 1 << 20
+
 const (
 	bufSize   = 64 << 10
-	maxLine   = 1 << 20  // a longer line is emitted truncated rather than held in memory
 	guardSize = 256      // bytes before the read offset that must not change; see guardHolds
 	bigLine   = 16 << 10 // a longer line waits for the channel to empty (see send)
 )
