@@ -19,3 +19,34 @@ func TestExcerptKeepsTheMatchAndSaysSo(t *testing.T) {
 		t.Errorf("short text changed: %q %v", short, cut)
 	}
 }
+
+// TestLongFindingsKeepExcerpts: a finding on a long line keeps an excerpt
+// around what matched and the line's length, and a run's kept findings stay
+// within maxRunBytes however many long lines it has.
+func TestLongFindingsKeepExcerpts(t *testing.T) {
+	pad := strings.Repeat("A", 300<<10)
+	line := `time="2031-02-03T04:05:06Z" level=error msg="Failed" Error="` + pad + ` x509: certificate signed by unknown authority ` + pad + `"` + "\n"
+	rec, _ := analyze(t, strings.Repeat(line, 40), "linux", Options{})
+	if len(rec.findings) != 40 {
+		t.Fatalf("%d findings, want 40", len(rec.findings))
+	}
+	f := rec.findings[0]
+	if f.LineLen != int64(len(line)-1) || !f.Excerpt {
+		t.Errorf("LineLen %d, Excerpt %v; want %d, true", f.LineLen, f.Excerpt, len(line)-1)
+	}
+	if f.Matched == 0 || !strings.Contains(f.Text, "certificate signed by unknown authority") {
+		t.Errorf("the excerpt lost what matched (matched %d)", f.Matched)
+	}
+	kept := 0
+	for _, f := range rec.runs[0].Findings {
+		for _, s := range []string{f.Raw, f.Text, f.Message} {
+			if len(s) > MaxExcerpt+64 {
+				t.Fatalf("a kept text of %d bytes", len(s))
+			}
+			kept += len(s)
+		}
+	}
+	if kept > maxRunBytes+3*MaxExcerpt+256 {
+		t.Errorf("the run keeps %d bytes of finding text, more than about %d", kept, maxRunBytes)
+	}
+}
