@@ -20,7 +20,7 @@ const MaxExcerpt = 64 << 10
 // longer one is skipped (its start is analyzed, and the truncation said).
 // Matching holds a few copies of a line at once (as read, unescaped, case
 // folded, decoded), so this bound, not the input, sets the memory needed.
-var MaxLineLen = 1 << 20
+const MaxLineLen = 1 << 20
 
 // excerpt returns s whole when it fits, else MaxExcerpt bytes of it around
 // byte at (the start of what matched; clamped), the cuts marked with how
