@@ -29,9 +29,10 @@ fuzz:
 	@for t in $(FUZZ_TARGETS); do \
 		pkg=$${t%%:*}; fn=$${t#*:}; \
 		out=$$($(GO) test ./$$pkg -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 2s 2>&1); rc=$$?; \
-		last=$$(printf '%s\n' "$$out" | grep -o 'elapsed: [0-9]*s, execs: [0-9]*' | tail -1); \
-		secs=$$(printf '%s' "$$last" | sed 's/elapsed: \([0-9]*\)s.*/\1/'); execs=$$(printf '%s' "$$last" | sed 's/.*execs: //'); \
-		printf '%-22s %10s execs in %ss (%s/min)\n' "$$fn" "$$execs" "$$secs" "$$(( $${execs:-0} * 60 / ($${secs:-1} + ($${secs:-1} == 0)) ))"; \
+		secs=$$(printf '%s\n' "$$out" | grep -o 'elapsed: [0-9]*s' | tail -1 | tr -dc 0-9); \
+		execs=$$(printf '%s\n' "$$out" | grep -o 'execs: [0-9]*' | tail -1 | tr -dc 0-9); \
+		printf '%-22s %10s execs in %ss (%s/min)%s\n' "$$fn" "$${execs:-0}" "$${secs:-0}" "$$(( $${execs:-0} * 60 / ($${secs:-1} + ($${secs:-1} == 0)) ))" \
+			"$$( [ -z "$$execs" ] && echo ': still gathering baseline coverage; raise FUZZTIME')"; \
 		if [ $$rc -ne 0 ]; then printf '%s\n' "$$out"; exit 1; fi; \
 	done
 
