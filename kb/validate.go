@@ -273,8 +273,7 @@ func (k *KB) Lint() []Problem {
 
 // Overlaps returns the lint problems that change what analysis reports: an
 // entry whose pattern recognises another entry's example would put the
-// wrong cause beside a log line, so a --kb-dir layer with one is refused
-// (the other lint problems are about the text, and leave matching as it is).
+// wrong cause beside a log line.
 func (k *KB) Overlaps() []Problem {
 	var problems []Problem
 	for _, e := range k.patterned {

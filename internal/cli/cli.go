@@ -170,16 +170,17 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 // Loading is a short burst of a few MB of YAML garbage on every start; the
 // collector is held off for it, which takes about a sixth off `explain`.
 //
-// A --kb-dir layer must pass more than loading checks: an entry whose
-// patterns recognise other entries' examples (a kb lint problem) would
-// silently take their findings. Nothing of a layer with problems is used.
+// A --kb-dir layer must pass everything kb lint checks, not only loading:
+// an entry whose patterns recognise other entries' examples would silently
+// take their findings, and one without sources or with page markup would
+// print what nobody can check. Nothing of a layer with problems is used.
 func (e *env) loadKB() (*kb.KB, error) {
 	defer debug.SetGCPercent(debug.SetGCPercent(-1))
 	k, err := kb.Load(e.layers(false)...)
 	if err != nil || len(e.KBDir) == 0 {
 		return k, err
 	}
-	if problems := k.Overlaps(); len(problems) > 0 {
+	if problems := k.Lint(); len(problems) > 0 {
 		return nil, &kb.LoadError{Problems: problems}
 	}
 	return k, nil
