@@ -133,7 +133,7 @@ func (c *AnalyzeCmd) Run(e *env) error {
 	case inputFailed, !anyKnown:
 		return exitCode(ExitUsage)
 	case sum.Failing():
-		return exitCode(ExitNone)
+		return exitCode(ExitFailures)
 	}
 	return nil
 }

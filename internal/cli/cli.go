@@ -22,11 +22,15 @@ import (
 
 // Exit codes, documented in the README.
 const (
-	ExitOK      = 0 // found / no failure
-	ExitNone    = 1 // nothing found
-	ExitUsage   = 2 // usage or input error
-	kongUsage   = 80
-	description = `Explain Azure Arc Connected Machine agent (azcmagent) failures, offline.
+	ExitOK = 0 // found (explain, search, kb); no failure (analyze); stopped (tail)
+	// ExitNotFound: explain, search or kb found nothing.
+	ExitNotFound = 1
+	// ExitFailures: analyze found failures in the logs. It shares 1 with
+	// ExitNotFound, as grep's 0/1 do: 0 means "nothing to worry about".
+	ExitFailures = 1
+	ExitUsage    = 2 // usage or input error
+	kongUsage    = 80
+	description  = `Explain Azure Arc Connected Machine agent (azcmagent) failures, offline.
 
 Examples:
   arcdiag explain AZCM0041

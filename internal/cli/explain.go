@@ -91,7 +91,7 @@ func (c *ExplainCmd) Run(e *env) error {
 		c.reportMisses(e, a, lang)
 	}
 	if len(a.Entries) == 0 {
-		return exitCode(ExitNone)
+		return exitCode(ExitNotFound)
 	}
 	return nil
 }

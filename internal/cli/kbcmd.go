@@ -94,7 +94,7 @@ func (c *KBListCmd) Run(e *env) error {
 	}
 	if len(rows) == 0 {
 		fmt.Fprintln(e.stderr, "arcdiag: no entry matches these filters")
-		return exitCode(ExitNone)
+		return exitCode(ExitNotFound)
 	}
 	return nil
 }
@@ -132,7 +132,7 @@ func (c *KBShowCmd) Run(e *env) error {
 			fmt.Fprintf(e.stderr, "; did you mean %s?", strings.Join(near, ", "))
 		}
 		fmt.Fprintln(e.stderr)
-		return exitCode(ExitNone)
+		return exitCode(ExitNotFound)
 	}
 	lang := e.language()
 	if c.JSON {

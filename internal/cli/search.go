@@ -49,7 +49,7 @@ type (
 		Kind      kb.Kind        `json:"kind"`
 		Title     string         `json:"title"`
 		Score     float64        `json:"score"`
-		Exact     bool           `json:"exact,omitempty"`
+		Exact     bool           `json:"exact"`
 		Fragments []fragmentJSON `json:"fragments"`
 	}
 	// fragmentJSON marks the matching words of its text with <mark> and
@@ -107,7 +107,7 @@ func (c *SearchCmd) Run(e *env) error {
 		if !c.JSON {
 			reportNoHits(e, res, lang)
 		}
-		return exitCode(ExitNone)
+		return exitCode(ExitNotFound)
 	}
 	return nil
 }
