@@ -149,8 +149,9 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 			}
 		}
 	}
-	boundMemory()
 	e := &env{Globals: cli.Globals, ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr}
+	command, _, _ := strings.Cut(kctx.Command(), " ")
+	defer tuneGC(command)()
 	err = kctx.Run(e)
 	var ec exitCode
 	var intr Interrupted
@@ -171,14 +172,11 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 }
 
 // loadKB loads the built-in entries with the --kb-dir layers over them.
-// Loading is a short burst of a few MB of YAML garbage on every start; the
-// collector is held off for it, which takes about a sixth off `explain`.
 //
 // A --kb-dir layer must pass more than loading checks: an entry whose
 // patterns recognise other entries' examples (a kb lint problem) would
 // silently take their findings. Nothing of a layer with problems is used.
 func (e *env) loadKB() (*kb.KB, error) {
-	defer debug.SetGCPercent(debug.SetGCPercent(-1))
 	k, err := kb.Load(e.layers(false)...)
 	if err != nil || len(e.KBDir) == 0 {
 		return k, err
@@ -187,20 +185,6 @@ func (e *env) loadKB() (*kb.KB, error) {
 		return nil, &kb.LoadError{Problems: problems}
 	}
 	return k, nil
-}
-
-// memoryLimit is the Go heap size every command keeps to (loading a
-// knowledge base runs with the collector otherwise off). What analyze and tail hold
-// is bounded by design (a line of diagnose.MaxLineLen, a few batches in
-// flight, excerpts); the collector, left to its default, lets garbage grow
-// to twice what is live, which for lines of a megabyte passes the 64 MiB
-// the README promises. GOMEMLIMIT, when set, wins.
-const memoryLimit = 40 << 20
-
-func boundMemory() {
-	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(memoryLimit)
-	}
 }
 
 // layers returns the built-in layer and the --kb-dir layers; verify makes the

@@ -3,7 +3,6 @@ package cli
 import (
 	"fmt"
 	"io"
-	"runtime/debug"
 	"strings"
 
 	"github.com/arcdiag/arcdiag/internal/redact"
@@ -46,9 +45,6 @@ type explainJSON struct {
 
 // Run explains the query.
 func (c *ExplainCmd) Run(e *env) error {
-	// A one-shot answer allocates a few MB (the knowledge base, the
-	// matcher); collecting them would take longer than the whole lookup.
-	defer debug.SetGCPercent(debug.SetGCPercent(-1))
 	query := strings.TrimSpace(strings.Join(c.Query, " "))
 	if query == "-" {
 		var err error

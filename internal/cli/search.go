@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"github.com/arcdiag/arcdiag/internal/redact"
 	"math"
-	"runtime/debug"
 	"strings"
 
 	"github.com/arcdiag/arcdiag/index"
@@ -112,13 +111,9 @@ func (c *SearchCmd) Run(e *env) error {
 	return nil
 }
 
-// buildIndex indexes the entries in the languages the query needs. Like the
-// KB load, the build is a burst of short-lived garbage: the collector is
-// held off for it unless the heap grows past a bound far above the
-// built-in knowledge base's needs.
+// buildIndex indexes the entries in the languages the query needs (the
+// collector is off for it: see tuneGC).
 func buildIndex(k *kb.KB, query string) (*index.Index, error) {
-	defer debug.SetMemoryLimit(debug.SetMemoryLimit(1 << 30))
-	defer debug.SetGCPercent(debug.SetGCPercent(-1))
 	return index.New(k.Entries(), index.Options{Langs: index.LangsFor(query)})
 }
 
