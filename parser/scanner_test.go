@@ -5,7 +5,9 @@ import (
 	"compress/gzip"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -386,6 +388,27 @@ func TestScanErrors(t *testing.T) {
 			t.Errorf("Err() = %v, want boom naming x.log", err)
 		}
 	})
+	// The input is named once: by the error when it already names it (a
+	// file's or a zip entry's *fs.PathError), else by the scanner, even
+	// when the error's text merely contains the name.
+	for _, tt := range []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"path error", &fs.PathError{Op: "read", Path: "x.log", Err: boom}, "read x.log: boom"},
+		{"path error of another file", &fs.PathError{Op: "read", Path: "other.log", Err: boom}, "read x.log: read other.log: boom"},
+		{"name in the text only", fmt.Errorf("x.log is cursed: %w", boom), "read x.log: x.log is cursed: boom"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s := NewScanner(iotest.ErrReader(tt.err), "x.log", Options{})
+			for s.Scan() {
+			}
+			if err := s.Err(); err == nil || err.Error() != tt.want || !errors.Is(err, boom) {
+				t.Errorf("Err() = %v, want %q wrapping boom", err, tt.want)
+			}
+		})
+	}
 	t.Run("truncated gzip", func(t *testing.T) {
 		z := gzipBytes(t, []byte(strings.Repeat("line of text\n", 1000)))
 		s := NewScanner(bytes.NewReader(z[:len(z)-4]), "x.log.gz", Options{})
