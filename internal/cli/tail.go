@@ -95,9 +95,7 @@ func (c *TailCmd) Run(e *env) error {
 		ch, err := follow.Follow(ctx, p, opts)
 		if err != nil {
 			cancel()
-			for range pending {
-				<-events // let the started followers flush and close
-			}
+			drain(events, pending)
 			return usageError{tailOpenError(p, err)}
 		}
 		f := &tailedFile{path: p, an: diagnose.New(k, rep, diagnose.Options{All: c.All})}
@@ -160,6 +158,17 @@ func (c *TailCmd) Run(e *env) error {
 		return exitCode(ExitUsage)
 	}
 	return rep.flush()
+}
+
+// drain receives the events of the started followers, whose context is
+// cancelled, until each has said it closed: a follower delivers what it had
+// read before closing, and stays blocked until that is received.
+func drain(events <-chan tailEvent, followers int) {
+	for followers > 0 {
+		if te := <-events; te.closed {
+			followers--
+		}
+	}
 }
 
 // line analyses one line of a followed file. A GuestConfig record that
