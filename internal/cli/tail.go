@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/arcdiag/arcdiag/internal/diagnose"
@@ -110,6 +111,10 @@ func (c *TailCmd) Run(e *env) error {
 			events <- tailEvent{path: p, closed: true}
 		}()
 	}
+
+	// Said once every file is open: until then, lines written are not seen
+	// (and scripts wait for it).
+	fmt.Fprintf(e.stderr, "arcdiag: following %s; Ctrl-C stops\n", strings.Join(paths, ", "))
 
 	ticker := time.NewTicker(settleAfter / 3)
 	defer ticker.Stop()
