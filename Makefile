@@ -2,7 +2,7 @@
 GO ?= go
 FUZZTIME ?= 30s
 
-.PHONY: build test bench lint fuzz golden clean
+.PHONY: build test bench lint fuzz golden evidence clean
 
 build:
 	$(GO) build -o bin/arcdiag ./cmd/arcdiag
@@ -39,6 +39,10 @@ fuzz:
 golden:
 	$(GO) test ./kb -run TestBuiltinSnapshot -update
 	$(GO) test ./internal/cli -run TestGolden -update
+
+# The tail libraries' rotation evidence, a module of its own (see README, tail).
+evidence:
+	cd internal/follow/evidence && ARCDIAG_TAIL_EVIDENCE=1 $(GO) test -run TestTailLibraryEvidence -v
 
 clean:
 	rm -rf bin
