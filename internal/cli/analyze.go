@@ -3,8 +3,10 @@ package cli
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"slices"
 	"strings"
 	"time"
@@ -65,8 +67,14 @@ func (c *AnalyzeCmd) Run(e *env) error {
 	inputFailed := false
 	// Every problem makes the exit status 2, even when the rest was read:
 	// a refused zip entry or a damaged zip is bad input the user must know of.
+	var unread []problemJSON // what could not be read, for the JSON summary
 	for _, p := range problems {
 		fmt.Fprintf(e.stderr, "arcdiag: %v\n", p)
+		text := p.Err.Error()
+		if p.Hint != "" {
+			text += " (" + p.Hint + ")"
+		}
+		unread = append(unread, problemJSON{File: p.Path, Problem: text})
 		inputFailed = true
 	}
 	if len(inputs) == 0 {
@@ -96,6 +104,7 @@ func (c *AnalyzeCmd) Run(e *env) error {
 				break // interrupted: Main reports it by the exit status
 			}
 			fmt.Fprintf(e.stderr, "arcdiag: %v\n", err)
+			unread = append(unread, problemJSON{File: in.Name, Problem: withoutName(err, in.Name)})
 			inputFailed = true
 		}
 		if got.opened && !got.known() {
@@ -116,10 +125,12 @@ func (c *AnalyzeCmd) Run(e *env) error {
 			anyKnown = anyKnown || r.known()
 			continue
 		}
-		fmt.Fprintf(e.stderr, "arcdiag: %s: not an agent log: no line in a log format arcdiag reads, and nothing the knowledge base recognises\n", r.name)
+		const notLog = "not an agent log: no line in a log format arcdiag reads, and nothing the knowledge base recognises"
+		fmt.Fprintf(e.stderr, "arcdiag: %s: %s\n", r.name, notLog)
+		unread = append(unread, problemJSON{File: r.name, Problem: notLog})
 	}
 	sum := an.Summary()
-	rep.summary(sum, read)
+	rep.summary(sum, read, unread)
 	if err := rep.flush(); err != nil {
 		return err
 	}
@@ -228,6 +239,16 @@ func (c ctxReader) Read(p []byte) (int, error) {
 		return 0, err
 	}
 	return c.r.Read(p)
+}
+
+// withoutName is err's text without the input's name in front, when the
+// error names it as a file or zip entry does (the JSON names it apart).
+func withoutName(err error, name string) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) && pe.Path == name {
+		return strings.Replace(err.Error(), pe.Error(), pe.Err.Error(), 1)
+	}
+	return err.Error()
 }
 
 // minLevelFlag reads --level: kong's enum has already checked the value, so

@@ -2,11 +2,15 @@ package cli
 
 import (
 	"bytes"
+	"encoding/json"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/arcdiag/arcdiag/index"
 	"github.com/arcdiag/arcdiag/kb"
@@ -195,5 +199,46 @@ func TestSecretsNeverPrinted(t *testing.T) {
 	Main(t.Context(), []string{"analyze", "--all", "--no-redact", logs}, strings.NewReader(""), &stdout, io.Discard)
 	if n := strings.Count(stdout.String(), "PLANTED"); n < 5 {
 		t.Errorf("--no-redact printed %d planted secrets; the samples hold more, so the check above proves nothing", n)
+	}
+}
+
+// TestJSONSummaryProblems: when analyze exits 2, its JSON summary says why,
+// one problem per input or zip entry that could not be read; when
+// everything was read, the list is there and empty.
+func TestJSONSummaryProblems(t *testing.T) {
+	bundles := filepath.Join("..", "..", "testdata", "logs", "bundles")
+	missing := filepath.Join(t.TempDir(), "absent.log")
+	for _, tt := range []struct {
+		args []string
+		code int
+		want []string // the files named, in order
+	}{
+		{[]string{filepath.Join(bundles, "truncated.zip"), missing}, ExitUsage,
+			[]string{filepath.Join(bundles, "truncated.zip"), missing, filepath.Join(bundles, "truncated.zip") + ":var/opt/azcmagent/log/himds.log"}},
+		{[]string{filepath.Join("..", "..", "testdata", "logs", "linux", "azcmagent.log")}, ExitFailures, []string{}},
+	} {
+		var stdout, stderr bytes.Buffer
+		code := Main(t.Context(), append([]string{"analyze", "--json"}, tt.args...), strings.NewReader(""), &stdout, &stderr)
+		if code != tt.code {
+			t.Errorf("%v: exit %d, want %d", tt.args, code, tt.code)
+		}
+		lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
+		var sum struct {
+			Type     string
+			Problems *[]struct{ File, Problem string }
+		}
+		if err := json.Unmarshal([]byte(lines[len(lines)-1]), &sum); err != nil || sum.Type != "summary" || sum.Problems == nil {
+			t.Fatalf("%v: last line is not a summary with problems (%v): %s", tt.args, err, lines[len(lines)-1])
+		}
+		var got []string
+		for _, p := range *sum.Problems {
+			got = append(got, p.File)
+			if p.Problem == "" || strings.HasPrefix(p.Problem, p.File) {
+				t.Errorf("%v: problem of %s is %q: empty, or naming the file again", tt.args, p.File, p.Problem)
+			}
+		}
+		if diff := cmp.Diff(tt.want, got, cmpopts.EquateEmpty()); diff != "" {
+			t.Errorf("%v: files with problems (-want +got):\n%s", tt.args, diff)
+		}
 	}
 }
