@@ -18,6 +18,9 @@ func TestWrapLine(t *testing.T) {
 		{"supercalifragilistic word", 10, []string{"supercalif", "ragilistic", "word"}},
 		// Japanese breaks between any two characters; each is two columns wide.
 		{"管理者特権でコマンドを実行します", 10, []string{"管理者特権", "でコマンド", "を実行しま", "す"}},
+		// Hangul is wide too; a combining accent takes no column.
+		{"한국어로된설명입니다", 6, []string{"한국어", "로된설", "명입니", "다"}},
+		{"résumé résumé", 7, []string{"résumé", "résumé"}},
 	}
 	for _, tt := range tests {
 		got := wrapLine(tt.in, tt.limit)
@@ -35,6 +38,25 @@ func TestWrapLine(t *testing.T) {
 		}
 		if strings.Join(got, "") != strings.ReplaceAll(tt.in, " ", "") && !strings.Contains(tt.in, " ") {
 			t.Errorf("wrapLine lost text: %q", got)
+		}
+	}
+}
+
+// TestDisplayWidth: the columns a terminal gives text, beyond CJK.
+func TestDisplayWidth(t *testing.T) {
+	for s, want := range map[string]int{
+		"abc":                  3,
+		"プロキシ":                 8,
+		"한국어":                  6, // Hangul
+		"ＡＢ":                   4, // fullwidth Latin
+		"e\u0301":              1, // e + combining acute
+		"\u200b":               0, // zero-width space
+		"\U0001F680":           2, // rocket emoji
+		"x\x1b":                1, // a control character
+		"\u00e9t\u00e9 \u00b1": 5, // ambiguous width counts as one
+	} {
+		if got := displayWidth(s); got != want {
+			t.Errorf("displayWidth(%q) = %d, want %d", s, got, want)
 		}
 	}
 }
