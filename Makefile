@@ -1,6 +1,9 @@
 # Thin wrappers over the go command. `make test` is what CI runs.
 GO ?= go
 FUZZTIME ?= 30s
+# The packages that run goroutines (followers, parallel matching and loading,
+# bleve batches, zip accounting, tail): tested again under the race detector.
+RACE_PKGS ?= ./internal/follow/... ./internal/diagnose ./internal/cli ./internal/logsource ./index ./kb ./cmd/arcdiag
 
 .PHONY: build test bench lint fuzz golden evidence clean
 
@@ -9,6 +12,7 @@ build:
 
 test: lint
 	$(GO) test ./...
+	$(GO) test -race $(RACE_PKGS)
 	GOOS=windows $(GO) build ./...
 
 lint:
