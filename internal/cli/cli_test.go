@@ -242,3 +242,43 @@ func TestJSONSummaryProblems(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchFragmentsInReadersLanguage: a fragment of an entry's own text
+// (title, cause, remediation) is in the reader's language, whatever the
+// language of the query; only quoted log text (examples, aliases) is in the
+// agent's English.
+func TestSearchFragmentsInReadersLanguage(t *testing.T) {
+	for _, tt := range []struct {
+		lang  string
+		query []string
+	}{
+		{"ja", []string{"proxy"}},
+		{"ja", []string{"certificate", "expired"}},
+		{"en", []string{"プロキシ"}},
+	} {
+		var stdout bytes.Buffer
+		args := append([]string{"--lang", tt.lang, "search", "--json", "--limit", "0"}, tt.query...)
+		if code := Main(t.Context(), args, strings.NewReader(""), &stdout, io.Discard); code != ExitOK {
+			t.Fatalf("%v: exit %d", args, code)
+		}
+		var res searchJSON
+		if err := json.Unmarshal(stdout.Bytes(), &res); err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, h := range res.Hits {
+			for _, f := range h.Fragments {
+				if f.Field == "example" || f.Field == "alias" {
+					continue
+				}
+				n++
+				if string(f.Lang) != tt.lang {
+					t.Errorf("%v: %s: a %s fragment in %s: %q", args, h.ID, f.Field, f.Lang, f.Text)
+				}
+			}
+		}
+		if n == 0 {
+			t.Errorf("%v: no fragment of an entry's own text at all", args)
+		}
+	}
+}

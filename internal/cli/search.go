@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"github.com/arcdiag/arcdiag/internal/redact"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/arcdiag/arcdiag/index"
@@ -83,7 +84,7 @@ func (c *SearchCmd) Run(e *env) error {
 		return e.reportLoadError(err)
 	}
 	lang := e.language()
-	ix, err := buildIndex(k, query)
+	ix, err := buildIndex(k, query, lang)
 	if err != nil {
 		return err
 	}
@@ -111,10 +112,15 @@ func (c *SearchCmd) Run(e *env) error {
 	return nil
 }
 
-// buildIndex indexes the entries in the languages the query needs (the
-// collector is off for it: see tuneGC).
-func buildIndex(k *kb.KB, query string) (*index.Index, error) {
-	return index.New(k.Entries(), index.Options{Langs: index.LangsFor(query)})
+// buildIndex indexes the entries in the languages the query needs and the
+// reader's, whose text the fragments show (the collector is off for it: see
+// tuneGC).
+func buildIndex(k *kb.KB, query string, lang kb.Lang) (*index.Index, error) {
+	langs := index.LangsFor(query)
+	if !slices.Contains(langs, lang) {
+		langs = append(langs, lang)
+	}
+	return index.New(k.Entries(), index.Options{Langs: langs})
 }
 
 // render prints each hit: id, title (its matching words highlighted on a
