@@ -5,10 +5,20 @@ FUZZTIME ?= 30s
 # bleve batches, zip accounting, tail): tested again under the race detector.
 RACE_PKGS ?= ./internal/follow/... ./internal/diagnose ./internal/cli ./internal/logsource ./index ./kb ./cmd/arcdiag
 
-.PHONY: build test bench lint fuzz golden evidence clean
+# What --version prints; from git when building in a checkout (a tarball
+# without git builds as "(devel)", commit "unknown").
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null)
+COMMIT ?= $(shell git rev-parse HEAD 2>/dev/null)
+LDFLAGS = -X github.com/arcdiag/arcdiag/internal/cli.buildVersion=$(VERSION) -X github.com/arcdiag/arcdiag/internal/cli.buildCommit=$(COMMIT)
+
+.PHONY: build install test bench lint fuzz golden evidence man clean
 
 build:
-	$(GO) build -o bin/arcdiag ./cmd/arcdiag
+	$(GO) build -ldflags '$(LDFLAGS)' -o bin/arcdiag ./cmd/arcdiag
+
+# Installs to $(go env GOBIN), or $(go env GOPATH)/bin.
+install:
+	$(GO) install -ldflags '$(LDFLAGS)' ./cmd/arcdiag
 
 test: lint
 	$(GO) test ./...

@@ -10,7 +10,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"strings"
 	"syscall"
 
@@ -52,7 +51,7 @@ type CLI struct {
 	Tail    TailCmd    `cmd:"" help:"Follow live agent logs and annotate failures as they are written, across rotation."`
 	KB      KBCmd      `cmd:"" name:"kb" help:"List, show and check knowledge-base entries."`
 
-	Version kong.VersionFlag `help:"Print the version and exit."`
+	Version versionFlag `help:"Print the version, commit and knowledge-base revision, and exit."`
 }
 
 // Globals are the flags every command takes.
@@ -111,7 +110,6 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		kong.Writers(stdout, stderr),
 		kong.Exit(func(c int) { panic(kongExit(c)) }),
 		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
-		kong.Vars{"version": version()},
 	)
 	if err != nil {
 		fmt.Fprintf(stderr, "arcdiag: %v\n", err)
@@ -226,19 +224,4 @@ func (g Globals) language() kb.Lang {
 		}
 	}
 	return kb.EN
-}
-
-// version reports the module version stamped by the Go toolchain.
-func version() string {
-	info, ok := debug.ReadBuildInfo()
-	if !ok {
-		return "arcdiag (unknown version)"
-	}
-	v := info.Main.Version
-	for _, s := range info.Settings {
-		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
-			v += " (" + s.Value[:12] + ")"
-		}
-	}
-	return "arcdiag " + v
 }
