@@ -57,13 +57,15 @@ type CLI struct {
 // Globals are the flags every command takes.
 type Globals struct {
 	Lang    string   `help:"Language of the explanations: en or ja (default: from LC_ALL, LC_MESSAGES or LANG)." enum:"en,ja," default:"" placeholder:"en|ja"`
-	NoColor bool     `help:"Never colour the output (also NO_COLOR)."`
+	NoColor bool     `help:"Never colour the output (also NO_COLOR, TERM=dumb)."`
+	NoPager bool     `help:"Never page long output on a terminal (also PAGER=cat; default pager: less -FRX)."`
 	KBDir   []string `name:"kb-dir" help:"Directory of YAML entries layered over the built-in ones; repeatable (also ARCDIAG_KB_DIR, a path list)." placeholder:"DIR" type:"path"`
 }
 
 // env is what a command's Run method receives.
 type env struct {
 	Globals
+	term   terminal // standard output as it was before a pager took it
 	ctx    context.Context
 	stdin  io.Reader
 	stdout io.Writer
@@ -147,10 +149,17 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 			}
 		}
 	}
-	e := &env{Globals: cli.Globals, ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr}
+	e := &env{Globals: cli.Globals, term: terminalOf(stdout), ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr}
 	command, _, _ := strings.Cut(kctx.Command(), " ")
 	defer tuneGC(command)()
+	if pg := e.pager(command); pg != nil {
+		e.stdout = pg.in
+		defer pg.wait()
+	}
 	err = kctx.Run(e)
+	if err != nil && e.stdout != stdout && quitEarly(err) {
+		err = nil // the reader quit the pager before the end
+	}
 	var ec exitCode
 	var intr Interrupted
 	switch {
@@ -167,6 +176,23 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		fmt.Fprintf(stderr, "arcdiag: %v\n", err)
 		return ExitUsage
 	}
+}
+
+// pager starts a pager for the command's output when a person reads it on
+// a terminal and it may be long (tail streams: it never pages).
+func (e *env) pager(command string) *pager {
+	switch {
+	case e.NoPager || !e.term.isTTY:
+		return nil
+	case command != "explain" && command != "search" && command != "analyze" && command != "kb":
+		return nil
+	}
+	out, ok := e.stdout.(*os.File)
+	errOut, ok2 := e.stderr.(*os.File)
+	if !ok || !ok2 {
+		return nil
+	}
+	return startPager(out, errOut)
 }
 
 // loadKB loads the built-in entries with the --kb-dir layers over them.

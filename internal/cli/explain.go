@@ -77,7 +77,7 @@ func (c *ExplainCmd) Run(e *env) error {
 			return err
 		}
 	} else {
-		r := &renderer{w: e.stdout, kb: k, lang: lang, style: newStyle(e.stdout, e.NoColor)}
+		r := &renderer{w: e.stdout, kb: k, lang: lang, style: e.style()}
 		for i, en := range a.Entries {
 			if i > 0 {
 				fmt.Fprintln(e.stdout)

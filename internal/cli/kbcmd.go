@@ -77,7 +77,7 @@ func (c *KBListCmd) Run(e *env) error {
 			return err
 		}
 	} else {
-		st := newStyle(e.stdout, e.NoColor)
+		st := e.style()
 		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 		for _, r := range rows {
 			origin := r.Origin
@@ -138,7 +138,7 @@ func (c *KBShowCmd) Run(e *env) error {
 	if c.JSON {
 		return writeJSON(e.stdout, toJSON(k, en, lang))
 	}
-	r := &renderer{w: e.stdout, kb: k, lang: lang, style: newStyle(e.stdout, e.NoColor), details: true}
+	r := &renderer{w: e.stdout, kb: k, lang: lang, style: e.style(), details: true}
 	r.entry(en)
 	return nil
 }

@@ -47,7 +47,7 @@ type report struct {
 func newReport(e *env, k *kb.KB, format string, opts reportOptions) *report {
 	rep := &report{w: bufio.NewWriterSize(e.stdout, 64<<10), k: k, format: format, opts: opts}
 	if format == "text" {
-		rep.style = newStyle(e.stdout, e.NoColor)
+		rep.style = e.style()
 	}
 	rep.r = &renderer{w: rep.w, kb: k, lang: opts.lang, style: rep.style}
 	return rep

@@ -126,7 +126,7 @@ func buildIndex(k *kb.KB, query string, lang kb.Lang) (*index.Index, error) {
 // render prints each hit: id, title (its matching words highlighted on a
 // terminal), kind and score, then its fragments.
 func (c *SearchCmd) render(e *env, res *index.Result, lang kb.Lang) {
-	st := newStyle(e.stdout, e.NoColor)
+	st := e.style()
 	for i, h := range res.Hits {
 		if i > 0 {
 			fmt.Fprintln(e.stdout)

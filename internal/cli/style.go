@@ -1,13 +1,10 @@
 package cli
 
 import (
-	"io"
-	"os"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
-	"golang.org/x/term"
 	"golang.org/x/text/width"
 )
 
@@ -18,21 +15,9 @@ type style struct {
 	width int // 0: do not wrap
 }
 
-func newStyle(w io.Writer, noColor bool) style {
-	f, ok := w.(*os.File)
-	if !ok || !term.IsTerminal(int(f.Fd())) {
-		return style{}
-	}
-	cols, _, err := term.GetSize(int(f.Fd()))
-	if err != nil {
-		cols = 0
-	}
-	return terminalStyle(cols, noColor || os.Getenv("NO_COLOR") != "")
-}
-
 // terminalStyle is the style for a terminal cols wide: colour unless the
-// user turned it off (--no-color, or NO_COLOR set to anything), and lines
-// wrapped to the width (at most 120 columns, for readability).
+// user turned it off (see env.style), and lines wrapped to the width (at
+// most 120 columns, for readability).
 func terminalStyle(cols int, noColor bool) style {
 	s := style{color: !noColor}
 	if cols >= 40 {
