@@ -282,3 +282,47 @@ func TestSearchFragmentsInReadersLanguage(t *testing.T) {
 		}
 	}
 }
+
+// TestKBListFits: every line of kb list fits 100 columns, in English and
+// Japanese, ids whole, with an entry from a deep --kb-dir whose id is long.
+func TestKBListFits(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "a", "rather", "deeply", "nested", "directory", "of", "our", "own", "entries")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	entry := `- id: our-own-very-long-entry-identifier-for-a-local-problem
+  kind: note
+  title:
+    en: A title long enough to need cutting, and then some more words to be sure it is cut
+    ja: 切り詰めが必要なほど長いタイトルで、確実に切り詰められるようにさらに言葉を加えたもの
+  cause:
+    en: Local.
+    ja: ローカル。
+  remediation:
+    en: Nothing.
+    ja: なし。
+`
+	if err := os.WriteFile(filepath.Join(dir, "local-entries-with-a-long-file-name.yaml"), []byte(entry), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range []string{"en", "ja"} {
+		var stdout, stderr bytes.Buffer
+		if code := Main(t.Context(), []string{"--lang", lang, "--kb-dir", dir, "kb", "list"}, strings.NewReader(""), &stdout, &stderr); code != ExitOK {
+			t.Fatalf("%s: exit %d: %s", lang, code, stderr.String())
+		}
+		lines := strings.Split(strings.TrimSuffix(stdout.String(), "\n"), "\n")
+		if len(lines) < 100 {
+			t.Fatalf("%s: %d lines", lang, len(lines))
+		}
+		sawLocal := false
+		for _, l := range lines {
+			if w := displayWidth(l); w > listWidth {
+				t.Errorf("%s: %d columns: %q", lang, w, l)
+			}
+			sawLocal = sawLocal || strings.HasPrefix(l, "our-own-very-long-entry-identifier-for-a-local-problem  note  ")
+		}
+		if !sawLocal {
+			t.Errorf("%s: the local entry is not listed with its whole id", lang)
+		}
+	}
+}
