@@ -54,9 +54,9 @@ func (c *AnalyzeCmd) Run(e *env) error {
 	if c.JSON {
 		format = "json"
 	}
-	window, err := parseWindow(c.Since, c.Until, time.Now())
+	window, err := parseWindow(e.Globals, c.Since, c.Until, time.Now())
 	if err != nil {
-		return usageError{err}
+		return err
 	}
 	minLevel := minLevelFlag(c.Level)
 	k, err := e.loadKB()
@@ -79,7 +79,7 @@ func (c *AnalyzeCmd) Run(e *env) error {
 	}
 	if len(inputs) == 0 {
 		if len(problems) == 0 {
-			fmt.Fprintln(e.stderr, "arcdiag: no agent logs found in the given paths")
+			e.say("analyze.noLogs")
 		}
 		return exitCode(ExitUsage)
 	}
@@ -125,7 +125,7 @@ func (c *AnalyzeCmd) Run(e *env) error {
 			anyKnown = anyKnown || r.known()
 			continue
 		}
-		const notLog = "not an agent log: no line in a log format arcdiag reads, and nothing the knowledge base recognises"
+		notLog := e.msg("analyze.notLog")
 		fmt.Fprintf(e.stderr, "arcdiag: %s: %s\n", r.name, notLog)
 		unread = append(unread, problemJSON{File: r.name, Problem: notLog})
 	}
@@ -135,10 +135,10 @@ func (c *AnalyzeCmd) Run(e *env) error {
 		return err
 	}
 	for _, at := range sum.TruncatedAt {
-		fmt.Fprintf(e.stderr, "%s: line longer than %d MiB: its start was analyzed, the rest skipped\n", at, diagnose.MaxLineLen>>20)
+		fmt.Fprintln(e.stderr, e.msg("analyze.longLine", at, diagnose.MaxLineLen>>20))
 	}
 	if more := sum.Truncated - len(sum.TruncatedAt); more > 0 {
-		fmt.Fprintf(e.stderr, "arcdiag: %d more line(s) longer than %d MiB were truncated\n", more, diagnose.MaxLineLen>>20)
+		e.say("analyze.moreLong", more, diagnose.MaxLineLen>>20)
 	}
 	switch {
 	case inputFailed, !anyKnown:
@@ -222,7 +222,7 @@ func analyzeInput(e *env, an *diagnose.Analyzer, in logsource.Input, continued b
 	after := an.Summary()
 	read.recognised = after.Findings > before.Findings || after.Benign > before.Benign
 	if err != nil {
-		return read, fmt.Errorf("%w (the records before it were analyzed)", err)
+		return read, partlyRead{err, e.msg("analyze.partly", err)}
 	}
 	return read, nil
 }
@@ -251,6 +251,16 @@ func withoutName(err error, name string) string {
 	return err.Error()
 }
 
+// partlyRead is a read error after which the records read before it were
+// analyzed; its text says so in the user's language.
+type partlyRead struct {
+	err  error
+	text string
+}
+
+func (p partlyRead) Error() string { return p.text }
+func (p partlyRead) Unwrap() error { return p.err }
+
 // minLevelFlag reads --level: kong's enum has already checked the value, so
 // an empty one (no filter) is the only other case.
 func minLevelFlag(s string) parser.Level {
@@ -269,23 +279,25 @@ func (w timeWindow) contains(t time.Time) bool {
 	return (w.since.IsZero() || !t.Before(w.since)) && (w.until.IsZero() || t.Before(w.until))
 }
 
-func parseWindow(since, until string, now time.Time) (timeWindow, error) {
+// parseWindow reads --since and --until; its errors are usage errors in
+// the user's language.
+func parseWindow(g Globals, since, until string, now time.Time) (timeWindow, error) {
 	var w timeWindow
 	var err error
-	if w.since, err = parseTimeArg("--since", since, now); err != nil {
+	if w.since, err = parseTimeArg(g, "--since", since, now); err != nil {
 		return w, err
 	}
-	if w.until, err = parseTimeArg("--until", until, now); err != nil {
+	if w.until, err = parseTimeArg(g, "--until", until, now); err != nil {
 		return w, err
 	}
 	if !w.since.IsZero() && !w.until.IsZero() && !w.since.Before(w.until) {
-		return w, fmt.Errorf("--since %s is not before --until %s", since, until)
+		return w, g.usagef("time.order", since, until)
 	}
 	return w, nil
 }
 
 // parseTimeArg reads RFC 3339 or a duration back from now; "d" means days.
-func parseTimeArg(flag, s string, now time.Time) (time.Time, error) {
+func parseTimeArg(g Globals, flag, s string, now time.Time) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}
@@ -308,12 +320,12 @@ func parseTimeArg(flag, s string, now time.Time) (time.Time, error) {
 	if d != "" {
 		var err error
 		if dur, err = time.ParseDuration(d); err != nil {
-			return time.Time{}, fmt.Errorf("%s %q: want RFC 3339 (2031-02-03T04:05:06Z), a date (2031-02-03) or a duration (90m, 2h, 3d)", flag, s)
+			return time.Time{}, g.usagef("time.form", flag, s)
 		}
 	}
 	dur += time.Duration(days) * 24 * time.Hour
 	if dur < 0 {
-		return time.Time{}, fmt.Errorf("%s %q: a duration counts back from now and must be positive", flag, s)
+		return time.Time{}, g.usagef("time.negative", flag, s)
 	}
 	return now.Add(-dur), nil
 }

@@ -132,13 +132,15 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	kctx, err := parser.Parse(args)
 	if err != nil {
 		// kong quotes the argument it could not place, which may be a
-		// pasted line holding a secret.
+		// pasted line holding a secret. Its message stays in English; the
+		// hint is in the user's language.
+		g := langFromArgs(args)
 		fmt.Fprintf(stderr, "arcdiag: %s\n", redact.String(err.Error()))
 		var pe *kong.ParseError
 		if errors.As(err, &pe) && pe.Context != nil && pe.Context.Selected() != nil {
-			fmt.Fprintf(stderr, "Run 'arcdiag %s --help' for usage.\n", pe.Context.Selected().Path())
+			fmt.Fprintln(stderr, g.msg("usage.command", pe.Context.Selected().Path()))
 		} else {
-			fmt.Fprintln(stderr, "Run 'arcdiag --help' for usage.")
+			fmt.Fprintln(stderr, g.msg("usage.root"))
 		}
 		return ExitUsage
 	}
@@ -230,7 +232,7 @@ func (e *env) reportLoadError(err error) error {
 		for _, p := range le.Problems {
 			fmt.Fprintln(e.stderr, p)
 		}
-		fmt.Fprintf(e.stderr, "arcdiag: knowledge base not loaded: %d problem(s)\n", len(le.Problems))
+		e.say("kb.notLoaded", len(le.Problems))
 		return exitCode(ExitUsage)
 	}
 	return err

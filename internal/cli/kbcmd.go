@@ -83,7 +83,7 @@ func (c *KBListCmd) Run(e *env) error {
 		writeList(e.stdout, e.style(), rows, lang)
 	}
 	if len(rows) == 0 {
-		fmt.Fprintln(e.stderr, "arcdiag: no entry matches these filters")
+		e.say("kb.listNone")
 		return exitCode(ExitNotFound)
 	}
 	return nil
@@ -188,11 +188,11 @@ func (c *KBShowCmd) Run(e *env) error {
 		}
 	}
 	if !ok {
-		fmt.Fprintf(e.stderr, "arcdiag: no entry %q", id)
+		text := e.msg("kb.showNone", id)
 		if near := nearestIDs(k, id); len(near) > 0 {
-			fmt.Fprintf(e.stderr, "; did you mean %s?", strings.Join(near, ", "))
+			text += e.msg("search.didYou", strings.Join(near, ", "))
 		}
-		fmt.Fprintln(e.stderr)
+		fmt.Fprintln(e.stderr, "arcdiag: "+text)
 		return exitCode(ExitNotFound)
 	}
 	lang := e.language()
@@ -268,7 +268,7 @@ func (c *KBLintCmd) Run(e *env) error {
 		fmt.Fprintln(e.stdout, p)
 	}
 	if len(problems) > 0 {
-		fmt.Fprintf(e.stderr, "arcdiag: %d problem(s)\n", len(problems))
+		e.say("kb.lintFailed", len(problems))
 		return exitCode(ExitUsage)
 	}
 	counts := map[string]int{}

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"github.com/arcdiag/arcdiag/internal/redact"
 	"math"
@@ -71,10 +70,10 @@ var fragmentLabels = map[kb.Lang]map[string]string{
 func (c *SearchCmd) Run(e *env) error {
 	query := strings.TrimSpace(strings.Join(c.Query, " "))
 	if query == "" {
-		return usageError{errors.New("search: nothing to search for; give a word, a code or a filter such as tag:proxy")}
+		return e.usagef("search.empty")
 	}
 	if c.Limit < 0 {
-		return usageError{fmt.Errorf("search: --limit %d: give 0 (all) or more", c.Limit)}
+		return e.usagef("search.limit", c.Limit)
 	}
 	if err := index.Validate(query); err != nil {
 		return usageError{fmt.Errorf("search: %w", err)}
@@ -105,7 +104,7 @@ func (c *SearchCmd) Run(e *env) error {
 	}
 	if res.Total == 0 {
 		if !c.JSON {
-			reportNoHits(e, res, lang)
+			reportNoHits(e, res)
 		}
 		return exitCode(ExitNotFound)
 	}
@@ -143,11 +142,7 @@ func (c *SearchCmd) render(e *env, res *index.Result, lang kb.Lang) {
 		}
 	}
 	if shown := len(res.Hits); res.Total > shown {
-		if lang == kb.JA {
-			fmt.Fprintf(e.stderr, "arcdiag: %d 件中 %d 件を表示しました。すべて表示するには --limit 0\n", res.Total, shown)
-		} else {
-			fmt.Fprintf(e.stderr, "arcdiag: showing %d of %d entries; --limit 0 shows all\n", shown, res.Total)
-		}
+		e.say("search.shown", shown, res.Total)
 	}
 }
 
@@ -183,24 +178,16 @@ func markText(text string, marks []index.Span, wrap func(string) string) string 
 }
 
 // reportNoHits says, on stderr, that nothing matched and what might.
-func reportNoHits(e *env, res *index.Result, lang kb.Lang) {
+func reportNoHits(e *env, res *index.Result) {
 	quoted := make([]string, len(res.Suggestions))
 	for i, s := range res.Suggestions {
 		quoted[i] = "'" + s + "'"
 	}
-	if lang == kb.JA {
-		fmt.Fprintf(e.stderr, "arcdiag: 「%s」に一致する項目はありません", res.Query)
-		if len(quoted) > 0 {
-			fmt.Fprintf(e.stderr, "。もしかして: %s", strings.Join(quoted, ", "))
-		}
-		fmt.Fprintln(e.stderr)
-		return
-	}
-	fmt.Fprintf(e.stderr, "arcdiag: no entry matches %q", res.Query)
+	text := e.msg("search.none", res.Query)
 	if len(quoted) > 0 {
-		fmt.Fprintf(e.stderr, "; did you mean %s?", strings.Join(quoted, ", "))
+		text += e.msg("search.didYou", strings.Join(quoted, ", "))
 	}
-	fmt.Fprintln(e.stderr)
+	fmt.Fprintln(e.stderr, "arcdiag: "+text)
 }
 
 func searchToJSON(res *index.Result) searchJSON {
