@@ -51,6 +51,9 @@ type CLI struct {
 	Tail    TailCmd    `cmd:"" help:"Follow live agent logs and annotate failures as they are written, across rotation."`
 	KB      KBCmd      `cmd:"" name:"kb" help:"List, show and check knowledge-base entries."`
 
+	Completion CompletionCmd `cmd:"" help:"Print a completion script for bash, zsh, fish or PowerShell."`
+	Complete   completeCmd   `cmd:"" name:"__complete" hidden:"" passthrough:"" help:"Answer a completion script."`
+
 	Version versionFlag `help:"Print the version, commit and knowledge-base revision, and exit."`
 }
 
