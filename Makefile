@@ -54,9 +54,15 @@ golden:
 	$(GO) test ./kb -run TestBuiltinSnapshot -update
 	$(GO) test ./internal/cli -run TestGolden -update
 
+# The manual page, generated from the command tree (not committed: it is
+# rebuilt from the code, like the binary). man -l build/man/arcdiag.1 reads it.
+man:
+	mkdir -p build/man
+	$(GO) run ./cmd/arcdiag man > build/man/arcdiag.1
+
 # The tail libraries' rotation evidence, a module of its own (see README, tail).
 evidence:
 	cd internal/follow/evidence && ARCDIAG_TAIL_EVIDENCE=1 $(GO) test -run TestTailLibraryEvidence -v
 
 clean:
-	rm -rf bin
+	rm -rf bin build

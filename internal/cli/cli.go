@@ -53,6 +53,7 @@ type CLI struct {
 
 	Completion CompletionCmd `cmd:"" help:"Print a completion script for bash, zsh, fish or PowerShell."`
 	Complete   completeCmd   `cmd:"" name:"__complete" hidden:"" passthrough:"" help:"Answer a completion script."`
+	Man        manCmd        `cmd:"" hidden:"" help:"Print the manual page (roff), for make man and packagers."`
 
 	Version versionFlag `help:"Print the version, commit and knowledge-base revision, and exit."`
 }
