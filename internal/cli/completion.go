@@ -40,6 +40,11 @@ type completeCmd struct {
 	Words []string `arg:"" optional:""`
 }
 
+// curPrefix introduces the word being completed as the first argument,
+// before the words typed: older PowerShell drops an empty argument, so the
+// empty word after a space cannot be passed last.
+const curPrefix = "--cur="
+
 // filesWanted is the answer that hands completion to the shell's own file
 // names.
 const filesWanted = ":files"
@@ -59,12 +64,17 @@ func complete(root *kong.Node, words []string) []string {
 		words = []string{""}
 	}
 	cur, typed := words[len(words)-1], words[:len(words)-1]
+	if c, ok := strings.CutPrefix(words[0], curPrefix); ok {
+		cur, typed = c, words[1:] // PowerShell's way: see curPrefix
+	}
 	node, positional := root, 0
 	var pending *kong.Flag // a flag whose value is the next word
 	for _, w := range typed {
 		switch {
 		case pending != nil:
-			pending = nil
+			if w != "=" { // bash splits --flag=value at the "="
+				pending = nil
+			}
 		case strings.HasPrefix(w, "-"):
 			name, _, hasValue := strings.Cut(w, "=")
 			if f := findFlag(node, name); f != nil && !f.IsBool() && !hasValue {
@@ -188,9 +198,8 @@ complete -c arcdiag -f -a '(__arcdiag_complete)'
 Register-ArgumentCompleter -Native -CommandName arcdiag -ScriptBlock {
     param($wordToComplete, $commandAst, $cursorPosition)
     $words = @($commandAst.CommandElements | Select-Object -Skip 1 |
-        Where-Object { $_.Extent.StartOffset -lt $cursorPosition } | ForEach-Object { $_.ToString() })
-    if ($wordToComplete -eq '') { $words += '""' }
-    $out = @(& arcdiag __complete @words 2>$null)
+        Where-Object { $_.Extent.EndOffset -lt $cursorPosition } | ForEach-Object { $_.ToString() })
+    $out = @(& arcdiag __complete "--cur=$wordToComplete" @words 2>$null)
     if ($out.Count -gt 0 -and $out[0] -eq ':files') {
         Get-ChildItem -Path "$wordToComplete*" -ErrorAction SilentlyContinue | ForEach-Object {
             [System.Management.Automation.CompletionResult]::new($_.Name, $_.Name, 'ProviderItem', $_.Name)

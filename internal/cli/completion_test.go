@@ -33,6 +33,11 @@ func TestComplete(t *testing.T) {
 		{[]string{"completion", ""}, []string{"bash", "zsh", "fish", "powershell"}},
 		{[]string{"explain", ""}, nil},
 		{[]string{"__"}, nil}, // hidden
+		// bash splits --lang=ja at the "=".
+		{[]string{"--lang", "=", "ja", "se"}, []string{"search"}},
+		// PowerShell gives the word being completed first.
+		{[]string{"--cur=", "kb"}, []string{"list", "show", "lint"}},
+		{[]string{"--cur=m", "analyze", "--format"}, []string{"markdown"}},
 	} {
 		var stdout bytes.Buffer
 		if code := Main(t.Context(), append([]string{"__complete"}, tt.words...), strings.NewReader(""), &stdout, &stdout); code != ExitOK {
