@@ -174,6 +174,7 @@ complete -F _arcdiag arcdiag
 _arcdiag() {
     local -a out
     out=("${(@f)$(arcdiag __complete "${(@)words[2,CURRENT]}" 2>/dev/null)}")
+    out=(${out:#})
     if [[ ${out[1]} == ":files" ]]; then
         _files
         return
