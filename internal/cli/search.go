@@ -111,12 +111,14 @@ func (c *SearchCmd) Run(e *env) error {
 }
 
 // buildIndex indexes the entries in the languages the query needs (the
-// collector is off for it: see tuneGC). The reader's language is not added:
-// indexing Japanese for an English query doubles the time of `--lang ja
-// search proxy` (45 to 90-130 ms) for the rare Japanese text that holds the
-// English word; the fragments are in the reader's language all the same
-// (index's fragments fall back to the entry's cause in that language).
+// collector is off for it: see tuneGC and liftHeapLimit). The reader's
+// language is not added: indexing Japanese for an English query doubles the
+// time of `--lang ja search proxy` (45 to 90-130 ms) for the rare Japanese
+// text that holds the English word; the fragments are in the reader's
+// language all the same (index's fragments fall back to the entry's cause
+// in that language).
 func buildIndex(k *kb.KB, query string) (*index.Index, error) {
+	defer liftHeapLimit()()
 	return index.New(k.Entries(), index.Options{Langs: index.LangsFor(query)})
 }
 

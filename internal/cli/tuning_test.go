@@ -70,11 +70,11 @@ func TestTuneGC(t *testing.T) {
 	if got := debug.SetGCPercent(100); got != 100 {
 		t.Errorf("analyze: GC percent %d, want the default kept", got)
 	}
-	if got := debug.SetMemoryLimit(-1); got != streamingHeapLimit {
-		t.Errorf("analyze: memory limit %d, want %d", got, streamingHeapLimit)
+	if got := debug.SetMemoryLimit(-1); got != heapLimit {
+		t.Errorf("analyze: memory limit %d, want %d", got, heapLimit)
 	}
 	restore()
-	if got := debug.SetMemoryLimit(-1); got == streamingHeapLimit {
+	if got := debug.SetMemoryLimit(-1); got == heapLimit {
 		t.Error("after analyze: the memory limit was not restored")
 	}
 }
