@@ -1,14 +1,28 @@
 # Thin wrappers over the go command. `make test` is what CI runs.
 GO ?= go
 FUZZTIME ?= 30s
+# The packages that run goroutines (followers, parallel matching and loading,
+# bleve batches, zip accounting, tail): tested again under the race detector.
+RACE_PKGS ?= ./internal/follow/... ./internal/diagnose ./internal/cli ./internal/logsource ./index ./kb ./cmd/arcdiag
 
-.PHONY: build test bench lint fuzz golden clean
+# What --version prints; from git when building in a checkout (a tarball
+# without git builds as "(devel)", commit "unknown").
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null)
+COMMIT ?= $(shell git rev-parse HEAD 2>/dev/null)
+LDFLAGS = -X github.com/arcdiag/arcdiag/internal/cli.buildVersion=$(VERSION) -X github.com/arcdiag/arcdiag/internal/cli.buildCommit=$(COMMIT)
+
+.PHONY: build install test bench lint fuzz golden evidence man clean
 
 build:
-	$(GO) build -o bin/arcdiag ./cmd/arcdiag
+	$(GO) build -ldflags '$(LDFLAGS)' -o bin/arcdiag ./cmd/arcdiag
+
+# Installs to $(go env GOBIN), or $(go env GOPATH)/bin.
+install:
+	$(GO) install -ldflags '$(LDFLAGS)' ./cmd/arcdiag
 
 test: lint
 	$(GO) test ./...
+	$(GO) test -race $(RACE_PKGS)
 	GOOS=windows $(GO) build ./...
 
 lint:
@@ -40,5 +54,15 @@ golden:
 	$(GO) test ./kb -run TestBuiltinSnapshot -update
 	$(GO) test ./internal/cli -run TestGolden -update
 
+# The manual page, generated from the command tree (not committed: it is
+# rebuilt from the code, like the binary). man -l build/man/arcdiag.1 reads it.
+man:
+	mkdir -p build/man
+	$(GO) run ./cmd/arcdiag man > build/man/arcdiag.1
+
+# The tail libraries' rotation evidence, a module of its own (see README, tail).
+evidence:
+	cd internal/follow/evidence && ARCDIAG_TAIL_EVIDENCE=1 $(GO) test -run TestTailLibraryEvidence -v
+
 clean:
-	rm -rf bin
+	rm -rf bin build

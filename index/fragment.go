@@ -29,12 +29,16 @@ var fieldNames = map[string]struct {
 	name string
 	lang kb.Lang
 	rank int
+	// logText marks the fields that quote what the agent prints (in
+	// English whatever the reader's language), as opposed to the entry's
+	// own text, written in each language.
+	logText bool
 }{
-	fieldTitleEN: {"title", kb.EN, 0}, fieldTitleJA: {"title", kb.JA, 0},
-	fieldAlias:   {"alias", kb.EN, 1},
-	fieldCauseEN: {"cause", kb.EN, 2}, fieldCauseJA: {"cause", kb.JA, 2},
-	fieldRemEN: {"remediation", kb.EN, 3}, fieldRemJA: {"remediation", kb.JA, 3},
-	fieldExample: {"example", kb.EN, 4},
+	fieldTitleEN: {"title", kb.EN, 0, false}, fieldTitleJA: {"title", kb.JA, 0, false},
+	fieldAlias:   {"alias", kb.EN, 1, true},
+	fieldCauseEN: {"cause", kb.EN, 2, false}, fieldCauseJA: {"cause", kb.JA, 2, false},
+	fieldRemEN: {"remediation", kb.EN, 3, false}, fieldRemJA: {"remediation", kb.JA, 3, false},
+	fieldExample: {"example", kb.EN, 4, true},
 }
 
 // fragments cuts the pieces of a document's text around the places the
@@ -79,7 +83,7 @@ func (d *document) fragments(clauses []clause, loc *locator, lang kb.Lang) ([]Fr
 		}
 	}
 	var titleMarks []Span
-	var inLang, other []*value
+	var inLang, logText []*value
 	for _, v := range values {
 		v.marks = mergeMarks(v.marks)
 		f := fieldNames[v.field]
@@ -88,15 +92,17 @@ func (d *document) fragments(clauses []clause, loc *locator, lang kb.Lang) ([]Fr
 			for _, m := range v.marks {
 				titleMarks = append(titleMarks, m.Span) // shown in the hit's title line
 			}
+		case f.logText:
+			logText = append(logText, v)
 		case f.lang == lang:
 			inLang = append(inLang, v)
-		default:
-			other = append(other, v)
 		}
+		// The entry's own text in the other language is not shown: the
+		// reader asked for theirs (the cause below stands in for it).
 	}
 	pick := inLang
 	if len(pick) == 0 {
-		pick = other
+		pick = logText
 	}
 	// The values that hold the most query terms first, then by field.
 	slices.SortFunc(pick, func(a, b *value) int {
@@ -117,7 +123,8 @@ func (d *document) fragments(clauses []clause, loc *locator, lang kb.Lang) ([]Fr
 		out = append(out, Fragment{Field: f.name, Lang: f.lang, Text: text, Marks: marks})
 	}
 	if len(out) == 0 && titleMarks == nil {
-		// Matched on id, code, kind or tag alone: say what the entry is about.
+		// Matched on id, code, kind or tag alone, or in the other language
+		// only: say what the entry is about, in the reader's language.
 		if cause := d.entry.Cause.In(lang); cause != "" {
 			text, _ := cut(cause, nil, fragmentWidth)
 			out = append(out, Fragment{Field: "cause", Lang: langOf(d.entry.Cause, lang), Text: text})

@@ -2,11 +2,13 @@ package parser
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"math/rand/v2"
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf16"
 )
 
 // benchLog is a generated azcmagent.log of about 64 MB: mostly debug and
@@ -88,4 +90,30 @@ func BenchmarkMessageFields(b *testing.B) {
 			}
 		}
 	}
+}
+
+// BenchmarkScanUTF16 measures the scan of a UTF-16LE log (Windows writes
+// some of its logs so): the transcoding to UTF-8 and the scan loop. SetBytes
+// counts the UTF-16 input.
+func BenchmarkScanUTF16(b *testing.B) {
+	data := utf16LE(benchLog()[:16<<20])
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		s := NewScanner(bytes.NewReader(data), "azcmagent.log", Options{})
+		for s.Scan() {
+		}
+		if s.Err() != nil {
+			b.Fatal(s.Err())
+		}
+	}
+}
+
+// utf16LE encodes ASCII-or-UTF-8 text as UTF-16LE with a BOM.
+func utf16LE(text []byte) []byte {
+	out := []byte{0xff, 0xfe}
+	for _, u := range utf16.Encode([]rune(string(text))) {
+		out = binary.LittleEndian.AppendUint16(out, u)
+	}
+	return out
 }

@@ -6,8 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"unicode/utf16"
-	"unicode/utf8"
+
+	xunicode "golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/transform"
 )
 
 // Charset is the text encoding found at the start of the input, its
@@ -114,95 +115,46 @@ func sniff(src io.Reader, gzipLimit *gzipLimit) (io.Reader, []byte, Encoding, er
 		head = head[len(bomUTF8):]
 	case bytes.HasPrefix(head, bomUTF16LE):
 		enc.Charset = UTF16LE
-		r = newUTF16Reader(io.MultiReader(bytes.NewReader(head[2:]), r), false)
+		r = utf16Reader(io.MultiReader(bytes.NewReader(head[2:]), r), xunicode.LittleEndian)
 		head = nil
 	case bytes.HasPrefix(head, bomUTF16BE):
 		enc.Charset = UTF16BE
-		r = newUTF16Reader(io.MultiReader(bytes.NewReader(head[2:]), r), true)
+		r = utf16Reader(io.MultiReader(bytes.NewReader(head[2:]), r), xunicode.BigEndian)
 		head = nil
 	}
 	return r, head, enc, nil
 }
 
 // utf16Reader transcodes UTF-16 to UTF-8 as it reads, so that a big
-// Windows log is never held whole. Unpaired surrogates become U+FFFD; an
-// odd final byte is passed through as it is, so that nothing is dropped.
-type utf16Reader struct {
-	r    io.Reader
-	be   bool
-	in   []byte // raw input; in[:odd] is a byte left from the last read
-	odd  int
-	out  []byte // decoded, out[pos:] not yet returned
-	pos  int
-	high uint16 // a high surrogate waiting for its pair, or 0
-	err  error
+// Windows log is never held whole. Unpaired surrogates and an odd final
+// byte become U+FFFD. x/text's decoder replaced a hand-written one that was
+// no faster: best of four runs of BenchmarkScanUTF16, 417 MB/s of UTF-16
+// against 415 (the shared machine's spread is larger than the gap).
+func utf16Reader(r io.Reader, order xunicode.Endianness) io.Reader {
+	return transform.NewReader(&guardedReader{r: r}, xunicode.UTF16(order, xunicode.IgnoreBOM).NewDecoder())
 }
 
-func newUTF16Reader(r io.Reader, bigEndian bool) *utf16Reader {
-	return &utf16Reader{r: r, be: bigEndian, in: make([]byte, 32<<10)}
+// guardedReader turns a reader that keeps returning nothing into an
+// io.ErrNoProgress error, and a count out of range into errInvalidRead:
+// transform.Reader would retry the first forever and panic on the second.
+type guardedReader struct {
+	r     io.Reader
+	empty int
 }
 
-// Read returns decoded bytes. It calls the underlying reader at most once,
-// so a reader that makes no progress is seen by the caller.
-func (u *utf16Reader) Read(p []byte) (int, error) {
-	if u.pos == len(u.out) {
-		if u.err != nil {
-			return 0, u.err
-		}
-		u.fill()
-	}
-	n := copy(p, u.out[u.pos:])
-	u.pos += n
-	if n == 0 && u.err != nil {
-		return 0, u.err
-	}
-	return n, nil
-}
-
-func (u *utf16Reader) fill() {
-	n, err := u.r.Read(u.in[u.odd:])
-	data := u.in[:u.odd+n]
-	u.out, u.pos = u.out[:0], 0
-	i := 0
-	for ; i+1 < len(data); i += 2 {
-		c := uint16(data[i]) | uint16(data[i+1])<<8
-		if u.be {
-			c = uint16(data[i])<<8 | uint16(data[i+1])
-		}
-		u.unit(c)
-	}
-	u.odd = copy(u.in, data[i:])
-	if err != nil {
-		if u.high != 0 {
-			u.out = utf8.AppendRune(u.out, utf8.RuneError)
-			u.high = 0
-		}
-		u.out = append(u.out, u.in[:u.odd]...)
-		u.odd = 0
-		u.err = err
-	}
-}
-
-// unit decodes one UTF-16 code unit into out.
-func (u *utf16Reader) unit(c uint16) {
-	if u.high != 0 {
-		if 0xdc00 <= c && c < 0xe000 {
-			u.out = utf8.AppendRune(u.out, utf16.DecodeRune(rune(u.high), rune(c)))
-			u.high = 0
-			return
-		}
-		u.out = utf8.AppendRune(u.out, utf8.RuneError)
-		u.high = 0
-	}
+func (g *guardedReader) Read(p []byte) (int, error) {
+	n, err := g.r.Read(p)
 	switch {
-	case c < utf8.RuneSelf:
-		u.out = append(u.out, byte(c))
-	case 0xd800 <= c && c < 0xdc00:
-		u.high = c
+	case n < 0 || n > len(p):
+		return 0, errInvalidRead
+	case n == 0 && err == nil && len(p) > 0:
+		if g.empty++; g.empty == 100 {
+			return 0, io.ErrNoProgress
+		}
 	default:
-		// A lone low surrogate is not a valid rune: AppendRune writes U+FFFD.
-		u.out = utf8.AppendRune(u.out, rune(c))
+		g.empty = 0
 	}
+	return n, err
 }
 
 // gzipLimit bounds what a gzip stream may decompress to: a few kilobytes

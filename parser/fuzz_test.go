@@ -9,6 +9,7 @@ import (
 	"testing"
 	"testing/iotest"
 	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -159,7 +160,7 @@ func referenceDecode(data []byte) ([]byte, error) {
 	}
 	out := []byte(string(utf16.Decode(units)))
 	if len(data)%2 == 1 {
-		out = append(out, data[len(data)-1])
+		out = utf8.AppendRune(out, utf8.RuneError)
 	}
 	return out, err
 }

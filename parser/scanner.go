@@ -2,9 +2,10 @@ package parser
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
-	"strings"
+	"io/fs"
 	"time"
 )
 
@@ -122,9 +123,9 @@ func (s *Scanner) fail(err error) {
 	if name == "" {
 		name = "input"
 	}
-	if strings.Contains(err.Error(), name) {
-		// Errors from files and zip entries already name them.
-		s.err = fmt.Errorf("read: %w", err)
+	// An error from a file or a zip entry already names it.
+	if pe := (*fs.PathError)(nil); errors.As(err, &pe) && pe.Path == name {
+		s.err = err
 		return
 	}
 	s.err = fmt.Errorf("read %s: %w", name, err)

@@ -5,12 +5,15 @@ import (
 	"compress/gzip"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"testing/iotest"
+	"time"
 	"unicode/utf16"
 
 	"github.com/google/go-cmp/cmp"
@@ -298,7 +301,7 @@ func TestScanEncodings(t *testing.T) {
 }
 
 // TestScanUTF16Damage checks what is done with UTF-16 that is not valid:
-// unpaired surrogates become U+FFFD, an odd last byte is kept as it is.
+// unpaired surrogates and an odd last byte become U+FFFD.
 func TestScanUTF16Damage(t *testing.T) {
 	units := []uint16{'a', 0xd800, 'b', 0xdc00, '\n', 0xd83d, 0xde00, 0xdbff}
 	for _, tt := range []struct {
@@ -314,7 +317,7 @@ func TestScanUTF16Damage(t *testing.T) {
 			b = append(b, 'Z') // the odd byte
 			want := []got{
 				{1, 1, 0, "a\uFFFDb\uFFFD", FormatPlain, LevelNone, false, 0},
-				{2, 1, 9, "😀\uFFFDZ", FormatPlain, LevelNone, false, 0},
+				{2, 1, 9, "😀\uFFFD\uFFFD", FormatPlain, LevelNone, false, 0},
 			}
 			for _, r := range []io.Reader{bytes.NewReader(b), iotest.OneByteReader(bytes.NewReader(b))} {
 				got, err := scanAll(t, r, Options{})
@@ -386,6 +389,27 @@ func TestScanErrors(t *testing.T) {
 			t.Errorf("Err() = %v, want boom naming x.log", err)
 		}
 	})
+	// The input is named once: by the error when it already names it (a
+	// file's or a zip entry's *fs.PathError), else by the scanner, even
+	// when the error's text merely contains the name.
+	for _, tt := range []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"path error", &fs.PathError{Op: "read", Path: "x.log", Err: boom}, "read x.log: boom"},
+		{"path error of another file", &fs.PathError{Op: "read", Path: "other.log", Err: boom}, "read x.log: read other.log: boom"},
+		{"name in the text only", fmt.Errorf("x.log is cursed: %w", boom), "read x.log: x.log is cursed: boom"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s := NewScanner(iotest.ErrReader(tt.err), "x.log", Options{})
+			for s.Scan() {
+			}
+			if err := s.Err(); err == nil || err.Error() != tt.want || !errors.Is(err, boom) {
+				t.Errorf("Err() = %v, want %q wrapping boom", err, tt.want)
+			}
+		})
+	}
 	t.Run("truncated gzip", func(t *testing.T) {
 		z := gzipBytes(t, []byte(strings.Repeat("line of text\n", 1000)))
 		s := NewScanner(bytes.NewReader(z[:len(z)-4]), "x.log.gz", Options{})
@@ -407,6 +431,24 @@ func TestScanErrors(t *testing.T) {
 		s := NewScanner(emptyReader{}, "x.log", Options{})
 		if s.Scan() || !errors.Is(s.Err(), io.ErrNoProgress) {
 			t.Errorf("Err() = %v, want io.ErrNoProgress", s.Err())
+		}
+	})
+	// The same inside UTF-16, where the decoder reads: an error, not a hang.
+	t.Run("no progress in UTF-16", func(t *testing.T) {
+		done := make(chan error, 1)
+		go func() {
+			s := NewScanner(io.MultiReader(bytes.NewReader(utf16Bytes("a\nb", binary.LittleEndian, true)), emptyReader{}), "x.log", Options{})
+			for s.Scan() {
+			}
+			done <- s.Err()
+		}()
+		select {
+		case err := <-done:
+			if !errors.Is(err, io.ErrNoProgress) {
+				t.Errorf("Err() = %v, want io.ErrNoProgress", err)
+			}
+		case <-time.After(30 * time.Second):
+			t.Fatal("the scan of a UTF-16 input that stops making progress does not end")
 		}
 	})
 }

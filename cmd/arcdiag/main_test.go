@@ -39,27 +39,19 @@ func TestScripts(t *testing.T) {
 			// The repository's sample logs, for the scripts that read them.
 			testdata, err := filepath.Abs(filepath.Join("..", "..", "testdata"))
 			env.Setenv("TESTDATA", testdata)
+			env.Values[backgroundsKey{}] = map[string]*background{}
 			return err
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"sleep":      cmdSleep,
 			"append":     cmdAppend,
 			"interrupt":  cmdInterrupt,
 			"damagedzip": cmdDamagedZip,
 			"mkfifo":     cmdMkfifo,
+			"bg":         cmdBg,
+			"waitfor":    cmdWaitfor,
+			"stop":       cmdStop,
 		},
 	})
-}
-
-// cmdSleep pauses the script: sleep DURATION. Tail scripts need it to let the
-// follower see a write before the next one.
-func cmdSleep(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) != 1 {
-		ts.Fatalf("usage: sleep DURATION")
-	}
-	d, err := time.ParseDuration(args[0])
-	ts.Check(err)
-	time.Sleep(d)
 }
 
 // cmdAppend appends the contents of files to a file, creating it:

@@ -3,8 +3,10 @@ package cli
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"slices"
 	"strings"
 	"time"
@@ -52,9 +54,9 @@ func (c *AnalyzeCmd) Run(e *env) error {
 	if c.JSON {
 		format = "json"
 	}
-	window, err := parseWindow(c.Since, c.Until, time.Now())
+	window, err := parseWindow(e.Globals, c.Since, c.Until, time.Now())
 	if err != nil {
-		return usageError{err}
+		return err
 	}
 	minLevel := minLevelFlag(c.Level)
 	k, err := e.loadKB()
@@ -65,13 +67,19 @@ func (c *AnalyzeCmd) Run(e *env) error {
 	inputFailed := false
 	// Every problem makes the exit status 2, even when the rest was read:
 	// a refused zip entry or a damaged zip is bad input the user must know of.
+	var unread []problemJSON // what could not be read, for the JSON summary
 	for _, p := range problems {
 		fmt.Fprintf(e.stderr, "arcdiag: %v\n", p)
+		text := p.Err.Error()
+		if p.Hint != "" {
+			text += " (" + p.Hint + ")"
+		}
+		unread = append(unread, problemJSON{File: p.Path, Problem: text})
 		inputFailed = true
 	}
 	if len(inputs) == 0 {
 		if len(problems) == 0 {
-			fmt.Fprintln(e.stderr, "arcdiag: no agent logs found in the given paths")
+			e.say("analyze.noLogs")
 		}
 		return exitCode(ExitUsage)
 	}
@@ -96,6 +104,7 @@ func (c *AnalyzeCmd) Run(e *env) error {
 				break // interrupted: Main reports it by the exit status
 			}
 			fmt.Fprintf(e.stderr, "arcdiag: %v\n", err)
+			unread = append(unread, problemJSON{File: in.Name, Problem: withoutName(err, in.Name)})
 			inputFailed = true
 		}
 		if got.opened && !got.known() {
@@ -116,24 +125,26 @@ func (c *AnalyzeCmd) Run(e *env) error {
 			anyKnown = anyKnown || r.known()
 			continue
 		}
-		fmt.Fprintf(e.stderr, "arcdiag: %s: not an agent log: no line in a log format arcdiag reads, and nothing the knowledge base recognises\n", r.name)
+		notLog := e.msg("analyze.notLog")
+		fmt.Fprintf(e.stderr, "arcdiag: %s: %s\n", r.name, notLog)
+		unread = append(unread, problemJSON{File: r.name, Problem: notLog})
 	}
 	sum := an.Summary()
-	rep.summary(sum, read)
+	rep.summary(sum, read, unread)
 	if err := rep.flush(); err != nil {
 		return err
 	}
 	for _, at := range sum.TruncatedAt {
-		fmt.Fprintf(e.stderr, "%s: line longer than %d MiB: its start was analyzed, the rest skipped\n", at, diagnose.MaxLineLen>>20)
+		fmt.Fprintln(e.stderr, e.msg("analyze.longLine", at, diagnose.MaxLineLen>>20))
 	}
 	if more := sum.Truncated - len(sum.TruncatedAt); more > 0 {
-		fmt.Fprintf(e.stderr, "arcdiag: %d more line(s) longer than %d MiB were truncated\n", more, diagnose.MaxLineLen>>20)
+		e.say("analyze.moreLong", more, diagnose.MaxLineLen>>20)
 	}
 	switch {
 	case inputFailed, !anyKnown:
 		return exitCode(ExitUsage)
 	case sum.Failing():
-		return exitCode(ExitNone)
+		return exitCode(ExitFailures)
 	}
 	return nil
 }
@@ -211,7 +222,7 @@ func analyzeInput(e *env, an *diagnose.Analyzer, in logsource.Input, continued b
 	after := an.Summary()
 	read.recognised = after.Findings > before.Findings || after.Benign > before.Benign
 	if err != nil {
-		return read, fmt.Errorf("%w (the records before it were analyzed)", err)
+		return read, partlyRead{err, e.msg("analyze.partly", err)}
 	}
 	return read, nil
 }
@@ -229,6 +240,26 @@ func (c ctxReader) Read(p []byte) (int, error) {
 	}
 	return c.r.Read(p)
 }
+
+// withoutName is err's text without the input's name in front, when the
+// error names it as a file or zip entry does (the JSON names it apart).
+func withoutName(err error, name string) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) && pe.Path == name {
+		return strings.Replace(err.Error(), pe.Error(), pe.Err.Error(), 1)
+	}
+	return err.Error()
+}
+
+// partlyRead is a read error after which the records read before it were
+// analyzed; its text says so in the user's language.
+type partlyRead struct {
+	err  error
+	text string
+}
+
+func (p partlyRead) Error() string { return p.text }
+func (p partlyRead) Unwrap() error { return p.err }
 
 // minLevelFlag reads --level: kong's enum has already checked the value, so
 // an empty one (no filter) is the only other case.
@@ -248,23 +279,25 @@ func (w timeWindow) contains(t time.Time) bool {
 	return (w.since.IsZero() || !t.Before(w.since)) && (w.until.IsZero() || t.Before(w.until))
 }
 
-func parseWindow(since, until string, now time.Time) (timeWindow, error) {
+// parseWindow reads --since and --until; its errors are usage errors in
+// the user's language.
+func parseWindow(g Globals, since, until string, now time.Time) (timeWindow, error) {
 	var w timeWindow
 	var err error
-	if w.since, err = parseTimeArg("--since", since, now); err != nil {
+	if w.since, err = parseTimeArg(g, "--since", since, now); err != nil {
 		return w, err
 	}
-	if w.until, err = parseTimeArg("--until", until, now); err != nil {
+	if w.until, err = parseTimeArg(g, "--until", until, now); err != nil {
 		return w, err
 	}
 	if !w.since.IsZero() && !w.until.IsZero() && !w.since.Before(w.until) {
-		return w, fmt.Errorf("--since %s is not before --until %s", since, until)
+		return w, g.usagef("time.order", since, until)
 	}
 	return w, nil
 }
 
 // parseTimeArg reads RFC 3339 or a duration back from now; "d" means days.
-func parseTimeArg(flag, s string, now time.Time) (time.Time, error) {
+func parseTimeArg(g Globals, flag, s string, now time.Time) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}
@@ -287,12 +320,12 @@ func parseTimeArg(flag, s string, now time.Time) (time.Time, error) {
 	if d != "" {
 		var err error
 		if dur, err = time.ParseDuration(d); err != nil {
-			return time.Time{}, fmt.Errorf("%s %q: want RFC 3339 (2031-02-03T04:05:06Z), a date (2031-02-03) or a duration (90m, 2h, 3d)", flag, s)
+			return time.Time{}, g.usagef("time.form", flag, s)
 		}
 	}
 	dur += time.Duration(days) * 24 * time.Hour
 	if dur < 0 {
-		return time.Time{}, fmt.Errorf("%s %q: a duration counts back from now and must be positive", flag, s)
+		return time.Time{}, g.usagef("time.negative", flag, s)
 	}
 	return now.Add(-dur), nil
 }

@@ -10,7 +10,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"strings"
 	"syscall"
 
@@ -22,11 +21,15 @@ import (
 
 // Exit codes, documented in the README.
 const (
-	ExitOK      = 0 // found / no failure
-	ExitNone    = 1 // nothing found
-	ExitUsage   = 2 // usage or input error
-	kongUsage   = 80
-	description = `Explain Azure Arc Connected Machine agent (azcmagent) failures, offline.
+	ExitOK = 0 // found (explain, search, kb); no failure (analyze); stopped (tail)
+	// ExitNotFound: explain, search or kb found nothing.
+	ExitNotFound = 1
+	// ExitFailures: analyze found failures in the logs. It shares 1 with
+	// ExitNotFound, as grep's 0/1 do: 0 means "nothing to worry about".
+	ExitFailures = 1
+	ExitUsage    = 2 // usage or input error
+	kongUsage    = 80
+	description  = `Explain Azure Arc Connected Machine agent (azcmagent) failures, offline.
 
 Examples:
   arcdiag explain AZCM0041
@@ -48,19 +51,25 @@ type CLI struct {
 	Tail    TailCmd    `cmd:"" help:"Follow live agent logs and annotate failures as they are written, across rotation."`
 	KB      KBCmd      `cmd:"" name:"kb" help:"List, show and check knowledge-base entries."`
 
-	Version kong.VersionFlag `help:"Print the version and exit."`
+	Completion CompletionCmd `cmd:"" help:"Print a completion script for bash, zsh, fish or PowerShell."`
+	Complete   completeCmd   `cmd:"" name:"__complete" hidden:"" passthrough:"" help:"Answer a completion script."`
+	Man        manCmd        `cmd:"" hidden:"" help:"Print the manual page (roff), for make man and packagers."`
+
+	Version versionFlag `help:"Print the version, commit and knowledge-base revision, and exit."`
 }
 
 // Globals are the flags every command takes.
 type Globals struct {
 	Lang    string   `help:"Language of the explanations: en or ja (default: from LC_ALL, LC_MESSAGES or LANG)." enum:"en,ja," default:"" placeholder:"en|ja"`
-	NoColor bool     `help:"Never colour the output (also NO_COLOR)."`
+	NoColor bool     `help:"Never colour the output (also NO_COLOR, TERM=dumb)."`
+	NoPager bool     `help:"Never page long output on a terminal (also PAGER=cat; default pager: less -FRX)."`
 	KBDir   []string `name:"kb-dir" help:"Directory of YAML entries layered over the built-in ones; repeatable (also ARCDIAG_KB_DIR, a path list)." placeholder:"DIR" type:"path"`
 }
 
 // env is what a command's Run method receives.
 type env struct {
 	Globals
+	term   terminal // standard output as it was before a pager took it
 	ctx    context.Context
 	stdin  io.Reader
 	stdout io.Writer
@@ -107,7 +116,6 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		kong.Writers(stdout, stderr),
 		kong.Exit(func(c int) { panic(kongExit(c)) }),
 		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
-		kong.Vars{"version": version()},
 	)
 	if err != nil {
 		fmt.Fprintf(stderr, "arcdiag: %v\n", err)
@@ -128,13 +136,15 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	kctx, err := parser.Parse(args)
 	if err != nil {
 		// kong quotes the argument it could not place, which may be a
-		// pasted line holding a secret.
+		// pasted line holding a secret. Its message stays in English; the
+		// hint is in the user's language.
+		g := langFromArgs(args)
 		fmt.Fprintf(stderr, "arcdiag: %s\n", redact.String(err.Error()))
 		var pe *kong.ParseError
 		if errors.As(err, &pe) && pe.Context != nil && pe.Context.Selected() != nil {
-			fmt.Fprintf(stderr, "Run 'arcdiag %s --help' for usage.\n", pe.Context.Selected().Path())
+			fmt.Fprintln(stderr, g.msg("usage.command", pe.Context.Selected().Path()))
 		} else {
-			fmt.Fprintln(stderr, "Run 'arcdiag --help' for usage.")
+			fmt.Fprintln(stderr, g.msg("usage.root"))
 		}
 		return ExitUsage
 	}
@@ -145,9 +155,17 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 			}
 		}
 	}
-	boundMemory()
-	e := &env{Globals: cli.Globals, ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr}
+	e := &env{Globals: cli.Globals, term: terminalOf(stdout), ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr}
+	command, _, _ := strings.Cut(kctx.Command(), " ")
+	defer tuneGC(command)()
+	if pg := e.pager(command); pg != nil {
+		e.stdout = pg.in
+		defer pg.wait()
+	}
 	err = kctx.Run(e)
+	if err != nil && e.stdout != stdout && quitEarly(err) {
+		err = nil // the reader quit the pager before the end
+	}
 	var ec exitCode
 	var intr Interrupted
 	switch {
@@ -166,16 +184,30 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	}
 }
 
+// pager starts a pager for the command's output when a person reads it on
+// a terminal and it may be long (tail streams: it never pages).
+func (e *env) pager(command string) *pager {
+	switch {
+	case e.NoPager || !e.term.isTTY:
+		return nil
+	case command != "explain" && command != "search" && command != "analyze" && command != "kb":
+		return nil
+	}
+	out, ok := e.stdout.(*os.File)
+	errOut, ok2 := e.stderr.(*os.File)
+	if !ok || !ok2 {
+		return nil
+	}
+	return startPager(out, errOut)
+}
+
 // loadKB loads the built-in entries with the --kb-dir layers over them.
-// Loading is a short burst of a few MB of YAML garbage on every start; the
-// collector is held off for it, which takes about a sixth off `explain`.
 //
 // A --kb-dir layer must pass everything kb lint checks, not only loading:
 // an entry whose patterns recognise other entries' examples would silently
 // take their findings, and one without sources or with page markup would
 // print what nobody can check. Nothing of a layer with problems is used.
 func (e *env) loadKB() (*kb.KB, error) {
-	defer debug.SetGCPercent(debug.SetGCPercent(-1))
 	k, err := kb.Load(e.layers(false)...)
 	if err != nil || len(e.KBDir) == 0 {
 		return k, err
@@ -184,20 +216,6 @@ func (e *env) loadKB() (*kb.KB, error) {
 		return nil, &kb.LoadError{Problems: problems}
 	}
 	return k, nil
-}
-
-// memoryLimit is the Go heap size every command keeps to (loading a
-// knowledge base runs with the collector otherwise off). What analyze and tail hold
-// is bounded by design (a line of diagnose.MaxLineLen, a few batches in
-// flight, excerpts); the collector, left to its default, lets garbage grow
-// to twice what is live, which for lines of a megabyte passes the 64 MiB
-// the README promises. GOMEMLIMIT, when set, wins.
-const memoryLimit = 40 << 20
-
-func boundMemory() {
-	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(memoryLimit)
-	}
 }
 
 // layers returns the built-in layer and the --kb-dir layers; verify makes the
@@ -219,7 +237,7 @@ func (e *env) reportLoadError(err error) error {
 		for _, p := range le.Problems {
 			fmt.Fprintln(e.stderr, p)
 		}
-		fmt.Fprintf(e.stderr, "arcdiag: knowledge base not loaded: %d problem(s)\n", len(le.Problems))
+		e.say("kb.notLoaded", len(le.Problems))
 		return exitCode(ExitUsage)
 	}
 	return err
@@ -239,19 +257,4 @@ func (g Globals) language() kb.Lang {
 		}
 	}
 	return kb.EN
-}
-
-// version reports the module version stamped by the Go toolchain.
-func version() string {
-	info, ok := debug.ReadBuildInfo()
-	if !ok {
-		return "arcdiag (unknown version)"
-	}
-	v := info.Main.Version
-	for _, s := range info.Settings {
-		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
-			v += " (" + s.Value[:12] + ")"
-		}
-	}
-	return "arcdiag " + v
 }

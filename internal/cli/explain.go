@@ -3,7 +3,6 @@ package cli
 import (
 	"fmt"
 	"io"
-	"runtime/debug"
 	"strings"
 
 	"github.com/arcdiag/arcdiag/internal/redact"
@@ -46,18 +45,15 @@ type explainJSON struct {
 
 // Run explains the query.
 func (c *ExplainCmd) Run(e *env) error {
-	// A one-shot answer allocates a few MB (the knowledge base, the
-	// matcher); collecting them would take longer than the whole lookup.
-	defer debug.SetGCPercent(debug.SetGCPercent(-1))
 	query := strings.TrimSpace(strings.Join(c.Query, " "))
 	if query == "-" {
 		var err error
-		if query, err = readPaste(e.stdin); err != nil {
+		if query, err = readPaste(e, e.stdin); err != nil {
 			return err
 		}
 	}
 	if query == "" {
-		return usageError{fmt.Errorf("explain: nothing to explain; give a code such as AZCM0041 or a message")}
+		return e.usagef("explain.empty")
 	}
 	k, err := e.loadKB()
 	if err != nil {
@@ -81,30 +77,30 @@ func (c *ExplainCmd) Run(e *env) error {
 			return err
 		}
 	} else {
-		r := &renderer{w: e.stdout, kb: k, lang: lang, style: newStyle(e.stdout, e.NoColor)}
+		r := &renderer{w: e.stdout, kb: k, lang: lang, style: e.style()}
 		for i, en := range a.Entries {
 			if i > 0 {
 				fmt.Fprintln(e.stdout)
 			}
 			r.entry(en)
 		}
-		c.reportMisses(e, a, lang)
+		c.reportMisses(e, a)
 	}
 	if len(a.Entries) == 0 {
-		return exitCode(ExitNone)
+		return exitCode(ExitNotFound)
 	}
 	return nil
 }
 
 // readPaste reads a pasted message from standard input, as text with LF line
 // ends.
-func readPaste(r io.Reader) (string, error) {
+func readPaste(e *env, r io.Reader) (string, error) {
 	data, err := io.ReadAll(io.LimitReader(r, maxPaste+1))
 	if err != nil {
 		return "", fmt.Errorf("explain: read standard input: %w", err)
 	}
 	if len(data) > maxPaste {
-		return "", usageError{fmt.Errorf("explain: standard input is over %d KiB; for a whole log use arcdiag analyze", maxPaste>>10)}
+		return "", e.usagef("explain.stdinLarge", maxPaste>>10)
 	}
 	text := strings.TrimPrefix(string(data), "\ufeff")
 	return strings.TrimSpace(strings.ReplaceAll(text, "\r\n", "\n")), nil
@@ -112,28 +108,15 @@ func readPaste(r io.Reader) (string, error) {
 
 // reportMisses tells the user, on stderr, what could not be explained and
 // where to look next.
-func (c *ExplainCmd) reportMisses(e *env, a kb.Answer, lang kb.Lang) {
-	ja := lang == kb.JA
+func (c *ExplainCmd) reportMisses(e *env, a kb.Answer) {
 	for _, code := range a.Unknown {
-		if ja {
-			fmt.Fprintf(e.stderr, "arcdiag: %s はナレッジ ベースにありません", code)
-		} else {
-			fmt.Fprintf(e.stderr, "arcdiag: %s is not a known code", code)
-		}
+		text := e.msg("explain.unknown", code)
 		if len(a.Nearest) > 0 && code == a.Unknown[0] {
-			if ja {
-				fmt.Fprintf(e.stderr, "。近いコード: %s", strings.Join(a.Nearest, ", "))
-			} else {
-				fmt.Fprintf(e.stderr, "; nearest known codes: %s", strings.Join(a.Nearest, ", "))
-			}
+			text += e.msg("explain.nearest", strings.Join(a.Nearest, ", "))
 		}
-		fmt.Fprintln(e.stderr)
+		fmt.Fprintln(e.stderr, "arcdiag: "+text)
 	}
 	if len(a.Entries) == 0 && a.Kind == kb.QueryText {
-		if ja {
-			fmt.Fprintln(e.stderr, "arcdiag: このテキストに一致する項目はありません。キーワードで探すには: arcdiag search <語句>")
-		} else {
-			fmt.Fprintln(e.stderr, "arcdiag: nothing in the knowledge base matches this text; try a keyword search: arcdiag search <words>")
-		}
+		e.say("explain.noMatch")
 	}
 }

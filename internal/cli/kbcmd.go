@@ -3,9 +3,12 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"io"
+	"path"
+	"path/filepath"
 	"slices"
 	"strings"
-	"text/tabwriter"
+	"unicode/utf8"
 
 	"github.com/arcdiag/arcdiag/kb"
 )
@@ -77,26 +80,84 @@ func (c *KBListCmd) Run(e *env) error {
 			return err
 		}
 	} else {
-		st := newStyle(e.stdout, e.NoColor)
-		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-		for _, r := range rows {
-			origin := r.Origin
-			if r.Overrides != "" {
-				origin += " (overrides " + r.Overrides + ")"
-			}
-			status := ""
-			if r.Status == kb.StatusHistoric {
-				status = " (historic)"
-			}
-			fmt.Fprintf(tw, "%s\t%s\t%s%s\t%s\n", st.paint(cyan, r.ID), r.Kind, r.Title, status, st.paint(dim, origin))
-		}
-		tw.Flush()
+		writeList(e.stdout, e.style(), rows, lang)
 	}
 	if len(rows) == 0 {
-		fmt.Fprintln(e.stderr, "arcdiag: no entry matches these filters")
-		return exitCode(ExitNone)
+		e.say("kb.listNone")
+		return exitCode(ExitNotFound)
 	}
 	return nil
+}
+
+// listWidth is the width kb list fits in, a terminal's or a pipe's.
+const listWidth = 100
+
+// writeList writes one line per entry, in columns and at most listWidth
+// display columns wide: the id (never cut), the kind, the title (cut with
+// "…" to what is left) and where the entry is defined (its file without
+// the directory and ".yaml", and line, and the one it overrides, if any).
+// kb show and --json give the whole of each.
+func writeList(w io.Writer, st style, rows []listJSON, lang kb.Lang) {
+	short := func(origin string) string {
+		file, line, _ := strings.Cut(origin, ":")
+		return strings.TrimSuffix(path.Base(filepath.ToSlash(file)), ".yaml") + ":" + line
+	}
+	origin := func(r listJSON) string { return short(r.Origin) }
+	historic := map[kb.Lang]string{kb.EN: " (historic)", kb.JA: " (過去の情報)"}[lang]
+	idW, kindW, originW := 0, 0, 0
+	for _, r := range rows {
+		idW = max(idW, min(displayWidth(r.ID), 26))
+		kindW = max(kindW, displayWidth(string(r.Kind)))
+		originW = max(originW, min(displayWidth(origin(r)), 24))
+	}
+	for _, r := range rows {
+		id, o := r.ID, clipLeft(origin(r), originW)
+		if r.Overrides != "" {
+			o = pad(o, originW) + " (overrides " + short(r.Overrides) + ")"
+		}
+		// A long id or an override takes its room from the title of its own
+		// line; the historic mark is never cut.
+		titleW := listWidth - max(idW, displayWidth(id)) - kindW - max(originW, displayWidth(o)) - 6
+		title := ""
+		if r.Status == kb.StatusHistoric {
+			title = historic
+		}
+		title = clipRight(r.Title, titleW-displayWidth(title)) + title
+		fmt.Fprintf(w, "%s  %s  %s  %s\n", st.paint(cyan, pad(id, idW)), pad(string(r.Kind), kindW), pad(title, titleW), st.paint(dim, o))
+	}
+}
+
+// pad fills s with spaces to width display columns.
+func pad(s string, width int) string {
+	return s + strings.Repeat(" ", max(0, width-displayWidth(s)))
+}
+
+// clipRight cuts s to at most width display columns, ending it with "…".
+func clipRight(s string, width int) string {
+	if displayWidth(s) <= width {
+		return s
+	}
+	w := 0
+	for i, r := range s {
+		if w+runeWidth(r) > width-1 {
+			return s[:i] + "…"
+		}
+		w += runeWidth(r)
+	}
+	return s
+}
+
+// clipLeft cuts s to at most width display columns from the left,
+// starting it with "…", so that the end of a path stays.
+func clipLeft(s string, width int) string {
+	for displayWidth(s) > width && s != "" {
+		_, size := utf8.DecodeRuneInString(s)
+		s = s[size:]
+		if displayWidth(s) <= width-1 {
+			return "…" + s
+		}
+	}
+	return s
 }
 
 // KBShowCmd shows one entry.
@@ -127,18 +188,18 @@ func (c *KBShowCmd) Run(e *env) error {
 		}
 	}
 	if !ok {
-		fmt.Fprintf(e.stderr, "arcdiag: no entry %q", id)
+		text := e.msg("kb.showNone", id)
 		if near := nearestIDs(k, id); len(near) > 0 {
-			fmt.Fprintf(e.stderr, "; did you mean %s?", strings.Join(near, ", "))
+			text += e.msg("search.didYou", strings.Join(near, ", "))
 		}
-		fmt.Fprintln(e.stderr)
-		return exitCode(ExitNone)
+		fmt.Fprintln(e.stderr, "arcdiag: "+text)
+		return exitCode(ExitNotFound)
 	}
 	lang := e.language()
 	if c.JSON {
 		return writeJSON(e.stdout, toJSON(k, en, lang))
 	}
-	r := &renderer{w: e.stdout, kb: k, lang: lang, style: newStyle(e.stdout, e.NoColor), details: true}
+	r := &renderer{w: e.stdout, kb: k, lang: lang, style: e.style(), details: true}
 	r.entry(en)
 	return nil
 }
@@ -207,7 +268,7 @@ func (c *KBLintCmd) Run(e *env) error {
 		fmt.Fprintln(e.stdout, p)
 	}
 	if len(problems) > 0 {
-		fmt.Fprintf(e.stderr, "arcdiag: %d problem(s)\n", len(problems))
+		e.say("kb.lintFailed", len(problems))
 		return exitCode(ExitUsage)
 	}
 	counts := map[string]int{}

@@ -47,7 +47,7 @@ type report struct {
 func newReport(e *env, k *kb.KB, format string, opts reportOptions) *report {
 	rep := &report{w: bufio.NewWriterSize(e.stdout, 64<<10), k: k, format: format, opts: opts}
 	if format == "text" {
-		rep.style = newStyle(e.stdout, e.NoColor)
+		rep.style = e.style()
 	}
 	rep.r = &renderer{w: rep.w, kb: k, lang: opts.lang, style: rep.style}
 	return rep
@@ -364,7 +364,9 @@ func timeSpan(start, end time.Time) string {
 	return start.Format(layout) + " → " + end.Format(layout)
 }
 
-func (rep *report) summary(sum diagnose.Summary, inputs []inputRead) {
+// summary ends the report: what each input was read as, and (in JSON)
+// unread, the inputs that could not be read (on stderr already).
+func (rep *report) summary(sum diagnose.Summary, inputs []inputRead, unread []problemJSON) {
 	sum.Runs -= rep.hidden
 	switch rep.format {
 	case "json":
@@ -379,7 +381,8 @@ func (rep *report) summary(sum diagnose.Summary, inputs []inputRead) {
 		}
 		j := summaryJSON{Type: "summary", Files: sum.Files, Records: sum.Records, Findings: sum.Findings,
 			Benign: sum.Benign, Runs: sum.Runs, FailedRuns: sum.Failed, Incidents: sum.Incidents, Warnings: sum.Warnings,
-			States: sum.States, Truncated: sum.Truncated, ByEntry: sum.ByEntry, ByCode: sum.ByCode, Inputs: ins}
+			States: sum.States, Truncated: sum.Truncated, ByEntry: sum.ByEntry, ByCode: sum.ByCode, Inputs: ins,
+			Problems: nonNil(unread)}
 		if w := sum.WorkingNow; w != nil {
 			j.WorkingNow = &stateJSON{Entry: w.Entry.ID, File: w.File, Line: w.Line, Time: jsonTime(w.Time)}
 		}
@@ -621,6 +624,10 @@ type (
 		ByEntry    map[string]int `json:"by_entry"`
 		ByCode     map[string]int `json:"by_code"`
 		Inputs     []inputJSON    `json:"inputs"`
+		// Problems explain an exit status of 2: the inputs and zip entries
+		// that could not be read, wholly or in part, and the inputs that
+		// are not agent logs.
+		Problems []problemJSON `json:"problems"`
 	}
 	// inputJSON is what an input was read as: its formats, most frequent
 	// first, with their record counts; known is false for an input that is
@@ -652,6 +659,10 @@ type (
 		Notes         []string `json:"notes"`
 		KnownCauses   []string `json:"known_causes,omitempty"`
 		Alternatives  []string `json:"alternatives,omitempty"`
+	}
+	problemJSON struct {
+		File    string `json:"file"`
+		Problem string `json:"problem"`
 	}
 	recordJSON struct {
 		Type    string  `json:"type"`

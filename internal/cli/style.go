@@ -1,13 +1,11 @@
 package cli
 
 import (
-	"io"
-	"os"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
-	"golang.org/x/term"
+	"golang.org/x/text/width"
 )
 
 // style colours and wraps text for a terminal, and does neither for a pipe
@@ -17,21 +15,9 @@ type style struct {
 	width int // 0: do not wrap
 }
 
-func newStyle(w io.Writer, noColor bool) style {
-	f, ok := w.(*os.File)
-	if !ok || !term.IsTerminal(int(f.Fd())) {
-		return style{}
-	}
-	cols, _, err := term.GetSize(int(f.Fd()))
-	if err != nil {
-		cols = 0
-	}
-	return terminalStyle(cols, noColor || os.Getenv("NO_COLOR") != "")
-}
-
 // terminalStyle is the style for a terminal cols wide: colour unless the
-// user turned it off (--no-color, or NO_COLOR set to anything), and lines
-// wrapped to the width (at most 120 columns, for readability).
+// user turned it off (see env.style), and lines wrapped to the width (at
+// most 120 columns, for readability).
 func terminalStyle(cols int, noColor bool) style {
 	s := style{color: !noColor}
 	if cols >= 40 {
@@ -57,8 +43,8 @@ func (s style) paint(code, text string) string {
 }
 
 // wrap breaks text into lines of at most s.width display columns, each after
-// the first indented by indent spaces. Existing line breaks are kept; CJK text
-// may break between any two characters, other text only at spaces.
+// the first indented by indent spaces. Existing line breaks are kept; wide
+// (CJK) text may break between any two characters, other text only at spaces.
 func (s style) wrap(text string, indent int) string {
 	pad := strings.Repeat(" ", indent)
 	lines := strings.Split(text, "\n")
@@ -91,7 +77,7 @@ func wrapLine(line string, limit int) []string {
 				cur.Reset()
 				curW, lastSpace = 0, -1
 				continue
-			case lastSpace >= 0 && !isWide(r):
+			case lastSpace >= 0 && rw < 2:
 				out = append(out, str[:lastSpace])
 				rest := str[lastSpace+1:]
 				cur.Reset()
@@ -108,8 +94,8 @@ func wrapLine(line string, limit int) []string {
 		} else if lastSpace >= 0 {
 			widthAfter += rw
 		}
-		if isWide(r) {
-			// A break is allowed after any wide character.
+		if rw == 2 {
+			// A break is allowed after any wide character (CJK text has no spaces).
 			lastSpace = -1
 		}
 		cur.WriteRune(r)
@@ -118,17 +104,27 @@ func wrapLine(line string, limit int) []string {
 	return append(out, cur.String())
 }
 
-func isWide(r rune) bool {
-	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana) ||
-		(r >= 0x3000 && r <= 0x303f) || (r >= 0xff00 && r <= 0xff60)
-}
-
+// runeWidth is the number of terminal columns r takes: 2 for East Asian wide
+// and fullwidth characters (CJK, Hangul, most emoji), 0 for combining marks,
+// zero-width and control characters, 1 for the rest (ambiguous ones too, as
+// terminals show them outside East Asian locales).
 func runeWidth(r rune) int {
-	if isWide(r) {
-		return 2
-	}
-	if r == utf8.RuneError || unicode.IsControl(r) {
+	switch {
+	case r == utf8.RuneError || unicode.IsControl(r) || unicode.In(r, unicode.Mn, unicode.Me, unicode.Cf):
 		return 0
 	}
+	switch width.LookupRune(r).Kind() {
+	case width.EastAsianWide, width.EastAsianFullwidth:
+		return 2
+	}
 	return 1
+}
+
+// displayWidth is the number of terminal columns s takes.
+func displayWidth(s string) int {
+	n := 0
+	for _, r := range s {
+		n += runeWidth(r)
+	}
+	return n
 }

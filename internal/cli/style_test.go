@@ -18,6 +18,9 @@ func TestWrapLine(t *testing.T) {
 		{"supercalifragilistic word", 10, []string{"supercalif", "ragilistic", "word"}},
 		// Japanese breaks between any two characters; each is two columns wide.
 		{"管理者特権でコマンドを実行します", 10, []string{"管理者特権", "でコマンド", "を実行しま", "す"}},
+		// Hangul is wide too; a combining accent takes no column.
+		{"한국어로된설명입니다", 6, []string{"한국어", "로된설", "명입니", "다"}},
+		{"résumé résumé", 7, []string{"résumé", "résumé"}},
 	}
 	for _, tt := range tests {
 		got := wrapLine(tt.in, tt.limit)
@@ -39,14 +42,76 @@ func TestWrapLine(t *testing.T) {
 	}
 }
 
+// TestDisplayWidth: the columns a terminal gives text, beyond CJK.
+func TestDisplayWidth(t *testing.T) {
+	for s, want := range map[string]int{
+		"abc":                  3,
+		"プロキシ":                 8,
+		"한국어":                  6, // Hangul
+		"ＡＢ":                   4, // fullwidth Latin
+		"e\u0301":              1, // e + combining acute
+		"\u200b":               0, // zero-width space
+		"\U0001F680":           2, // rocket emoji
+		"x\x1b":                1, // a control character
+		"\u00e9t\u00e9 \u00b1": 5, // ambiguous width counts as one
+	} {
+		if got := displayWidth(s); got != want {
+			t.Errorf("displayWidth(%q) = %d, want %d", s, got, want)
+		}
+	}
+}
+
 func TestStyleOffForPipes(t *testing.T) {
 	var b strings.Builder
-	s := newStyle(&b, false)
+	e := &env{term: terminalOf(&b)}
+	s := e.style()
 	if s.color || s.width != 0 {
 		t.Fatalf("style for a non-terminal writer: %+v", s)
 	}
 	if got := s.paint(red, "x"); got != "x" {
 		t.Errorf("paint on a pipe = %q", got)
+	}
+}
+
+// TestNoColor: colour is off for --no-color, NO_COLOR set to anything, and
+// a terminal that says it cannot show it (TERM=dumb).
+func TestNoColor(t *testing.T) {
+	for _, tt := range []struct {
+		flag bool
+		env  map[string]string
+		want bool
+	}{
+		{false, map[string]string{"TERM": "xterm-256color"}, false},
+		{false, nil, false},
+		{true, nil, true},
+		{false, map[string]string{"NO_COLOR": "1"}, true},
+		{false, map[string]string{"TERM": "dumb"}, true},
+	} {
+		if got := noColor(tt.flag, func(k string) string { return tt.env[k] }); got != tt.want {
+			t.Errorf("noColor(%v, %v) = %v, want %v", tt.flag, tt.env, got, tt.want)
+		}
+	}
+}
+
+// TestPagerCommand: less -FRX unless PAGER says otherwise; PAGER=cat or
+// an empty PAGER means no pager.
+func TestPagerCommand(t *testing.T) {
+	for _, tt := range []struct {
+		pager string
+		set   bool
+		want  []string
+	}{
+		{"", false, []string{"less", "-FRX"}},
+		{"most", true, []string{"most"}},
+		{"less -R", true, []string{"less", "-R"}},
+		{"cat", true, nil},
+		{"", true, nil},
+		{"  ", true, nil},
+	} {
+		got := pagerCommand(func(string) (string, bool) { return tt.pager, tt.set })
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("PAGER=%q (set %v) (-want +got):\n%s", tt.pager, tt.set, diff)
+		}
 	}
 }
 

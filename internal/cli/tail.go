@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/arcdiag/arcdiag/internal/diagnose"
@@ -95,10 +96,8 @@ func (c *TailCmd) Run(e *env) error {
 		ch, err := follow.Follow(ctx, p, opts)
 		if err != nil {
 			cancel()
-			for range pending {
-				<-events // let the started followers flush and close
-			}
-			return usageError{tailOpenError(p, err)}
+			drain(events, pending)
+			return usageError{e.tailOpenError(p, err)}
 		}
 		f := &tailedFile{path: p, an: diagnose.New(k, rep, diagnose.Options{All: c.All})}
 		f.an.StartFile(p, logsource.InferOS(p))
@@ -112,6 +111,10 @@ func (c *TailCmd) Run(e *env) error {
 			events <- tailEvent{path: p, closed: true}
 		}()
 	}
+
+	// Said once every file is open: until then, lines written are not seen
+	// (and scripts wait for it).
+	e.say("tail.following", strings.Join(paths, ", "))
 
 	ticker := time.NewTicker(settleAfter / 3)
 	defer ticker.Stop()
@@ -132,9 +135,9 @@ func (c *TailCmd) Run(e *env) error {
 			case follow.KindLine:
 				c.line(f, te.ev.Line)
 			case follow.KindWaiting:
-				fmt.Fprintf(e.stderr, "arcdiag: %s does not exist yet; waiting for it\n", te.path)
+				e.say("tail.waiting", te.path)
 			case follow.KindTruncated:
-				fmt.Fprintf(e.stderr, "arcdiag: %s was truncated (copytruncate rotation); lines written just before the truncation may be missing\n", te.path)
+				e.say("tail.truncated", te.path)
 				f.line, f.counted = 0, true
 			case follow.KindReopened:
 				f.line, f.counted = 0, true
@@ -160,6 +163,17 @@ func (c *TailCmd) Run(e *env) error {
 		return exitCode(ExitUsage)
 	}
 	return rep.flush()
+}
+
+// drain receives the events of the started followers, whose context is
+// cancelled, until each has said it closed: a follower delivers what it had
+// read before closing, and stays blocked until that is received.
+func drain(events <-chan tailEvent, followers int) {
+	for followers > 0 {
+		if te := <-events; te.closed {
+			followers--
+		}
+	}
 }
 
 // line analyses one line of a followed file. A GuestConfig record that
@@ -240,13 +254,13 @@ func countLines(path string, offset int64) int {
 }
 
 // tailOpenError explains why a file cannot be followed.
-func tailOpenError(path string, err error) error {
+func (e *env) tailOpenError(path string, err error) error {
 	if errors.Is(err, fs.ErrPermission) {
-		hint := "run as root (sudo arcdiag tail)"
+		hint := e.msg("tail.asRoot")
 		if runtime.GOOS == "windows" {
-			hint = "run from an elevated prompt (Run as administrator)"
+			hint = e.msg("tail.asAdmin")
 		}
-		return fmt.Errorf("%s: permission denied (%s)", path, hint)
+		return errors.New(e.msg("tail.denied", path, hint))
 	}
-	return fmt.Errorf("cannot follow %s: %w", path, err)
+	return fmt.Errorf("%s: %w", e.msg("tail.cannot", path), err)
 }

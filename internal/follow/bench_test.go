@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/arcdiag/arcdiag/internal/follow/rotationtest"
 )
 
 // BenchmarkFollowFromStart reads an existing 10 MB log from its start: the catch-up speed
@@ -14,7 +16,7 @@ func BenchmarkFollowFromStart(b *testing.B) {
 	const lines = 100_000
 	var sb strings.Builder
 	for i := 1; i <= lines; i++ {
-		sb.WriteString(numbered(i))
+		sb.WriteString(rotationtest.Numbered(i))
 	}
 	path := filepath.Join(b.TempDir(), "agent.log")
 	if err := os.WriteFile(path, []byte(sb.String()), 0o644); err != nil {

@@ -4,8 +4,8 @@
 // It reads the file itself and uses fsnotify only to learn when to look again. The tail
 // libraries the project started from, github.com/hpcloud/tail and its fork
 // github.com/nxadm/tail, lose and duplicate lines at rotations under load, and the fault is
-// inside their reopen logic, out of a wrapper's reach: TestTailLibraryEvidence, in
-// evidence_test.go, shows it and explains why.
+// inside their reopen logic, out of a wrapper's reach: TestTailLibraryEvidence, in the
+// module internal/follow/evidence, shows it and explains why.
 //
 // How rotation is handled:
 //

@@ -13,57 +13,52 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/arcdiag/arcdiag/internal/follow/rotationtest"
 )
 
 // followLines adapts Follow to the scenario harness: line texts go to the harness, the
 // other events are counted in kinds, readable once the returned channel is closed.
-func followLines(t *testing.T, opts Options, kinds map[Kind]int) lineSource {
+func followLines(t *testing.T, opts Options, kinds map[Kind]int) rotationtest.LineSource {
 	return func(ctx context.Context, path string) (<-chan string, error) {
 		events, err := Follow(ctx, path, opts)
 		if err != nil {
 			return nil, err
 		}
-		out := make(chan string, 256)
-		go func() {
-			defer close(out)
-			for ev := range events {
-				kinds[ev.Kind]++
-				switch ev.Kind {
-				case KindLine:
-					out <- ev.Line.Text
-				case KindError:
-					t.Errorf("error event: %v", ev.Err)
-				}
+		return rotationtest.Lines(events, func(ev Event) (string, bool) {
+			kinds[ev.Kind]++
+			if ev.Kind == KindError {
+				t.Errorf("error event: %v", ev.Err)
 			}
-		}()
-		return out, nil
+			return ev.Line.Text, ev.Kind == KindLine
+		}), nil
 	}
 }
 
 func TestRotationNoLossNoDup(t *testing.T) {
 	tests := []struct {
 		name string
-		sc   scenario
+		sc   rotationtest.Scenario
 		poll bool
 	}{
-		{"rename+create", scenario{mode: rotateRename, lines: 100_000, every: 3000}, false},
-		{"delete+recreate", scenario{mode: rotateRemove, lines: 100_000, every: 3000}, false},
-		{"copytruncate", scenario{mode: rotateCopyTruncate, lines: 100_000, every: 3000}, false},
-		{"poll/rename+create", scenario{mode: rotateRename, lines: 20_000, every: 3000}, true},
-		{"poll/delete+recreate", scenario{mode: rotateRemove, lines: 20_000, every: 3000}, true},
-		{"burst/rename+create", scenario{mode: rotateRename, lines: 30_000, every: 3000, burst: true}, false},
-		{"burst/delete+recreate", scenario{mode: rotateRemove, lines: 30_000, every: 3000, burst: true}, false},
+		{"rename+create", rotationtest.Scenario{Mode: rotationtest.RotateRename, Lines: 100_000, Every: 3000}, false},
+		{"delete+recreate", rotationtest.Scenario{Mode: rotationtest.RotateRemove, Lines: 100_000, Every: 3000}, false},
+		{"copytruncate", rotationtest.Scenario{Mode: rotationtest.RotateCopyTruncate, Lines: 100_000, Every: 3000}, false},
+		{"poll/rename+create", rotationtest.Scenario{Mode: rotationtest.RotateRename, Lines: 20_000, Every: 3000}, true},
+		{"poll/delete+recreate", rotationtest.Scenario{Mode: rotationtest.RotateRemove, Lines: 20_000, Every: 3000}, true},
+		{"burst/rename+create", rotationtest.Scenario{Mode: rotationtest.RotateRename, Lines: 30_000, Every: 3000, Burst: true}, false},
+		{"burst/delete+recreate", rotationtest.Scenario{Mode: rotationtest.RotateRemove, Lines: 30_000, Every: 3000, Burst: true}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			kinds := map[Kind]int{}
-			res := runScenario(t, tt.sc, followLines(t, Options{Poll: tt.poll}, kinds), 20*time.Second)
-			rotations := (tt.sc.lines - 1) / tt.sc.every
+			res := rotationtest.Run(t, tt.sc, followLines(t, Options{Poll: tt.poll}, kinds), 20*time.Second)
+			rotations := (tt.sc.Lines - 1) / tt.sc.Every
 			t.Logf("%v; %d reopened, %d truncated", res, kinds[KindReopened], kinds[KindTruncated])
-			if res.stalled != "" || len(res.corrupt) > 0 || res.dups > 0 {
+			if res.Stalled != "" || len(res.Corrupt) > 0 || res.Dups > 0 {
 				t.Fatalf("%v", res)
 			}
-			if tt.sc.mode == rotateCopyTruncate {
+			if tt.sc.Mode == rotationtest.RotateCopyTruncate {
 				// Lines the follower had not read when the file was truncated are lost:
 				// they are in the copy. The test logs how many; it asserts what must hold.
 				if kinds[KindTruncated] < 1 || kinds[KindTruncated] > rotations || kinds[KindReopened] != 0 {
@@ -71,7 +66,7 @@ func TestRotationNoLossNoDup(t *testing.T) {
 				}
 				return
 			}
-			if res.missing > 0 || res.lines != tt.sc.lines {
+			if res.Missing > 0 || res.Lines != tt.sc.Lines {
 				t.Fatalf("%v", res)
 			}
 			if kinds[KindReopened] != rotations || kinds[KindTruncated] != 0 {
@@ -312,7 +307,7 @@ func TestRotationSteps(t *testing.T) {
 	numberedLines := func(from, to int) string {
 		var b strings.Builder
 		for i := from; i <= to; i++ {
-			b.WriteString(numbered(i))
+			b.WriteString(rotationtest.Numbered(i))
 		}
 		return b.String()
 	}
@@ -360,7 +355,7 @@ func TestRotationSteps(t *testing.T) {
 					t.Fatal(err)
 				}
 			},
-			want: []string{"<truncated>", strings.TrimSuffix(numbered(1), "\n"), strings.TrimSuffix(numbered(2), "\n"), strings.TrimSuffix(numbered(3), "\n")},
+			want: []string{"<truncated>", strings.TrimSuffix(rotationtest.Numbered(1), "\n"), strings.TrimSuffix(rotationtest.Numbered(2), "\n"), strings.TrimSuffix(rotationtest.Numbered(3), "\n")},
 		},
 	}
 	for _, tt := range tests {

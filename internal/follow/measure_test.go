@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/arcdiag/arcdiag/internal/follow/rotationtest"
 )
 
 // The figures in the README come from these; they report and never assert timing.
@@ -52,10 +54,10 @@ func TestMeasureLatency(t *testing.T) {
 			for i := 1; i <= tt.appends; i++ {
 				time.Sleep(2 * time.Millisecond)
 				start := time.Now()
-				if _, err := f.WriteString(numbered(i)); err != nil {
+				if _, err := f.WriteString(rotationtest.Numbered(i)); err != nil {
 					t.Fatal(err)
 				}
-				if ev := next(t, events); parseNumbered(ev.Line.Text) != i {
+				if ev := next(t, events); rotationtest.ParseNumbered(ev.Line.Text) != i {
 					t.Fatalf("got %v %q, want line %d", ev.Kind, ev.Line.Text, i)
 				}
 				lat = append(lat, time.Since(start))

@@ -10,6 +10,7 @@ import (
 	"hash"
 	"hash/crc32"
 	"io"
+	"io/fs"
 	"os"
 	"path"
 	"slices"
@@ -224,7 +225,7 @@ func (er *entryReader) Read(p []byte) (int, error) {
 		n, err := io.ReadFull(er.r, one[:])
 		switch {
 		case n == 1:
-			er.err = fmt.Errorf("%s: %w: more than %d bytes in this entry (MaxEntrySize)", er.name, ErrTooLarge, er.z.maxEntry)
+			er.err = er.failure("%w: more than %d bytes in this entry (MaxEntrySize)", ErrTooLarge, er.z.maxEntry)
 		case err == io.EOF:
 			er.finish()
 		default:
@@ -267,7 +268,7 @@ func (er *entryReader) account(n int) int {
 		if over <= 0 {
 			return n
 		}
-		er.err = fmt.Errorf("%s: %w: more than %d bytes in this zip (MaxTotalSize)", er.name, ErrTooLarge, er.z.maxTotal)
+		er.err = er.failure("%w: more than %d bytes in this zip (MaxTotalSize)", ErrTooLarge, er.z.maxTotal)
 		return n - int(min(over, fresh))
 	}
 }
@@ -277,11 +278,11 @@ func (er *entryReader) account(n int) int {
 func (er *entryReader) finish() {
 	switch {
 	case er.e.brk != nil:
-		er.err = fmt.Errorf("%s: %w", er.name, er.e.brk)
+		er.err = er.failure("%w", er.e.brk)
 	case er.e.usize >= 0 && er.n != er.e.usize:
-		er.err = fmt.Errorf("%s: damaged entry: %d bytes, the zip declares %d", er.name, er.n, er.e.usize)
+		er.err = er.failure("damaged entry: %d bytes, the zip declares %d", er.n, er.e.usize)
 	case er.e.crcKnown && er.hash.Sum32() != er.e.crc:
-		er.err = fmt.Errorf("%s: damaged entry: checksum mismatch", er.name)
+		er.err = er.failure("damaged entry: checksum mismatch")
 	default:
 		er.err = io.EOF
 	}
@@ -292,7 +293,13 @@ func (er *entryReader) fail(err error) {
 		// The deflate stream ends where the file was cut: say so plainly.
 		err = er.e.brk
 	}
-	er.err = fmt.Errorf("%s: %w", er.name, err)
+	er.err = er.failure("%w", err)
+}
+
+// failure is an error of this entry: a *fs.PathError naming it, so that
+// whoever reports it knows the entry is already named.
+func (er *entryReader) failure(format string, args ...any) error {
+	return &fs.PathError{Op: "read", Path: er.name, Err: fmt.Errorf(format, args...)}
 }
 
 // Close releases the zip file. It is safe to call more than once.
@@ -306,7 +313,7 @@ func (er *entryReader) Close() error {
 	err := er.f.Close()
 	er.f = nil
 	if er.err == nil {
-		er.err = fmt.Errorf("%s: read after close", er.name)
+		er.err = er.failure("read after close")
 	}
 	return err
 }

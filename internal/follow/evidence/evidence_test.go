@@ -1,4 +1,6 @@
-package follow
+// Package evidence holds TestTailLibraryEvidence, in a module of its own so that the
+// product's go.mod lists only what arcdiag uses, not the two libraries it rejected.
+package evidence
 
 import (
 	"context"
@@ -10,6 +12,9 @@ import (
 
 	hptail "github.com/hpcloud/tail"
 	nxtail "github.com/nxadm/tail"
+
+	"github.com/arcdiag/arcdiag/internal/follow"
+	"github.com/arcdiag/arcdiag/internal/follow/rotationtest"
 )
 
 // TestTailLibraryEvidence runs the rotation scenario of TestRotationNoLossNoDup against
@@ -20,7 +25,7 @@ import (
 // the evidence for the claim that neither library can be used, so it reports and never
 // fails:
 //
-//	ARCDIAG_TAIL_EVIDENCE=1 go test -run TestTailLibraryEvidence -v ./internal/follow/
+//	cd internal/follow/evidence && ARCDIAG_TAIL_EVIDENCE=1 go test -run TestTailLibraryEvidence -v
 //
 // Why they fail, in nxadm/tail v1.4.11 (hpcloud/tail has the same code, and worse):
 //
@@ -49,16 +54,16 @@ func TestTailLibraryEvidence(t *testing.T) {
 	}
 	sources := []struct {
 		name string
-		src  lineSource
+		src  rotationtest.LineSource
 	}{
 		{"hpcloud", hpcloudLines},
 		{"nxadm", nxadmLines},
-		{"follow", followLines(t, Options{}, map[Kind]int{})},
+		{"follow", followLines},
 	}
 	for _, s := range sources {
-		for _, mode := range []rotation{rotateRename, rotateRemove, rotateCopyTruncate} {
+		for _, mode := range []rotationtest.Rotation{rotationtest.RotateRename, rotationtest.RotateRemove, rotationtest.RotateCopyTruncate} {
 			t.Run(s.name+"/"+mode.String(), func(t *testing.T) {
-				res := runScenario(t, scenario{mode: mode, lines: 100_000, every: 3000}, s.src, 5*time.Second)
+				res := rotationtest.Run(t, rotationtest.Scenario{Mode: mode, Lines: 100_000, Every: 3000}, s.src, 5*time.Second)
 				t.Logf("%s, %s: %v", s.name, mode, res)
 			})
 		}
@@ -70,7 +75,7 @@ func TestTailLibraryEvidence(t *testing.T) {
 
 // slowDeleteRecreate writes three lines, deletes the file, creates it again and writes
 // three more, pausing between every step, and returns what src delivered.
-func slowDeleteRecreate(t *testing.T, src lineSource) []string {
+func slowDeleteRecreate(t *testing.T, src rotationtest.LineSource) []string {
 	path := filepath.Join(t.TempDir(), "agent.log")
 	if err := os.WriteFile(path, nil, 0o644); err != nil {
 		t.Fatal(err)
@@ -82,7 +87,12 @@ func slowDeleteRecreate(t *testing.T, src lineSource) []string {
 	}
 	write := func(file string) {
 		for i := 1; i <= 3; i++ {
-			appendFile(t, path, fmt.Sprintf("%s line %d\n", file, i))
+			f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fmt.Fprintf(f, "%s line %d\n", file, i)
+			f.Close()
 			time.Sleep(50 * time.Millisecond)
 		}
 	}
@@ -157,4 +167,13 @@ func nxadmLines(ctx context.Context, path string) (<-chan string, error) {
 		}
 	}()
 	return out, nil
+}
+
+// followLines is arcdiag's own follower through the same harness.
+func followLines(ctx context.Context, path string) (<-chan string, error) {
+	events, err := follow.Follow(ctx, path, follow.Options{})
+	if err != nil {
+		return nil, err
+	}
+	return rotationtest.Lines(events, func(ev follow.Event) (string, bool) { return ev.Line.Text, ev.Kind == follow.KindLine }), nil
 }
