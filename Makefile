@@ -22,7 +22,7 @@ install:
 
 test: lint
 	$(GO) test ./...
-	$(GO) test -race $(RACE_PKGS)
+	$(GO) test -race -short -timeout 30m $(RACE_PKGS)
 	GOOS=windows $(GO) build ./...
 
 lint:

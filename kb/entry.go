@@ -128,6 +128,9 @@ type Entry struct {
 
 	// lines maps a field path such as "patterns[2]" to its line in Origin.File.
 	lines map[string]int
+	// trusted is set for entries of a trusted layer (the built-in entries,
+	// checked by the tests): Lint leaves them, and pairs of them, alone.
+	trusted bool
 	// matcher holds the compiled patterns; built on first use.
 	matcher *entryMatcher
 }

@@ -89,6 +89,7 @@ func Load(layers ...Layer) (*KB, error) {
 		seen := map[string]*Entry{}
 		for _, e := range entries {
 			normalize(e)
+			e.trusted = layer.Trusted
 			if !layer.Trusted {
 				problems = append(problems, checkEntry(e)...)
 			}

@@ -36,6 +36,7 @@ func checkMatcherAgrees(t *testing.T, k *KB, text string) {
 // TestMatcherAgreesOnLookalikes checks the filter's and the plain literals'
 // case fold against the regexp on bytes that only look alike once folded.
 func TestMatcherAgreesOnLookalikes(t *testing.T) {
+	skipExhaustiveInShort(t)
 	k := loadBuiltinVerified(t)
 	for _, e := range k.Entries() {
 		for _, ex := range e.Examples {
@@ -63,6 +64,18 @@ func FuzzMatcher(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, text string) {
+		skipExhaustiveInShort(t)
 		checkMatcherAgrees(t, k, text)
 	})
+}
+
+// skipExhaustiveInShort skips a test that runs every pattern's regexp on
+// every example: it holds no goroutines, so the race detector's pass
+// (make test runs it with -short) would only repeat the plain pass ten
+// times slower.
+func skipExhaustiveInShort(t *testing.T) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("exhaustive over every example; the plain go test pass runs it")
+	}
 }

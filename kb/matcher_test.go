@@ -35,6 +35,7 @@ func matchedIDs(ms []Match) []string {
 // match: on every example of the built-in KB, and on variants of them with
 // the case changed and the text escaped as logrus escapes a value.
 func TestMatcherAgreesWithRegexps(t *testing.T) {
+	skipExhaustiveInShort(t)
 	k := loadBuiltinVerified(t)
 	m := k.Matcher()
 	var texts []string
