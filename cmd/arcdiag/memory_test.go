@@ -128,6 +128,9 @@ func generated(write func(w io.Writer)) io.Reader {
 // entries, a gzip bomb, tail on lines over 1 MiB, a 1 MB search query, a
 // knowledge-base folder whose aliases fan out.
 func TestMemoryBounded(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector multiplies memory use: the bounds are for a normal build (make test runs it without -race too)")
+	}
 	dir := t.TempDir()
 
 	t.Run("ten 15 MiB error lines", func(t *testing.T) {
