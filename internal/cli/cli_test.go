@@ -301,6 +301,7 @@ func TestKBListFits(t *testing.T) {
   remediation:
     en: Nothing.
     ja: なし。
+  sources: [https://wiki.contoso.example/arc/kb]
 `
 	if err := os.WriteFile(filepath.Join(dir, "local-entries-with-a-long-file-name.yaml"), []byte(entry), 0o644); err != nil {
 		t.Fatal(err)
