@@ -292,7 +292,6 @@ func TestKBListFits(t *testing.T) {
 	}
 	entry := `- id: our-own-very-long-entry-identifier-for-a-local-problem
   kind: note
-  sources: [https://wiki.contoso.example/arc/kb]
   title:
     en: A title long enough to need cutting, and then some more words to be sure it is cut
     ja: 切り詰めが必要なほど長いタイトルで、確実に切り詰められるようにさらに言葉を加えたもの
