@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -69,6 +70,11 @@ func measureChild(out string, args []string) int {
 // runChild runs arcdiag with args, stdin from in (nil: none), in dir. stop,
 // when positive, sends SIGTERM after that long (tail).
 func runChild(t *testing.T, dir string, in io.Reader, stop time.Duration, args ...string) child {
+	return runChildUntil(t, dir, in, stop, "", args...)
+}
+
+// runChildUntil is runChild, sending SIGTERM once stdout holds until.
+func runChildUntil(t *testing.T, dir string, in io.Reader, stop time.Duration, until string, args ...string) child {
 	t.Helper()
 	path, err := exec.LookPath("arcdiag")
 	if err != nil {
@@ -79,13 +85,26 @@ func runChild(t *testing.T, dir string, in io.Reader, stop time.Duration, args .
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "LC_ALL=", "LANG=", "NO_COLOR=1", "ARCDIAG_KB_DIR=", "GOMEMLIMIT=", rusageOut+"="+out)
 	cmd.Stdin = in
-	var stdout, stderr bytes.Buffer
+	var stdout lockedBuffer
+	var stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	if stop > 0 {
 		time.AfterFunc(stop, func() { cmd.Process.Signal(syscall.SIGTERM) })
+	}
+	if until != "" {
+		// Stopped once the output shows what the test waits for (a busy
+		// machine may take long), or after a minute.
+		go func() {
+			for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+				if strings.Contains(stdout.String(), until) {
+					break
+				}
+			}
+			cmd.Process.Signal(syscall.SIGTERM)
+		}()
 	}
 	cmd.Wait()
 	data, err := os.ReadFile(out)
@@ -210,7 +229,7 @@ func TestMemoryBounded(t *testing.T) {
 			}
 			io.WriteString(f, `time="2031-02-03T04:05:07Z" level=error msg="Failed to get HIS endpoint" Error="dial tcp: i/o timeout"`+"\n")
 		}()
-		c := runChild(t, dir, nil, 3*time.Second, "tail", "--json", lp)
+		c := runChildUntil(t, dir, nil, 0, `"line":36,`, "tail", "--json", lp)
 		// Each long line is one line: the last one is line 36, not a count of pieces.
 		if n := strings.Count(c.stdout, `"type":"finding"`); n != 36 || !strings.Contains(c.stdout, `"line":36,`) || strings.Contains(c.stdout, `"line":37,`) {
 			t.Errorf("%d findings, line 36 present %v: want 36 findings numbered 1..36", n, strings.Contains(c.stdout, `"line":36,`))
@@ -263,4 +282,23 @@ func writeZip(t *testing.T, path string, fill func(*zip.Writer)) {
 	if err := f.Close(); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// lockedBuffer is a bytes.Buffer that the test reads while the child
+// writes to it.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
