@@ -13,6 +13,8 @@ import (
 
 	"github.com/arcdiag/arcdiag/internal/diagnose"
 	"github.com/arcdiag/arcdiag/internal/logsource"
+	"github.com/arcdiag/arcdiag/internal/report"
+	"github.com/arcdiag/arcdiag/internal/report/msg"
 	"github.com/arcdiag/arcdiag/parser"
 )
 
@@ -67,26 +69,29 @@ func (c *AnalyzeCmd) Run(e *env) error {
 	inputFailed := false
 	// Every problem makes the exit status 2, even when the rest was read:
 	// a refused zip entry or a damaged zip is bad input the user must know of.
-	var unread []problemJSON // what could not be read, for the JSON summary
+	var unread []report.Problem // what could not be read, for the JSON summary
 	for _, p := range problems {
 		fmt.Fprintf(e.stderr, "arcdiag: %v\n", p)
 		text := p.Err.Error()
 		if p.Hint != "" {
 			text += " (" + p.Hint + ")"
 		}
-		unread = append(unread, problemJSON{File: p.Path, Problem: text})
+		unread = append(unread, report.Problem{File: p.Path, Problem: text})
 		inputFailed = true
 	}
 	if len(inputs) == 0 {
 		if len(problems) == 0 {
-			e.say("analyze.noLogs")
+			e.say(msg.AnalyzeNoLogs)
 		}
 		return exitCode(ExitUsage)
 	}
 
-	rep := newReport(e, k, format, reportOptions{
-		lang: e.language(), redact: !c.NoRedact, minLevel: minLevel, all: c.All,
-	})
+	opts := e.output()
+	opts.NoRedact, opts.MinLevel, opts.All = c.NoRedact, minLevel, c.All
+	rep, err := report.New(format, e.stdout, k, opts)
+	if err != nil {
+		return usageError{err}
+	}
 	an := diagnose.New(k, rep, diagnose.Options{All: c.All})
 	progress := newProgress(e.stderr, inputs)
 	series := ""
@@ -104,16 +109,13 @@ func (c *AnalyzeCmd) Run(e *env) error {
 				break // interrupted: Main reports it by the exit status
 			}
 			fmt.Fprintf(e.stderr, "arcdiag: %v\n", err)
-			unread = append(unread, problemJSON{File: in.Name, Problem: withoutName(err, in.Name)})
+			unread = append(unread, report.Problem{File: in.Name, Problem: withoutName(err, in.Name)})
 			inputFailed = true
 		}
 		if got.opened && !got.known() {
 			// Its last run ends with the next input: don't report it as a
 			// run of the agent that went well.
-			if rep.notLogs == nil {
-				rep.notLogs = map[string]bool{}
-			}
-			rep.notLogs[in.Name] = true
+			rep.NotAgentLog(in.Name)
 		}
 		read = append(read, got)
 	}
@@ -125,20 +127,24 @@ func (c *AnalyzeCmd) Run(e *env) error {
 			anyKnown = anyKnown || r.known()
 			continue
 		}
-		notLog := e.msg("analyze.notLog")
+		notLog := e.msg(msg.AnalyzeNotLog)
 		fmt.Fprintf(e.stderr, "arcdiag: %s: %s\n", r.name, notLog)
-		unread = append(unread, problemJSON{File: r.name, Problem: notLog})
+		unread = append(unread, report.Problem{File: r.name, Problem: notLog})
 	}
 	sum := an.Summary()
-	rep.summary(sum, read, unread)
-	if err := rep.flush(); err != nil {
+	ins := make([]report.Input, len(read))
+	for i, r := range read {
+		ins[i] = r.input()
+	}
+	rep.Summary(sum, ins, unread)
+	if err := rep.Flush(); err != nil {
 		return err
 	}
 	for _, at := range sum.TruncatedAt {
-		fmt.Fprintln(e.stderr, e.msg("analyze.longLine", at, diagnose.MaxLineLen>>20))
+		fmt.Fprintln(e.stderr, e.msg(msg.AnalyzeLongLine, at, diagnose.MaxLineLen>>20))
 	}
 	if more := sum.Truncated - len(sum.TruncatedAt); more > 0 {
-		e.say("analyze.moreLong", more, diagnose.MaxLineLen>>20)
+		e.say(msg.AnalyzeMoreLong, more, diagnose.MaxLineLen>>20)
 	}
 	switch {
 	case inputFailed, !anyKnown:
@@ -175,16 +181,17 @@ func (r inputRead) known() bool {
 	return r.recognised
 }
 
-// formats lists the formats of the input's records, most frequent first.
-func (r inputRead) formats() []parser.Format {
-	var fs []parser.Format
+// input is what the report says of the input: its formats, most frequent
+// first.
+func (r inputRead) input() report.Input {
+	in := report.Input{Name: r.name, Opened: r.opened, Known: r.known()}
 	for f, n := range r.byFormat {
 		if n > 0 {
-			fs = append(fs, parser.Format(f))
+			in.Formats = append(in.Formats, report.FormatCount{Format: parser.Format(f), Records: n})
 		}
 	}
-	slices.SortStableFunc(fs, func(a, b parser.Format) int { return cmp.Compare(r.byFormat[b], r.byFormat[a]) })
-	return fs
+	slices.SortStableFunc(in.Formats, func(a, b report.FormatCount) int { return cmp.Compare(b.Records, a.Records) })
+	return in
 }
 
 // analyzeInput feeds one input through the parser into the analyzer.
@@ -222,7 +229,7 @@ func analyzeInput(e *env, an *diagnose.Analyzer, in logsource.Input, continued b
 	after := an.Summary()
 	read.recognised = after.Findings > before.Findings || after.Benign > before.Benign
 	if err != nil {
-		return read, partlyRead{err, e.msg("analyze.partly", err)}
+		return read, partlyRead{err, e.msg(msg.AnalyzePartly, err)}
 	}
 	return read, nil
 }
@@ -291,7 +298,7 @@ func parseWindow(g Globals, since, until string, now time.Time) (timeWindow, err
 		return w, err
 	}
 	if !w.since.IsZero() && !w.until.IsZero() && !w.since.Before(w.until) {
-		return w, g.usagef("time.order", since, until)
+		return w, g.usagef(msg.TimeOrder, since, until)
 	}
 	return w, nil
 }
@@ -320,12 +327,12 @@ func parseTimeArg(g Globals, flag, s string, now time.Time) (time.Time, error) {
 	if d != "" {
 		var err error
 		if dur, err = time.ParseDuration(d); err != nil {
-			return time.Time{}, g.usagef("time.form", flag, s)
+			return time.Time{}, g.usagef(msg.TimeForm, flag, s)
 		}
 	}
 	dur += time.Duration(days) * 24 * time.Hour
 	if dur < 0 {
-		return time.Time{}, g.usagef("time.negative", flag, s)
+		return time.Time{}, g.usagef(msg.TimeNegative, flag, s)
 	}
 	return now.Add(-dur), nil
 }

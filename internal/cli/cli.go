@@ -16,6 +16,7 @@ import (
 	"github.com/alecthomas/kong"
 
 	"github.com/arcdiag/arcdiag/internal/redact"
+	"github.com/arcdiag/arcdiag/internal/report/msg"
 	"github.com/arcdiag/arcdiag/kb"
 )
 
@@ -142,9 +143,9 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		fmt.Fprintf(stderr, "arcdiag: %s\n", redact.String(err.Error()))
 		var pe *kong.ParseError
 		if errors.As(err, &pe) && pe.Context != nil && pe.Context.Selected() != nil {
-			fmt.Fprintln(stderr, g.msg("usage.command", pe.Context.Selected().Path()))
+			fmt.Fprintln(stderr, g.msg(msg.UsageCommand, pe.Context.Selected().Path()))
 		} else {
-			fmt.Fprintln(stderr, g.msg("usage.root"))
+			fmt.Fprintln(stderr, g.msg(msg.UsageRoot))
 		}
 		return ExitUsage
 	}
@@ -237,7 +238,7 @@ func (e *env) reportLoadError(err error) error {
 		for _, p := range le.Problems {
 			fmt.Fprintln(e.stderr, p)
 		}
-		e.say("kb.notLoaded", len(le.Problems))
+		e.say(msg.KBNotLoaded, len(le.Problems))
 		return exitCode(ExitUsage)
 	}
 	return err

@@ -12,8 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
-	"github.com/arcdiag/arcdiag/index"
-	"github.com/arcdiag/arcdiag/kb"
+	"github.com/arcdiag/arcdiag/internal/report"
 )
 
 // TestExitCodes pins the documented exit codes: 0 found, 1 nothing found,
@@ -132,42 +131,6 @@ func TestLanguageFromLocale(t *testing.T) {
 	}
 }
 
-// TestSearchHighlight checks how search marks matching words: colour on a
-// terminal, nothing on a pipe, <mark> in JSON.
-func TestSearchHighlight(t *testing.T) {
-	marks := []index.Span{{Start: 4, End: 9}, {Start: 14, End: 20}}
-	text := "the proxy was denied"
-	if got, want := highlight(text, marks, terminalStyle(80, false), ""), "the \x1b[1;31mproxy\x1b[0m was \x1b[1;31mdenied\x1b[0m"; got != want {
-		t.Errorf("terminal: %q, want %q", got, want)
-	}
-	// In a bold title, bold resumes after each mark.
-	if got, want := highlight(text, marks[:1], terminalStyle(80, false), bold), "the \x1b[1;31mproxy\x1b[0m\x1b[1m was denied"; got != want {
-		t.Errorf("terminal title: %q, want %q", got, want)
-	}
-	for _, st := range []style{{}, terminalStyle(80, true)} {
-		if got := highlight(text, marks, st, ""); got != text {
-			t.Errorf("no colour (%+v): %q", st, got)
-		}
-	}
-	res := &index.Result{Query: "proxy denied", Total: 1, Hits: []index.Hit{{ID: "x", Kind: kb.KindNote, Title: "X", Score: 1.23456,
-		Fragments: []index.Fragment{{Field: "cause", Lang: kb.EN, Text: text, Marks: marks}}}}}
-	j := searchToJSON(res)
-	if got, want := j.Hits[0].Fragments[0].Text, "the <mark>proxy</mark> was <mark>denied</mark>"; got != want {
-		t.Errorf("JSON fragment %q, want %q", got, want)
-	}
-	if j.Hits[0].Score != 1.2346 {
-		t.Errorf("JSON score %v, want 1.2346", j.Hits[0].Score)
-	}
-	// A script reads "exact" without checking that it exists.
-	var buf bytes.Buffer
-	if err := writeJSON(&buf, j); err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(buf.String(), `"exact": false`) {
-		t.Errorf("a hit that is not exact has no \"exact\": false:\n%s", buf.String())
-	}
-}
-
 // TestSecretsNeverPrinted runs analyze over every sample log, in every
 // output format, with and without --all, and proves that none of the
 // secrets planted in the samples (each contains PLANTED; see
@@ -261,7 +224,12 @@ func TestSearchFragmentsInReadersLanguage(t *testing.T) {
 		if code := Main(t.Context(), args, strings.NewReader(""), &stdout, io.Discard); code != ExitOK {
 			t.Fatalf("%v: exit %d", args, code)
 		}
-		var res searchJSON
+		var res struct {
+			Hits []struct {
+				ID        string
+				Fragments []struct{ Field, Lang, Text string }
+			}
+		}
 		if err := json.Unmarshal(stdout.Bytes(), &res); err != nil {
 			t.Fatal(err)
 		}
@@ -272,7 +240,7 @@ func TestSearchFragmentsInReadersLanguage(t *testing.T) {
 					continue
 				}
 				n++
-				if string(f.Lang) != tt.lang {
+				if f.Lang != tt.lang {
 					t.Errorf("%v: %s: a %s fragment in %s: %q", args, h.ID, f.Field, f.Lang, f.Text)
 				}
 			}
@@ -317,7 +285,7 @@ func TestKBListFits(t *testing.T) {
 		}
 		sawLocal := false
 		for _, l := range lines {
-			if w := displayWidth(l); w > listWidth {
+			if w := report.DisplayWidth(l); w > report.ListWidth {
 				t.Errorf("%s: %d columns: %q", lang, w, l)
 			}
 			sawLocal = sawLocal || strings.HasPrefix(l, "our-own-very-long-entry-identifier-for-a-local-problem  note  ")

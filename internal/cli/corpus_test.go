@@ -184,7 +184,11 @@ func firstAnswer(t *testing.T, c corpusCase) string {
 		return ""
 	}
 	if c.Mode == "explain" {
-		var out explainJSON
+		var out struct {
+			Entries []struct {
+				ID string `json:"id"`
+			} `json:"entries"`
+		}
 		if err := json.Unmarshal(stdout.Bytes(), &out); err != nil {
 			t.Errorf("%s: explain --json: %v", c.File, err)
 			return ""

@@ -5,8 +5,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/arcdiag/arcdiag/internal/redact"
-
+	"github.com/arcdiag/arcdiag/internal/report/msg"
 	"github.com/arcdiag/arcdiag/kb"
 )
 
@@ -33,16 +32,6 @@ func (c *ExplainCmd) Help() string {
 Exit status: 0 explained, 1 nothing known about it, 2 usage error.`
 }
 
-type explainJSON struct {
-	Query   string      `json:"query"`
-	Entries []entryJSON `json:"entries"`
-	Unknown []string    `json:"unknown,omitempty"`
-	Nearest []string    `json:"nearest,omitempty"`
-	// KnownCauses lists, for a code, the entries known to produce it, most
-	// common first.
-	KnownCauses []string `json:"known_causes,omitempty"`
-}
-
 // Run explains the query.
 func (c *ExplainCmd) Run(e *env) error {
 	query := strings.TrimSpace(strings.Join(c.Query, " "))
@@ -53,37 +42,21 @@ func (c *ExplainCmd) Run(e *env) error {
 		}
 	}
 	if query == "" {
-		return e.usagef("explain.empty")
+		return e.usagef(msg.ExplainEmpty)
 	}
 	k, err := e.loadKB()
 	if err != nil {
 		return e.reportLoadError(err)
 	}
-	lang := e.language()
 	a := k.Explain(query)
-	if c.JSON {
-		echo := query
-		if !c.NoRedact {
-			echo = redact.String(query)
-		}
-		out := explainJSON{Query: echo, Entries: []entryJSON{}, Unknown: a.Unknown, Nearest: a.Nearest}
-		for _, en := range a.Entries {
-			out.Entries = append(out.Entries, toJSON(k, en, lang))
-		}
-		for _, en := range a.Causes {
-			out.KnownCauses = append(out.KnownCauses, en.ID)
-		}
-		if err := writeJSON(e.stdout, out); err != nil {
-			return err
-		}
-	} else {
-		r := &renderer{w: e.stdout, kb: k, lang: lang, style: e.style()}
-		for i, en := range a.Entries {
-			if i > 0 {
-				fmt.Fprintln(e.stdout)
-			}
-			r.entry(en)
-		}
+	opts := e.output()
+	opts.NoRedact = c.NoRedact
+	out := answers(e, k, c.JSON, opts)
+	out.Explain(query, a)
+	if err := out.Flush(); err != nil {
+		return err
+	}
+	if !c.JSON {
 		c.reportMisses(e, a)
 	}
 	if len(a.Entries) == 0 {
@@ -100,7 +73,7 @@ func readPaste(e *env, r io.Reader) (string, error) {
 		return "", fmt.Errorf("explain: read standard input: %w", err)
 	}
 	if len(data) > maxPaste {
-		return "", e.usagef("explain.stdinLarge", maxPaste>>10)
+		return "", e.usagef(msg.ExplainStdinLarge, maxPaste>>10)
 	}
 	text := strings.TrimPrefix(string(data), "\ufeff")
 	return strings.TrimSpace(strings.ReplaceAll(text, "\r\n", "\n")), nil
@@ -110,13 +83,13 @@ func readPaste(e *env, r io.Reader) (string, error) {
 // where to look next.
 func (c *ExplainCmd) reportMisses(e *env, a kb.Answer) {
 	for _, code := range a.Unknown {
-		text := e.msg("explain.unknown", code)
+		text := e.msg(msg.ExplainUnknown, code)
 		if len(a.Nearest) > 0 && code == a.Unknown[0] {
-			text += e.msg("explain.nearest", strings.Join(a.Nearest, ", "))
+			text += e.msg(msg.ExplainNearest, strings.Join(a.Nearest, ", "))
 		}
 		fmt.Fprintln(e.stderr, "arcdiag: "+text)
 	}
 	if len(a.Entries) == 0 && a.Kind == kb.QueryText {
-		e.say("explain.noMatch")
+		e.say(msg.ExplainNoMatch)
 	}
 }

@@ -3,13 +3,11 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"io"
-	"path"
-	"path/filepath"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
+	"github.com/arcdiag/arcdiag/internal/report"
+	"github.com/arcdiag/arcdiag/internal/report/msg"
 	"github.com/arcdiag/arcdiag/kb"
 )
 
@@ -38,18 +36,6 @@ func (c *KBListCmd) Help() string {
 Exit status: 0 listed, 1 no entry matched the filters, 2 usage or KB error.`
 }
 
-type listJSON struct {
-	ID        string    `json:"id"`
-	Kind      kb.Kind   `json:"kind"`
-	Status    kb.Status `json:"status"`
-	Title     string    `json:"title"`
-	Codes     []string  `json:"codes"`
-	Tags      []string  `json:"tags"`
-	Layer     string    `json:"layer"`
-	Origin    string    `json:"origin"`
-	Overrides string    `json:"overrides,omitempty"`
-}
-
 // Run lists the entries that pass the filters.
 func (c *KBListCmd) Run(e *env) error {
 	k, err := e.loadKB()
@@ -57,7 +43,7 @@ func (c *KBListCmd) Run(e *env) error {
 		return e.reportLoadError(err)
 	}
 	lang := e.language()
-	var rows []listJSON
+	var rows []report.ListRow
 	for _, en := range k.Entries() {
 		if len(c.Kind) > 0 && !slices.Contains(c.Kind, string(en.Kind)) {
 			continue
@@ -68,96 +54,23 @@ func (c *KBListCmd) Run(e *env) error {
 		if c.Status != "" && string(en.Status) != c.Status {
 			continue
 		}
-		row := listJSON{ID: en.ID, Kind: en.Kind, Status: en.Status, Title: en.Title.In(lang),
-			Codes: nonNil(en.Codes), Tags: nonNil(en.Tags), Layer: en.Origin.Layer, Origin: en.Origin.String()}
+		row := report.ListRow{ID: en.ID, Kind: en.Kind, Status: en.Status, Title: en.Title.In(lang),
+			Codes: en.Codes, Tags: en.Tags, Layer: en.Origin.Layer, Origin: en.Origin.String()}
 		if prev, ok := k.Overridden(en.ID); ok {
 			row.Overrides = prev.String()
 		}
 		rows = append(rows, row)
 	}
-	if c.JSON {
-		if err := writeJSON(e.stdout, nonNil(rows)); err != nil {
-			return err
-		}
-	} else {
-		writeList(e.stdout, e.style(), rows, lang)
+	out := answers(e, k, c.JSON, e.output())
+	out.List(rows)
+	if err := out.Flush(); err != nil {
+		return err
 	}
 	if len(rows) == 0 {
-		e.say("kb.listNone")
+		e.say(msg.KBListNone)
 		return exitCode(ExitNotFound)
 	}
 	return nil
-}
-
-// listWidth is the width kb list fits in, a terminal's or a pipe's.
-const listWidth = 100
-
-// writeList writes one line per entry, in columns and at most listWidth
-// display columns wide: the id (never cut), the kind, the title (cut with
-// "…" to what is left) and where the entry is defined (its file without
-// the directory and ".yaml", and line, and the one it overrides, if any).
-// kb show and --json give the whole of each.
-func writeList(w io.Writer, st style, rows []listJSON, lang kb.Lang) {
-	short := func(origin string) string {
-		file, line, _ := strings.Cut(origin, ":")
-		return strings.TrimSuffix(path.Base(filepath.ToSlash(file)), ".yaml") + ":" + line
-	}
-	origin := func(r listJSON) string { return short(r.Origin) }
-	historic := map[kb.Lang]string{kb.EN: " (historic)", kb.JA: " (過去の情報)"}[lang]
-	idW, kindW, originW := 0, 0, 0
-	for _, r := range rows {
-		idW = max(idW, min(displayWidth(r.ID), 26))
-		kindW = max(kindW, displayWidth(string(r.Kind)))
-		originW = max(originW, min(displayWidth(origin(r)), 24))
-	}
-	for _, r := range rows {
-		id, o := r.ID, clipLeft(origin(r), originW)
-		if r.Overrides != "" {
-			o = pad(o, originW) + " (overrides " + short(r.Overrides) + ")"
-		}
-		// A long id or an override takes its room from the title of its own
-		// line; the historic mark is never cut.
-		titleW := listWidth - max(idW, displayWidth(id)) - kindW - max(originW, displayWidth(o)) - 6
-		title := ""
-		if r.Status == kb.StatusHistoric {
-			title = historic
-		}
-		title = clipRight(r.Title, titleW-displayWidth(title)) + title
-		fmt.Fprintf(w, "%s  %s  %s  %s\n", st.paint(cyan, pad(id, idW)), pad(string(r.Kind), kindW), pad(title, titleW), st.paint(dim, o))
-	}
-}
-
-// pad fills s with spaces to width display columns.
-func pad(s string, width int) string {
-	return s + strings.Repeat(" ", max(0, width-displayWidth(s)))
-}
-
-// clipRight cuts s to at most width display columns, ending it with "…".
-func clipRight(s string, width int) string {
-	if displayWidth(s) <= width {
-		return s
-	}
-	w := 0
-	for i, r := range s {
-		if w+runeWidth(r) > width-1 {
-			return s[:i] + "…"
-		}
-		w += runeWidth(r)
-	}
-	return s
-}
-
-// clipLeft cuts s to at most width display columns from the left,
-// starting it with "…", so that the end of a path stays.
-func clipLeft(s string, width int) string {
-	for displayWidth(s) > width && s != "" {
-		_, size := utf8.DecodeRuneInString(s)
-		s = s[size:]
-		if displayWidth(s) <= width-1 {
-			return "…" + s
-		}
-	}
-	return s
 }
 
 // KBShowCmd shows one entry.
@@ -188,20 +101,16 @@ func (c *KBShowCmd) Run(e *env) error {
 		}
 	}
 	if !ok {
-		text := e.msg("kb.showNone", id)
+		text := e.msg(msg.KBShowNone, id)
 		if near := nearestIDs(k, id); len(near) > 0 {
-			text += e.msg("search.didYou", strings.Join(near, ", "))
+			text += e.msg(msg.SearchDidYou, strings.Join(near, ", "))
 		}
 		fmt.Fprintln(e.stderr, "arcdiag: "+text)
 		return exitCode(ExitNotFound)
 	}
-	lang := e.language()
-	if c.JSON {
-		return writeJSON(e.stdout, toJSON(k, en, lang))
-	}
-	r := &renderer{w: e.stdout, kb: k, lang: lang, style: e.style(), details: true}
-	r.entry(en)
-	return nil
+	out := answers(e, k, c.JSON, e.output())
+	out.Show(en)
+	return out.Flush()
 }
 
 // nearestIDs suggests ids that share a word with, or contain, the wanted one.
@@ -268,7 +177,7 @@ func (c *KBLintCmd) Run(e *env) error {
 		fmt.Fprintln(e.stdout, p)
 	}
 	if len(problems) > 0 {
-		e.say("kb.lintFailed", len(problems))
+		e.say(msg.KBLintFailed, len(problems))
 		return exitCode(ExitUsage)
 	}
 	counts := map[string]int{}
@@ -283,6 +192,6 @@ func (c *KBLintCmd) Run(e *env) error {
 	for _, l := range order {
 		parts = append(parts, fmt.Sprintf("%d %s", counts[l], l))
 	}
-	fmt.Fprintf(e.stdout, "ok: %d entries (%s)\n", len(k.Entries()), strings.Join(parts, ", "))
+	fmt.Fprintln(e.stdout, e.msg(msg.KBLintOK, len(k.Entries()), strings.Join(parts, ", ")))
 	return nil
 }

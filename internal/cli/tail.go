@@ -15,6 +15,8 @@ import (
 	"github.com/arcdiag/arcdiag/internal/diagnose"
 	"github.com/arcdiag/arcdiag/internal/follow"
 	"github.com/arcdiag/arcdiag/internal/logsource"
+	"github.com/arcdiag/arcdiag/internal/report"
+	"github.com/arcdiag/arcdiag/internal/report/msg"
 	"github.com/arcdiag/arcdiag/parser"
 )
 
@@ -80,20 +82,21 @@ func (c *TailCmd) Run(e *env) error {
 	if len(paths) == 0 {
 		paths = logsource.DefaultPaths(runtime.GOOS, os.Getenv)
 	}
-	format := "text"
+	opts := e.output()
+	opts.NoRedact, opts.MinLevel, opts.All, opts.Stream = c.NoRedact, minLevel, c.All, true
+	var rep report.Report = report.NewText(e.stdout, k, opts)
 	if c.JSON {
-		format = "json"
+		rep = report.NewJSON(e.stdout, k, opts)
 	}
-	rep := newReport(e, k, format, reportOptions{lang: e.language(), redact: !c.NoRedact, minLevel: minLevel, all: c.All, stream: true})
 	ctx, cancel := context.WithCancel(e.ctx)
 	defer cancel()
 
 	events := make(chan tailEvent)
 	files := map[string]*tailedFile{}
 	pending := 0
-	opts := follow.Options{FromStart: c.FromStart, Lines: c.Lines, Poll: c.Poll}
+	followOpts := follow.Options{FromStart: c.FromStart, Lines: c.Lines, Poll: c.Poll}
 	for _, p := range paths {
-		ch, err := follow.Follow(ctx, p, opts)
+		ch, err := follow.Follow(ctx, p, followOpts)
 		if err != nil {
 			cancel()
 			drain(events, pending)
@@ -114,7 +117,7 @@ func (c *TailCmd) Run(e *env) error {
 
 	// Said once every file is open: until then, lines written are not seen
 	// (and scripts wait for it).
-	e.say("tail.following", strings.Join(paths, ", "))
+	e.say(msg.TailFollowing, strings.Join(paths, ", "))
 
 	ticker := time.NewTicker(settleAfter / 3)
 	defer ticker.Stop()
@@ -135,9 +138,9 @@ func (c *TailCmd) Run(e *env) error {
 			case follow.KindLine:
 				c.line(f, te.ev.Line)
 			case follow.KindWaiting:
-				e.say("tail.waiting", te.path)
+				e.say(msg.TailWaiting, te.path)
 			case follow.KindTruncated:
-				e.say("tail.truncated", te.path)
+				e.say(msg.TailTruncated, te.path)
 				f.line, f.counted = 0, true
 			case follow.KindReopened:
 				f.line, f.counted = 0, true
@@ -154,7 +157,7 @@ func (c *TailCmd) Run(e *env) error {
 				}
 			}
 		}
-		if err := rep.flush(); err != nil {
+		if err := rep.Flush(); err != nil {
 			cancel()
 			return err
 		}
@@ -162,7 +165,7 @@ func (c *TailCmd) Run(e *env) error {
 	if failed {
 		return exitCode(ExitUsage)
 	}
-	return rep.flush()
+	return rep.Flush()
 }
 
 // drain receives the events of the started followers, whose context is
@@ -256,11 +259,11 @@ func countLines(path string, offset int64) int {
 // tailOpenError explains why a file cannot be followed.
 func (e *env) tailOpenError(path string, err error) error {
 	if errors.Is(err, fs.ErrPermission) {
-		hint := e.msg("tail.asRoot")
+		hint := e.msg(msg.TailAsRoot)
 		if runtime.GOOS == "windows" {
-			hint = e.msg("tail.asAdmin")
+			hint = e.msg(msg.TailAsAdmin)
 		}
-		return errors.New(e.msg("tail.denied", path, hint))
+		return errors.New(e.msg(msg.TailDenied, path, hint))
 	}
-	return fmt.Errorf("%s: %w", e.msg("tail.cannot", path), err)
+	return fmt.Errorf("%s: %w", e.msg(msg.TailCannot, path), err)
 }

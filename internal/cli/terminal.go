@@ -9,6 +9,9 @@ import (
 	"syscall"
 
 	"golang.org/x/term"
+
+	"github.com/arcdiag/arcdiag/internal/report"
+	"github.com/arcdiag/arcdiag/kb"
 )
 
 // terminal is what arcdiag knows of its standard output, taken before a
@@ -31,15 +34,25 @@ func terminalOf(w io.Writer) terminal {
 	return terminal{isTTY: true, cols: cols}
 }
 
-// style is the styling of standard output: none for a pipe or a file, else
-// wrapped to the terminal, and coloured unless --no-color, NO_COLOR (set to
-// anything) or TERM=dumb (a terminal that does not understand escapes) says
-// otherwise.
-func (e *env) style() style {
-	if !e.term.isTTY {
-		return style{}
+// output is how to write standard output: in the user's language; on a
+// terminal wrapped to its width and coloured unless --no-color, NO_COLOR
+// (set to anything) or TERM=dumb (a terminal that does not understand
+// escapes) says otherwise; for a pipe or a file plain.
+func (e *env) output() report.Options {
+	o := report.Options{Lang: e.language()}
+	if e.term.isTTY {
+		o.Width = e.term.cols
+		o.Color = !noColor(e.NoColor, os.Getenv)
 	}
-	return terminalStyle(e.term.cols, noColor(e.NoColor, os.Getenv))
+	return o
+}
+
+// answers is the writer of explain, search and kb: JSON or text.
+func answers(e *env, k *kb.KB, asJSON bool, opts report.Options) report.Answers {
+	if asJSON {
+		return report.NewJSON(e.stdout, k, opts)
+	}
+	return report.NewText(e.stdout, k, opts)
 }
 
 func noColor(flag bool, getenv func(string) string) bool {

@@ -1,4 +1,4 @@
-package cli
+package report
 
 import (
 	"strings"
@@ -15,13 +15,13 @@ type style struct {
 	width int // 0: do not wrap
 }
 
-// terminalStyle is the style for a terminal cols wide: colour unless the
-// user turned it off (see env.style), and lines wrapped to the width (at
-// most 120 columns, for readability).
-func terminalStyle(cols int, noColor bool) style {
-	s := style{color: !noColor}
-	if cols >= 40 {
-		s.width = min(cols, 120)
+// styleFor is the style of Options: colour if asked, and lines wrapped to
+// the terminal's width (at most 120 columns, for readability; not under
+// 40, where wrapping would leave too little).
+func styleFor(opts Options) style {
+	s := style{color: opts.Color}
+	if opts.Width >= 40 {
+		s.width = min(opts.Width, 120)
 	}
 	return s
 }
@@ -120,8 +120,8 @@ func runeWidth(r rune) int {
 	return 1
 }
 
-// displayWidth is the number of terminal columns s takes.
-func displayWidth(s string) int {
+// DisplayWidth is the number of terminal columns s takes.
+func DisplayWidth(s string) int {
 	n := 0
 	for _, r := range s {
 		n += runeWidth(r)

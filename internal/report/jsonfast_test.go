@@ -1,9 +1,22 @@
-package cli
+package report
 
 import (
+	"bytes"
 	"encoding/json"
 	"testing"
 )
+
+// encoded is v as every command writes JSON: encoding/json without HTML
+// escaping, without the Encoder's newline.
+func encoded(t testing.TB, v any) string {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		t.Fatal(err)
+	}
+	return string(bytes.TrimSuffix(b.Bytes(), []byte("\n")))
+}
 
 func TestAppendRunJSON(t *testing.T) {
 	s := func(v string) *string { return &v }
@@ -15,11 +28,8 @@ func TestAppendRunJSON(t *testing.T) {
 			Failed: true, Verdict: s("tls-untrusted-certificate"), VerdictLine: 4, Findings: 3, Notes: []string{"verbose-log", strange},
 			KnownCauses: []string{"endpoints-unreachable", strange}, Alternatives: []string{"agent-131-proxy-bug"}},
 	} {
-		want, err := json.Marshal(j)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := appendRunJSON(nil, j); string(got) != string(want) {
+		want := encoded(t, j)
+		if got := appendRunJSON(nil, j); string(got) != want {
 			t.Errorf("appendRunJSON\n got %s\nwant %s", got, want)
 		}
 	}
@@ -29,8 +39,7 @@ func FuzzAppendJSONString(f *testing.F) {
 	f.Add("plain")
 	f.Add("<&>\"\\\x00\xff\u2028")
 	f.Fuzz(func(t *testing.T, s string) {
-		want, _ := json.Marshal(s)
-		if got := appendJSONString(nil, s); string(got) != string(want) {
+		if got, want := string(appendJSONString(nil, s)), encoded(t, s); got != want {
 			t.Errorf("appendJSONString(%q) = %s, want %s", s, got, want)
 		}
 	})

@@ -1,4 +1,4 @@
-package cli
+package report
 
 import (
 	"strconv"
@@ -13,15 +13,16 @@ import (
 const hexDigits = "0123456789abcdef"
 
 // appendJSONString appends s as a JSON string, escaped as encoding/json
-// escapes it by default: quotes, backslashes, control characters, the HTML
-// characters < > &, U+2028 and U+2029, and invalid UTF-8 as U+FFFD.
+// escapes it without HTML escaping (the style of every command, see JSON):
+// quotes, backslashes, control characters, U+2028 and U+2029, and invalid
+// UTF-8 as U+FFFD.
 func appendJSONString(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+			if c >= 0x20 && c != '"' && c != '\\' {
 				i++
 				continue
 			}
@@ -75,7 +76,8 @@ func appendOptString(b []byte, s *string) []byte {
 	return appendJSONString(b, *s)
 }
 
-// appendRunJSON appends j as encoding/json would marshal it.
+// appendRunJSON appends j as an encoding/json Encoder without HTML
+// escaping would write it (without the newline).
 func appendRunJSON(b []byte, j runJSON) []byte {
 	b = append(b, `{"type":`...)
 	b = appendJSONString(b, j.Type)

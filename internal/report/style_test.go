@@ -1,4 +1,4 @@
-package cli
+package report
 
 import (
 	"strings"
@@ -55,80 +55,27 @@ func TestDisplayWidth(t *testing.T) {
 		"x\x1b":                1, // a control character
 		"\u00e9t\u00e9 \u00b1": 5, // ambiguous width counts as one
 	} {
-		if got := displayWidth(s); got != want {
-			t.Errorf("displayWidth(%q) = %d, want %d", s, got, want)
+		if got := DisplayWidth(s); got != want {
+			t.Errorf("DisplayWidth(%q) = %d, want %d", s, got, want)
 		}
 	}
 }
 
-func TestStyleOffForPipes(t *testing.T) {
-	var b strings.Builder
-	e := &env{term: terminalOf(&b)}
-	s := e.style()
-	if s.color || s.width != 0 {
-		t.Fatalf("style for a non-terminal writer: %+v", s)
-	}
-	if got := s.paint(red, "x"); got != "x" {
-		t.Errorf("paint on a pipe = %q", got)
-	}
-}
-
-// TestNoColor: colour is off for --no-color, NO_COLOR set to anything, and
-// a terminal that says it cannot show it (TERM=dumb).
-func TestNoColor(t *testing.T) {
-	for _, tt := range []struct {
-		flag bool
-		env  map[string]string
-		want bool
-	}{
-		{false, map[string]string{"TERM": "xterm-256color"}, false},
-		{false, nil, false},
-		{true, nil, true},
-		{false, map[string]string{"NO_COLOR": "1"}, true},
-		{false, map[string]string{"TERM": "dumb"}, true},
-	} {
-		if got := noColor(tt.flag, func(k string) string { return tt.env[k] }); got != tt.want {
-			t.Errorf("noColor(%v, %v) = %v, want %v", tt.flag, tt.env, got, tt.want)
-		}
-	}
-}
-
-// TestPagerCommand: less -FRX unless PAGER says otherwise; PAGER=cat or
-// an empty PAGER means no pager.
-func TestPagerCommand(t *testing.T) {
-	for _, tt := range []struct {
-		pager string
-		set   bool
-		want  []string
-	}{
-		{"", false, []string{"less", "-FRX"}},
-		{"most", true, []string{"most"}},
-		{"less -R", true, []string{"less", "-R"}},
-		{"cat", true, nil},
-		{"", true, nil},
-		{"  ", true, nil},
-	} {
-		got := pagerCommand(func(string) (string, bool) { return tt.pager, tt.set })
-		if diff := cmp.Diff(tt.want, got); diff != "" {
-			t.Errorf("PAGER=%q (set %v) (-want +got):\n%s", tt.pager, tt.set, diff)
-		}
-	}
-}
-
-func TestTerminalStyle(t *testing.T) {
+func TestStyleFor(t *testing.T) {
 	tests := []struct {
-		cols    int
-		noColor bool
-		want    style
+		cols  int
+		color bool
+		want  style
 	}{
-		{80, false, style{color: true, width: 80}},
-		{200, false, style{color: true, width: 120}},
-		{80, true, style{color: false, width: 80}},
-		{20, false, style{color: true}},
+		{80, true, style{color: true, width: 80}},
+		{200, true, style{color: true, width: 120}},
+		{80, false, style{color: false, width: 80}},
+		{20, true, style{color: true}},
+		{0, false, style{}},
 	}
 	for _, tt := range tests {
-		if got := terminalStyle(tt.cols, tt.noColor); got != tt.want {
-			t.Errorf("terminalStyle(%d, %v) = %+v, want %+v", tt.cols, tt.noColor, got, tt.want)
+		if got := styleFor(Options{Width: tt.cols, Color: tt.color}); got != tt.want {
+			t.Errorf("styleFor(%d, %v) = %+v, want %+v", tt.cols, tt.color, got, tt.want)
 		}
 	}
 	if got := (style{color: true}).paint(red, "x"); got != "\x1b[31mx\x1b[0m" {

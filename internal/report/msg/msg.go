@@ -1,0 +1,253 @@
+// Package msg is arcdiag's one catalog of words and sentences, in English
+// and Japanese: the labels of every output format and the tool's own
+// errors, hints and notices. Each is an ID, never a string key, so that a
+// typo does not compile and TestCatalog can check every ID has both
+// languages, takes the same arguments in both, and is not empty.
+//
+// One concept has one ID and so one word: the text that says why a failure
+// happens is "Probable cause" wherever it is printed.
+package msg
+
+import (
+	"fmt"
+
+	"github.com/arcdiag/arcdiag/kb"
+)
+
+// ID names one message of the catalog.
+type ID int
+
+// In formats the message in lang; a Japanese translation may reorder the
+// arguments with %[n]s.
+func (id ID) In(lang kb.Lang, args ...any) string {
+	if id < 0 || int(id) >= len(catalog) {
+		return fmt.Sprintf("msg(%d)", int(id))
+	}
+	if len(args) == 0 {
+		return catalog[id].In(lang)
+	}
+	return fmt.Sprintf(catalog[id].In(lang), args...)
+}
+
+// Text is the message in both languages, unformatted (for tests and for
+// a caller that formats it itself).
+func (id ID) Text() kb.Text {
+	if id < 0 || int(id) >= len(catalog) {
+		return kb.Text{}
+	}
+	return catalog[id]
+}
+
+// All lists every ID of the catalog.
+func All() []ID {
+	ids := make([]ID, len(catalog))
+	for i := range ids {
+		ids[i] = ID(i)
+	}
+	return ids
+}
+
+// The catalog's IDs. Labels come first, then the tool's own messages.
+const (
+	// Labels of an entry (explain, kb show) and of a verdict.
+	ProbableCause ID = iota
+	Remediation
+	ExitStatus
+	ExitCode
+	History
+	Variants
+	Footnote
+	Note
+	Links
+	KnownCauses
+	Historic
+	HistoricMark
+	Scope
+	Origin
+	Overrides
+	Replaces
+	Patterns
+	Examples
+	Tags
+	Codes
+	Aliases
+	Sources
+	Title
+
+	// Labels of analyze and tail.
+	Run
+	Lines
+	OK
+	Failed
+	Unexplained
+	FindingsHead
+	Findings
+	More
+	UnknownCode
+	Summary
+	Files
+	Records
+	Runs
+	FailedRuns
+	BenignLines
+	Top
+	Benign
+	When
+	Line
+	Level
+	Message
+	ExplainedBy
+	Sep
+	Inputs
+	PlainText
+	NotAgentLog
+	NotRead
+	IfScope
+	Incident
+	Warning
+	Failures
+	Recovered
+	NotRecovered
+	Transient
+	Incidents
+	Warnings
+	WorkingNow
+	Excerpt
+
+	// The tool's own messages, on standard error.
+	UsageCommand
+	UsageRoot
+	KBNotLoaded
+	ExplainEmpty
+	ExplainStdinLarge
+	ExplainUnknown
+	ExplainNearest
+	ExplainNoMatch
+	SearchEmpty
+	SearchLimit
+	SearchShown
+	SearchNone
+	SearchDidYou
+	KBListNone
+	KBShowNone
+	KBLintFailed
+	KBLintOK
+	AnalyzeNoLogs
+	AnalyzeNotLog
+	AnalyzePartly
+	AnalyzeLongLine
+	AnalyzeMoreLong
+	TimeOrder
+	TimeForm
+	TimeNegative
+	TailFollowing
+	TailWaiting
+	TailTruncated
+	TailDenied
+	TailAsRoot
+	TailAsAdmin
+	TailCannot
+
+	count // not an ID: the size of the catalog
+)
+
+var catalog = [count]kb.Text{
+	ProbableCause: {EN: "Probable cause", JA: "考えられる原因"},
+	Remediation:   {EN: "Remediation", JA: "対処方法"},
+	ExitStatus:    {EN: "Exit status %d", JA: "終了コード %d"},
+	ExitCode:      {EN: "Exit code", JA: "終了コード"},
+	History:       {EN: "Earlier meanings", JA: "以前の意味"},
+	Variants:      {EN: "Depends on", JA: "条件による違い"},
+	Footnote:      {EN: "Footnote", JA: "脚注"},
+	Note:          {EN: "Note", JA: "注記"},
+	Links:         {EN: "Links", JA: "リンク"},
+	KnownCauses:   {EN: "Known causes of this code, most common first", JA: "このコードの既知の原因 (多い順)"},
+	Historic:      {EN: "historic: no longer in the current documentation", JA: "過去の情報: 現在のドキュメントには記載されていません"},
+	HistoricMark:  {EN: "historic", JA: "過去の情報"},
+	Scope:         {EN: "Applies to", JA: "対象"},
+	Origin:        {EN: "Defined in", JA: "定義場所"},
+	Overrides:     {EN: "overrides", JA: "上書き対象"},
+	Replaces:      {EN: "(from %s, which replaces the entry at %s)", JA: "(%s の項目。%s の項目を置き換えています)"},
+	Patterns:      {EN: "Patterns", JA: "パターン"},
+	Examples:      {EN: "Examples", JA: "例"},
+	Tags:          {EN: "Tags", JA: "タグ"},
+	Codes:         {EN: "Codes", JA: "コード"},
+	Aliases:       {EN: "Also printed as", JA: "別名"},
+	Sources:       {EN: "Sources", JA: "出典"},
+	Title:         {EN: "Title", JA: "タイトル"},
+
+	Run:          {EN: "run", JA: "実行"},
+	Lines:        {EN: "lines", JA: "行"},
+	OK:           {EN: "ok", JA: "正常"},
+	Failed:       {EN: "FAILED", JA: "失敗"},
+	Unexplained:  {EN: "no knowledge-base entry explains this failure", JA: "この失敗を説明する項目はナレッジ ベースにありません"},
+	FindingsHead: {EN: "Findings", JA: "検出結果"},
+	Findings:     {EN: "findings", JA: "件の検出"},
+	More:         {EN: "more findings not shown", JA: "件の検出結果は省略"},
+	UnknownCode:  {EN: "(not in the knowledge base)", JA: "(ナレッジ ベースにありません)"},
+	Summary:      {EN: "Summary", JA: "概要"},
+	Files:        {EN: "file(s)", JA: "ファイル"},
+	Records:      {EN: "records", JA: "レコード"},
+	Runs:         {EN: "run(s)", JA: "回の実行"},
+	FailedRuns:   {EN: "failed", JA: "件失敗"},
+	BenignLines:  {EN: "benign lines", JA: "件の無害な行"},
+	Top:          {EN: "Most frequent", JA: "多い項目"},
+	Benign:       {EN: "benign", JA: "無害"},
+	When:         {EN: "When", JA: "日時"},
+	Line:         {EN: "Line", JA: "行"},
+	Level:        {EN: "Level", JA: "レベル"},
+	Message:      {EN: "Message", JA: "メッセージ"},
+	ExplainedBy:  {EN: "Explained by", JA: "説明"},
+	Sep:          {EN: ", ", JA: "、"},
+	Inputs:       {EN: "Read as", JA: "読み取った形式"},
+	PlainText:    {EN: "plain text", JA: "プレーン テキスト"},
+	NotAgentLog:  {EN: "not an agent log", JA: "エージェントのログではありません"},
+	NotRead:      {EN: "not read", JA: "読み取れませんでした"},
+	IfScope:      {EN: "If %s", JA: "%s の場合"},
+	Incident:     {EN: "incident", JA: "インシデント"},
+	Warning:      {EN: "warning", JA: "警告"},
+	Failures:     {EN: "failure(s)", JA: "件の失敗"},
+	Recovered:    {EN: "recovered at", JA: "回復"},
+	NotRecovered: {EN: "no line shows it recovered", JA: "回復を示す行なし"},
+	Transient:    {EN: "recovered by itself", JA: "自動的に回復"},
+	Incidents:    {EN: "incident(s)", JA: "件のインシデント"},
+	Warnings:     {EN: "warning(s)", JA: "件の警告"},
+	WorkingNow:   {EN: "Working now", JA: "現在正常"},
+	Excerpt:      {EN: "(a line of %d bytes, shown in part)", JA: "(%d バイトの行の一部)"},
+
+	UsageCommand:      {EN: "Run 'arcdiag %s --help' for usage.", JA: "使い方は 'arcdiag %s --help' で表示されます。"},
+	UsageRoot:         {EN: "Run 'arcdiag --help' for usage.", JA: "使い方は 'arcdiag --help' で表示されます。"},
+	KBNotLoaded:       {EN: "knowledge base not loaded: %d problem(s)", JA: "ナレッジ ベースを読み込めませんでした: 問題 %d 件"},
+	ExplainEmpty:      {EN: "explain: nothing to explain; give a code such as AZCM0041 or a message", JA: "explain: 説明する対象がありません。AZCM0041 のようなコードかメッセージを指定してください"},
+	ExplainStdinLarge: {EN: "explain: standard input is over %d KiB; for a whole log use arcdiag analyze", JA: "explain: 標準入力が %d KiB を超えています。ログ全体には arcdiag analyze を使用してください"},
+	ExplainUnknown:    {EN: "%s is not a known code", JA: "%s はナレッジ ベースにありません"},
+	ExplainNearest:    {EN: "; nearest known codes: %s", JA: "。近いコード: %s"},
+	ExplainNoMatch:    {EN: "nothing in the knowledge base matches this text; try a keyword search: arcdiag search <words>", JA: "このテキストに一致する項目はありません。キーワードで探すには: arcdiag search <語句>"},
+	SearchEmpty:       {EN: "search: nothing to search for; give a word, a code or a filter such as tag:proxy", JA: "search: 検索する語句がありません。語句、コード、または tag:proxy のようなフィルターを指定してください"},
+	SearchLimit:       {EN: "search: --limit %d: give 0 (all) or more", JA: "search: --limit %d: 0 (すべて) 以上を指定してください"},
+	SearchShown:       {EN: "showing %d of %d entries; --limit 0 shows all", JA: "%[2]d 件中 %[1]d 件を表示しました。すべて表示するには --limit 0"},
+	SearchNone:        {EN: "no entry matches %q", JA: "「%s」に一致する項目はありません"},
+	SearchDidYou:      {EN: "; did you mean %s?", JA: "。もしかして: %s"},
+	KBListNone:        {EN: "no entry matches these filters", JA: "これらの条件に一致する項目はありません"},
+	KBShowNone:        {EN: "no entry %q", JA: "項目 %q はありません"},
+	KBLintFailed:      {EN: "%d problem(s)", JA: "問題 %d 件"},
+	KBLintOK:          {EN: "ok: %d entries (%s)", JA: "問題なし: %d 件の項目 (%s)"},
+	AnalyzeNoLogs:     {EN: "no agent logs found in the given paths", JA: "指定されたパスにエージェントのログが見つかりません"},
+	AnalyzeNotLog: {EN: "not an agent log: no line in a log format arcdiag reads, and nothing the knowledge base recognises",
+		JA: "エージェントのログではありません: arcdiag が読めるログ形式の行も、ナレッジ ベースが認識する内容もありません"},
+	AnalyzePartly: {EN: "%s (the records before it were analyzed)", JA: "%s (それより前のレコードは分析済みです)"},
+	AnalyzeLongLine: {EN: "%s: line longer than %d MiB: its start was analyzed, the rest skipped",
+		JA: "%s: 行が %d MiB を超えています。先頭を分析し、残りは読み飛ばしました"},
+	AnalyzeMoreLong: {EN: "%d more line(s) longer than %d MiB were truncated", JA: "ほかに %d 行が %d MiB を超えていたため切り詰めました"},
+	TimeOrder:       {EN: "--since %s is not before --until %s", JA: "--since %s が --until %s より前ではありません"},
+	TimeForm: {EN: "%s %q: want RFC 3339 (2031-02-03T04:05:06Z), a date (2031-02-03) or a duration (90m, 2h, 3d)",
+		JA: "%s %q: RFC 3339 (2031-02-03T04:05:06Z)、日付 (2031-02-03)、または期間 (90m、2h、3d) を指定してください"},
+	TimeNegative:  {EN: "%s %q: a duration counts back from now and must be positive", JA: "%s %q: 期間は現在からさかのぼる長さで、正の値が必要です"},
+	TailFollowing: {EN: "following %s; Ctrl-C stops", JA: "%s を監視しています。Ctrl-C で終了します"},
+	TailWaiting:   {EN: "%s does not exist yet; waiting for it", JA: "%s はまだ存在しません。作成されるのを待っています"},
+	TailTruncated: {EN: "%s was truncated (copytruncate rotation); lines written just before the truncation may be missing", JA: "%s が切り詰められました (copytruncate によるローテーション)。切り詰めの直前に書き込まれた行が欠けている可能性があります"},
+	TailDenied:    {EN: "%s: permission denied (%s)", JA: "%s: アクセスが拒否されました (%s)"},
+	TailAsRoot:    {EN: "run as root (sudo arcdiag tail)", JA: "root として実行してください (sudo arcdiag tail)"},
+	TailAsAdmin:   {EN: "run from an elevated prompt (Run as administrator)", JA: "管理者として実行したプロンプトから実行してください"},
+	TailCannot:    {EN: "cannot follow %s", JA: "%s を監視できません"},
+}
