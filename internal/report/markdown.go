@@ -71,10 +71,10 @@ func (m *Markdown) verdict(run *diagnose.Run) {
 	}
 	if run.Verdict != nil {
 		mean := run.Verdict.MeaningFor(run.Context)
-		fmt.Fprintf(m.w, "- **%s:** `%s` — %s\n", m.label(msg.ProbableCause), run.Verdict.ID, mean.Title.In(lang))
-		fmt.Fprintf(m.w, "\n%s\n\n**%s:**\n\n%s\n", mdQuote(mean.Cause.In(lang)), m.label(msg.Remediation), strings.TrimSpace(mean.Remediation.In(lang)))
+		fmt.Fprintf(m.w, "- **%s:** `%s` — %s\n", m.label(msg.ProbableCause), run.Verdict.ID, mdInline(mean.Title.In(lang)))
+		fmt.Fprintf(m.w, "\n%s\n\n**%s:**\n\n%s\n", mdQuote(mdBlocks(mean.Cause.In(lang))), m.label(msg.Remediation), mdBlocks(mean.Remediation.In(lang)))
 		for _, n := range m.k.Footnotes(run.Verdict) {
-			fmt.Fprintf(m.w, "\n%s (`%s`): %s\n", m.label(msg.Footnote), n.ID, footnoteText(n, lang))
+			m.note(msg.Footnote, n)
 		}
 	} else if run.Failed {
 		fmt.Fprintf(m.w, "- **%s:** %s\n", m.label(msg.ProbableCause), m.label(msg.Unexplained))
@@ -82,14 +82,14 @@ func (m *Markdown) verdict(run *diagnose.Run) {
 	if len(run.KnownCauses) > 0 {
 		fmt.Fprintf(m.w, "\n**%s:**\n\n", m.label(msg.KnownCauses))
 		for _, e := range run.KnownCauses {
-			fmt.Fprintf(m.w, "- `%s` — %s\n", e.ID, e.MeaningFor(run.Context).Title.In(lang))
+			fmt.Fprintf(m.w, "- `%s` — %s\n", e.ID, mdInline(e.MeaningFor(run.Context).Title.In(lang)))
 		}
 	}
 	for _, e := range run.Alternatives {
-		fmt.Fprintf(m.w, "\n**%s:** `%s` — %s\n", m.label(msg.IfScope, scope(e.Scope)), e.ID, e.Title.In(lang))
+		fmt.Fprintf(m.w, "\n**%s:** `%s` — %s\n", m.label(msg.IfScope, mdInline(scope(e.Scope))), e.ID, mdInline(e.Title.In(lang)))
 	}
 	for _, n := range run.Notes {
-		fmt.Fprintf(m.w, "\n**%s (`%s`):** %s\n", m.label(msg.Note), n.ID, footnoteText(n, lang))
+		m.note(msg.Note, n)
 	}
 	fmt.Fprintf(m.w, "\n| %s | %s | %s | %s |\n|---|---|---|---|\n", m.label(msg.Line), m.label(msg.Level), m.label(msg.Message), m.label(msg.ExplainedBy))
 	for _, f := range run.Findings {
@@ -119,11 +119,24 @@ func (m *Markdown) Summary(sum diagnose.Summary, inputs []Input, _ []Problem) {
 	m.event()
 }
 
+// note writes a footnote or a note: its title, then what it explains and
+// what to do, as Markdown blocks.
+func (m *Markdown) note(label msg.ID, n *kb.Entry) {
+	lang := m.opts.Lang
+	fmt.Fprintf(m.w, "\n**%s (`%s`): %s**\n\n%s\n\n%s\n", m.label(label), n.ID, mdInline(n.Title.In(lang)),
+		mdBlocks(n.Cause.In(lang)), mdBlocks(n.Remediation.In(lang)))
+}
+
 // mdCode is log text shown as Markdown inline code.
 func mdCode(s string) string {
 	return "`" + strings.ReplaceAll(safetext.Controls(s), "`", "'") + "`"
 }
 
+// mdQuote quotes Markdown blocks, a blank line as a bare ">".
 func mdQuote(s string) string {
-	return "> " + strings.ReplaceAll(strings.TrimSpace(s), "\n", "\n> ")
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight("> "+l, " ")
+	}
+	return strings.Join(lines, "\n")
 }
