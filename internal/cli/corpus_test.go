@@ -27,8 +27,8 @@ import (
 // raise these as the knowledge base answers more (never lower them to make a
 // change pass).
 var corpusFloor = map[string]map[string]float64{
-	"explain": {"tune": 99.0, "holdout": 88.0},
-	"analyze": {"tune": 99.0, "holdout": 86.0},
+	"explain": {"tune": 99.0, "holdout": 90.0},
+	"analyze": {"tune": 99.0, "holdout": 89.0},
 }
 
 // corpusCase is one real excerpt of testdata/cases (see its README).
@@ -328,9 +328,11 @@ func TestCorpus(t *testing.T) {
 				scores[command+" "+c.Split] = s
 			}
 			s.total++
-			a := areas[c.Area]
+			// Areas count tune cases only: per-area counts of the holdout
+			// would tell which holdout cases miss.
+			var a *score
 			if c.Split == "tune" {
-				if a == nil {
+				if a = areas[c.Area]; a == nil {
 					a = &score{}
 					areas[c.Area] = a
 				}
