@@ -389,6 +389,15 @@ var scriptDone = [][]byte{
 	[]byte("Latest version of azcmagent is installed."),
 }
 
+// scriptPath reports whether the text before a script's name is the rest of
+// its path (C:\Users\x\AppData\Local\Temp\install_windows_), not a sentence
+// that quotes the script's message (the portal's "Provisioning … failed with
+// Code: `AZCM0143`; Message: `install_linux_azcmagent.sh: …`", whose code
+// the body would otherwise cut off).
+func scriptPath(before []byte) bool {
+	return !bytes.ContainsAny(before, "`'\"") && !bytes.Contains(before, []byte(": "))
+}
+
 // script recognises the console output of the agent's install scripts
 // (install_linux_azcmagent.sh, install_windows_azcmagent.ps1): PowerShell
 // stream lines (VERBOSE:, WARNING:, DEBUG:), a failure naming the script,
@@ -404,7 +413,7 @@ func script(r *Record, text []byte) bool {
 	}
 	head := text[:min(len(text), 400)]
 	for _, m := range [...][]byte{scriptSh, scriptPs1, scriptPs1Core} {
-		if i := bytes.Index(head, m); i >= 0 {
+		if i := bytes.Index(head, m); i >= 0 && scriptPath(head[:i]) {
 			r.Format, r.Level, r.body = FormatScript, LevelError, i+len(m)
 			return true
 		}

@@ -163,14 +163,15 @@ type inputRead struct {
 	// byFormat counts the input's records by parser.Format.
 	byFormat []int64
 	// recognised is set when the knowledge base recognised a record (a
-	// finding or a benign line), which makes even plain text readable.
+	// finding, a benign line or a state line), which makes even plain text
+	// readable.
 	recognised bool
 }
 
 // known reports whether the input held a record in a known format: a line
 // in one of the grammars the parser recognises (anything but plain text),
 // or a plain line the knowledge base recognises (an AZCM code, a message,
-// a benign line). Anything else (random bytes, an empty file, a picture,
+// a benign line, a line saying a part works). Anything else (random bytes, an empty file, a picture,
 // prose) is not an agent log.
 func (r inputRead) known() bool {
 	for f, n := range r.byFormat {
@@ -227,7 +228,7 @@ func analyzeInput(e *env, an *diagnose.Analyzer, in logsource.Input, continued b
 	}
 	err = an.Feed(e.ctx, sc, keep, 0)
 	after := an.Summary()
-	read.recognised = after.Findings > before.Findings || after.Benign > before.Benign
+	read.recognised = after.Findings > before.Findings || after.Benign > before.Benign || after.States > before.States
 	if err != nil {
 		return read, partlyRead{err, e.msg(msg.AnalyzePartly, err)}
 	}
