@@ -124,7 +124,7 @@ func (w *Writer) rollover() error {
 		}
 	}
 	path := filepath.Join(w.dir, day)
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o640)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
 	if err != nil {
 		return fmt.Errorf("outdir: %w", err)
 	}
