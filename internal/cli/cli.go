@@ -51,6 +51,7 @@ type CLI struct {
 	Analyze AnalyzeCmd `cmd:"" help:"Read agent logs (files, folders, azcmagent logs zips) and annotate every failure."`
 	Tail    TailCmd    `cmd:"" help:"Follow live agent logs and annotate failures as they are written, across rotation."`
 	KB      KBCmd      `cmd:"" name:"kb" help:"List, show and check knowledge-base entries."`
+	Service ServiceCmd `cmd:"" help:"Install or remove the Windows service that runs tail --output-dir at boot."`
 
 	Completion CompletionCmd `cmd:"" help:"Print a completion script for bash, zsh, fish or PowerShell."`
 	Complete   completeCmd   `cmd:"" name:"__complete" hidden:"" passthrough:"" help:"Answer a completion script."`

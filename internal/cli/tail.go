@@ -15,8 +15,10 @@ import (
 	"github.com/arcdiag/arcdiag/internal/diagnose"
 	"github.com/arcdiag/arcdiag/internal/follow"
 	"github.com/arcdiag/arcdiag/internal/logsource"
+	"github.com/arcdiag/arcdiag/internal/outdir"
 	"github.com/arcdiag/arcdiag/internal/report"
 	"github.com/arcdiag/arcdiag/internal/report/msg"
+	"github.com/arcdiag/arcdiag/kb"
 	"github.com/arcdiag/arcdiag/parser"
 )
 
@@ -30,6 +32,7 @@ type TailCmd struct {
 	All       bool     `help:"Echo every line, failures highlighted."`
 	Level     string   `help:"Only show findings at this level or above." enum:"trace,debug,info,warning,error,fatal,panic," default:""`
 	NoRedact  bool     `help:"Print secrets found in the logs as they are."`
+	TailOutput
 }
 
 // Help shows examples.
@@ -42,6 +45,7 @@ Examples:
   sudo arcdiag tail
   sudo arcdiag tail -n 200 /var/opt/azcmagent/log/azcmagent.log
   arcdiag tail --json /mnt/share/azcmagent.log --poll
+  sudo arcdiag tail --output-dir /var/log/arcdiag --keep 3d
 
 Exit status: 0 stopped by Ctrl-C or SIGTERM, 2 usage error or unreadable file.`
 }
@@ -88,15 +92,37 @@ func (c *TailCmd) Run(e *env) error {
 	if c.JSON {
 		rep = report.NewJSON(e.stdout, k, opts)
 	}
+	out, err := c.openOutput(e)
+	if err != nil {
+		return err
+	}
+	if out != nil {
+		// The records go to the directory, as NDJSON; notices stay on stderr.
+		rep = report.NewJSON(out.out, k, opts)
+	}
+	err = c.follow(e, k, rep, paths, out)
+	if out != nil {
+		return out.close(err)
+	}
+	return err
+}
+
+// follow runs the followers of paths and analyses their lines until the
+// context ends.
+func (c *TailCmd) follow(e *env, k *kb.KB, rep report.Report, paths []string, out *resumer) error {
 	ctx, cancel := context.WithCancel(e.ctx)
 	defer cancel()
 
 	events := make(chan tailEvent)
 	files := map[string]*tailedFile{}
 	pending := 0
-	followOpts := follow.Options{FromStart: c.FromStart, Lines: c.Lines, Poll: c.Poll}
 	for _, p := range paths {
-		ch, err := follow.Follow(ctx, p, followOpts)
+		opts := follow.Options{FromStart: c.FromStart, Lines: c.Lines, Poll: c.Poll}
+		var plan outdir.Plan
+		if out != nil {
+			opts, plan = out.plan(e, p, opts)
+		}
+		ch, err := follow.Follow(ctx, p, opts)
 		if err != nil {
 			cancel()
 			drain(events, pending)
@@ -104,8 +130,11 @@ func (c *TailCmd) Run(e *env) error {
 		}
 		f := &tailedFile{path: p, an: diagnose.New(k, rep, diagnose.Options{All: c.All})}
 		f.an.StartFile(p, logsource.InferOS(p))
-		f.counted = c.FromStart
+		f.counted = c.FromStart || (opts.Resume && opts.At == 0)
 		files[p] = f
+		if err := c.catchUp(f, plan); err != nil {
+			fmt.Fprintf(e.stderr, "arcdiag: %s: %v\n", plan.Rotated, err)
+		}
 		pending++
 		go func() {
 			for ev := range ch {
@@ -136,14 +165,27 @@ func (c *TailCmd) Run(e *env) error {
 			}
 			switch te.ev.Kind {
 			case follow.KindLine:
+				if out != nil && te.ev.Line.Partial && ctx.Err() != nil {
+					// Half a line left by the stop: the next run reads it whole.
+					continue
+				}
 				c.line(f, te.ev.Line)
+				if out != nil {
+					out.read(te.path, te.ev.Line)
+				}
 			case follow.KindWaiting:
 				e.say(msg.TailWaiting, te.path)
 			case follow.KindTruncated:
 				e.say(msg.TailTruncated, te.path)
 				f.line, f.counted = 0, true
+				if out != nil {
+					out.restart(te.path)
+				}
 			case follow.KindReopened:
 				f.line, f.counted = 0, true
+				if out != nil {
+					out.restart(te.path)
+				}
 			case follow.KindError:
 				fmt.Fprintf(e.stderr, "arcdiag: %s: %v\n", te.path, te.ev.Err)
 				failed = true
@@ -159,7 +201,15 @@ func (c *TailCmd) Run(e *env) error {
 		}
 		if err := rep.Flush(); err != nil {
 			cancel()
+			drain(events, pending)
 			return err
+		}
+		if out != nil {
+			if err := out.commit(false); err != nil {
+				cancel()
+				drain(events, pending)
+				return err
+			}
 		}
 	}
 	if failed {

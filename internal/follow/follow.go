@@ -45,6 +45,10 @@ type Options struct {
 	// Poll looks at the file four times a second instead of waiting for file-system
 	// notifications, which network shares do not deliver for writes made elsewhere.
 	Poll bool
+	// Resume starts at offset At of the file, a Line's End from an earlier run, in place
+	// of FromStart and Lines. An At past the file's end starts at its beginning.
+	Resume bool
+	At     int64
 }
 
 // Kind says what an Event reports.
@@ -92,6 +96,9 @@ type Line struct {
 	// Offset is where the line starts in the file it was read from. It starts again at 0
 	// in each new file and after a truncation.
 	Offset int64
+	// End is the offset just past the line's newline: where reading resumes after it
+	// (see Options.Resume). For a Truncated line it is where its first MiB ends.
+	End int64
 	// Time is when the line was read.
 	Time time.Time
 	// Partial marks a line that never got its newline: its file was rotated away or
@@ -227,7 +234,10 @@ func (fl *follower) attach(f *os.File, opts Options) error {
 	}
 	fl.f, fl.fi, fl.seen = f, fi, true
 	var off int64
-	if !opts.FromStart {
+	switch {
+	case opts.Resume:
+		off = max(opts.At, 0) // seekGuarded starts over at 0 if the file is shorter
+	case !opts.FromStart:
 		if off, err = startOffset(f, fi.Size(), max(opts.Lines, 0)); err != nil {
 			return err
 		}
@@ -415,7 +425,7 @@ func (fl *follower) consume(data []byte) {
 			fl.off += int64(len(data))
 			if len(fl.pending) >= maxLine {
 				// The line's first MiB, once; the rest is skipped up to its newline.
-				line := Line{Text: string(fl.pending[:maxLine]), Offset: fl.off - int64(len(fl.pending)), Time: now, Truncated: true}
+				line := Line{Text: string(fl.pending[:maxLine]), Offset: fl.off - int64(len(fl.pending)), End: fl.off, Time: now, Truncated: true}
 				fl.send(Event{Kind: KindLine, Line: line})
 				fl.pending, fl.skip = fl.pending[:0], true
 			}
@@ -455,7 +465,7 @@ func (fl *follower) flush() {
 
 func (fl *follower) emit(text []byte, off int64, now time.Time, partial bool) {
 	text = bytes.TrimSuffix(text, []byte("\r"))
-	fl.send(Event{Kind: KindLine, Line: Line{Text: string(text), Offset: off, Time: now, Partial: partial}})
+	fl.send(Event{Kind: KindLine, Line: Line{Text: string(text), Offset: off, End: fl.off, Time: now, Partial: partial}})
 }
 
 // send delivers ev. While the receiver is not ready, it keeps opening the files the path

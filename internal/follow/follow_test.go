@@ -198,13 +198,13 @@ func TestPartialLineHeldAndFlushed(t *testing.T) {
 	quiet(t, events)
 	appendFile(t, path, "ne\nunfinished")
 	ev := next(t, events)
-	if want := (Line{Text: "half a line", Offset: 0, Time: ev.Line.Time}); ev.Line != want {
+	if want := (Line{Text: "half a line", Offset: 0, End: 12, Time: ev.Line.Time}); ev.Line != want {
 		t.Errorf("got %+v, want %+v", ev.Line, want)
 	}
 	quiet(t, events)
 	cancel()
 	ev = next(t, events)
-	if ev.Line.Text != "unfinished" || !ev.Line.Partial || ev.Line.Offset != 12 {
+	if ev.Line.Text != "unfinished" || !ev.Line.Partial || ev.Line.Offset != 12 || ev.Line.End != 22 {
 		t.Errorf("flushed at exit: got %+v, want Partial %q at offset 12", ev.Line, "unfinished")
 	}
 	if ev, ok := <-events; ok {
@@ -413,4 +413,32 @@ func TestLongLineIsOneLine(t *testing.T) {
 		t.Errorf("line 3: %q at %d, want third at %d", got[2].Text, got[2].Offset, 6+len(long)+1)
 	}
 	quiet(t, events)
+}
+
+// TestResumeAt: following resumes at a Line's End from an earlier run, CRLF
+// line ends counted, and an offset past the end of a file that was replaced
+// by a shorter one starts at its beginning.
+func TestResumeAt(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "agent.log")
+	if err := os.WriteFile(path, []byte("one\r\ntwo\r\nthree\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		at         int64
+		text       string
+		start, end int64
+	}{{5, "two", 5, 10}, {10, "three", 10, 16}, {100, "one", 0, 5}} {
+		ctx, cancel := context.WithCancel(t.Context())
+		events, err := Follow(ctx, path, Options{Resume: true, At: tc.at})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ev := next(t, events)
+		if ev.Line.Text != tc.text || ev.Line.Offset != tc.start || ev.Line.End != tc.end {
+			t.Errorf("resumed at %d: got %+v, want %q at %d..%d", tc.at, ev.Line, tc.text, tc.start, tc.end)
+		}
+		cancel()
+		for range events {
+		}
+	}
 }

@@ -1,0 +1,190 @@
+package cli
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/arcdiag/arcdiag/internal/follow"
+	"github.com/arcdiag/arcdiag/internal/outdir"
+	"github.com/arcdiag/arcdiag/internal/report/msg"
+)
+
+// TailOutput are tail's flags for writing its records into a directory for a
+// log collector (the Azure Monitor Agent, an OpenTelemetry filelog receiver).
+type TailOutput struct {
+	OutputDir string `name:"output-dir" help:"Write the NDJSON records into DIR, one file per day (arcdiag-YYYY-MM-DD.ndjson, UTC), and resume where the last run stopped." placeholder:"DIR"`
+	Keep      string `help:"With --output-dir: delete daily files older than this (days as 3d, or a duration as 36h)." default:"3d" placeholder:"AGE"`
+	StateFile string `name:"state-file" help:"With --output-dir: where the resume state (an offset per followed log) is kept (default: DIR/.arcdiag-tail-state.json)." placeholder:"FILE"`
+}
+
+// stateFileName is the resume state's default name inside --output-dir: a
+// dot file, outside a collector's arcdiag-*.ndjson pattern.
+const stateFileName = ".arcdiag-tail-state.json"
+
+// saveEvery bounds how long offsets that produced no record stay unsaved.
+const saveEvery = 2 * time.Second
+
+// resumer writes tail's records into --output-dir and keeps the resume
+// state in step with them: the state is saved only after the records of
+// the lines it counts as read have been synced to disk, so that a restart
+// neither repeats nor skips a record.
+type resumer struct {
+	out       *outdir.Writer
+	statePath string
+	state     *outdir.State
+	logs      map[string]*resumedLog
+	changed   bool
+	saved     time.Time
+}
+
+// resumedLog is what is known of the file being read for one followed log.
+type resumedLog struct {
+	end       int64  // offset after the last line analysed
+	sum       string // fingerprint of the file being read; "" until known
+	sumLen    int
+	fromStart bool // the file is read from its beginning (a rotation, a new file)
+}
+
+// openOutput prepares --output-dir: the directory's writer, the retention,
+// and the resume state. It returns nil without --output-dir.
+func (c *TailCmd) openOutput(e *env) (*resumer, error) {
+	if c.OutputDir == "" {
+		return nil, nil
+	}
+	keep, err := outdir.ParseKeep(c.Keep)
+	if err != nil {
+		return nil, usageError{fmt.Errorf("--keep: %w", err)}
+	}
+	w, err := outdir.Open(c.OutputDir, keep, nil)
+	if err != nil {
+		return nil, usageError{fmt.Errorf("--output-dir: %w", err)}
+	}
+	path := c.StateFile
+	if path == "" {
+		path = filepath.Join(c.OutputDir, stateFileName)
+	}
+	st, err := outdir.LoadState(path)
+	if err != nil {
+		w.Close()
+		return nil, usageError{fmt.Errorf("--state-file: %w", err)}
+	}
+	return &resumer{out: w, statePath: path, state: st, logs: map[string]*resumedLog{}, saved: time.Now()}, nil
+}
+
+// plan says where following path starts, from the saved state: at the
+// saved offset if the file is the same, else at the beginning of the file,
+// after the rest of the rotated copy (which catchUp reads). A log with no
+// saved position starts as opts says.
+func (r *resumer) plan(e *env, path string, opts follow.Options) (follow.Options, outdir.Plan) {
+	pos, ok := r.state.Logs[path]
+	if !ok {
+		r.logs[path] = &resumedLog{fromStart: opts.FromStart}
+		return opts, outdir.Plan{}
+	}
+	p := pos.Locate(path)
+	if p.Lost {
+		fmt.Fprintf(e.stderr, "arcdiag: %s: %s\n", path, e.msg(msg.TailResumeLost, pos.Offset))
+	}
+	opts.Resume, opts.At = true, p.At
+	l := &resumedLog{end: p.At, fromStart: p.At == 0}
+	if p.Rotated == "" && p.At > 0 {
+		l.sum, l.sumLen = pos.Sum, pos.SumLen
+	}
+	r.logs[path] = l
+	return opts, p
+}
+
+// catchUp analyses the rest of the copy a log was rotated to while tail was
+// stopped.
+func (c *TailCmd) catchUp(f *tailedFile, p outdir.Plan) error {
+	if p.Rotated == "" {
+		return nil
+	}
+	f.line, f.counted = countLines(p.Rotated, p.RotatedAt), true
+	err := outdir.ReadLines(p.Rotated, p.RotatedAt, func(text []byte, start, end int64) error {
+		c.line(f, follow.Line{Text: string(text), Offset: start, End: end})
+		return nil
+	})
+	f.flushGC()
+	f.an.Settle()
+	f.line, f.counted = 0, true // the file at the path is read from its start
+	return err
+}
+
+// read records that path's lines up to l were analysed.
+func (r *resumer) read(path string, l follow.Line) {
+	rl := r.logs[path]
+	if rl.sum == "" {
+		rl.sum, rl.sumLen = identify(path, l)
+	}
+	rl.end, r.changed = l.End, true
+}
+
+// restart records that path now names a new file, or was truncated: it is
+// read from its beginning, and its fingerprint is learnt again.
+func (r *resumer) restart(path string) {
+	rl := r.logs[path]
+	rl.end, rl.sum, rl.sumLen, rl.fromStart, r.changed = 0, "", 0, true, true
+}
+
+// identify fingerprints the file at path if it is the one l was read from:
+// the bytes at l's offset are l's line. The path may already name a newer
+// file during a rotation; then nothing is known yet ("").
+func identify(path string, l follow.Line) (string, int) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", 0
+	}
+	defer f.Close()
+	buf := make([]byte, l.End-l.Offset)
+	if _, err := f.ReadAt(buf, l.Offset); err != nil || !bytes.HasPrefix(buf, []byte(l.Text)) {
+		return "", 0
+	}
+	sum, n, err := outdir.Fingerprint(path)
+	if err != nil {
+		return "", 0
+	}
+	return sum, n
+}
+
+// commit syncs the records written and then saves the offsets, when records
+// were written or offsets have waited long enough (or force, at the end).
+func (r *resumer) commit(force bool) error {
+	if !r.changed || !(r.out.Unsynced() || force || time.Since(r.saved) >= saveEvery) {
+		return nil
+	}
+	if err := r.out.Sync(); err != nil {
+		return err
+	}
+	for path, rl := range r.logs {
+		if rl.sum == "" {
+			continue // the file is not identified yet: keep the older position
+		}
+		r.state.Logs[path] = outdir.Position{Offset: rl.end, Sum: rl.sum, SumLen: rl.sumLen}
+	}
+	if err := r.state.Save(r.statePath); err != nil {
+		return err
+	}
+	r.changed, r.saved = false, time.Now()
+	return nil
+}
+
+// close saves the final state and closes the day's file. After a failed
+// write (err other than an exit status) the offsets stay where the records
+// that were surely written put them.
+func (r *resumer) close(err error) error {
+	var ec exitCode
+	if err == nil || errors.As(err, &ec) {
+		if cerr := r.commit(true); cerr != nil {
+			err = cerr
+		}
+	}
+	if cerr := r.out.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}

@@ -1,0 +1,176 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// failing returns agent log lines numbered from..to, each a failure that
+// yields one finding whose text ends with its number.
+func failing(from, to int) string {
+	var b strings.Builder
+	for i := from; i <= to; i++ {
+		fmt.Fprintf(&b, "time=\"2031-01-08T02:%02d:%02dZ\" level=error msg=\"Failed to reach the Azure Arc service\" Error=\"x509: certificate signed by unknown authority\" seq=%d\n", i/60, i%60, i)
+	}
+	return b.String()
+}
+
+func appendTo(t *testing.T, path, data string) {
+	t.Helper()
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteString(data); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+var seqRE = regexp.MustCompile(`seq=(\d+)$`)
+
+// findingSeqs reads every record in dir's daily files and returns how many
+// times each numbered finding was written; each line must be a JSON object.
+func findingSeqs(t *testing.T, dir string) map[int]int {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(dir, "arcdiag-*.ndjson"))
+	seen := map[int]int{}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, line := range bytes.Split(bytes.TrimSuffix(data, []byte("\n")), []byte("\n")) {
+			var rec struct{ Type, Text string }
+			if err := json.Unmarshal(line, &rec); err != nil {
+				t.Fatalf("%s:%d: %v: %q", f, i+1, err, line)
+			}
+			if m := seqRE.FindStringSubmatch(rec.Text); rec.Type == "finding" && m != nil {
+				var n int
+				fmt.Sscan(m[1], &n)
+				seen[n]++
+			}
+		}
+	}
+	return seen
+}
+
+// runTailUntil runs tail with args until findings 1..want are all in dir,
+// then stops it as SIGTERM would, and checks it exited 0.
+func runTailUntil(t *testing.T, dir string, want int, args ...string) {
+	t.Helper()
+	ctx, cancel := context.WithCancelCause(t.Context())
+	var stderr bytes.Buffer
+	done := make(chan int)
+	go func() {
+		done <- Main(ctx, append([]string{"tail", "--output-dir", dir}, args...), strings.NewReader(""), &bytes.Buffer{}, &stderr)
+	}()
+	// A generous bound for a loaded machine: this waits for output, it
+	// does not time it.
+	deadline := time.Now().Add(60 * time.Second)
+	for len(findingSeqs(t, dir)) < want && time.Now().Before(deadline) {
+		select {
+		case code := <-done:
+			t.Fatalf("tail ended early, exit %d: %s", code, stderr.String())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	cancel(Interrupted{Signal: os.Interrupt})
+	if code := <-done; code != ExitOK {
+		t.Fatalf("tail exited %d: %s", code, stderr.String())
+	}
+}
+
+// checkOnce fails unless findings 1..n were each written exactly once.
+func checkOnce(t *testing.T, dir string, n int) {
+	t.Helper()
+	seen := findingSeqs(t, dir)
+	for i := 1; i <= n; i++ {
+		if seen[i] != 1 {
+			t.Errorf("finding %d written %d times", i, seen[i])
+		}
+	}
+	if len(seen) != n {
+		t.Errorf("%d distinct findings, want %d", len(seen), n)
+	}
+}
+
+// TestTailOutputDirResumes: tail --output-dir stopped and restarted loses
+// and repeats nothing, whether the log grew meanwhile (restart mid-file),
+// was rotated by rename + create, or by copytruncate, while it was stopped.
+func TestTailOutputDirResumes(t *testing.T) {
+	logs, out := t.TempDir(), t.TempDir()
+	log := filepath.Join(logs, "azcmagent.log")
+	appendTo(t, log, failing(1, 30))
+	runTailUntil(t, out, 30, "--from-start", log)
+	checkOnce(t, out, 30)
+
+	// Restart mid-file: the same file grew while tail was stopped.
+	appendTo(t, log, failing(31, 40))
+	runTailUntil(t, out, 40, log)
+	checkOnce(t, out, 40)
+
+	// Rename + create while stopped, the old file written to before.
+	appendTo(t, log, failing(41, 45))
+	if err := os.Rename(log, log+".1"); err != nil {
+		t.Fatal(err)
+	}
+	appendTo(t, log, failing(46, 50))
+	runTailUntil(t, out, 50, log)
+	checkOnce(t, out, 50)
+
+	// copytruncate while stopped.
+	appendTo(t, log, failing(51, 55))
+	data, err := os.ReadFile(log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(log + ".1")
+	if err := os.WriteFile(log+".1", data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(log, []byte(failing(56, 60)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	runTailUntil(t, out, 60, log)
+	checkOnce(t, out, 60)
+
+	// Stopped with nothing new: a restart writes nothing.
+	runTailUntil(t, out, 60, log)
+	checkOnce(t, out, 60)
+}
+
+// TestTailOutputDirBadFlags: a bad --keep, or a state file that is not
+// one, is a usage error naming it.
+func TestTailOutputDirBadFlags(t *testing.T) {
+	dir := t.TempDir()
+	log := filepath.Join(dir, "azcmagent.log")
+	appendTo(t, log, failing(1, 1))
+	state := filepath.Join(dir, "state.json")
+	if err := os.WriteFile(state, []byte("not json"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--keep", "3 days"}, "--keep"},
+		{[]string{"--state-file", state}, state},
+	} {
+		var stderr bytes.Buffer
+		args := append(append([]string{"tail", "--output-dir", filepath.Join(dir, "out")}, tt.args...), log)
+		if code := Main(t.Context(), args, strings.NewReader(""), &bytes.Buffer{}, &stderr); code != ExitUsage || !strings.Contains(stderr.String(), tt.want) {
+			t.Errorf("%q: exit %d, stderr %q", tt.args, code, stderr.String())
+		}
+	}
+}
