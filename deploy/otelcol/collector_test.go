@@ -41,6 +41,8 @@ func TestOutputReachesExporterOnce(t *testing.T) {
 	t.Setenv("ARCDIAG_OUTPUT_DIR", dir)
 	t.Setenv("ARCDIAG_OTELCOL_STORAGE", storage)
 	cfg := sinkConfig(t, "config.yaml")
+	// tail's resume state lives beside the day files: never a record.
+	appendLines(t, filepath.Join(dir, ".arcdiag-tail-state.json"), []string{`{"logs":{}}`})
 
 	day := func(d int) string { return filepath.Join(dir, fmt.Sprintf("arcdiag-2031-01-%02d.ndjson", d)) }
 	var want []sent
@@ -80,6 +82,20 @@ func TestOutputReachesExporterOnce(t *testing.T) {
 	stop()
 
 	checkExactlyOnce(t, want, s.all())
+}
+
+// TestShippedConfigValid checks config.yaml as shipped, with its debug
+// exporter, against the components of this folder's collector.
+func TestShippedConfigValid(t *testing.T) {
+	t.Setenv("ARCDIAG_OTELCOL_STORAGE", t.TempDir())
+	col, err := otelcol.NewCollector(settings(component.BuildInfo{Command: "arcdiag-otelcol-test", Version: "test"},
+		components, []string{"file:config.yaml"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := col.DryRun(context.Background()); err != nil {
+		t.Fatalf("config.yaml: %v", err)
+	}
 }
 
 // sent is one line arcdiag wrote and the file it wrote it to.
