@@ -20,8 +20,11 @@ build:
 install:
 	$(GO) install -ldflags '$(LDFLAGS)' ./cmd/arcdiag
 
+# deploy/otelcol is a module of its own (the collector's dependencies stay
+# out of arcdiag's go.mod); its test runs a real collector over arcdiag's output.
 test: lint
 	$(GO) test ./...
+	cd deploy/otelcol && $(GO) test ./...
 	$(GO) test -race -short -timeout 30m $(RACE_PKGS)
 	GOOS=windows $(GO) build ./...
 
@@ -29,6 +32,7 @@ lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	cd deploy/otelcol && $(GO) vet ./...
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...

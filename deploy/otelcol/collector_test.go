@@ -1,0 +1,383 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/consumer"
+	"go.opentelemetry.io/collector/exporter"
+	"go.opentelemetry.io/collector/otelcol"
+	"go.opentelemetry.io/collector/pdata/plog"
+	"go.yaml.in/yaml/v3"
+)
+
+// waitLimit bounds every wait for the collector: far above what it needs
+// (a poll every 200ms), so that only a lost record makes the test fail.
+const waitLimit = 2 * time.Minute
+
+// TestOutputReachesExporterOnce runs the collector in-process with
+// config.yaml's extensions and receivers, and a sink in place of its
+// exporters, over day files of arcdiag's NDJSON output: appends, a day
+// rollover, the old day's file deleted (tail --keep), and a restart of the
+// collector while arcdiag goes on writing. Every record must arrive exactly
+// once, from the file it was written to, with its time and severity.
+func TestOutputReachesExporterOnce(t *testing.T) {
+	lines := arcdiagRecords(t)
+	if len(lines) < 60 {
+		t.Fatalf("only %d records from arcdiag analyze --json: the sample logs changed?", len(lines))
+	}
+	dir, storage := t.TempDir(), t.TempDir()
+	t.Setenv("ARCDIAG_OUTPUT_DIR", dir)
+	t.Setenv("ARCDIAG_OTELCOL_STORAGE", storage)
+	cfg := sinkConfig(t, "config.yaml")
+	// tail's resume state lives beside the day files: never a record.
+	appendLines(t, filepath.Join(dir, ".arcdiag-tail-state.json"), []string{`{"logs":{}}`})
+
+	day := func(d int) string { return filepath.Join(dir, fmt.Sprintf("arcdiag-2031-01-%02d.ndjson", d)) }
+	var want []sent
+	write := func(path string, from, to int) {
+		t.Helper()
+		appendLines(t, path, lines[from:to])
+		for _, l := range lines[from:to] {
+			want = append(want, sent{line: l, file: filepath.Base(path)})
+		}
+	}
+	n := len(lines)
+	cut := func(frac int) int { return n * frac / 8 }
+
+	s := &sink{}
+	stop := startCollector(t, cfg, s)
+	write(day(6), 0, cut(2))
+	s.waitFor(t, cut(2))
+	write(day(6), cut(2), cut(3)) // appended to a file already read
+	s.waitFor(t, cut(3))
+	write(day(7), cut(3), cut(4)) // the next day's file
+	s.waitFor(t, cut(4))
+	if err := os.Remove(day(6)); err != nil { // --keep deletes the old day
+		t.Fatal(err)
+	}
+	write(day(7), cut(4), cut(5))
+	s.waitFor(t, cut(5))
+	stop()
+
+	// arcdiag goes on while the collector is down: it must resume from its
+	// stored offsets, neither reading day 7 again nor skipping day 8.
+	write(day(7), cut(5), cut(6))
+	write(day(8), cut(6), n)
+	stop = startCollector(t, cfg, s)
+	s.waitFor(t, n)
+	// A few more polls: a record read twice would arrive now.
+	time.Sleep(time.Second)
+	stop()
+
+	checkExactlyOnce(t, want, s.all())
+}
+
+// TestShippedConfigValid checks config.yaml as shipped, with its debug
+// exporter, against the components of this folder's collector.
+func TestShippedConfigValid(t *testing.T) {
+	t.Setenv("ARCDIAG_OTELCOL_STORAGE", t.TempDir())
+	col, err := otelcol.NewCollector(settings(component.BuildInfo{Command: "arcdiag-otelcol-test", Version: "test"},
+		components, []string{"file:config.yaml"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := col.DryRun(context.Background()); err != nil {
+		t.Fatalf("config.yaml: %v", err)
+	}
+}
+
+// sent is one line arcdiag wrote and the file it wrote it to.
+type sent struct{ line, file string }
+
+// received is one log record the sink got, with the body as canonical JSON.
+type received struct {
+	body     string
+	file     string
+	time     time.Time
+	severity plog.SeverityNumber
+}
+
+func checkExactlyOnce(t *testing.T, want []sent, got []received) {
+	t.Helper()
+	left := map[string][]received{}
+	for _, r := range got {
+		left[r.file+" "+r.body] = append(left[r.file+" "+r.body], r)
+	}
+	for _, w := range want {
+		var rec map[string]any
+		if err := json.Unmarshal([]byte(w.line), &rec); err != nil {
+			t.Fatalf("arcdiag wrote a line that is not JSON: %v: %s", err, w.line)
+		}
+		key := w.file + " " + canonical(t, rec)
+		rs := left[key]
+		if len(rs) == 0 {
+			t.Errorf("record from %s never reached the exporter: %.200s", w.file, w.line)
+			continue
+		}
+		r := rs[0]
+		left[key] = rs[1:]
+		if wt := wantTime(t, rec); !r.time.Equal(wt) {
+			t.Errorf("record %.120s: timestamp %v, want %v", w.line, r.time, wt)
+		}
+		if ws := wantSeverity(rec); r.severity != ws {
+			t.Errorf("record %.120s: severity %v, want %v", w.line, r.severity, ws)
+		}
+	}
+	for _, rs := range left {
+		for _, r := range rs {
+			t.Errorf("record reached the exporter once too often (or was never written), from %s: %.200s", r.file, r.body)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("exporter got %d records, arcdiag wrote %d", len(got), len(want))
+	}
+}
+
+// wantTime is the record's own time: a finding's line time, else a run's or
+// a service stretch's start; none (zero) for a summary.
+func wantTime(t *testing.T, rec map[string]any) time.Time {
+	t.Helper()
+	for _, k := range []string{"time", "start"} {
+		if s, ok := rec[k].(string); ok {
+			tm, err := time.Parse(time.RFC3339, s)
+			if err != nil {
+				t.Fatalf("record's %s %q: %v", k, s, err)
+			}
+			return tm
+		}
+	}
+	return time.Unix(0, 0)
+}
+
+// wantSeverity is written out here, not read from config.yaml, so that a
+// wrong mapping there fails.
+func wantSeverity(rec map[string]any) plog.SeverityNumber {
+	if level, ok := rec["level"].(string); ok {
+		return map[string]plog.SeverityNumber{
+			"": plog.SeverityNumberUnspecified, "trace": plog.SeverityNumberTrace, "debug": plog.SeverityNumberDebug,
+			"info": plog.SeverityNumberInfo, "warning": plog.SeverityNumberWarn, "error": plog.SeverityNumberError,
+			"fatal": plog.SeverityNumberFatal, "panic": plog.SeverityNumberFatal2,
+		}[level]
+	}
+	switch rec["type"] {
+	case "incident":
+		return plog.SeverityNumberError
+	case "warning":
+		return plog.SeverityNumberWarn
+	case "run":
+		if rec["failed"] == true {
+			return plog.SeverityNumberError
+		}
+	}
+	return plog.SeverityNumberInfo
+}
+
+func canonical(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v) // map keys sorted, numbers as doubles on both sides
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// arcdiagRecords are the NDJSON lines arcdiag writes for sample logs that
+// give every record type and level: findings with and without a level,
+// runs failed and not, service incidents, ordinary records (--all), and
+// summaries.
+func arcdiagRecords(t *testing.T) []string {
+	t.Helper()
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(t.TempDir(), "arcdiag")
+	build := exec.Command(goCommand(t), "build", "-o", bin, "./cmd/arcdiag")
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build ./cmd/arcdiag: %v\n%s", err, out)
+	}
+	var lines []string
+	for _, args := range [][]string{
+		{"testdata/logs/bundles/azcmagent-20310210T091500-CONTOSO-FS01.zip"},
+		{"testdata/logs/guestconfig/gc_ext.log"},
+		{"testdata/logs/console/install-linux.txt"},
+		{"--all", "testdata/logs/console/connect-ansi.txt"},
+	} {
+		cmd := exec.Command(bin, append([]string{"analyze", "--json"}, args...)...)
+		cmd.Dir = root
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		out, err := cmd.Output()
+		// 1 is "failures found", what these logs hold.
+		if ee := (*exec.ExitError)(nil); err != nil && !(errors.As(err, &ee) && ee.ExitCode() == 1) {
+			t.Fatalf("arcdiag analyze --json %v: %v\n%s", args, err, stderr.Bytes())
+		}
+		for l := range strings.SplitSeq(strings.TrimSuffix(string(out), "\n"), "\n") {
+			lines = append(lines, l)
+		}
+	}
+	return lines
+}
+
+func goCommand(t *testing.T) string {
+	t.Helper()
+	if gobin := os.Getenv("GO"); gobin != "" {
+		return gobin
+	}
+	p, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// appendLines writes each line with one write, as arcdiag does.
+func appendLines(t *testing.T, path string, lines []string) {
+	t.Helper()
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range lines {
+		if _, err := f.WriteString(l + "\n"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// sinkConfig is config.yaml with its exporters replaced by the test's sink
+// and the collector's own telemetry quiet; its extensions, receivers (with
+// their operators) and processors are kept as they are.
+func sinkConfig(t *testing.T, path string) string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cfg map[string]any
+	if err := yaml.Unmarshal(data, &cfg); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	service, _ := cfg["service"].(map[string]any)
+	pipelines, _ := service["pipelines"].(map[string]any)
+	logs, _ := pipelines["logs"].(map[string]any)
+	if logs == nil {
+		t.Fatalf("%s has no logs pipeline", path)
+	}
+	cfg["exporters"] = map[string]any{"arcdiag_sink": nil}
+	logs["exporters"] = []string{"arcdiag_sink"}
+	service["telemetry"] = map[string]any{"metrics": map[string]any{"level": "none"}, "logs": map[string]any{"level": "warn"}}
+	out, err := yaml.Marshal(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	test := filepath.Join(t.TempDir(), "config.yaml")
+	if err := os.WriteFile(test, out, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return test
+}
+
+// startCollector runs a collector until the returned stop is called.
+func startCollector(t *testing.T, cfg string, s *sink) (stop func()) {
+	t.Helper()
+	set := settings(component.BuildInfo{Command: "arcdiag-otelcol-test", Version: "test"},
+		func() (otelcol.Factories, error) { return componentsWith(s.factory()) }, []string{"file:" + cfg})
+	set.DisableGracefulShutdown = true
+	set.SkipSettingGRPCLogger = true
+	col, err := otelcol.NewCollector(set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- col.Run(context.Background()) }()
+	for deadline := time.Now().Add(waitLimit); col.GetState() != otelcol.StateRunning; {
+		select {
+		case err := <-done:
+			t.Fatalf("collector stopped while starting: %v", err)
+		case <-time.After(10 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("collector not running after %v (state %v)", waitLimit, col.GetState())
+		}
+	}
+	return func() {
+		t.Helper()
+		col.Shutdown()
+		if err := <-done; err != nil {
+			t.Fatalf("collector: %v", err)
+		}
+	}
+}
+
+// sink is the test's exporter: it keeps every log record it is given.
+type sink struct {
+	mu      sync.Mutex
+	records []received
+}
+
+type sinkSettings struct{}
+
+func (s *sink) factory() exporter.Factory {
+	return exporter.NewFactory(component.MustNewType("arcdiag_sink"),
+		func() component.Config { return &sinkSettings{} },
+		exporter.WithLogs(func(context.Context, exporter.Settings, component.Config) (exporter.Logs, error) {
+			return s, nil
+		}, component.StabilityLevelDevelopment))
+}
+
+func (s *sink) Start(context.Context, component.Host) error { return nil }
+func (s *sink) Shutdown(context.Context) error              { return nil }
+func (s *sink) Capabilities() consumer.Capabilities         { return consumer.Capabilities{} }
+
+func (s *sink) ConsumeLogs(_ context.Context, ld plog.Logs) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, rl := range ld.ResourceLogs().All() {
+		for _, sl := range rl.ScopeLogs().All() {
+			for _, lr := range sl.LogRecords().All() {
+				body, err := json.Marshal(lr.Body().AsRaw())
+				if err != nil {
+					return err
+				}
+				file, _ := lr.Attributes().Get("log.file.name")
+				s.records = append(s.records, received{body: string(body), file: file.AsString(),
+					time: lr.Timestamp().AsTime(), severity: lr.SeverityNumber()})
+			}
+		}
+	}
+	return nil
+}
+
+func (s *sink) all() []received {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]received(nil), s.records...)
+}
+
+func (s *sink) waitFor(t *testing.T, n int) {
+	t.Helper()
+	deadline := time.Now().Add(waitLimit)
+	for len(s.all()) < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("exporter has %d records after %v, want %d", len(s.all()), waitLimit, n)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
