@@ -52,6 +52,9 @@ func TestRacePackagesCoverGoroutines(t *testing.T) {
 		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
 			return nil
 		}
+		if strings.HasSuffix(path, "_windows.go") {
+			return nil // the race pass runs on Linux, where these files are not built
+		}
 		f, err := parser.ParseFile(token.NewFileSet(), path, nil, 0)
 		if err != nil {
 			return err
