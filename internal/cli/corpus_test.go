@@ -386,3 +386,28 @@ func TestCorpus(t *testing.T) {
 		}
 	}
 }
+
+// TestAsAgentLogLine checks the transform that gives analyze a message case:
+// one logrus line the parser reads back as the same message, level error.
+func TestAsAgentLogLine(t *testing.T) {
+	for _, msg := range []string{
+		`AZCM0041: Failed to Get Access Token`,
+		"Error=\"Get \\\"https://gbl.his.arc.azure.com/\\\": EOF\"\nsecond line",
+		`C:\Users\x\AppData\Local\Temp\install_windows_azcmagent.ps1 : 'Cannot install'`,
+		"tab\there, コンピューター, \u00e9",
+	} {
+		line := asAgentLogLine([]byte("  " + msg + "\n\n"))
+		if n := bytes.Count(line, []byte("\n")); n != 1 || !bytes.HasSuffix(line, []byte("\n")) {
+			t.Errorf("%q: want one line, got %d newlines: %q", msg, n, line)
+			continue
+		}
+		sc := parser.NewScanner(bytes.NewReader(line), "azcmagent.log", parser.Options{})
+		if !sc.Scan() {
+			t.Fatalf("%q: no record from %q (%v)", msg, line, sc.Err())
+		}
+		r := sc.Record()
+		if r.Format != parser.FormatLogrus || r.Level != parser.LevelError || r.Message() != msg {
+			t.Errorf("%q: read back as format %v level %v message %q", msg, r.Format, r.Level, r.Message())
+		}
+	}
+}
