@@ -63,6 +63,8 @@ var otherFormatTests = []struct {
 	{"ps error record", `C:\Users\admin\AppData\Local\Temp\install_windows_azcmagent.ps1 : Installation failed: [1603]: Fatal error during installation.`, FormatScript, LevelError, "Installation failed: [1603]: Fatal error during installation."},
 	{"sh failure", `./install_linux_azcmagent.sh: error installing azcmagent (exit code: 100). See 'apt' command logs for more information.`, FormatScript, LevelError, "error installing azcmagent (exit code: 100). See 'apt' command logs for more information."},
 	{"sh done", `Latest version of azcmagent is installed.`, FormatScript, LevelInfo, "Latest version of azcmagent is installed."},
+	{"sh quoted by the portal", "Provisioning of the resource failed with Code: `AZCM0143`; Message: `install_linux_azcmagent.sh: installation error`.", FormatPlain, LevelNone, "Provisioning of the resource failed with Code: `AZCM0143`; Message: `install_linux_azcmagent.sh: installation error`."},
+	{"bash about the script", `bash: /tmp/install_linux_azcmagent.sh: No such file or directory`, FormatPlain, LevelNone, `bash: /tmp/install_linux_azcmagent.sh: No such file or directory`},
 	{"stamped ISO", `2031-02-03T04:05:06.123456Z INFO ExtHandler Extension enabled`, FormatStamped, LevelInfo, "ExtHandler Extension enabled"},
 	{"stamped slash colon", `2031/02/03 04:05:06 ERROR:CalledProcessError.  Error Code is 1`, FormatStamped, LevelError, "CalledProcessError.  Error Code is 1"},
 	{"stamped component", `2031/02/03 04:05:06 [Microsoft.Azure.Monitor.AzureMonitorLinuxAgent-1.29.4] [WARNING] slow`, FormatStamped, LevelWarning, "slow"},
