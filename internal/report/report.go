@@ -55,6 +55,10 @@ type Options struct {
 	All bool
 	// Stream flushes after every event (tail), not only at the end.
 	Stream bool
+	// Verbose gives the whole of each probable cause and footnote in the
+	// text format; by default it gives a cause's first sentences (the
+	// remediation is always whole).
+	Verbose bool
 }
 
 // Report is an analysis being written. diagnose calls its Sink methods as

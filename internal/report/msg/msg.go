@@ -113,6 +113,11 @@ const (
 	Warnings
 	WorkingNow
 	Excerpt
+	RunOK
+	RunsOK
+	OKFindings
+	SeeLine
+	MoreIn
 
 	// The tool's own messages, on standard error.
 	UsageCommand
@@ -215,6 +220,11 @@ var catalog = [count]kb.Text{
 	Warnings:     {EN: "warning(s)", JA: "件の警告"},
 	WorkingNow:   {EN: "Working now", JA: "現在正常"},
 	Excerpt:      {EN: "(a line of %d bytes, shown in part)", JA: "(%d バイトの行の一部)"},
+	RunOK:        {EN: "run %d ok", JA: "実行 %d は正常"},
+	RunsOK:       {EN: "%d runs ok (%d–%d)", JA: "%d 回の実行は正常 (%d–%d)"},
+	OKFindings:   {EN: "%d findings in them; --all shows them", JA: "うち %d 件の検出。--all で表示されます"},
+	SeeLine:      {EN: "explained at line %d", JA: "%d 行目で説明済み"},
+	MoreIn:       {EN: "(all of it: arcdiag explain %s)", JA: "(全文: arcdiag explain %s)"},
 
 	UsageCommand:      {EN: "Run 'arcdiag %s --help' for usage.", JA: "使い方は 'arcdiag %s --help' で表示されます。"},
 	UsageRoot:         {EN: "Run 'arcdiag --help' for usage.", JA: "使い方は 'arcdiag --help' で表示されます。"},
