@@ -36,6 +36,9 @@ func (c *AnalyzeCmd) Help() string {
 	return `Reads the agent's logs line by line (any size; rotated, gzip, UTF-16 and
 CRLF files included), groups them into runs (one per azcmagent invocation) and
 puts the probable cause, the remediation and the footnotes beside each failure.
+Failed runs are shown with their verdict and findings; the runs that went well
+are one line (--all shows them). A probable cause is cut to its first sentences
+(--verbose, or arcdiag explain ID, gives all of it).
 Also reads Windows Installer logs, the install and Group Policy scripts' output,
 extension logs and logrus JSON lines; the summary says what each input was read
 as, and an input in no known format is reported as not an agent log.

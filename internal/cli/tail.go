@@ -40,7 +40,8 @@ type TailCmd struct {
 func (c *TailCmd) Help() string {
 	return `Follows the logs through rotation (rename, delete and recreate,
 copytruncate) and prints each failure with its probable cause and remediation
-as it is written, and the run's verdict when azcmagent finishes. Ctrl-C stops.
+as it is written (once per run: a later finding of the same cause refers to
+it), and the run's verdict when azcmagent finishes. Ctrl-C stops.
 
 Examples:
   sudo arcdiag tail
