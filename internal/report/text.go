@@ -30,10 +30,15 @@ type Text struct {
 	explained map[string]map[string]int
 }
 
-// okRuns are consecutive runs of one file that went well.
+// okRuns are consecutive runs of one file that went well, or consecutive
+// warnings of a service's log (stretches of failures it recovered from by
+// itself), with their verdicts.
 type okRuns struct {
 	file                  string
+	warnings              bool
 	n, first, last, finds int
+	verdicts              map[string]int
+	span                  string // when the last warning was
 }
 
 // NewText returns a text report writing to w.
@@ -66,12 +71,13 @@ func (t *Text) Record(rec *parser.Record, benign *kb.Entry) {
 
 // RunEnd implements diagnose.Sink: a failed run or a service's incident
 // with its verdict and findings; a run that went well joins the line of the
-// runs that did (all of it with Options.All).
+// runs that did, a warning (a stretch the service recovered from) the line
+// of the warnings (all of it with Options.All).
 func (t *Text) RunEnd(run *diagnose.Run) {
 	if t.hide(run) {
 		return
 	}
-	if !run.Failed && !run.Timeline && !t.opts.All {
+	if !run.Failed && !t.opts.All {
 		t.addOK(run)
 	} else {
 		t.flushOK()
@@ -83,15 +89,22 @@ func (t *Text) RunEnd(run *diagnose.Run) {
 }
 
 func (t *Text) addOK(run *diagnose.Run) {
-	if t.ok.n > 0 && (t.ok.file != run.File || run.Index != t.ok.last+1) {
+	if t.ok.n > 0 && (t.ok.file != run.File || t.ok.warnings != run.Timeline || run.Index != t.ok.last+1) {
 		t.flushOK()
 	}
 	if t.ok.n == 0 {
-		t.ok = okRuns{file: run.File, first: run.Index}
+		t.ok = okRuns{file: run.File, warnings: run.Timeline, first: run.Index, verdicts: map[string]int{}}
 	}
 	t.ok.n++
 	t.ok.last = run.Index
-	t.ok.finds += run.FindingCount
+	if run.Timeline {
+		if run.Verdict != nil {
+			t.ok.verdicts[run.Verdict.ID]++
+		}
+		t.ok.span = timeSpan(run.Start, run.End)
+	} else {
+		t.ok.finds += run.FindingCount
+	}
 	if t.opts.Stream {
 		t.flushOK() // tail says so as each run ends
 	}
@@ -104,13 +117,28 @@ func (t *Text) flushOK() {
 		return
 	}
 	line := "-- " + safetext.Controls(ok.file) + " · "
-	if ok.n == 1 {
+	switch {
+	case ok.warnings && ok.n == 1:
+		line += t.label(msg.WarningOK, ok.first)
+		if ok.span != "" {
+			line += " · " + ok.span
+		}
+	case ok.warnings:
+		line += t.label(msg.WarningsOK, ok.n, ok.first, ok.last)
+	case ok.n == 1:
 		line += t.label(msg.RunOK, ok.first)
-	} else {
+	default:
 		line += t.label(msg.RunsOK, ok.n, ok.first, ok.last)
 	}
 	if ok.finds > 0 {
 		line += " · " + t.label(msg.OKFindings, ok.finds)
+	}
+	if ok.n == 1 {
+		for id := range ok.verdicts {
+			line += " · " + id
+		}
+	} else if top := topCounts(ok.verdicts, 5); top != "" {
+		line += " · " + top
 	}
 	fmt.Fprintf(t.w, "%s\n\n", t.st.paint(green, line))
 	t.ok = okRuns{}
