@@ -26,7 +26,8 @@ type AnalyzeCmd struct {
 	Since    string   `help:"Only records at or after this time: RFC 3339 (2031-02-03T04:05:06Z) or a duration back from now (2h, 3d)." placeholder:"TIME"`
 	Until    string   `help:"Only records before this time (same forms as --since)." placeholder:"TIME"`
 	Level    string   `help:"Only show findings at this level or above (the verdicts still use every finding)." enum:"trace,debug,info,warning,error,fatal,panic," default:""`
-	All      bool     `help:"Also show benign and ordinary lines."`
+	All      bool     `help:"Also show the runs that went well, and benign and ordinary lines."`
+	Verbose  bool     `short:"v" help:"Give each probable cause and footnote whole (default: a cause's first sentences; explain ID gives all of it)."`
 	NoRedact bool     `help:"Print secrets found in the logs (service principal secrets, tokens) as they are."`
 }
 
@@ -35,6 +36,9 @@ func (c *AnalyzeCmd) Help() string {
 	return `Reads the agent's logs line by line (any size; rotated, gzip, UTF-16 and
 CRLF files included), groups them into runs (one per azcmagent invocation) and
 puts the probable cause, the remediation and the footnotes beside each failure.
+Failed runs are shown with their verdict and findings; the runs that went well
+are one line (--all shows them). A probable cause is cut to its first sentences
+(--verbose, or arcdiag explain ID, gives all of it).
 Also reads Windows Installer logs, the install and Group Policy scripts' output,
 extension logs and logrus JSON lines; the summary says what each input was read
 as, and an input in no known format is reported as not an agent log.
@@ -87,7 +91,7 @@ func (c *AnalyzeCmd) Run(e *env) error {
 	}
 
 	opts := e.output()
-	opts.NoRedact, opts.MinLevel, opts.All = c.NoRedact, minLevel, c.All
+	opts.NoRedact, opts.MinLevel, opts.All, opts.Verbose = c.NoRedact, minLevel, c.All, c.Verbose
 	rep, err := report.New(format, e.stdout, k, opts)
 	if err != nil {
 		return usageError{err}

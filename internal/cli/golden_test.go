@@ -49,6 +49,7 @@ func TestGolden(t *testing.T) {
 		{"analyze-bundle-evil.en", []string{"analyze", "testdata/logs/bundles/evil.zip"}},
 		{"analyze-installer.en", []string{"analyze", "testdata/logs/installer/installationlog.txt"}},
 		{"analyze-installer.md", []string{"analyze", "--format", "markdown", "testdata/logs/installer/installationlog.txt"}},
+		{"analyze-windows-ja.md", []string{"--lang", "ja", "analyze", "--format", "markdown", "testdata/logs/windows/azcmagent.log"}},
 		{"analyze-gpo.ja", []string{"--lang", "ja", "analyze", "testdata/logs/gpo"}},
 		{"analyze-install-windows.en", []string{"analyze", "testdata/logs/console/install-windows.txt"}},
 		{"analyze-install-linux.en", []string{"analyze", "testdata/logs/console/install-linux.txt"}},

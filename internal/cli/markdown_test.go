@@ -12,6 +12,7 @@ import (
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/extension"
 
+	"github.com/arcdiag/arcdiag/internal/report/msg"
 	"github.com/arcdiag/arcdiag/kb"
 )
 
@@ -31,7 +32,14 @@ func TestMarkdownRenders(t *testing.T) {
 		t.Fatal(err)
 	}
 	md := goldmark.New(goldmark.WithExtensions(extension.Table))
-	shown := regexp.MustCompile("\\*\\*(?:Probable cause:\\*\\* |(?:Note|Footnote) \\()`([^`]+)`")
+	// The entries whose text is shown: the verdict's, and the notes' and
+	// footnotes' (their labels in either language).
+	var labels []string
+	for _, lang := range []kb.Lang{kb.EN, kb.JA} {
+		labels = append(labels, regexp.QuoteMeta(msg.ProbableCause.In(lang))+`:\*\* `,
+			regexp.QuoteMeta(msg.Note.In(lang))+` \(`, regexp.QuoteMeta(msg.Footnote.In(lang))+` \(`)
+	}
+	shown := regexp.MustCompile(`\*\*(?:` + strings.Join(labels, "|") + ")`([^`]+)`")
 	placeholder := regexp.MustCompile(`<[^<>\s][^<>]*>`)
 	step := regexp.MustCompile(`^\d+[.)] +`)
 	codeRe := regexp.MustCompile(`(?s)<code[^>]*>(.*?)</code>`)
@@ -56,7 +64,9 @@ func TestMarkdownRenders(t *testing.T) {
 			code = append(code, html.UnescapeString(m[1]))
 		}
 		allCode := strings.Join(code, "\n")
-		visible := strings.Join(strings.Fields(html.UnescapeString(tag.ReplaceAllString(page, " "))), " ")
+		// What a reader sees (goldmark ends each block with a line break, so
+		// blocks stay apart), backticks of code shown as code left out.
+		visible := strings.Join(strings.Fields(strings.ReplaceAll(html.UnescapeString(tag.ReplaceAllString(page, "")), "`", "")), " ")
 		ids := shown.FindAllSubmatch(src, -1)
 		if len(ids) == 0 {
 			t.Errorf("%s: shows no knowledge-base text", f)
@@ -67,7 +77,11 @@ func TestMarkdownRenders(t *testing.T) {
 				t.Errorf("%s: no entry %s", f, m[1])
 				continue
 			}
-			for _, line := range strings.Split(e.Cause.EN+"\n"+e.Remediation.EN, "\n") {
+			lang := kb.EN
+			if strings.Contains(f, "-ja.") {
+				lang = kb.JA
+			}
+			for _, line := range strings.Split(e.Cause.In(lang)+"\n"+e.Remediation.In(lang), "\n") {
 				body := strings.TrimSpace(line)
 				if body == "" {
 					continue

@@ -30,6 +30,7 @@ type TailCmd struct {
 	Poll      bool     `help:"Poll for changes instead of using file-system notifications (network shares)."`
 	JSON      bool     `name:"json" help:"Print NDJSON: the same finding and run objects as analyze --json."`
 	All       bool     `help:"Echo every line, failures highlighted."`
+	Verbose   bool     `short:"v" help:"Give each probable cause and footnote whole (default: a cause's first sentences)."`
 	Level     string   `help:"Only show findings at this level or above." enum:"trace,debug,info,warning,error,fatal,panic," default:""`
 	NoRedact  bool     `help:"Print secrets found in the logs as they are."`
 	TailOutput
@@ -39,7 +40,8 @@ type TailCmd struct {
 func (c *TailCmd) Help() string {
 	return `Follows the logs through rotation (rename, delete and recreate,
 copytruncate) and prints each failure with its probable cause and remediation
-as it is written, and the run's verdict when azcmagent finishes. Ctrl-C stops.
+as it is written (once per run: a later finding of the same cause refers to
+it), and the run's verdict when azcmagent finishes. Ctrl-C stops.
 
 Examples:
   sudo arcdiag tail
@@ -87,7 +89,7 @@ func (c *TailCmd) Run(e *env) error {
 		paths = logsource.DefaultPaths(runtime.GOOS, os.Getenv)
 	}
 	opts := e.output()
-	opts.NoRedact, opts.MinLevel, opts.All, opts.Stream = c.NoRedact, minLevel, c.All, true
+	opts.NoRedact, opts.MinLevel, opts.All, opts.Stream, opts.Verbose = c.NoRedact, minLevel, c.All, true, c.Verbose
 	var rep report.Report = report.NewText(e.stdout, k, opts)
 	if c.JSON {
 		rep = report.NewJSON(e.stdout, k, opts)

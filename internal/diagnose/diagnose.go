@@ -287,13 +287,16 @@ func (a *Analyzer) StartFile(name, os string) {
 }
 
 // ContinueFile goes on with the next copy of a rotated log (azcmagent.log
-// after azcmagent.log.1): a run cut by the rotation stays one run.
+// after azcmagent.log.1): a run cut by the rotation stays one run (numbered
+// in the copy it began in), and the copy's own runs are numbered from 1,
+// as a reader counts them in that file.
 func (a *Analyzer) ContinueFile(name, os string) {
 	if a.file == "" {
 		a.StartFile(name, os)
 		return
 	}
 	a.file = name
+	a.runs = 0
 	a.service = ServiceLog(name)
 	if os != "" {
 		a.fileOS = os

@@ -17,6 +17,15 @@
 //     line of kb list.
 //   - The words of every format, and the tool's own messages, are in the
 //     catalog of the msg subpackage, in English and Japanese.
+//   - DisplayWidth measures text in terminal columns, for a new table.
+//
+// What each format shows: Text, the failed runs and incidents with their
+// verdicts and findings, the runs that went well as one line per stretch
+// of them (each in full with Options.All), an entry's probable cause and
+// remediation once per run (later findings refer to it), a cause's first
+// sentences unless Options.Verbose. Markdown, the same for a ticket, the
+// knowledge-base text as Markdown blocks (steps as lists, commands fenced,
+// placeholders escaped). JSON, everything, in one escaping style.
 //
 // A new format (an HTML page) is a type that implements Report, built
 // from the same Options.
@@ -55,6 +64,10 @@ type Options struct {
 	All bool
 	// Stream flushes after every event (tail), not only at the end.
 	Stream bool
+	// Verbose gives the whole of each probable cause and footnote in the
+	// text format; by default it gives a cause's first sentences (the
+	// remediation is always whole).
+	Verbose bool
 }
 
 // Report is an analysis being written. diagnose calls its Sink methods as
@@ -84,10 +97,8 @@ type Answers interface {
 	Flush() error
 }
 
-// Formats names the formats New knows, the first the default.
-var Formats = []string{"text", "json", "markdown"}
-
-// New returns the Report for a format named in Formats.
+// New returns the Report for a format: "text" (or ""), "json" or
+// "markdown".
 func New(format string, w io.Writer, k *kb.KB, opts Options) (Report, error) {
 	switch format {
 	case "text", "":

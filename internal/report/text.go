@@ -7,6 +7,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/arcdiag/arcdiag/internal/diagnose"
 	"github.com/arcdiag/arcdiag/internal/report/msg"
@@ -20,6 +21,24 @@ import (
 type Text struct {
 	base
 	st style
+	// ok gathers consecutive runs of a file that went well: they are
+	// written as one line ("172 runs ok"), unless Options.All.
+	ok okRuns
+	// explained maps a file to the entries whose probable cause and
+	// remediation were written for its current run, and the line of the
+	// finding they were written under: later findings refer to it.
+	explained map[string]map[string]int
+}
+
+// okRuns are consecutive runs of one file that went well, or consecutive
+// warnings of a service's log (stretches of failures it recovered from by
+// itself), with their verdicts.
+type okRuns struct {
+	file                  string
+	warnings              bool
+	n, first, last, finds int
+	verdicts              map[string]int
+	span                  string // when the last warning was
 }
 
 // NewText returns a text report writing to w.
@@ -50,13 +69,93 @@ func (t *Text) Record(rec *parser.Record, benign *kb.Entry) {
 	t.event()
 }
 
-// RunEnd implements diagnose.Sink.
+// RunEnd implements diagnose.Sink: a failed run or a service's incident
+// with its verdict and findings; a run that went well joins the line of the
+// runs that did, a warning (a stretch the service recovered from) the line
+// of the warnings (all of it with Options.All).
 func (t *Text) RunEnd(run *diagnose.Run) {
 	if t.hide(run) {
 		return
 	}
-	t.run(run)
+	if !run.Failed && !t.opts.All {
+		t.addOK(run)
+	} else {
+		t.flushOK()
+		t.run(run)
+	}
+	delete(t.explained, run.File)
+	delete(t.explained, run.EndFile)
 	t.event()
+}
+
+func (t *Text) addOK(run *diagnose.Run) {
+	if t.ok.n > 0 && (t.ok.file != run.File || t.ok.warnings != run.Timeline || run.Index != t.ok.last+1) {
+		t.flushOK()
+	}
+	if t.ok.n == 0 {
+		t.ok = okRuns{file: run.File, warnings: run.Timeline, first: run.Index, verdicts: map[string]int{}}
+	}
+	t.ok.n++
+	t.ok.last = run.Index
+	if run.Timeline {
+		if run.Verdict != nil {
+			t.ok.verdicts[run.Verdict.ID]++
+		}
+		t.ok.span = timeSpan(run.Start, run.End)
+	} else {
+		t.ok.finds += run.FindingCount
+	}
+	if t.opts.Stream {
+		t.flushOK() // tail says so as each run ends
+	}
+}
+
+// flushOK writes the line of the runs that went well, if any.
+func (t *Text) flushOK() {
+	ok := t.ok
+	if ok.n == 0 {
+		return
+	}
+	line := "-- " + safetext.Controls(ok.file) + " · "
+	switch {
+	case ok.warnings && ok.n == 1:
+		line += t.label(msg.WarningOK, ok.first)
+		if ok.span != "" {
+			line += " · " + ok.span
+		}
+	case ok.warnings:
+		line += t.label(msg.WarningsOK, ok.n, ok.first, ok.last)
+	case ok.n == 1:
+		line += t.label(msg.RunOK, ok.first)
+	default:
+		line += t.label(msg.RunsOK, ok.n, ok.first, ok.last)
+	}
+	if ok.finds > 0 {
+		line += " · " + t.label(msg.OKFindings, ok.finds)
+	}
+	if ok.n == 1 {
+		for id := range ok.verdicts {
+			line += " · " + id
+		}
+	} else if top := topCounts(ok.verdicts, 5); top != "" {
+		line += " · " + top
+	}
+	fmt.Fprintf(t.w, "%s\n\n", t.st.paint(green, line))
+	t.ok = okRuns{}
+}
+
+// explainedAt returns the line under which an entry's probable cause and
+// remediation were written in the current run of file, or 0.
+func (t *Text) explainedAt(file, id string) int { return t.explained[file][id] }
+
+func (t *Text) markExplained(file, id string, line int) {
+	if t.explained == nil {
+		t.explained = map[string]map[string]int{}
+	}
+	if t.explained[file] == nil {
+		t.explained[file] = map[string]int{}
+	}
+	t.explained[file][id] = line
 }
 
 // incidentHead says what a service log's stretch of failures was: when,
@@ -145,9 +244,15 @@ func (t *Text) verdict(run *diagnose.Run) {
 		if run.VerdictFinding != nil {
 			at = "  " + st.paint(dim, "("+location(run.VerdictFinding.File, run.VerdictFinding.Line)+")")
 		}
+		seen := max(t.explainedAt(run.File, run.Verdict.ID), t.explainedAt(run.EndFile, run.Verdict.ID))
+		if seen > 0 {
+			at = "  " + st.paint(dim, "("+t.label(msg.SeeLine, seen)+")")
+		}
 		fmt.Fprintf(t.w, "  %s: %s  %s%s\n", t.label(msg.ProbableCause), st.paint(bold+";"+cyan, run.Verdict.ID),
 			st.paint(bold, run.Verdict.MeaningFor(run.Context).Title.In(lang)), at)
-		t.meaning(run.Verdict, run.Context, 4, false)
+		if seen == 0 {
+			t.meaning(run.Verdict, run.Context, 4, false)
+		}
 	} else {
 		fmt.Fprintf(t.w, "  %s: %s\n", t.label(msg.ProbableCause), t.label(msg.Unexplained))
 	}
@@ -171,21 +276,61 @@ func (t *Text) verdict(run *diagnose.Run) {
 
 // meaning writes an entry's probable cause, remediation and footnotes,
 // indented under the line that names the entry. labelCause labels the
-// cause, unless the line above already says "Probable cause".
+// cause, unless the line above already says "Probable cause". Unless
+// Options.Verbose, the cause is cut to its first sentences (explain gives
+// it whole) and a footnote to its title; the remediation is always whole.
 func (t *Text) meaning(e *kb.Entry, ctx kb.Context, indent int, labelCause bool) {
 	m := e.MeaningFor(ctx)
 	lang := t.opts.Lang
 	pad := strings.Repeat(" ", indent)
 	st := t.st
+	cause := strings.TrimSpace(m.Cause.In(lang))
+	if short, cut := firstSentences(cause, 2); cut && !t.opts.Verbose {
+		cause = short + " " + t.label(msg.MoreIn, e.ID)
+	}
 	if labelCause {
-		fmt.Fprintf(t.w, "%s%s %s\n", pad, st.paint(yellow, t.label(msg.ProbableCause)+":"), st.wrap(strings.TrimSpace(m.Cause.In(lang)), indent+2))
+		fmt.Fprintf(t.w, "%s%s %s\n", pad, st.paint(yellow, t.label(msg.ProbableCause)+":"), st.wrap(cause, indent+2))
 	} else {
-		fmt.Fprintf(t.w, "%s%s\n", pad, st.wrap(strings.TrimSpace(m.Cause.In(lang)), indent))
+		fmt.Fprintf(t.w, "%s%s\n", pad, st.wrap(cause, indent))
 	}
 	fmt.Fprintf(t.w, "%s%s %s\n", pad, st.paint(yellow, t.label(msg.Remediation)+":"), st.wrap(strings.TrimSpace(m.Remediation.In(lang)), indent+2))
 	for _, n := range t.k.Footnotes(e) {
-		fmt.Fprintf(t.w, "%s%s [%s]: %s\n", pad, st.paint(yellow, t.label(msg.Footnote)), n.ID, st.wrap(footnoteText(n, lang), indent+2))
+		text := n.Title.In(lang)
+		if t.opts.Verbose {
+			text = footnoteText(n, lang)
+		}
+		fmt.Fprintf(t.w, "%s%s [%s]: %s\n", pad, st.paint(yellow, t.label(msg.Footnote)), n.ID, st.wrap(text, indent+2))
 	}
+}
+
+// firstSentences returns the first n sentences of s, and whether there was
+// more. A sentence ends at "。", or at ". ", "! " or "? " before a capital,
+// a digit or an opening bracket or quote (not at "e.g. the").
+func firstSentences(s string, n int) (string, bool) {
+	for i, r := range s {
+		end := -1
+		switch r {
+		case '。':
+			end = i + len("。")
+		case '.', '!', '?':
+			rest := s[i+1:]
+			if !strings.HasPrefix(rest, " ") {
+				continue
+			}
+			next := strings.TrimLeft(rest, " ")
+			if next != "" && (unicode.IsUpper(rune(next[0])) || unicode.IsDigit(rune(next[0])) || strings.ContainsRune("(\"'", rune(next[0]))) {
+				end = i + 1
+			}
+		}
+		if end < 0 {
+			continue
+		}
+		if n--; n == 0 {
+			rest := strings.TrimSpace(s[end:])
+			return s[:end], rest != ""
+		}
+	}
+	return s, false
 }
 
 func (t *Text) findings(run *diagnose.Run) {
@@ -222,9 +367,18 @@ func (t *Text) finding(f *diagnose.Finding, full bool) {
 	}
 	fmt.Fprintf(t.w, "    %s  %s  %s\n", st.paint(dim, location(f.File, f.Line)), st.paint(color, level), t.findingText(f, 300))
 	for _, e := range f.Entries {
-		fmt.Fprintf(t.w, "      → %s  %s\n", st.paint(cyan, e.ID), e.MeaningFor(f.Context).Title.In(t.opts.Lang))
+		seen := 0
 		if full {
+			seen = t.explainedAt(f.File, e.ID)
+		}
+		at := ""
+		if seen > 0 {
+			at = "  " + st.paint(dim, "("+t.label(msg.SeeLine, seen)+")")
+		}
+		fmt.Fprintf(t.w, "      → %s  %s%s\n", st.paint(cyan, e.ID), e.MeaningFor(f.Context).Title.In(t.opts.Lang), at)
+		if full && seen == 0 {
 			t.meaning(e, f.Context, 8, true)
+			t.markExplained(f.File, e.ID, f.Line)
 		}
 	}
 	for _, c := range f.Unknown {
@@ -248,6 +402,7 @@ func clipText(s string, n int) string {
 
 // Summary implements Report.
 func (t *Text) Summary(sum diagnose.Summary, inputs []Input, _ []Problem) {
+	t.flushOK()
 	sum.Runs -= t.hidden
 	fmt.Fprintf(t.w, "%s %s\n", t.st.paint(bold, t.label(msg.Summary)+":"), t.counts(sum))
 	if top := topCounts(sum.ByEntry, 5); top != "" {
