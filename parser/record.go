@@ -215,6 +215,11 @@ func (r *Record) End() int64 {
 	return r.Offset + int64(len(r.Raw)) + r.Skipped + int64(r.term)
 }
 
+// Unterminated reports whether the record ends without a line terminator:
+// the input ended first (when following a file, a line still being written
+// when following stopped).
+func (r *Record) Unterminated() bool { return r.term == 0 }
+
 // Clone returns a copy of r that owns its Raw bytes, to keep a record past
 // the next call to Scan.
 func (r *Record) Clone() *Record {

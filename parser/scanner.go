@@ -22,6 +22,16 @@ const maxLineLenCap = 1 << 30
 // missing </GCLOG> does not swallow the rest of the file.
 const maxGCLines = 1000
 
+// ErrPaused is returned by the Read of a live input, such as a followed
+// log (internal/follow), when no byte has come for a while. Scan then
+// returns the records whose lines are complete, ends a GuestConfig record
+// at the lines it has, holds a line still waiting for its newline, and
+// returns false with Paused set; the next Scan reads on. A reader returns
+// it at most once between two reads that return bytes. Gzip and UTF-16
+// input is decoded through readers that keep errors, so there a pause is
+// waited out instead.
+var ErrPaused = errors.New("no new input yet")
+
 // Options tunes a Scanner. The zero value is ready to use.
 type Options struct {
 	// MaxLineLen is the longest record, in bytes, kept whole. A longer
@@ -58,6 +68,8 @@ type Scanner struct {
 	line       int
 	eof        bool // no more reads: end of input or an error
 	err        error
+	pause      bool // the input paused (ErrPaused): the next Scan says so
+	paused     bool // the last Scan returned false at a pause, not at the end
 
 	gzip gzipLimit // bounds a gzip stream; read counts what it inflated
 
@@ -92,6 +104,10 @@ func (s *Scanner) Encoding() Encoding {
 // so far (0 for an input that is not compressed).
 func (s *Scanner) Inflated() int64 { return s.gzip.read }
 
+// Paused reports whether the last Scan returned false because the input
+// paused (see ErrPaused) rather than ended: Scan may be called again.
+func (s *Scanner) Paused() bool { return s.paused }
+
 // Err returns the first read error, or nil at a clean end of input.
 func (s *Scanner) Err() error {
 	return s.err
@@ -112,7 +128,10 @@ func (s *Scanner) sniff() {
 	s.r, s.enc = r, enc
 	s.buf = make([]byte, max(256<<10, len(head)))
 	s.end = copy(s.buf, head)
-	if err != nil {
+	switch {
+	case errors.Is(err, ErrPaused):
+		s.pause = true
+	case err != nil:
 		s.fail(err)
 	}
 }
@@ -158,6 +177,10 @@ func (s *Scanner) fill() {
 			s.eof = true
 			return
 		}
+		if errors.Is(err, ErrPaused) {
+			s.pause = true
+			return
+		}
 		if err != nil {
 			s.fail(err)
 			return
@@ -179,7 +202,7 @@ func (s *Scanner) findLF(rel int) int {
 			return rel + i
 		}
 		rel = s.end - s.start
-		if s.eof || rel >= s.max+2 {
+		if s.eof || s.pause || rel >= s.max+2 {
 			return -1
 		}
 		s.fill()
@@ -201,8 +224,20 @@ func (s *Scanner) lineEnd(from, lf int) (int, uint8) {
 // before an error are returned as records first.
 func (s *Scanner) Scan() bool {
 	s.sniff()
+	// A pause met while the last record was read (or in sniffing) is
+	// reported now, so that the caller learns of every quiet spell.
+	s.paused = s.pause
+	s.pause = false
+	if s.paused {
+		return false
+	}
 	lf := s.findLF(0)
 	avail := s.end - s.start
+	if lf < 0 && !s.eof && avail < s.max+2 {
+		// Paused in the middle of a line: it is held until its end comes.
+		s.paused, s.pause = true, false
+		return false
+	}
 	if lf < 0 && avail == 0 {
 		return false
 	}
