@@ -2,12 +2,16 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // TestTailOpenFailureStopsFollowers: when a later file cannot be followed,
@@ -52,4 +56,95 @@ func tailGoroutines() string {
 		}
 	}
 	return strings.Join(out, "\n\n")
+}
+
+// syncBuffer is a bytes.Buffer that tail may write while the test reads it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// findings returns the NDJSON finding objects of out, in order.
+func findings(out string) []string {
+	var fs []string
+	for _, l := range strings.Split(out, "\n") {
+		if strings.HasPrefix(l, `{"type":"finding",`) {
+			fs = append(fs, l)
+		}
+	}
+	return fs
+}
+
+// tailUntil runs tail with args until its standard output holds n
+// findings (or stderr says done), then stops it like Ctrl-C and returns
+// both outputs.
+func tailUntil(t *testing.T, n int, stderrHas string, args ...string) (string, string) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	var stdout, stderr syncBuffer
+	done := make(chan int)
+	go func() {
+		done <- Main(ctx, append([]string{"tail"}, args...), strings.NewReader(""), &stdout, &stderr)
+	}()
+	deadline := time.Now().Add(60 * time.Second)
+	for len(findings(stdout.String())) < n || !strings.Contains(stderr.String(), stderrHas) {
+		if time.Now().After(deadline) {
+			cancel()
+			<-done
+			t.Fatalf("tail %v: %d findings after 60s, want %d; stderr:\n%s", args, len(findings(stdout.String())), n, stderr.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	if code := <-done; code != ExitOK {
+		t.Errorf("tail %v exited %d, want 0; stderr:\n%s", args, code, stderr.String())
+	}
+	return stdout.String(), stderr.String()
+}
+
+// TestTailAndAnalyzeAgree: tail reads records with analyze's reader, so
+// on each sample log (multi-line GuestConfig records, CRLF, UTF-16, a
+// console capture) tail from the start gives the findings analyze gives,
+// line for line.
+func TestTailAndAnalyzeAgree(t *testing.T) {
+	t.Chdir(filepath.Join("..", ".."))
+	logs := []string{
+		"testdata/logs/guestconfig/gc_ext.log",
+		"testdata/logs/guestconfig/gc_ext-linux.log",
+		"testdata/logs/linux/azcmagent.log",
+		"testdata/logs/linux/himds.log",
+		"testdata/logs/windows/azcmagent-crlf.log",
+		"testdata/logs/windows/azcmagent-utf16.log",
+		"testdata/logs/installer/installationlog.txt",
+		"testdata/logs/console/connect-terminal.txt",
+		"testdata/logs/json/component.log",
+		"testdata/logs/gpo/AzureArcOnboarding.log",
+	}
+	for _, log := range logs {
+		t.Run(filepath.Base(log), func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			Main(t.Context(), []string{"analyze", "--json", log}, strings.NewReader(""), &stdout, &stderr)
+			want := findings(stdout.String())
+			if len(want) == 0 {
+				t.Fatalf("analyze found nothing in %s: not a test of agreement; stderr:\n%s", log, stderr.String())
+			}
+			out, _ := tailUntil(t, len(want), "following", "--json", "--from-start", log)
+			if diff := cmp.Diff(want, findings(out)); diff != "" {
+				t.Errorf("tail's findings differ from analyze's (-analyze +tail):\n%s", diff)
+			}
+		})
+	}
 }

@@ -208,6 +208,7 @@ type follower struct {
 	fi      os.FileInfo // f's identity, to notice path naming another file
 	off     int64       // next byte of f to read
 	pending []byte      // a line read up to off whose newline has not arrived
+	utf16le bool        // the file starts with a UTF-16LE byte-order mark
 	guard   []byte      // the last bytes read before off, as they were read
 	seen    bool        // a file has been opened: the next one is a rotation
 	// next holds the files the path named after f, opened as soon as seen, in order:
@@ -405,26 +406,52 @@ func (fl *follower) guardHolds() bool {
 	return got == n && bytes.Equal(fl.check[:n], fl.guard)
 }
 
-// consume passes on data, which was read at off, up to its last newline, and holds the
+// consume passes on data, which was read at off, up to its last line end, and holds the
 // rest; a held line longer than the bound is passed on too.
 func (fl *follower) consume(data []byte) {
 	if len(data) == 0 {
 		return
 	}
 	fl.remember(data)
+	base := fl.off - int64(len(fl.pending))
 	fl.off += int64(len(data))
-	if i := bytes.LastIndexByte(data, '\n'); i >= 0 {
-		out := make([]byte, 0, len(fl.pending)+i+1)
-		out = append(append(out, fl.pending...), data[:i+1]...)
-		fl.send(out)
-		fl.pending, data = fl.pending[:0], data[i+1:]
-	}
 	fl.pending = append(fl.pending, data...)
+	if base == 0 {
+		// A UTF-16LE file's line ends are "\n\x00": cutting after the "\n" would hold
+		// the last line's final byte back, and split the characters of the next.
+		fl.utf16le = bytes.HasPrefix(fl.pending, bomUTF16LE)
+	}
+	if cut := lastLineEnd(fl.pending, base, fl.utf16le); cut > 0 {
+		fl.send(bytes.Clone(fl.pending[:cut]))
+		fl.pending = fl.pending[:copy(fl.pending, fl.pending[cut:])]
+	}
 	if len(fl.pending) >= maxLine+2 {
 		// Longer than any line kept whole, with its CRLF: its reader truncates it and
 		// skips the rest, so holding it would only cost memory.
 		fl.send(bytes.Clone(fl.pending))
 		fl.pending = fl.pending[:0]
+	}
+}
+
+var bomUTF16LE = []byte{0xff, 0xfe}
+
+// lastLineEnd returns the length of the complete lines at the start of b, which starts
+// at offset base in its file: up to its last "\n", or in UTF-16LE its last "\n\x00" at an
+// even offset.
+func lastLineEnd(b []byte, base int64, utf16le bool) int {
+	end := len(b)
+	for {
+		i := bytes.LastIndexByte(b[:end], '\n')
+		if i < 0 {
+			return 0
+		}
+		if !utf16le {
+			return i + 1
+		}
+		if (base+int64(i))%2 == 0 && i+1 < len(b) && b[i+1] == 0 {
+			return i + 2
+		}
+		end = i
 	}
 }
 
