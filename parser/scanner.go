@@ -76,6 +76,7 @@ type Scanner struct {
 	rec   Record
 	trunc []byte // the head of an over-long line, kept while the rest is skipped
 	cls   classifier
+	wrap  unwrapState
 }
 
 // NewScanner returns a Scanner reading r. file names the input in records
@@ -269,6 +270,20 @@ func (s *Scanner) Scan() bool {
 	r.Raw = s.buf[s.start : s.start+content : s.start+content]
 	r.term = term
 	s.cls.classify(r)
+	if !s.wrap.console {
+		s.wrap.console = consoleRecord(r)
+	}
+	if s.wrap.console && r.Lines == 1 && !r.Truncated && term != 0 {
+		// A console capture's line may have been cut by its terminal (wrap.go).
+		if c, n, t, lines, gap := s.unwrap(content, next, term); lines > 1 {
+			content, next, term, r.Lines, r.joined = c, n, t, lines, gap
+			r.Raw = s.buf[s.start : s.start+content : s.start+content]
+			r.term = term
+			r.Format, r.Level, r.Elapsed, r.body, r.ansi, r.decoded = FormatPlain, LevelNone, -1, 0, false, false
+			r.Time = time.Time{}
+			s.cls.classify(r)
+		}
+	}
 	s.start += next
 	s.off += int64(next)
 	s.line += r.Lines
@@ -286,7 +301,7 @@ func (s *Scanner) reset(r *Record) {
 	}
 	r.Line, r.Offset, r.Lines = s.line, s.off, 1
 	r.Format, r.Level, r.Elapsed = FormatPlain, LevelNone, -1
-	r.Truncated, r.Skipped, r.term, r.body, r.ansi, r.decoded = false, 0, 0, 0, false, false
+	r.Truncated, r.Skipped, r.joined, r.term, r.body, r.ansi, r.decoded = false, 0, 0, 0, 0, false, false
 	if !r.Time.IsZero() {
 		r.Time = time.Time{}
 	}
@@ -331,18 +346,8 @@ func (s *Scanner) skip(rel int) (int64, uint8) {
 func (s *Scanner) continueGC(content, next int, term uint8) (int, int, uint8, int) {
 	lines := 1
 	for lines < maxGCLines && term != 0 {
-		var c int
-		var t uint8
-		if lf := s.findLF(next); lf >= 0 {
-			c, t = s.lineEnd(next, lf)
-		} else {
-			avail := s.end - s.start
-			if !s.eof || avail == next {
-				break
-			}
-			c, t = avail, 0
-		}
-		if c > s.max {
+		c, t, ok := s.followingLine(next)
+		if !ok || c > s.max {
 			break
 		}
 		line := s.buf[s.start+next : s.start+c]
@@ -356,6 +361,23 @@ func (s *Scanner) continueGC(content, next int, term uint8) (int, int, uint8, in
 		}
 	}
 	return content, next, term, lines
+}
+
+// followingLine returns the end of the content of the line starting at next
+// and its terminator's length (relative to start), reading more input if
+// needed; false when no whole line is there: at the end of input, at a
+// pause or past the line bound. A last line without LF counts at the end of
+// input.
+func (s *Scanner) followingLine(next int) (int, uint8, bool) {
+	if lf := s.findLF(next); lf >= 0 {
+		c, t := s.lineEnd(next, lf)
+		return c, t, true
+	}
+	avail := s.end - s.start
+	if !s.eof || avail == next {
+		return 0, 0, false
+	}
+	return avail, 0, true
 }
 
 // ParseLine reads one line (or a pasted GuestConfig record) without a
