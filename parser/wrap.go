@@ -1,6 +1,7 @@
 package parser
 
 import (
+	"bytes"
 	"regexp"
 	"slices"
 	"unicode"
@@ -60,10 +61,11 @@ func consoleRecord(r *Record) bool {
 // lines taken and the bytes of line breaks removed.
 func (s *Scanner) unwrap(content, next int, term uint8) (int, int, uint8, int, int64) {
 	lines, gap := 1, int64(0)
-	if content < wrapWidths[0] {
+	first := s.buf[s.start : s.start+content]
+	if content < wrapWidths[0] && bytes.IndexByte(first, '\t') < 0 {
 		return content, next, term, lines, gap // fewer bytes than columns
 	}
-	w := displayWidth(s.buf[s.start : s.start+content])
+	w := displayWidth(first)
 	wrapped := w >= s.wrap.widest && slices.Contains(wrapWidths, w)
 	s.wrap.widest = max(s.wrap.widest, w)
 	for wrapped && lines < maxGCLines && term != 0 {
@@ -89,12 +91,24 @@ func (s *Scanner) unwrap(content, next int, term uint8) (int, int, uint8, int, i
 }
 
 // startsRecord reports whether a line begins a record of its own: a known
-// format or a shell prompt.
+// format or a shell prompt. An install script's failure is recognised by
+// the script's name anywhere in its path, so a piece cut from the middle of
+// that path ("x_azcmagent.sh: …", "\\AppData\\…\\install_windows_…")
+// starts a record only if it starts as a path does.
 func (s *Scanner) startsRecord(line []byte) bool {
 	r := Record{Raw: line}
 	s.wrap.peek.classify(&r)
-	return r.Format != FormatPlain || shellPrompt.Match(line)
+	switch {
+	case r.Format == FormatPlain:
+		return shellPrompt.Match(line)
+	case r.Format == FormatScript && r.Level == LevelError:
+		return pathStart.Match(line)
+	}
+	return true
 }
+
+// pathStart matches a line that starts with a path or a script's name.
+var pathStart = regexp.MustCompile(`^(\.{1,2}/|/|~/|\\\\|[A-Za-z]:[\\/]|(?i)install_)`)
 
 // displayWidth returns the columns a terminal gives b: East Asian wide and
 // fullwidth characters take two, combining marks, format and control

@@ -160,6 +160,9 @@ func TestNoJoinsInSampleLogs(t *testing.T) {
 func TestUnwrapOnlyTerminalWraps(t *testing.T) {
 	line80 := "ERROR[0002] Failed to get HIS endpoint  Error=\"Get https://gbl.his.arc.azure.com: x509: certificate signed by unknown authority\""[:80]
 	rest := "own authority\""
+	// 80 columns ending inside a script's path, and 80 columns with a tab.
+	pathCut := "ERROR[0002] Failed " + strings.Repeat("-", 80-len("ERROR[0002] Failed  ./install_linu")) + " ./install_linu"
+	tabbed := "ERROR[0002] x\t" + strings.Repeat("t", 80-16)
 	tests := []struct {
 		name string
 		text string
@@ -177,6 +180,9 @@ func TestUnwrapOnlyTerminalWraps(t *testing.T) {
 		{"a wider line came before", "INFO[0000] " + strings.Repeat("w", 100) + "\n" + line80 + "\n" + rest + "\n", []int{1, 1, 1}},
 		{"piece wider than the line", line80 + "\n" + strings.Repeat("y", 81) + "\n", []int{1, 1}},
 		{"wide characters count twice", "ERROR[0002] " + strings.Repeat("接続", 17) + "\n" + rest + "\n", []int{2}},
+		{"piece cut from a script's path", pathCut + "\nx_azcmagent.sh: error: unknown linux distro\n", []int{2}},
+		{"next line is a script's failure", line80 + "\n./install_linux_azcmagent.sh: error: unknown linux distro\n", []int{1, 1}},
+		{"a tab counts to its stop", tabbed + "\n" + rest + "\n", []int{2}},
 		{"colour sequences count nothing", "\x1b[31mERRO\x1b[0m[0002] " + strings.Repeat("z", 69) + "\n" + rest + "\n", []int{2}},
 	}
 	for _, tt := range tests {
