@@ -51,7 +51,7 @@ func tailGoroutines() string {
 	buf = buf[:runtime.Stack(buf, true)]
 	var out []string
 	for _, g := range strings.Split(string(buf), "\n\n") {
-		if strings.Contains(g, "internal/cli.(*TailCmd).Run") || strings.Contains(g, "internal/follow.") {
+		if strings.Contains(g, "internal/cli.(*TailCmd).Run") || strings.Contains(g, "internal/cli.readFollowed") || strings.Contains(g, "internal/follow.") {
 			out = append(out, g)
 		}
 	}
