@@ -194,6 +194,9 @@ func Follow(ctx context.Context, path string, opts Options) (*Stream, error) {
 	out := make(chan chunk, queued)
 	fl.out = out
 	st := &Stream{ch: out, quiet: opts.Quiet, start: fl.off}
+	if fl.utf16le && fl.off > 0 {
+		st.data = bomUTF16LE
+	}
 	go fl.run(ctx, w, opts.Poll)
 	return st, nil
 }
@@ -238,14 +241,26 @@ func (fl *follower) attach(f *os.File, opts Options) error {
 		return fmt.Errorf("%s is a directory", fl.path)
 	}
 	fl.f, fl.fi, fl.seen = f, fi, true
+	// A UTF-16LE file followed from inside starts on a character, after a "\n\x00", and
+	// its reader is given the byte-order mark it would have seen at the start.
+	var bom [2]byte
+	n, _ := f.ReadAt(bom[:], 0)
+	fl.utf16le = n == 2 && bom == [2]byte(bomUTF16LE)
 	var off int64
 	switch {
 	case opts.Resume:
 		off = max(opts.At, 0) // seekGuarded starts over at 0 if the file is shorter
 	case !opts.FromStart:
-		if off, err = startOffset(f, fi.Size(), max(opts.Lines, 0)); err != nil {
+		size := fi.Size()
+		if fl.utf16le && size%2 == 0 {
+			size-- // the last line end's "\n", not its "\x00", ends the file for startOffset
+		}
+		if off, err = startOffset(f, size, max(opts.Lines, 0)); err != nil {
 			return err
 		}
+	}
+	if fl.utf16le {
+		off += off % 2
 	}
 	fl.seekGuarded(off)
 	return nil
@@ -598,7 +613,9 @@ type Stream struct {
 }
 
 // Start returns where the first part starts in the file (its end, or the start of its
-// last lines, unless Options.FromStart); later parts start at 0.
+// last lines, unless Options.FromStart); later parts start at 0. A UTF-16LE file's first
+// part, when it starts inside the file, begins with the file's byte-order mark, which is
+// not counted.
 func (s *Stream) Start() int64 { return s.start }
 
 // Read reads the current part. It blocks until bytes come, returns io.EOF at the end of

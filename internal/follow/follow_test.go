@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf16"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -436,5 +437,29 @@ func TestResumeAt(t *testing.T) {
 		cancel()
 		for range events {
 		}
+	}
+}
+
+// TestUTF16FromInside: a UTF-16LE file followed from its last line is read
+// from a character boundary and transcoded, as from its start.
+func TestUTF16FromInside(t *testing.T) {
+	enc := func(s string) []byte {
+		var b []byte
+		for _, u := range utf16.Encode([]rune(s)) {
+			b = append(b, byte(u), byte(u>>8))
+		}
+		return b
+	}
+	path := filepath.Join(t.TempDir(), "MSI1a2b3.LOG")
+	if err := os.WriteFile(path, append([]byte{0xff, 0xfe}, enc("MSI (s) (6C:98) first\r\nAction ended: 接続\r\n")...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	events, err := followEvents(t.Context(), path, Options{Lines: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	appendFile(t, path, string(enc("MSI (s) (6C:98) new\r\n")))
+	if diff := cmp.Diff([]string{"Action ended: 接続", "MSI (s) (6C:98) new"}, lineTexts(t, events, 2)); diff != "" {
+		t.Errorf("lines (-want +got):\n%s", diff)
 	}
 }
