@@ -80,7 +80,7 @@ func readHead(r io.Reader) ([]byte, error) {
 			break
 		}
 		if err != nil {
-			return head[:n], err
+			return head[:n], err // ErrPaused included: the head is what came
 		}
 	}
 	return head[:n], nil
@@ -98,6 +98,7 @@ func sniff(src io.Reader, gzipLimit *gzipLimit) (io.Reader, []byte, Encoding, er
 		return r, head, enc, err
 	}
 	if bytes.HasPrefix(head, gzipMagic) {
+		r = waitPauses{r}
 		gz, err := gzip.NewReader(io.MultiReader(bytes.NewReader(head), r))
 		if err != nil {
 			return r, nil, enc, fmt.Errorf("gzip: %w", err)
@@ -115,11 +116,11 @@ func sniff(src io.Reader, gzipLimit *gzipLimit) (io.Reader, []byte, Encoding, er
 		head = head[len(bomUTF8):]
 	case bytes.HasPrefix(head, bomUTF16LE):
 		enc.Charset = UTF16LE
-		r = utf16Reader(io.MultiReader(bytes.NewReader(head[2:]), r), xunicode.LittleEndian)
+		r = utf16Reader(io.MultiReader(bytes.NewReader(head[2:]), waitPauses{r}), xunicode.LittleEndian)
 		head = nil
 	case bytes.HasPrefix(head, bomUTF16BE):
 		enc.Charset = UTF16BE
-		r = utf16Reader(io.MultiReader(bytes.NewReader(head[2:]), r), xunicode.BigEndian)
+		r = utf16Reader(io.MultiReader(bytes.NewReader(head[2:]), waitPauses{r}), xunicode.BigEndian)
 		head = nil
 	}
 	return r, head, enc, nil
@@ -153,6 +154,22 @@ func (g *guardedReader) Read(p []byte) (int, error) {
 		}
 	default:
 		g.empty = 0
+	}
+	return n, err
+}
+
+// waitPauses reads on through ErrPaused, for the decoders, which would
+// keep it as their final error. A live reader blocks on the read after a
+// pause until bytes come or the input ends.
+type waitPauses struct{ r io.Reader }
+
+func (w waitPauses) Read(p []byte) (int, error) {
+	n, err := w.r.Read(p)
+	if n == 0 && errors.Is(err, ErrPaused) {
+		return w.r.Read(p)
+	}
+	if errors.Is(err, ErrPaused) {
+		err = nil
 	}
 	return n, err
 }

@@ -44,6 +44,7 @@ func FuzzScanner(f *testing.F) {
 		f.Add([]byte(tt.input))
 	}
 	f.Add([]byte(consoleCapture))
+	f.Add([]byte(termWrap(consoleCapture, 80)))
 	f.Add([]byte(encodingSample))
 	f.Add(append([]byte{0xef, 0xbb, 0xbf}, encodingSample...))
 	f.Add(utf16Bytes(encodingSample, binary.LittleEndian, true))
@@ -65,6 +66,16 @@ func FuzzScanner(f *testing.F) {
 		r := ParseLine(data)
 		_, _, _ = r.Message(), r.Text(), r.Fields()
 	})
+}
+
+// isUnwrapped reports whether rec, a wrapped console line joined back, is
+// span (the input it came from) without the line breaks between its lines.
+func isUnwrapped(rec *Record, span []byte) bool {
+	pieces := bytes.Split(span, []byte("\n"))
+	for i := range pieces[:len(pieces)-1] {
+		pieces[i] = bytes.TrimSuffix(pieces[i], []byte("\r"))
+	}
+	return len(pieces) == rec.Lines && bytes.Equal(bytes.Join(pieces, nil), rec.Raw)
 }
 
 // checkScan scans r and checks its records against want, the decoded
@@ -93,16 +104,18 @@ func checkScan(t *testing.T, want []byte, wantErr error, r io.Reader, opts Optio
 			t.Fatalf("record at %d: Raw of %d bytes, longer than MaxLineLen %d", off, len(rec.Raw), limit)
 		case rec.Truncated != (rec.Skipped > 0):
 			t.Fatalf("record at %d: Truncated %v but Skipped %d", off, rec.Truncated, rec.Skipped)
-		case rec.Lines != 1+bytes.Count(rec.Raw, []byte{'\n'}):
+		case rec.joined == 0 && rec.Lines != 1+bytes.Count(rec.Raw, []byte{'\n'}):
 			t.Fatalf("record at %d: Lines %d for Raw %q", off, rec.Lines, rec.Raw)
-		case !bytes.Equal(rec.Raw, want[off:off+int64(len(rec.Raw))]):
+		case rec.joined == 0 && !bytes.Equal(rec.Raw, want[off:off+int64(len(rec.Raw))]):
 			t.Fatalf("record at %d: Raw %q is not the input %q", off, rec.Raw, want[off:off+int64(len(rec.Raw))])
+		case rec.joined > 0 && !isUnwrapped(rec, want[off:off+int64(len(rec.Raw))+rec.joined]):
+			t.Fatalf("record at %d: Raw %q (%d lines) is not the input %q without its line breaks", off, rec.Raw, rec.Lines, want[off:off+int64(len(rec.Raw))+rec.joined])
 		case (rec.Elapsed >= 0) != (rec.Format == FormatTerminal):
 			t.Fatalf("record at %d: Elapsed %d in format %v", off, rec.Elapsed, rec.Format)
 		}
 		// What follows Raw and the skipped bytes is the terminator: LF, CR
 		// LF, or nothing at the end of input. A CR before LF is never in Raw.
-		termStart := off + int64(len(rec.Raw)) + rec.Skipped
+		termStart := off + int64(len(rec.Raw)) + rec.Skipped + rec.joined
 		switch term := string(want[termStart:end]); term {
 		case "\n":
 			if termStart > off && want[termStart-1] == '\r' {

@@ -153,7 +153,7 @@ type Field struct {
 }
 
 // Record is one log record: usually one physical line; a GuestConfig record
-// may span several.
+// may span several, and so may a console line that a terminal wrapped.
 //
 // Message, Fields, Field and Text decode Raw on first use and keep the
 // result, so a Record is not safe for concurrent use, and a Scanner's record
@@ -168,7 +168,9 @@ type Record struct {
 	Offset int64
 	// Raw is the record without its line terminator (CRLF or LF). It is
 	// only valid until the next call to Scan; copy it to keep it. Colour
-	// sequences, invalid UTF-8 and NUL bytes are kept as read.
+	// sequences, invalid UTF-8 and NUL bytes are kept as read. A console
+	// line a terminal had wrapped is joined back: its pieces follow each
+	// other without the line breaks between them.
 	Raw []byte
 	// Format is the grammar the record was recognised in.
 	Format Format
@@ -187,9 +189,9 @@ type Record struct {
 	// skipped.
 	Truncated bool
 	// Skipped is the number of bytes of a truncated line dropped after Raw,
-	// not counting the line terminator; 0 unless Truncated. With it every
-	// input byte is accounted for: End() - Offset = len(Raw) + Skipped +
-	// the terminator.
+	// not counting the line terminator; 0 unless Truncated. With it (and
+	// the line breaks of a wrapped line) every input byte is accounted for:
+	// End() - Offset = len(Raw) + Skipped + the breaks + the terminator.
 	Skipped int64
 	// Lines is the number of physical lines the record spans (at least 1).
 	Lines int
@@ -200,6 +202,9 @@ type Record struct {
 	body int
 	// term is the length of the line terminator after Raw: 0, 1 or 2.
 	term uint8
+	// joined counts the bytes of line breaks removed from Raw: a console
+	// line a terminal had wrapped, joined back (see wrap.go).
+	joined int64
 	// ansi is set when Raw holds colour sequences, removed before decoding.
 	ansi bool
 
@@ -212,8 +217,13 @@ type Record struct {
 // End returns the offset just after the record and its line terminator:
 // the next record's Offset.
 func (r *Record) End() int64 {
-	return r.Offset + int64(len(r.Raw)) + r.Skipped + int64(r.term)
+	return r.Offset + int64(len(r.Raw)) + r.Skipped + r.joined + int64(r.term)
 }
+
+// Unterminated reports whether the record ends without a line terminator:
+// the input ended first (when following a file, a line still being written
+// when following stopped).
+func (r *Record) Unterminated() bool { return r.term == 0 }
 
 // Clone returns a copy of r that owns its Raw bytes, to keep a record past
 // the next call to Scan.

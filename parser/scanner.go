@@ -22,6 +22,16 @@ const maxLineLenCap = 1 << 30
 // missing </GCLOG> does not swallow the rest of the file.
 const maxGCLines = 1000
 
+// ErrPaused is returned by the Read of a live input, such as a followed
+// log (internal/follow), when no byte has come for a while. Scan then
+// returns the records whose lines are complete, ends a GuestConfig record
+// at the lines it has, holds a line still waiting for its newline, and
+// returns false with Paused set; the next Scan reads on. A reader returns
+// it at most once between two reads that return bytes. Gzip and UTF-16
+// input is decoded through readers that keep errors, so there a pause is
+// waited out instead.
+var ErrPaused = errors.New("no new input yet")
+
 // Options tunes a Scanner. The zero value is ready to use.
 type Options struct {
 	// MaxLineLen is the longest record, in bytes, kept whole. A longer
@@ -58,12 +68,15 @@ type Scanner struct {
 	line       int
 	eof        bool // no more reads: end of input or an error
 	err        error
+	pause      bool // the input paused (ErrPaused): the next Scan says so
+	paused     bool // the last Scan returned false at a pause, not at the end
 
 	gzip gzipLimit // bounds a gzip stream; read counts what it inflated
 
 	rec   Record
 	trunc []byte // the head of an over-long line, kept while the rest is skipped
 	cls   classifier
+	wrap  unwrapState
 }
 
 // NewScanner returns a Scanner reading r. file names the input in records
@@ -92,6 +105,10 @@ func (s *Scanner) Encoding() Encoding {
 // so far (0 for an input that is not compressed).
 func (s *Scanner) Inflated() int64 { return s.gzip.read }
 
+// Paused reports whether the last Scan returned false because the input
+// paused (see ErrPaused) rather than ended: Scan may be called again.
+func (s *Scanner) Paused() bool { return s.paused }
+
 // Err returns the first read error, or nil at a clean end of input.
 func (s *Scanner) Err() error {
 	return s.err
@@ -112,7 +129,10 @@ func (s *Scanner) sniff() {
 	s.r, s.enc = r, enc
 	s.buf = make([]byte, max(256<<10, len(head)))
 	s.end = copy(s.buf, head)
-	if err != nil {
+	switch {
+	case errors.Is(err, ErrPaused):
+		s.pause = true
+	case err != nil:
 		s.fail(err)
 	}
 }
@@ -158,6 +178,10 @@ func (s *Scanner) fill() {
 			s.eof = true
 			return
 		}
+		if errors.Is(err, ErrPaused) {
+			s.pause = true
+			return
+		}
 		if err != nil {
 			s.fail(err)
 			return
@@ -179,7 +203,7 @@ func (s *Scanner) findLF(rel int) int {
 			return rel + i
 		}
 		rel = s.end - s.start
-		if s.eof || rel >= s.max+2 {
+		if s.eof || s.pause || rel >= s.max+2 {
 			return -1
 		}
 		s.fill()
@@ -201,8 +225,20 @@ func (s *Scanner) lineEnd(from, lf int) (int, uint8) {
 // before an error are returned as records first.
 func (s *Scanner) Scan() bool {
 	s.sniff()
+	// A pause met while the last record was read (or in sniffing) is
+	// reported now, so that the caller learns of every quiet spell.
+	s.paused = s.pause
+	s.pause = false
+	if s.paused {
+		return false
+	}
 	lf := s.findLF(0)
 	avail := s.end - s.start
+	if lf < 0 && !s.eof && avail < s.max+2 {
+		// Paused in the middle of a line: it is held until its end comes.
+		s.paused, s.pause = true, false
+		return false
+	}
 	if lf < 0 && avail == 0 {
 		return false
 	}
@@ -234,6 +270,20 @@ func (s *Scanner) Scan() bool {
 	r.Raw = s.buf[s.start : s.start+content : s.start+content]
 	r.term = term
 	s.cls.classify(r)
+	if !s.wrap.console {
+		s.wrap.console = consoleRecord(r)
+	}
+	if s.wrap.console && r.Lines == 1 && !r.Truncated && term != 0 {
+		// A console capture's line may have been cut by its terminal (wrap.go).
+		if c, n, t, lines, gap := s.unwrap(content, next, term); lines > 1 {
+			content, next, term, r.Lines, r.joined = c, n, t, lines, gap
+			r.Raw = s.buf[s.start : s.start+content : s.start+content]
+			r.term = term
+			r.Format, r.Level, r.Elapsed, r.body, r.ansi, r.decoded = FormatPlain, LevelNone, -1, 0, false, false
+			r.Time = time.Time{}
+			s.cls.classify(r)
+		}
+	}
 	s.start += next
 	s.off += int64(next)
 	s.line += r.Lines
@@ -251,7 +301,7 @@ func (s *Scanner) reset(r *Record) {
 	}
 	r.Line, r.Offset, r.Lines = s.line, s.off, 1
 	r.Format, r.Level, r.Elapsed = FormatPlain, LevelNone, -1
-	r.Truncated, r.Skipped, r.term, r.body, r.ansi, r.decoded = false, 0, 0, 0, false, false
+	r.Truncated, r.Skipped, r.joined, r.term, r.body, r.ansi, r.decoded = false, 0, 0, 0, 0, false, false
 	if !r.Time.IsZero() {
 		r.Time = time.Time{}
 	}
@@ -296,18 +346,8 @@ func (s *Scanner) skip(rel int) (int64, uint8) {
 func (s *Scanner) continueGC(content, next int, term uint8) (int, int, uint8, int) {
 	lines := 1
 	for lines < maxGCLines && term != 0 {
-		var c int
-		var t uint8
-		if lf := s.findLF(next); lf >= 0 {
-			c, t = s.lineEnd(next, lf)
-		} else {
-			avail := s.end - s.start
-			if !s.eof || avail == next {
-				break
-			}
-			c, t = avail, 0
-		}
-		if c > s.max {
+		c, t, ok := s.followingLine(next)
+		if !ok || c > s.max {
 			break
 		}
 		line := s.buf[s.start+next : s.start+c]
@@ -321,6 +361,23 @@ func (s *Scanner) continueGC(content, next int, term uint8) (int, int, uint8, in
 		}
 	}
 	return content, next, term, lines
+}
+
+// followingLine returns the end of the content of the line starting at next
+// and its terminator's length (relative to start), reading more input if
+// needed; false when no whole line is there: at the end of input, at a
+// pause or past the line bound. A last line without LF counts at the end of
+// input.
+func (s *Scanner) followingLine(next int) (int, uint8, bool) {
+	if lf := s.findLF(next); lf >= 0 {
+		c, t := s.lineEnd(next, lf)
+		return c, t, true
+	}
+	avail := s.end - s.start
+	if !s.eof || avail == next {
+		return 0, 0, false
+	}
+	return avail, 0, true
 }
 
 // ParseLine reads one line (or a pasted GuestConfig record) without a

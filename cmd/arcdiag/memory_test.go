@@ -144,7 +144,8 @@ func generated(write func(w io.Writer)) io.Reader {
 
 // TestMemoryBounded measures the peak memory of arcdiag on hostile inputs,
 // each in a child process: long lines, a zip of zeros, a zip of 100,000
-// entries, a gzip bomb, tail on lines over 1 MiB, a 1 MB search query, a
+// entries, a gzip bomb, tail on lines over 1 MiB and on a GuestConfig record
+// that never closes, a 1 MB search query, a
 // knowledge-base folder whose aliases fan out.
 func TestMemoryBounded(t *testing.T) {
 	if raceEnabled {
@@ -233,6 +234,34 @@ func TestMemoryBounded(t *testing.T) {
 		// Each long line is one line: the last one is line 36, not a count of pieces.
 		if n := strings.Count(c.stdout, `"type":"finding"`); n != 36 || !strings.Contains(c.stdout, `"line":36,`) || strings.Contains(c.stdout, `"line":37,`) {
 			t.Errorf("%d findings, line 36 present %v: want 36 findings numbered 1..36", n, strings.Contains(c.stdout, `"line":36,`))
+		}
+	})
+
+	// tail once gathered a GuestConfig record without its close tag over up
+	// to 1000 lines, whatever their length; it now reads with analyze's
+	// reader, whose records are bounded to 1 MiB.
+	t.Run("tail, a GuestConfig record that never closes", func(t *testing.T) {
+		f, err := os.Create(filepath.Join(dir, "gc_agent.log"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		go func() {
+			defer f.Close()
+			time.Sleep(300 * time.Millisecond)
+			io.WriteString(f, "<GCLOG>[2031-02-03 04:05:06.000] [PID 1] [TID 1] [DSC] [ERROR] [00000000-0000-0000-0000-000000000000] Failed to apply the assignment, its report follows\n")
+			body := append(bytes.Repeat([]byte("y"), 900<<10), '\n')
+			for range 100 {
+				f.Write(body) // lines 2 to 101: 90 MiB that never close the record
+			}
+			errorLine(f, 3<<20) // line 102: over the line bound
+			io.WriteString(f, `time="2031-02-03T04:05:07Z" level=error msg="Failed to get HIS endpoint" Error="dial tcp: i/o timeout"`+"\n")
+		}()
+		c := runChildUntil(t, dir, nil, 0, `"line":103,`, "tail", "--json", "gc_agent.log")
+		if !strings.Contains(c.stdout, `{"type":"finding","file":"gc_agent.log","line":1,`) || !strings.Contains(c.stdout, `"line":103,`) {
+			t.Errorf("want findings at lines 1 and 103; got:\n%.1000s", c.stdout)
+		}
+		if !strings.Contains(c.stderr, "gc_agent.log:102: line longer than 1 MiB") {
+			t.Errorf("stderr %.500q: want the long line named by file:line", c.stderr)
 		}
 	})
 

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -56,25 +55,28 @@ Exit status: 0 stopped by Ctrl-C or SIGTERM, 2 usage error or unreadable file.`
 // its exit code is reported as ended.
 const settleAfter = 1500 * time.Millisecond
 
+// tail reads with the parser's bound on lines (1 MiB, as analyze), which
+// the follower must not undercut: it holds an unfinished line up to its own.
+var _ [follow.MaxLine - diagnose.MaxLineLen]struct{}
+
+// tailEvent is what a file's reader tells the loop that analyses.
 type tailEvent struct {
 	path   string
-	ev     follow.Event
-	closed bool // the follower has delivered everything
+	rec    *parser.Record // a record, owned by the receiver; offsets count in the file
+	at     filePos        // where rec lies in the file
+	ev     *follow.Event  // a rotation, truncation, wait or error
+	quiet  bool           // the file has been quiet for settleAfter
+	closed bool           // the reader has delivered everything
 }
 
-// tailedFile is the state kept per followed file.
-type tailedFile struct {
-	path     string
-	an       *diagnose.Analyzer
-	line     int  // number of the last line delivered
-	counted  bool // line numbering is anchored
-	lastSeen time.Time
-
-	// gc gathers a GuestConfig record that spans lines.
-	gc       []byte
-	gcLine   int
-	gcOffset int64
-	gcLines  int
+// filePos is where a record lies in its file, for resuming after it.
+type filePos struct {
+	start, end int64
+	// known is false where the parser's offsets are not the file's: in a
+	// UTF-16 file, whose text is transcoded.
+	known bool
+	// unended marks a record whose line had no end yet when following stopped.
+	unended bool
 }
 
 // Run follows the files until the context ends.
@@ -109,97 +111,77 @@ func (c *TailCmd) Run(e *env) error {
 	return err
 }
 
-// follow runs the followers of paths and analyses their lines until the
+// follow runs the followers of paths and analyses their records until the
 // context ends.
 func (c *TailCmd) follow(e *env, k *kb.KB, rep report.Report, paths []string, out *resumer) error {
 	ctx, cancel := context.WithCancel(e.ctx)
 	defer cancel()
 
 	events := make(chan tailEvent)
-	files := map[string]*tailedFile{}
+	analyzers := map[string]*diagnose.Analyzer{}
 	pending := 0
 	for _, p := range paths {
-		opts := follow.Options{FromStart: c.FromStart, Lines: c.Lines, Poll: c.Poll}
+		opts := follow.Options{FromStart: c.FromStart, Lines: c.Lines, Poll: c.Poll, Quiet: settleAfter}
 		var plan outdir.Plan
 		if out != nil {
 			opts, plan = out.plan(e, p, opts)
 		}
-		ch, err := follow.Follow(ctx, p, opts)
+		st, err := follow.Follow(ctx, p, opts)
 		if err != nil {
 			cancel()
 			drain(events, pending)
 			return usageError{e.tailOpenError(p, err)}
 		}
-		f := &tailedFile{path: p, an: diagnose.New(k, rep, diagnose.Options{All: c.All})}
-		f.an.StartFile(p, logsource.InferOS(p))
-		f.counted = c.FromStart || (opts.Resume && opts.At == 0)
-		files[p] = f
-		if err := c.catchUp(f, plan); err != nil {
+		an := diagnose.New(k, rep, diagnose.Options{All: c.All})
+		an.StartFile(p, logsource.InferOS(p))
+		analyzers[p] = an
+		if err := catchUp(an, p, plan); err != nil {
 			fmt.Fprintf(e.stderr, "arcdiag: %s: %v\n", plan.Rotated, err)
 		}
 		pending++
-		go func() {
-			for ev := range ch {
-				events <- tailEvent{path: p, ev: ev}
-			}
-			events <- tailEvent{path: p, closed: true}
-		}()
+		go readFollowed(st, p, c.FromStart || (opts.Resume && opts.At == 0), events)
 	}
 
 	// Said once every file is open: until then, lines written are not seen
 	// (and scripts wait for it).
 	e.say(msg.TailFollowing, strings.Join(paths, ", "))
 
-	ticker := time.NewTicker(settleAfter / 3)
-	defer ticker.Stop()
 	failed := false
 	for pending > 0 {
-		select {
-		case te := <-events:
-			f := files[te.path]
-			if te.closed {
-				// Following stopped (Ctrl-C, SIGTERM): a run that printed its
-				// exit code gets its verdict now rather than never.
-				f.flushGC()
-				f.an.Settle()
-				pending--
+		te := <-events
+		an := analyzers[te.path]
+		switch {
+		case te.closed:
+			// Following stopped (Ctrl-C, SIGTERM): a run that printed its
+			// exit code gets its verdict now rather than never.
+			an.Settle()
+			pending--
+		case te.rec != nil:
+			if out != nil && te.at.unended && ctx.Err() != nil {
+				// Half a line left by the stop: the next run reads it whole.
 				continue
 			}
-			switch te.ev.Kind {
-			case follow.KindLine:
-				if out != nil && te.ev.Line.Partial && ctx.Err() != nil {
-					// Half a line left by the stop: the next run reads it whole.
-					continue
-				}
-				c.line(f, te.ev.Line)
-				if out != nil {
-					out.read(te.path, te.ev.Line)
-				}
-			case follow.KindWaiting:
-				e.say(msg.TailWaiting, te.path)
-			case follow.KindTruncated:
+			if te.rec.Truncated {
+				fmt.Fprintln(e.stderr, e.msg(msg.AnalyzeLongLine, fmt.Sprintf("%s:%d", te.path, te.rec.Line), diagnose.MaxLineLen>>20))
+			}
+			an.Add(te.rec)
+			if out != nil && te.at.known {
+				out.read(te.path, te.rec.Raw, te.at.start, te.at.end)
+			}
+		case te.quiet:
+			an.Settle()
+		case te.ev.Kind == follow.KindWaiting:
+			e.say(msg.TailWaiting, te.path)
+		case te.ev.Kind == follow.KindTruncated, te.ev.Kind == follow.KindReopened:
+			if te.ev.Kind == follow.KindTruncated {
 				e.say(msg.TailTruncated, te.path)
-				f.line, f.counted = 0, true
-				if out != nil {
-					out.restart(te.path)
-				}
-			case follow.KindReopened:
-				f.line, f.counted = 0, true
-				if out != nil {
-					out.restart(te.path)
-				}
-			case follow.KindError:
-				fmt.Fprintf(e.stderr, "arcdiag: %s: %v\n", te.path, te.ev.Err)
-				failed = true
 			}
-		case <-ticker.C:
-			for _, f := range files {
-				if !f.lastSeen.IsZero() && time.Since(f.lastSeen) > settleAfter {
-					f.flushGC()
-					f.an.Settle()
-					f.lastSeen = time.Time{}
-				}
+			if out != nil {
+				out.restart(te.path)
 			}
+		case te.ev.Kind == follow.KindError:
+			fmt.Fprintf(e.stderr, "arcdiag: %s: %v\n", te.path, te.ev.Err)
+			failed = true
 		}
 		if err := rep.Flush(); err != nil {
 			cancel()
@@ -220,7 +202,53 @@ func (c *TailCmd) follow(e *env, k *kb.KB, rep report.Report, paths []string, ou
 	return rep.Flush()
 }
 
-// drain receives the events of the started followers, whose context is
+// readFollowed reads a followed file's stream with the parser's Scanner,
+// as analyze reads a file, and sends its records, its quiet spells and the
+// rotations between its parts, until following stops. counted says the
+// first part starts at line 1.
+func readFollowed(st *follow.Stream, path string, counted bool, events chan<- tailEvent) {
+	defer func() { events <- tailEvent{path: path, closed: true} }()
+	// Line numbers stay true when following starts at the end: the lines
+	// before it are counted once. Each later part starts its file anew.
+	var lines int
+	off := st.Start()
+	if !counted && off > 0 {
+		lines = countLines(path, off)
+	}
+	for {
+		sc := parser.NewScanner(st, path, parser.Options{MaxLineLen: diagnose.MaxLineLen})
+		for {
+			for sc.Scan() {
+				rec := sc.Record().Clone()
+				at := filePos{start: rec.Offset + off, end: rec.End() + off, unended: rec.Unterminated()}
+				switch sc.Encoding().Charset {
+				case parser.UTF8:
+					at.known = true
+				case parser.UTF8BOM:
+					// The parser's offsets count after the byte-order mark.
+					at.start, at.end, at.known = at.start+3, at.end+3, true
+				}
+				rec.Line += lines
+				rec.Offset = at.start
+				events <- tailEvent{path: path, rec: rec, at: at}
+			}
+			if !sc.Paused() {
+				break
+			}
+			events <- tailEvent{path: path, quiet: true}
+		}
+		// The stream ends its parts with io.EOF and reports its errors as
+		// events, so the scanner has none of its own.
+		ev, ok := st.Next()
+		if !ok {
+			return
+		}
+		events <- tailEvent{path: path, ev: &ev}
+		lines, off = 0, 0
+	}
+}
+
+// drain receives the events of the started readers, whose context is
 // cancelled, until each has said it closed: a follower delivers what it had
 // read before closing, and stays blocked until that is received.
 func drain(events <-chan tailEvent, followers int) {
@@ -228,58 +256,6 @@ func drain(events <-chan tailEvent, followers int) {
 		if te := <-events; te.closed {
 			followers--
 		}
-	}
-}
-
-// line analyses one line of a followed file. A GuestConfig record that
-// spans lines is gathered until its closing tag, as the parser does for
-// analyze.
-func (c *TailCmd) line(f *tailedFile, l follow.Line) {
-	if !f.counted {
-		f.line = countLines(f.path, l.Offset)
-		f.counted = true
-	}
-	f.line++
-	f.lastSeen = time.Now()
-	text := []byte(l.Text)
-	if f.gc != nil {
-		if bytes.HasPrefix(text, gcOpen) {
-			f.flushGC() // an unclosed record ends where the next begins
-		} else {
-			f.gc = append(append(f.gc, '\n'), text...)
-			f.gcLines++
-			if bytes.Contains(text, gcClose) || f.gcLines >= maxGCLines {
-				f.flushGC()
-			}
-			return
-		}
-	}
-	if bytes.HasPrefix(text, gcOpen) && !bytes.Contains(text, gcClose) {
-		f.gc, f.gcLine, f.gcOffset, f.gcLines = append(f.gc[:0], text...), f.line, l.Offset, 1
-		return
-	}
-	f.add(text, f.line, l.Offset, 1, l.Truncated)
-}
-
-var (
-	gcOpen  = []byte("<GCLOG>")
-	gcClose = []byte("</GCLOG>")
-)
-
-// maxGCLines bounds a GuestConfig record that never closes.
-const maxGCLines = 1000
-
-func (f *tailedFile) add(text []byte, line int, offset int64, lines int, truncated bool) {
-	rec := parser.ParseLine(text)
-	rec.File, rec.Line, rec.Offset, rec.Lines, rec.Truncated = f.path, line, offset, lines, truncated
-	f.an.Add(&rec)
-}
-
-// flushGC analyses a gathered GuestConfig record.
-func (f *tailedFile) flushGC() {
-	if f.gc != nil {
-		f.add(f.gc, f.gcLine, f.gcOffset, f.gcLines, false)
-		f.gc = nil
 	}
 }
 

@@ -4,13 +4,16 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"time"
 
+	"github.com/arcdiag/arcdiag/internal/diagnose"
 	"github.com/arcdiag/arcdiag/internal/follow"
 	"github.com/arcdiag/arcdiag/internal/outdir"
 	"github.com/arcdiag/arcdiag/internal/report/msg"
+	"github.com/arcdiag/arcdiag/parser"
 )
 
 // TailOutput are tail's flags for writing its records into a directory for a
@@ -99,29 +102,38 @@ func (r *resumer) plan(e *env, path string, opts follow.Options) (follow.Options
 }
 
 // catchUp analyses the rest of the copy a log was rotated to while tail was
-// stopped.
-func (c *TailCmd) catchUp(f *tailedFile, p outdir.Plan) error {
+// stopped, with the parser's Scanner as the followed file is read.
+func catchUp(an *diagnose.Analyzer, path string, p outdir.Plan) error {
 	if p.Rotated == "" {
 		return nil
 	}
-	f.line, f.counted = countLines(p.Rotated, p.RotatedAt), true
-	err := outdir.ReadLines(p.Rotated, p.RotatedAt, func(text []byte, start, end int64) error {
-		c.line(f, follow.Line{Text: string(text), Offset: start, End: end})
-		return nil
-	})
-	f.flushGC()
-	f.an.Settle()
-	f.line, f.counted = 0, true // the file at the path is read from its start
-	return err
+	f, err := os.Open(p.Rotated)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if _, err := f.Seek(p.RotatedAt, io.SeekStart); err != nil {
+		return err
+	}
+	lines := countLines(p.Rotated, p.RotatedAt)
+	sc := parser.NewScanner(f, p.Rotated, parser.Options{MaxLineLen: diagnose.MaxLineLen})
+	for sc.Scan() {
+		rec := sc.Record()
+		rec.File, rec.Line, rec.Offset = path, rec.Line+lines, rec.Offset+p.RotatedAt
+		an.Add(rec)
+	}
+	an.Settle()
+	return sc.Err()
 }
 
-// read records that path's lines up to l were analysed.
-func (r *resumer) read(path string, l follow.Line) {
+// read records that path's records up to the one of text, at start..end in
+// the file, were analysed.
+func (r *resumer) read(path string, text []byte, start, end int64) {
 	rl := r.logs[path]
 	if rl.sum == "" {
-		rl.sum, rl.sumLen = identify(path, l)
+		rl.sum, rl.sumLen = identify(path, text, start)
 	}
-	rl.end, r.changed = l.End, true
+	rl.end, r.changed = end, true
 }
 
 // restart records that path now names a new file, or was truncated: it is
@@ -131,17 +143,19 @@ func (r *resumer) restart(path string) {
 	rl.end, rl.sum, rl.sumLen, rl.fromStart, r.changed = 0, "", 0, true, true
 }
 
-// identify fingerprints the file at path if it is the one l was read from:
-// the bytes at l's offset are l's line. The path may already name a newer
-// file during a rotation; then nothing is known yet ("").
-func identify(path string, l follow.Line) (string, int) {
+// identify fingerprints the file at path if it is the one text was read
+// from: the bytes at start are text. The path may already name a newer
+// file during a rotation; then nothing is known yet (""), and so for a
+// record whose text is not the file's bytes (a wrapped console line joined
+// back): a later record tells.
+func identify(path string, text []byte, start int64) (string, int) {
 	f, err := os.Open(path)
 	if err != nil {
 		return "", 0
 	}
 	defer f.Close()
-	buf := make([]byte, l.End-l.Offset)
-	if _, err := f.ReadAt(buf, l.Offset); err != nil || !bytes.HasPrefix(buf, []byte(l.Text)) {
+	buf := make([]byte, len(text))
+	if _, err := f.ReadAt(buf, start); err != nil || !bytes.Equal(buf, text) {
 		return "", 0
 	}
 	sum, n, err := outdir.Fingerprint(path)

@@ -2,12 +2,16 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // TestTailOpenFailureStopsFollowers: when a later file cannot be followed,
@@ -47,9 +51,101 @@ func tailGoroutines() string {
 	buf = buf[:runtime.Stack(buf, true)]
 	var out []string
 	for _, g := range strings.Split(string(buf), "\n\n") {
-		if strings.Contains(g, "internal/cli.(*TailCmd).Run") || strings.Contains(g, "internal/follow.") {
+		if strings.Contains(g, "internal/cli.(*TailCmd).Run") || strings.Contains(g, "internal/cli.readFollowed") || strings.Contains(g, "internal/follow.") {
 			out = append(out, g)
 		}
 	}
 	return strings.Join(out, "\n\n")
+}
+
+// syncBuffer is a bytes.Buffer that tail may write while the test reads it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// findings returns the NDJSON finding objects of out, in order.
+func findings(out string) []string {
+	var fs []string
+	for _, l := range strings.Split(out, "\n") {
+		if strings.HasPrefix(l, `{"type":"finding",`) {
+			fs = append(fs, l)
+		}
+	}
+	return fs
+}
+
+// tailUntil runs tail with args until done, given its standard output and
+// error so far, returns true, then stops it as Ctrl-C does and returns both
+// outputs. It fails the test if that takes a minute.
+func tailUntil(t *testing.T, done func(stdout, stderr string) bool, args ...string) (string, string) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	var stdout, stderr syncBuffer
+	exit := make(chan int)
+	go func() {
+		exit <- Main(ctx, append([]string{"tail"}, args...), strings.NewReader(""), &stdout, &stderr)
+	}()
+	deadline := time.Now().Add(time.Minute)
+	for !done(stdout.String(), stderr.String()) {
+		if time.Now().After(deadline) {
+			cancel()
+			<-exit
+			t.Fatalf("tail %v: not done after a minute; stdout:\n%.2000s\nstderr:\n%s", args, stdout.String(), stderr.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	if code := <-exit; code != ExitOK {
+		t.Errorf("tail %v exited %d, want 0; stderr:\n%s", args, code, stderr.String())
+	}
+	return stdout.String(), stderr.String()
+}
+
+// TestTailAndAnalyzeAgree: tail reads records with analyze's reader, so
+// on each sample log (multi-line GuestConfig records, CRLF, UTF-16, a
+// console capture) tail from the start gives the findings analyze gives,
+// line for line.
+func TestTailAndAnalyzeAgree(t *testing.T) {
+	t.Chdir(filepath.Join("..", ".."))
+	logs := []string{
+		"testdata/logs/guestconfig/gc_ext.log",
+		"testdata/logs/guestconfig/gc_ext-linux.log",
+		"testdata/logs/linux/azcmagent.log",
+		"testdata/logs/linux/himds.log",
+		"testdata/logs/windows/azcmagent-crlf.log",
+		"testdata/logs/windows/azcmagent-utf16.log",
+		"testdata/logs/installer/installationlog.txt",
+		"testdata/logs/console/connect-terminal.txt",
+		"testdata/logs/json/component.log",
+		"testdata/logs/gpo/AzureArcOnboarding.log",
+	}
+	for _, log := range logs {
+		t.Run(filepath.Base(log), func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			Main(t.Context(), []string{"analyze", "--json", log}, strings.NewReader(""), &stdout, &stderr)
+			want := findings(stdout.String())
+			if len(want) == 0 {
+				t.Fatalf("analyze found nothing in %s: not a test of agreement; stderr:\n%s", log, stderr.String())
+			}
+			out, _ := tailUntil(t, func(stdout, _ string) bool { return len(findings(stdout)) >= len(want) },
+				"--json", "--from-start", log)
+			if diff := cmp.Diff(want, findings(out)); diff != "" {
+				t.Errorf("tail's findings differ from analyze's (-analyze +tail):\n%s", diff)
+			}
+		})
+	}
 }

@@ -1,5 +1,11 @@
 // Package follow follows a log file as it is written, like tail -F, for days and across
-// log rotation: every line once, in order, and never half a line.
+// log rotation: every byte once, in order, and never half a line.
+//
+// What it gives is a Stream: an io.Reader of the file's bytes that the parser's Scanner
+// reads like any file, so that tail forms records, and bounds them, exactly as analyze
+// does. The stream is cut into parts at each rotation and truncation: a part ends (Read
+// returns io.EOF) where the follower moved to another file or back to the start of this
+// one, and Next says which and starts the next part, whose offsets start at 0.
 //
 // It reads the file itself and uses fsnotify only to learn when to look again. The tail
 // libraries the project started from, github.com/hpcloud/tail and its fork
@@ -18,8 +24,10 @@
 //     having changed; either way reading restarts at the beginning (a Truncated event);
 //   - a file that does not exist yet is waited for (a Waiting event, once).
 //
-// A line is emitted only when its newline has been read. What precedes a missing newline is
-// held, and emitted, marked Partial, only if its file is rotated away or following stops.
+// Bytes are passed on only up to the last newline read. What follows it is held, and passed
+// on only if its file is rotated away or following stops (the part then ends with a line
+// without its newline), or once it is longer than MaxLine plus a CRLF: such a line is
+// truncated by its reader anyway, which then skips its rest.
 package follow
 
 import (
@@ -34,6 +42,8 @@ import (
 	"time"
 
 	"github.com/fsnotify/fsnotify"
+
+	"github.com/arcdiag/arcdiag/parser"
 )
 
 // Options says where to start reading and how to learn about new data.
@@ -45,21 +55,25 @@ type Options struct {
 	// Poll looks at the file four times a second instead of waiting for file-system
 	// notifications, which network shares do not deliver for writes made elsewhere.
 	Poll bool
-	// Resume starts at offset At of the file, a Line's End from an earlier run, in place
-	// of FromStart and Lines. An At past the file's end starts at its beginning.
+	// Resume starts at offset At of the file, where a record read in an earlier run ended
+	// (parser.Record.End, counted in the file), in place of FromStart and Lines. An At
+	// past the file's end starts at its beginning.
 	Resume bool
 	At     int64
+	// Quiet, if positive, makes Read return parser.ErrPaused once the file has been quiet
+	// that long after the last bytes read: a reader then ends what it can end (a
+	// GuestConfig record waiting for its close tag) and a run that printed its exit code
+	// can be reported as ended. 0 never pauses.
+	Quiet time.Duration
 }
 
 // Kind says what an Event reports.
 type Kind int
 
 const (
-	// KindLine reports a line of the file, in Event.Line.
-	KindLine Kind = iota
 	// KindWaiting reports that the file does not exist yet and Follow waits for it.
-	// It is sent at most once, first.
-	KindWaiting
+	// It ends the first part, empty, and comes at most once.
+	KindWaiting Kind = iota
 	// KindTruncated reports that the file shrank or was rewritten in place (copytruncate).
 	// Reading restarts at its beginning; a line that was still waiting for its newline is
 	// dropped, since its end went to the rotated copy.
@@ -72,7 +86,7 @@ const (
 	KindError
 )
 
-var kindNames = [...]string{"line", "waiting", "truncated", "reopened", "error"}
+var kindNames = [...]string{"waiting", "truncated", "reopened", "error"}
 
 // String returns a short lower-case name, such as "truncated".
 func (k Kind) String() string {
@@ -82,43 +96,33 @@ func (k Kind) String() string {
 	return kindNames[k]
 }
 
-// Event is a line, or a change in what is being followed.
+// Event is a change in what is being followed, which ends a part of the stream.
 type Event struct {
 	Kind Kind
-	Line Line  // set for KindLine
 	Err  error // set for KindError
 }
 
-// Line is one line of the followed file.
-type Line struct {
-	// Text is the line without its "\n" or "\r\n".
-	Text string
-	// Offset is where the line starts in the file it was read from. It starts again at 0
-	// in each new file and after a truncation.
-	Offset int64
-	// End is the offset just past the line's newline: where reading resumes after it
-	// (see Options.Resume). For a Truncated line it is where its first MiB ends.
-	End int64
-	// Time is when the line was read.
-	Time time.Time
-	// Partial marks a line that never got its newline: its file was rotated away or
-	// following stopped first.
-	Partial bool
-	// Truncated marks a line longer than 1 MiB: Text is its first MiB, and the rest, up
-	// to its newline, is skipped. A line is one Line however long it is, so that line
-	// numbers stay true and memory stays bounded.
-	Truncated bool
-}
+// MaxLine is the longest line a reader of the stream should keep whole (tail gives it to
+// the parser as its line bound): the follower holds an unfinished line up to this length,
+// and a CRLF, and passes a longer one on at once.
+const MaxLine = 1 << 20
 
-// maxLine is the longest line held: a longer one is emitted truncated, its first maxLine
-// bytes (a variable only so that fuzzing reaches it with small inputs).
-var maxLine = 1 << 20
+// maxLine is MaxLine, a variable only so that fuzzing reaches it with small inputs.
+var maxLine = MaxLine
 
 const (
 	bufSize   = 64 << 10
-	guardSize = 256      // bytes before the read offset that must not change; see guardHolds
-	bigLine   = 16 << 10 // a longer line waits for the channel to empty (see send)
+	guardSize = 256 // bytes before the read offset that must not change; see guardHolds
+	// queued is how many chunks of bytes the channel holds: with chunks of at most
+	// bufSize (a longer one waits for the channel to empty, see send), about 1 MiB.
+	queued = 16
 )
+
+// chunk is what the follower sends: bytes of the file, or an event that ends a part.
+type chunk struct {
+	data []byte
+	ev   *Event
+}
 
 var (
 	// pollInterval is how often Options.Poll looks at the file.
@@ -133,17 +137,17 @@ var (
 	lookAheadInterval = 5 * time.Millisecond
 )
 
-// Follow follows the file at path and sends its lines, and the rotations and truncations
-// it goes through, on the returned channel until ctx is cancelled.
+// Follow follows the file at path until ctx is cancelled, and returns the stream of its
+// bytes, cut into parts at the rotations and truncations it goes through.
 //
 // The file need not exist yet; its directory must. A file that exists but cannot be read
 // (permission denied, a directory) is reported at once by the error, which wraps the os
-// error; a problem met later ends the events with a KindError event.
+// error; a problem met later ends the stream with a KindError event.
 //
-// After ctx is cancelled the channel still delivers what was read, then the line waiting
-// for its newline, if any, marked Partial, and is then closed. The caller must receive
-// until it is closed; Follow's goroutine and the open file live until then.
-func Follow(ctx context.Context, path string, opts Options) (<-chan Event, error) {
+// After ctx is cancelled the stream still delivers what was read, then the line waiting
+// for its newline, if any, and then ends. The caller must read (or call Next) until Next
+// returns false; Follow's goroutine and the open file live until then.
+func Follow(ctx context.Context, path string, opts Options) (*Stream, error) {
 	fl := &follower{
 		path:  path,
 		name:  filepath.Base(path),
@@ -187,23 +191,27 @@ func Follow(ctx context.Context, path string, opts Options) (<-chan Event, error
 		}
 	}
 
-	out := make(chan Event, 256)
+	out := make(chan chunk, queued)
 	fl.out = out
+	st := &Stream{ch: out, quiet: opts.Quiet, start: fl.off}
+	if fl.utf16le && fl.off > 0 {
+		st.data = bomUTF16LE
+	}
 	go fl.run(ctx, w, opts.Poll)
-	return out, nil
+	return st, nil
 }
 
 // follower is the state of one Follow call, owned by its goroutine.
 type follower struct {
 	path string
 	name string // base name of path: the only notifications worth a look
-	out  chan<- Event
+	out  chan<- chunk
 
 	f       *os.File    // nil while path names no file
 	fi      os.FileInfo // f's identity, to notice path naming another file
 	off     int64       // next byte of f to read
 	pending []byte      // a line read up to off whose newline has not arrived
-	skip    bool        // the rest of a line longer than maxLine is being skipped
+	utf16le bool        // the file starts with a UTF-16LE byte-order mark
 	guard   []byte      // the last bytes read before off, as they were read
 	seen    bool        // a file has been opened: the next one is a rotation
 	// next holds the files the path named after f, opened as soon as seen, in order:
@@ -233,14 +241,26 @@ func (fl *follower) attach(f *os.File, opts Options) error {
 		return fmt.Errorf("%s is a directory", fl.path)
 	}
 	fl.f, fl.fi, fl.seen = f, fi, true
+	// A UTF-16LE file followed from inside starts on a character, after a "\n\x00", and
+	// its reader is given the byte-order mark it would have seen at the start.
+	var bom [2]byte
+	n, _ := f.ReadAt(bom[:], 0)
+	fl.utf16le = n == 2 && bom == [2]byte(bomUTF16LE)
 	var off int64
 	switch {
 	case opts.Resume:
 		off = max(opts.At, 0) // seekGuarded starts over at 0 if the file is shorter
 	case !opts.FromStart:
-		if off, err = startOffset(f, fi.Size(), max(opts.Lines, 0)); err != nil {
+		size := fi.Size()
+		if fl.utf16le && size%2 == 0 {
+			size-- // the last line end's "\n", not its "\x00", ends the file for startOffset
+		}
+		if off, err = startOffset(f, size, max(opts.Lines, 0)); err != nil {
 			return err
 		}
+	}
+	if fl.utf16le {
+		off += off % 2
 	}
 	fl.seekGuarded(off)
 	return nil
@@ -283,12 +303,12 @@ func (fl *follower) run(ctx context.Context, w *fsnotify.Watcher, poll bool) {
 	defer tick.Stop()
 
 	if fl.f == nil {
-		fl.send(Event{Kind: KindWaiting})
+		fl.sendEvent(Event{Kind: KindWaiting})
 	}
 	for {
 		if err := fl.step(ctx); err != nil {
 			fl.flush()
-			fl.send(Event{Kind: KindError, Err: fmt.Errorf("follow: %w", err)})
+			fl.sendEvent(Event{Kind: KindError, Err: fmt.Errorf("follow: %w", err)})
 			return
 		}
 	wait:
@@ -323,8 +343,8 @@ func (fl *follower) step(ctx context.Context) error {
 		if fl.f == nil && len(fl.next) > 0 {
 			s := fl.next[0]
 			fl.next = fl.next[1:]
-			fl.f, fl.fi, fl.off, fl.guard, fl.skip = s.f, s.fi, 0, fl.guard[:0], false
-			fl.send(Event{Kind: KindReopened})
+			fl.f, fl.fi, fl.off, fl.guard = s.f, s.fi, 0, fl.guard[:0]
+			fl.sendEvent(Event{Kind: KindReopened})
 		}
 		if fl.f == nil {
 			f, err := openFile(fl.path)
@@ -340,9 +360,9 @@ func (fl *follower) step(ctx context.Context) error {
 				return err
 			}
 			if fl.seen {
-				fl.send(Event{Kind: KindReopened})
+				fl.sendEvent(Event{Kind: KindReopened})
 			}
-			fl.f, fl.fi, fl.off, fl.guard, fl.seen, fl.skip = f, fi, 0, fl.guard[:0], true, false
+			fl.f, fl.fi, fl.off, fl.guard, fl.seen = f, fi, 0, fl.guard[:0], true
 		}
 		if err := fl.readToEOF(ctx); err != nil || ctx.Err() != nil {
 			return err
@@ -366,7 +386,7 @@ func (fl *follower) step(ctx context.Context) error {
 	return nil
 }
 
-// readToEOF emits the lines from off to the end of the file, restarting at 0 whenever the
+// readToEOF passes on the lines from off to the end of the file, restarting at 0 whenever the
 // file turns out to have been truncated.
 func (fl *follower) readToEOF(ctx context.Context) error {
 	for ctx.Err() == nil {
@@ -377,8 +397,8 @@ func (fl *follower) readToEOF(ctx context.Context) error {
 		// Checked after the read: if the guard still holds, no truncation came before the
 		// read, so the bytes read are the continuation of the line being assembled.
 		if !fl.guardHolds() {
-			fl.send(Event{Kind: KindTruncated})
-			fl.off, fl.pending, fl.guard, fl.skip = 0, fl.pending[:0], fl.guard[:0], false
+			fl.sendEvent(Event{Kind: KindTruncated})
+			fl.off, fl.pending, fl.guard = 0, fl.pending[:0], fl.guard[:0]
 			continue
 		}
 		fl.consume(fl.buf[:n])
@@ -401,45 +421,52 @@ func (fl *follower) guardHolds() bool {
 	return got == n && bytes.Equal(fl.check[:n], fl.guard)
 }
 
-// consume emits the complete lines in data, which was read at off, and holds the rest.
+// consume passes on data, which was read at off, up to its last line end, and holds the
+// rest; a held line longer than the bound is passed on too.
 func (fl *follower) consume(data []byte) {
 	if len(data) == 0 {
 		return
 	}
 	fl.remember(data)
-	now := time.Now()
-	for len(data) > 0 {
-		i := bytes.IndexByte(data, '\n')
-		if fl.skip {
-			if i < 0 {
-				fl.off += int64(len(data))
-				return
-			}
-			fl.off += int64(i + 1)
-			data = data[i+1:]
-			fl.skip = false
-			continue
-		}
-		if i < 0 {
-			fl.pending = append(fl.pending, data...)
-			fl.off += int64(len(data))
-			if len(fl.pending) >= maxLine {
-				// The line's first MiB, once; the rest is skipped up to its newline.
-				line := Line{Text: string(fl.pending[:maxLine]), Offset: fl.off - int64(len(fl.pending)), End: fl.off, Time: now, Truncated: true}
-				fl.send(Event{Kind: KindLine, Line: line})
-				fl.pending, fl.skip = fl.pending[:0], true
-			}
-			return
-		}
-		text := data[:i]
-		if len(fl.pending) > 0 {
-			fl.pending = append(fl.pending, text...)
-			text = fl.pending
-		}
-		fl.off += int64(i + 1)
-		fl.emit(text, fl.off-int64(len(text))-1, now, false)
+	base := fl.off - int64(len(fl.pending))
+	fl.off += int64(len(data))
+	fl.pending = append(fl.pending, data...)
+	if base == 0 {
+		// A UTF-16LE file's line ends are "\n\x00": cutting after the "\n" would hold
+		// the last line's final byte back, and split the characters of the next.
+		fl.utf16le = bytes.HasPrefix(fl.pending, bomUTF16LE)
+	}
+	if cut := lastLineEnd(fl.pending, base, fl.utf16le); cut > 0 {
+		fl.send(bytes.Clone(fl.pending[:cut]))
+		fl.pending = fl.pending[:copy(fl.pending, fl.pending[cut:])]
+	}
+	if len(fl.pending) >= maxLine+2 {
+		// Longer than any line kept whole, with its CRLF: its reader truncates it and
+		// skips the rest, so holding it would only cost memory.
+		fl.send(bytes.Clone(fl.pending))
 		fl.pending = fl.pending[:0]
-		data = data[i+1:]
+	}
+}
+
+var bomUTF16LE = []byte{0xff, 0xfe}
+
+// lastLineEnd returns the length of the complete lines at the start of b, which starts
+// at offset base in its file: up to its last "\n", or in UTF-16LE its last "\n\x00" at an
+// even offset.
+func lastLineEnd(b []byte, base int64, utf16le bool) int {
+	end := len(b)
+	for {
+		i := bytes.LastIndexByte(b[:end], '\n')
+		if i < 0 {
+			return 0
+		}
+		if !utf16le {
+			return i + 1
+		}
+		if (base+int64(i))%2 == 0 && i+1 < len(b) && b[i+1] == 0 {
+			return i + 2
+		}
+		end = i
 	}
 }
 
@@ -455,36 +482,40 @@ func (fl *follower) remember(data []byte) {
 	fl.guard = append(fl.guard, data...)
 }
 
-// flush emits the line waiting for its newline, if any, as Partial.
+// flush passes on the line waiting for its newline, if any.
 func (fl *follower) flush() {
 	if len(fl.pending) > 0 {
-		fl.emit(fl.pending, fl.off-int64(len(fl.pending)), time.Now(), true)
+		fl.send(bytes.Clone(fl.pending))
 		fl.pending = fl.pending[:0]
 	}
 }
 
-func (fl *follower) emit(text []byte, off int64, now time.Time, partial bool) {
-	text = bytes.TrimSuffix(text, []byte("\r"))
-	fl.send(Event{Kind: KindLine, Line: Line{Text: string(text), Offset: off, End: fl.off, Time: now, Partial: partial}})
+func (fl *follower) sendEvent(ev Event) {
+	fl.deliver(chunk{ev: &ev})
 }
 
-// send delivers ev. While the receiver is not ready, it keeps opening the files the path
-// comes to name (see lookAheadInterval).
-func (fl *follower) send(ev Event) {
-	if len(ev.Line.Text) > bigLine {
-		// Up to a MiB: queued only behind nothing, so that the channel never holds
-		// many of them (35 lines of 2 MiB once took 208 MiB).
+// send passes on data, which the receiver then owns.
+func (fl *follower) send(data []byte) {
+	if len(data) > bufSize {
+		// Up to a MiB and a read: queued only behind nothing, so that the channel never
+		// holds many of them (35 lines of 2 MiB once took 208 MiB).
 		for len(fl.out) > 0 {
 			fl.lookAhead()
 			<-fl.lookTick.C
 		}
 	}
+	fl.deliver(chunk{data: data})
+}
+
+// deliver sends c. While the receiver is not ready, it keeps opening the files the path
+// comes to name (see lookAheadInterval).
+func (fl *follower) deliver(c chunk) {
 	select {
-	case fl.out <- ev:
+	case fl.out <- c:
 		return
 	default:
 	}
-	// A receiver that takes a line now and then keeps each wait short: the time since the
+	// A receiver that takes a chunk now and then keeps each wait short: the time since the
 	// last look, not the length of this wait, says when to look again.
 	for {
 		if time.Since(fl.looked) >= lookAheadInterval {
@@ -492,7 +523,7 @@ func (fl *follower) send(ev Event) {
 			fl.looked = time.Now()
 		}
 		select {
-		case fl.out <- ev:
+		case fl.out <- c:
 			return
 		case <-fl.lookTick.C:
 		}
@@ -565,4 +596,97 @@ func startOffset(f *os.File, size int64, n int) (int64, error) {
 		end = start
 	}
 	return 0, nil
+}
+
+// Stream is the followed file's bytes, as an io.Reader, cut into parts at its rotations
+// and truncations. It is read by one goroutine.
+type Stream struct {
+	ch    <-chan chunk
+	quiet time.Duration
+	start int64
+
+	data   []byte // the unread rest of the chunk being read
+	ended  *Event // the event that ended the current part, once received
+	closed bool   // the follower stopped: the current part is the last
+	fresh  bool   // bytes were read since the last pause
+	timer  *time.Timer
+}
+
+// Start returns where the first part starts in the file (its end, or the start of its
+// last lines, unless Options.FromStart); later parts start at 0. A UTF-16LE file's first
+// part, when it starts inside the file, begins with the file's byte-order mark, which is
+// not counted.
+func (s *Stream) Start() int64 { return s.start }
+
+// Read reads the current part. It blocks until bytes come, returns io.EOF at the end of
+// the part, and parser.ErrPaused once the file has been quiet for Options.Quiet after the
+// last bytes read.
+func (s *Stream) Read(p []byte) (int, error) {
+	for len(s.data) == 0 {
+		if s.ended != nil || s.closed {
+			return 0, io.EOF
+		}
+		c, ok, paused := s.receive()
+		switch {
+		case paused:
+			return 0, parser.ErrPaused
+		case !ok:
+			s.closed = true
+		case c.ev != nil:
+			s.ended = c.ev
+		default:
+			s.data = c.data
+		}
+	}
+	n := copy(p, s.data)
+	s.data = s.data[n:]
+	s.fresh = true
+	return n, nil
+}
+
+// receive waits for the next chunk, or for the quiet spell that makes a pause.
+func (s *Stream) receive() (chunk, bool, bool) {
+	if s.quiet <= 0 || !s.fresh {
+		c, ok := <-s.ch
+		return c, ok, false
+	}
+	select {
+	case c, ok := <-s.ch:
+		return c, ok, false
+	default:
+	}
+	if s.timer == nil {
+		s.timer = time.NewTimer(s.quiet)
+	} else {
+		s.timer.Reset(s.quiet)
+	}
+	defer s.timer.Stop()
+	select {
+	case c, ok := <-s.ch:
+		return c, ok, false
+	case <-s.timer.C:
+		s.fresh = false
+		return chunk{}, false, true
+	}
+}
+
+// Next ends the current part, dropping what was left unread of it, and starts the next.
+// It returns the event between the two, or false once following has ended.
+func (s *Stream) Next() (Event, bool) {
+	for s.ended == nil && !s.closed {
+		c, ok := <-s.ch
+		switch {
+		case !ok:
+			s.closed = true
+		case c.ev != nil:
+			s.ended = c.ev
+		}
+	}
+	s.data = nil
+	if s.ended == nil {
+		return Event{}, false
+	}
+	ev := *s.ended
+	s.ended = nil
+	return ev, true
 }

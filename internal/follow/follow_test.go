@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf16"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -21,16 +22,16 @@ import (
 // other events are counted in kinds, readable once the returned channel is closed.
 func followLines(t *testing.T, opts Options, kinds map[Kind]int) rotationtest.LineSource {
 	return func(ctx context.Context, path string) (<-chan string, error) {
-		events, err := Follow(ctx, path, opts)
+		events, err := followEvents(ctx, path, opts)
 		if err != nil {
 			return nil, err
 		}
-		return rotationtest.Lines(events, func(ev Event) (string, bool) {
+		return rotationtest.Lines(events, func(ev testEvent) (string, bool) {
 			kinds[ev.Kind]++
 			if ev.Kind == KindError {
 				t.Errorf("error event: %v", ev.Err)
 			}
-			return ev.Line.Text, ev.Kind == KindLine
+			return ev.Line.Text, ev.Kind == kindLine
 		}), nil
 	}
 }
@@ -77,19 +78,19 @@ func TestRotationNoLossNoDup(t *testing.T) {
 }
 
 // next returns the next event, failing the test after a few seconds without one.
-func next(t *testing.T, events <-chan Event) Event {
+func next(t *testing.T, events <-chan testEvent) testEvent {
 	t.Helper()
 	select {
 	case ev := <-events:
 		return ev
 	case <-time.After(5 * time.Second):
 		t.Fatal("no event within 5s")
-		return Event{}
+		return testEvent{}
 	}
 }
 
 // quiet fails if an event arrives within a short while; only for what must NOT be sent.
-func quiet(t *testing.T, events <-chan Event) {
+func quiet(t *testing.T, events <-chan testEvent) {
 	t.Helper()
 	select {
 	case ev := <-events:
@@ -99,12 +100,12 @@ func quiet(t *testing.T, events <-chan Event) {
 }
 
 // lineTexts receives n line events and returns their texts.
-func lineTexts(t *testing.T, events <-chan Event, n int) []string {
+func lineTexts(t *testing.T, events <-chan testEvent, n int) []string {
 	t.Helper()
 	var got []string
 	for len(got) < n {
 		ev := next(t, events)
-		if ev.Kind != KindLine {
+		if ev.Kind != kindLine {
 			t.Fatalf("got %v event, want a line (after %q)", ev.Kind, got)
 		}
 		got = append(got, ev.Line.Text)
@@ -128,7 +129,7 @@ func TestFileCreatedLater(t *testing.T) {
 	for _, poll := range []bool{false, true} {
 		t.Run(fmt.Sprintf("poll=%v", poll), func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "himds.log")
-			events, err := Follow(t.Context(), path, Options{Poll: poll})
+			events, err := followEvents(t.Context(), path, Options{Poll: poll})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -171,7 +172,7 @@ func TestStartOffset(t *testing.T) {
 			if err := os.WriteFile(path, []byte(tt.content), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			events, err := Follow(t.Context(), path, tt.opts)
+			events, err := followEvents(t.Context(), path, tt.opts)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -190,7 +191,7 @@ func TestPartialLineHeldAndFlushed(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(t.Context())
-	events, err := Follow(ctx, path, Options{})
+	events, err := followEvents(ctx, path, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -198,7 +199,7 @@ func TestPartialLineHeldAndFlushed(t *testing.T) {
 	quiet(t, events)
 	appendFile(t, path, "ne\nunfinished")
 	ev := next(t, events)
-	if want := (Line{Text: "half a line", Offset: 0, End: 12, Time: ev.Line.Time}); ev.Line != want {
+	if want := (Line{Text: "half a line", Offset: 0, End: 12}); ev.Line != want {
 		t.Errorf("got %+v, want %+v", ev.Line, want)
 	}
 	quiet(t, events)
@@ -236,7 +237,7 @@ func TestOpenErrors(t *testing.T) {
 	if err := os.WriteFile(path, nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	events, err := Follow(t.Context(), path, Options{})
+	events, err := followEvents(t.Context(), path, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -258,7 +259,7 @@ func TestOpenErrors(t *testing.T) {
 // test decides exactly what happens to the file between two looks.
 type stepper struct {
 	*follower
-	events chan Event
+	events chan chunk
 }
 
 func newStepper(t *testing.T, path string, opts Options) *stepper {
@@ -267,7 +268,7 @@ func newStepper(t *testing.T, path string, opts Options) *stepper {
 	if err != nil {
 		t.Fatal(err)
 	}
-	events := make(chan Event, 1000)
+	events := make(chan chunk, 1000)
 	fl := &follower{path: path, name: filepath.Base(path), out: events,
 		buf: make([]byte, bufSize), guard: make([]byte, 0, guardSize), check: make([]byte, guardSize)}
 	if err := fl.attach(f, opts); err != nil {
@@ -281,8 +282,7 @@ func newStepper(t *testing.T, path string, opts Options) *stepper {
 	return &stepper{fl, events}
 }
 
-// look steps once and returns what was emitted, lines as their text, other events as
-// "<kind>", partial lines with a trailing "<partial>".
+// look steps once and returns what was passed on: bytes as their text, events as "<kind>".
 func (s *stepper) look(t *testing.T) []string {
 	t.Helper()
 	if err := s.step(t.Context()); err != nil {
@@ -290,14 +290,11 @@ func (s *stepper) look(t *testing.T) []string {
 	}
 	var got []string
 	for len(s.events) > 0 {
-		ev := <-s.events
-		switch {
-		case ev.Kind != KindLine:
-			got = append(got, "<"+ev.Kind.String()+">")
-		case ev.Line.Partial:
-			got = append(got, ev.Line.Text+"<partial>")
-		default:
-			got = append(got, ev.Line.Text)
+		c := <-s.events
+		if c.ev != nil {
+			got = append(got, "<"+c.ev.Kind.String()+">")
+		} else {
+			got = append(got, string(c.data))
 		}
 	}
 	return got
@@ -325,7 +322,7 @@ func TestRotationSteps(t *testing.T) {
 				}
 				appendFile(t, path, "four\n")
 			},
-			want: []string{"two", "thre<partial>", "<reopened>", "four"},
+			want: []string{"two\n", "thre", "<reopened>", "four\n"},
 		},
 		{
 			name: "delete, not yet recreated",
@@ -335,7 +332,7 @@ func TestRotationSteps(t *testing.T) {
 					t.Fatal(err)
 				}
 			},
-			want: []string{"two"},
+			want: []string{"two\n"},
 		},
 		{
 			name: "shrunk: truncated, held half line dropped",
@@ -344,7 +341,7 @@ func TestRotationSteps(t *testing.T) {
 					t.Fatal(err)
 				}
 			},
-			want: []string{"<truncated>", "x"},
+			want: []string{"<truncated>", "x\n"},
 		},
 		{
 			// The size never looks smaller: only the guard notices. Without it, reading on
@@ -355,7 +352,7 @@ func TestRotationSteps(t *testing.T) {
 					t.Fatal(err)
 				}
 			},
-			want: []string{"<truncated>", strings.TrimSuffix(rotationtest.Numbered(1), "\n"), strings.TrimSuffix(rotationtest.Numbered(2), "\n"), strings.TrimSuffix(rotationtest.Numbered(3), "\n")},
+			want: []string{"<truncated>", numberedLines(1, 3)},
 		},
 	}
 	for _, tt := range tests {
@@ -365,7 +362,7 @@ func TestRotationSteps(t *testing.T) {
 				t.Fatal(err)
 			}
 			s := newStepper(t, path, Options{FromStart: true})
-			if diff := cmp.Diff([]string{"one"}, s.look(t)); diff != "" {
+			if diff := cmp.Diff([]string{"one\n"}, s.look(t)); diff != "" {
 				t.Fatalf("first look (-want +got):\n%s", diff)
 			}
 			tt.rotate(t, path)
@@ -392,14 +389,14 @@ func TestLongLineIsOneLine(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "agent.log")
 	long := strings.Repeat("y", 5*maxLine/2)
 	appendFile(t, path, "first\n"+long+"\nthird\n")
-	events, err := Follow(t.Context(), path, Options{FromStart: true})
+	events, err := followEvents(t.Context(), path, Options{FromStart: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var got []Line
 	for len(got) < 3 {
 		ev := next(t, events)
-		if ev.Kind == KindLine {
+		if ev.Kind == kindLine {
 			got = append(got, ev.Line)
 		}
 	}
@@ -415,7 +412,7 @@ func TestLongLineIsOneLine(t *testing.T) {
 	quiet(t, events)
 }
 
-// TestResumeAt: following resumes at a Line's End from an earlier run, CRLF
+// TestResumeAt: following resumes at a record's End from an earlier run, CRLF
 // line ends counted, and an offset past the end of a file that was replaced
 // by a shorter one starts at its beginning.
 func TestResumeAt(t *testing.T) {
@@ -429,7 +426,7 @@ func TestResumeAt(t *testing.T) {
 		start, end int64
 	}{{5, "two", 5, 10}, {10, "three", 10, 16}, {100, "one", 0, 5}} {
 		ctx, cancel := context.WithCancel(t.Context())
-		events, err := Follow(ctx, path, Options{Resume: true, At: tc.at})
+		events, err := followEvents(ctx, path, Options{Resume: true, At: tc.at})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -440,5 +437,29 @@ func TestResumeAt(t *testing.T) {
 		cancel()
 		for range events {
 		}
+	}
+}
+
+// TestUTF16FromInside: a UTF-16LE file followed from its last line is read
+// from a character boundary and transcoded, as from its start.
+func TestUTF16FromInside(t *testing.T) {
+	enc := func(s string) []byte {
+		var b []byte
+		for _, u := range utf16.Encode([]rune(s)) {
+			b = append(b, byte(u), byte(u>>8))
+		}
+		return b
+	}
+	path := filepath.Join(t.TempDir(), "MSI1a2b3.LOG")
+	if err := os.WriteFile(path, append([]byte{0xff, 0xfe}, enc("MSI (s) (6C:98) first\r\nAction ended: 接続\r\n")...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	events, err := followEvents(t.Context(), path, Options{Lines: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	appendFile(t, path, string(enc("MSI (s) (6C:98) new\r\n")))
+	if diff := cmp.Diff([]string{"Action ended: 接続", "MSI (s) (6C:98) new"}, lineTexts(t, events, 2)); diff != "" {
+		t.Errorf("lines (-want +got):\n%s", diff)
 	}
 }

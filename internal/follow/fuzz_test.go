@@ -6,24 +6,31 @@ import (
 	"time"
 )
 
-// FuzzLineAssembly feeds bytes to the follower's line assembly in reads of
-// arbitrary sizes, with a small line bound. Whatever the read boundaries,
-// each newline gives exactly one Line, at the offset where its line starts,
-// holding the line (without "\r") or, Truncated, its first maxLine bytes;
-// nothing is held past the bound, and stopping flushes the unfinished rest.
+// FuzzLineAssembly feeds bytes to the follower's assembly in reads of arbitrary sizes,
+// with a small line bound. Whatever the read boundaries, the bytes passed on are the
+// input, once and in order; each piece ends with a newline except a line longer than the
+// bound with its CRLF (its reader truncates it) and the unfinished rest flushed when
+// following stops; nothing is held past the bound. A file that starts with a UTF-16LE
+// byte-order mark is cut after "\n\x00" at even offsets, never inside a character.
 func FuzzLineAssembly(f *testing.F) {
-	f.Add([]byte("one\ntwo\r\nthree"), []byte{1, 2, 3})
-	f.Add([]byte("short\n"+string(bytes.Repeat([]byte("L"), 100))+"\nafter\n"), []byte{7, 50, 1})
-	f.Add([]byte("\n\n\r\n"), []byte{1})
-	f.Add([]byte("client_secret=abcdefghijklmnopqrstuvwxyz0123456789\nnext"), []byte{30, 30})
+	f.Add([]byte("one\ntwo\r\nthree"), []byte{1, 2, 3}, false)
+	f.Add([]byte("short\n"+string(bytes.Repeat([]byte("L"), 100))+"\nafter\n"), []byte{7, 50, 1}, false)
+	f.Add([]byte("\n\n\r\n"), []byte{1}, false)
+	f.Add([]byte("client_secret=abcdefghijklmnopqrstuvwxyz0123456789\nnext"), []byte{30, 30}, false)
+	f.Add([]byte("a\x00\n\x00\n\n\x00\x00\n\x00b"), []byte{0, 2, 1}, true)
 	saved := maxLine
 	f.Cleanup(func() { maxLine = saved })
-	f.Fuzz(func(t *testing.T, data, reads []byte) {
+	f.Fuzz(func(t *testing.T, data, reads []byte, utf16 bool) {
 		maxLine = 32
 		if len(data) > 1<<12 {
 			return
 		}
-		out := make(chan Event, len(data)+2)
+		lineEnd := []byte("\n")
+		if utf16 {
+			data = append([]byte{0xff, 0xfe}, data...)
+			lineEnd = []byte("\n\x00")
+		}
+		out := make(chan chunk, len(data)+2)
 		fl := &follower{out: out, lookTick: time.NewTicker(time.Hour)}
 		defer fl.lookTick.Stop()
 		for rest, i := data, 0; len(rest) > 0; i++ {
@@ -33,61 +40,36 @@ func FuzzLineAssembly(f *testing.F) {
 			}
 			fl.consume(rest[:n])
 			rest = rest[n:]
-			if len(fl.pending) > maxLine+n {
-				t.Fatalf("%d bytes held, more than the bound %d and one read", len(fl.pending), maxLine)
+			if len(fl.pending) >= maxLine+2 {
+				t.Fatalf("%d bytes held, past the bound %d", len(fl.pending), maxLine+2)
 			}
 		}
+		held := len(fl.pending)
 		fl.flush()
 		close(out)
-		var got []Line
-		for ev := range out {
-			got = append(got, ev.Line)
+		var got []byte
+		var pieces [][]byte
+		for c := range out {
+			if c.ev != nil || len(c.data) == 0 {
+				t.Fatalf("got %+v, want bytes", c)
+			}
+			got = append(got, c.data...)
+			pieces = append(pieces, c.data)
 		}
-		lines := bytes.SplitAfter(data, []byte("\n"))
-		if len(lines) > 0 && len(lines[len(lines)-1]) == 0 {
-			lines = lines[:len(lines)-1]
+		if !bytes.Equal(got, data) {
+			t.Fatalf("passed on %q, want %q", got, data)
 		}
 		off := 0
-		j := 0
-		for _, l := range lines {
-			complete := bytes.HasSuffix(l, []byte("\n"))
-			start := off
-			off += len(l)
-			text := bytes.TrimSuffix(l, []byte("\n"))
-			if complete {
-				text = bytes.TrimSuffix(text, []byte("\r"))
-			}
-			if j >= len(got) {
-				if !complete {
-					continue // an unfinished line cut and skipped past the bound
-				}
-				t.Fatalf("line %d (%q) not delivered; got %d lines", j+1, text, len(got))
-			}
-			g := got[j]
-			if g.Offset != int64(start) {
-				if !complete {
-					continue
-				}
-				t.Fatalf("line %d at offset %d, want %d", j+1, g.Offset, start)
-			}
-			j++
+		for i, p := range pieces {
+			last := i == len(pieces)-1 && held > 0
+			end := off + len(p)
+			off = end
 			switch {
-			case g.Truncated:
-				if len(g.Text) != maxLine || !bytes.HasPrefix(l, []byte(g.Text)) {
-					t.Fatalf("line %d truncated to %q, want the first %d bytes of %q", j, g.Text, maxLine, l)
-				}
-			case !complete:
-				if !g.Partial || g.Text != string(bytes.TrimSuffix(text, []byte("\r"))) {
-					t.Fatalf("unfinished line %d: %+v, want Partial %q", j, g, text)
-				}
+			case bytes.HasSuffix(p, lineEnd) && (!utf16 || end%2 == 0), last:
+			case len(p) >= maxLine+2:
 			default:
-				if g.Text != string(text) || g.Partial {
-					t.Fatalf("line %d: %q partial %v, want %q", j, g.Text, g.Partial, text)
-				}
+				t.Fatalf("piece %d %q ends in the middle of a line", i, p)
 			}
-		}
-		if j != len(got) {
-			t.Fatalf("%d lines delivered, %d expected: %+v", len(got), j, got[j:])
 		}
 	})
 }

@@ -41,7 +41,7 @@ func TestMeasureLatency(t *testing.T) {
 			if err := os.WriteFile(path, nil, 0o644); err != nil {
 				t.Fatal(err)
 			}
-			events, err := Follow(t.Context(), path, Options{Poll: tt.poll})
+			events, err := followEvents(t.Context(), path, Options{Poll: tt.poll})
 			if err != nil {
 				t.Fatal(err)
 			}
