@@ -84,25 +84,51 @@ func (b *batch) add(rec *parser.Record) {
 	b.recs[len(b.recs)-1].Raw = b.arena[start:len(b.arena):len(b.arena)]
 }
 
-func (b *batch) full() bool { return len(b.recs) >= batchRecords || len(b.arena) >= batchBytes }
+func (b *batch) full(chunk int) bool { return len(b.recs) >= batchRecords || len(b.arena) >= chunk }
+
+// FeedLines analyses every record of sc that keep accepts (nil keeps all)
+// one line after the other, each through Add: the plain path that Feed's
+// must equal, record for record (the differential tests compare them).
+func (a *Analyzer) FeedLines(ctx context.Context, sc *parser.Scanner, keep func(*parser.Record) bool) error {
+	for sc.Scan() {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if rec := sc.Record(); keep == nil || keep(rec) {
+			a.Add(rec)
+		}
+	}
+	return sc.Err()
+}
 
 // Feed analyses every record of sc that keep accepts (nil keeps all), using
 // workers goroutines for matching (0 means one per CPU). It returns the
 // scanner's error or ctx's.
 func (a *Analyzer) Feed(ctx context.Context, sc *parser.Scanner, keep func(*parser.Record) bool, workers int) error {
+	return a.FeedWith(ctx, sc, keep, FeedOptions{Workers: workers})
+}
+
+// FeedOptions tune Feed; the zero value is what Feed uses.
+type FeedOptions struct {
+	// Workers is the number of goroutines matching (0: one per CPU).
+	Workers int
+	// ChunkBytes is the size of the pieces of input handed to them (0:
+	// batchBytes); tests make it tiny so that piece edges fall everywhere.
+	ChunkBytes int
+}
+
+// FeedWith is Feed with its options.
+func (a *Analyzer) FeedWith(ctx context.Context, sc *parser.Scanner, keep func(*parser.Record) bool, opts FeedOptions) error {
+	workers := opts.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
+	chunk := opts.ChunkBytes
+	if chunk <= 0 {
+		chunk = batchBytes
+	}
 	if workers == 1 {
-		for sc.Scan() {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			if rec := sc.Record(); keep == nil || keep(rec) {
-				a.Add(rec)
-			}
-		}
-		return sc.Err()
+		return a.FeedLines(ctx, sc, keep)
 	}
 	inFlight := 2*workers + 2
 	free := make(chan *batch, inFlight)
@@ -153,7 +179,7 @@ func (a *Analyzer) Feed(ctx context.Context, sc *parser.Scanner, keep func(*pars
 		for sc.Scan() {
 			if rec := sc.Record(); keep == nil || keep(rec) {
 				b.add(rec)
-				if b.full() && !send() {
+				if b.full(chunk) && !send() {
 					return
 				}
 			}
