@@ -31,6 +31,29 @@ func checkMatcherAgrees(t *testing.T, k *KB, text string) {
 	if got := matchedIDs(m.MatchWith(m.NewScratch(), []byte(text), 0)); !slices.Equal(got, want) {
 		t.Errorf("MatchWith %v, regexps %v, on %q", got, want, clip(text))
 	}
+	checkCandidates(t, m, text)
+}
+
+// checkCandidates fails when a line the matcher recognises, or that holds a
+// code, has no candidate position, alone or amid other lines.
+func checkCandidates(t *testing.T, m *Matcher, text string) {
+	t.Helper()
+	line := []byte(text)
+	needs := len(m.Match(line)) > 0 || MayHaveCodes(line) && len(FindCodesInLine(line)) > 0 ||
+		strings.Contains(text, "Agent Version:") || strings.Contains(text, "Agent Command:")
+	if !needs {
+		return
+	}
+	// Amid other text, at every alignment of the filter's stride.
+	for pad := range stride {
+		buf := []byte(strings.Repeat("a", pad) + "x\n" + text + "\nZ")
+		lo, hi := pad+2, pad+2+len(text)
+		found := false
+		m.Candidates(buf, func(pos int) { found = found || pos >= lo && pos < hi })
+		if !found {
+			t.Errorf("no candidate position in %q (padding %d), which needs matching", clip(text), pad)
+		}
+	}
 }
 
 // TestMatcherAgreesOnLookalikes checks the filter's and the plain literals'

@@ -421,7 +421,7 @@ func (f *windowFilter) scan(line []byte, hit func(pattern int)) (seen uint32, co
 			continue
 		}
 		for _, l := range f.byHash[h] {
-			if start := i - l.offset; l.window == w && start >= 0 && hasFoldedPrefix(line[start:], l.folded) {
+			if start := i - l.offset; l.window == w && start >= 0 && l.pattern != marker && hasFoldedPrefix(line[start:], l.folded) {
 				hit(l.pattern)
 			}
 		}
@@ -478,4 +478,32 @@ func hasFoldedPrefix[S string | []byte](b []byte, folded S) bool {
 		}
 	}
 	return true
+}
+
+// positions calls at with the start of every occurrence of a literal of the
+// filter in buf, in no particular order and perhaps more than once. Where
+// scan looks at one line, positions looks at a whole buffer of lines at
+// once: the caller maps each position to its line.
+func (f *literalFilter) positions(buf []byte, at func(pos int)) {
+	f.long.positions(buf, at)
+	f.short.positions(buf, at)
+}
+
+func (f *windowFilter) positions(buf []byte, at func(pos int)) {
+	if f.size == 0 {
+		return
+	}
+	bits := f.bits[:filterBits/64]
+	for i := 0; i+minLiteral <= len(buf); i += f.step {
+		w := fold32(binary.LittleEndian.Uint32(buf[i:]))
+		h := hash32(w)
+		if bits[h>>6]&(1<<(h&63)) == 0 {
+			continue
+		}
+		for _, l := range f.byHash[h] {
+			if start := i - l.offset; l.window == w && start >= 0 && hasFoldedPrefix(buf[start:], l.folded) {
+				at(start)
+			}
+		}
+	}
 }

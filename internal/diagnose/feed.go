@@ -3,8 +3,10 @@ package diagnose
 import (
 	"context"
 	"runtime"
+	"slices"
 	"sync"
 
+	"github.com/arcdiag/arcdiag/kb"
 	"github.com/arcdiag/arcdiag/parser"
 )
 
@@ -59,6 +61,10 @@ type batch struct {
 	arena []byte
 	facts []facts
 	done  chan struct{}
+	// marks and ends are batchFacts's working memory: which records hold a
+	// candidate, and where each record's text ends in the arena.
+	marks []bool
+	ends  []int
 }
 
 func (b *batch) reset() {
@@ -128,7 +134,7 @@ func (a *Analyzer) FeedWith(ctx context.Context, sc *parser.Scanner, keep func(*
 		chunk = batchBytes
 	}
 	if workers == 1 {
-		return a.FeedLines(ctx, sc, keep)
+		return a.feedBatches(ctx, sc, keep, chunk)
 	}
 	inFlight := 2*workers + 2
 	free := make(chan *batch, inFlight)
@@ -148,9 +154,7 @@ func (a *Analyzer) FeedWith(ctx context.Context, sc *parser.Scanner, keep func(*
 		go func() {
 			scratch := a.matcher.NewScratch()
 			for b := range work {
-				for i := range b.recs {
-					b.facts = append(b.facts, a.facts(&b.recs[i], scratch))
-				}
+				a.batchFacts(b, scratch)
 				close(b.done)
 			}
 		}()
@@ -220,4 +224,81 @@ func (a *Analyzer) FeedWith(ctx context.Context, sc *parser.Scanner, keep func(*
 		return err
 	}
 	return scanErr
+}
+
+// batchFacts computes the facts of a batch's records. Rather than look at
+// every record, it searches the batch's text as a whole for what a fact
+// needs (kb.Matcher.Candidates: the knowledge base's literals, codes, exit
+// statuses and run headers) and computes the facts of only the records
+// holding one: most lines of a big log hold none, and their facts are empty.
+func (a *Analyzer) batchFacts(b *batch, scratch *kb.Scratch) {
+	n := len(b.recs)
+	b.facts = slices.Grow(b.facts[:0], n)[:n]
+	clear(b.facts)
+	b.marks = slices.Grow(b.marks[:0], n)[:n]
+	clear(b.marks)
+	// The records' texts lie in the arena one after the other.
+	b.ends = b.ends[:0]
+	end := 0
+	for i := range b.recs {
+		end += len(b.recs[i].Raw)
+		b.ends = append(b.ends, end)
+	}
+	text := b.arena[:end]
+	mark := func(pos int) {
+		i, _ := slices.BinarySearch(b.ends, pos+1)
+		if i < n {
+			b.marks[i] = true
+		}
+	}
+	if !a.matcher.Candidates(text, mark) {
+		for i := range b.marks {
+			b.marks[i] = true
+		}
+	}
+	for i, marked := range b.marks {
+		if marked {
+			b.facts[i] = a.facts(&b.recs[i], scratch)
+		}
+	}
+}
+
+// feedBatches is Feed on one core: the same batches, without goroutines.
+func (a *Analyzer) feedBatches(ctx context.Context, sc *parser.Scanner, keep func(*parser.Record) bool, chunk int) error {
+	if a.scratch == nil {
+		a.scratch = a.matcher.NewScratch()
+	}
+	var b *batch
+	if n := len(a.spare); n > 0 {
+		b, a.spare = a.spare[n-1], a.spare[:n-1]
+	} else {
+		b = &batch{arena: make([]byte, 0, batchBytes)}
+	}
+	b.reset()
+	defer func() { a.spare = append(a.spare, b) }()
+	flush := func() error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		a.batchFacts(b, a.scratch)
+		for i := range b.recs {
+			a.add(&b.recs[i], b.facts[i])
+		}
+		b.reset()
+		return nil
+	}
+	for sc.Scan() {
+		if rec := sc.Record(); keep == nil || keep(rec) {
+			b.add(rec)
+			if b.full(chunk) {
+				if err := flush(); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	if err := flush(); err != nil {
+		return err
+	}
+	return sc.Err()
 }
