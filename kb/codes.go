@@ -84,7 +84,7 @@ func MayHaveCodes(b []byte) bool {
 // a line without one has no code MayHaveCodes lets through. Each is found
 // by its rarest byte (M, x, X), which the standard library's IndexByte
 // finds many bytes at a time: every timestamp holds a Z.
-func codeMarks(buf []byte, at func(pos int)) {
+func codeMarks(buf []byte, at func(pos int, c Candidate)) {
 	for _, m := range [...]struct {
 		c      byte
 		before string
@@ -99,7 +99,7 @@ func codeMarks(buf []byte, at func(pos int)) {
 			off = i + 1
 			start := i - len(m.before)
 			if start >= 0 && string(buf[start:i]) == m.before && bytes.HasPrefix(buf[i+1:], []byte(m.after)) {
-				at(start)
+				at(start, CandidateCode)
 			}
 		}
 	}

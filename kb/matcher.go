@@ -341,16 +341,31 @@ func (m *Matcher) matchWith(s *matchScratch, line []byte, from int, locateAll bo
 	return out
 }
 
+// Candidate says what a position Candidates reports may start.
+type Candidate uint8
+
+const (
+	// CandidateEntry is a literal an entry's pattern needs (or a letter
+	// that Unicode case folding equates with an ASCII one): Match may
+	// recognise the line.
+	CandidateEntry Candidate = 1 << iota
+	// CandidateCode is where MayHaveCodes looks: the line may hold a code
+	// or an exit status.
+	CandidateCode
+	// CandidateHeader is "Agent Version:" or "Agent Command:", which
+	// azcmagent writes at the start of each run.
+	CandidateHeader
+)
+
 // Candidates calls at with positions in buf, a buffer holding many lines,
 // such that every line Match (or MatchFrom) could find an entry in holds
-// one of them (the start of a literal a pattern needs, or a letter that
-// Unicode case folding equates with an ASCII one), and so does every line
-// holding a code or an exit status FindCodesInLine reads, and every line
-// holding "Agent Version:" or "Agent Command:". Positions come in no
-// particular order and may repeat; a line holding none needs no matching.
-// It reports false, calling at for nothing, when some pattern has no
-// literal to look for (Unfiltered): then every line needs matching.
-func (m *Matcher) Candidates(buf []byte, at func(pos int)) bool {
+// a CandidateEntry, every line holding a code or an exit status that
+// FindCodesInLine reads past MayHaveCodes a CandidateCode, and every line
+// holding "Agent Version:" or "Agent Command:" a CandidateHeader. Positions
+// come in no particular order and may repeat; a line holding none needs no
+// matching. It reports false, calling at for nothing, when some pattern
+// has no literal to look for (Unfiltered): then every line needs matching.
+func (m *Matcher) Candidates(buf []byte, at func(pos int, c Candidate)) bool {
 	if len(m.unfiltered) > 0 {
 		return false
 	}
@@ -362,7 +377,7 @@ func (m *Matcher) Candidates(buf []byte, at func(pos int)) bool {
 			if i < 0 {
 				break
 			}
-			at(off + i)
+			at(off+i, CandidateEntry)
 			off += i + len(l)
 		}
 	}

@@ -39,19 +39,31 @@ func checkMatcherAgrees(t *testing.T, k *KB, text string) {
 func checkCandidates(t *testing.T, m *Matcher, text string) {
 	t.Helper()
 	line := []byte(text)
-	needs := len(m.Match(line)) > 0 || MayHaveCodes(line) && len(FindCodesInLine(line)) > 0 ||
-		strings.Contains(text, "Agent Version:") || strings.Contains(text, "Agent Command:")
-	if !needs {
+	var needs Candidate
+	if len(m.Match(line)) > 0 {
+		needs |= CandidateEntry
+	}
+	if MayHaveCodes(line) && len(FindCodesInLine(line)) > 0 {
+		needs |= CandidateCode
+	}
+	if strings.Contains(text, "Agent Version:") || strings.Contains(text, "Agent Command:") {
+		needs |= CandidateHeader
+	}
+	if needs == 0 {
 		return
 	}
 	// Amid other text, at every alignment of the filter's stride.
 	for pad := range stride {
 		buf := []byte(strings.Repeat("a", pad) + "x\n" + text + "\nZ")
 		lo, hi := pad+2, pad+2+len(text)
-		found := false
-		m.Candidates(buf, func(pos int) { found = found || pos >= lo && pos < hi })
-		if !found {
-			t.Errorf("no candidate position in %q (padding %d), which needs matching", clip(text), pad)
+		var found Candidate
+		m.Candidates(buf, func(pos int, c Candidate) {
+			if pos >= lo && pos < hi {
+				found |= c
+			}
+		})
+		if found&needs != needs {
+			t.Errorf("candidates %b in %q (padding %d), want at least %b", found, clip(text), pad, needs)
 		}
 	}
 }

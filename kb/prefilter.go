@@ -481,15 +481,15 @@ func hasFoldedPrefix[S string | []byte](b []byte, folded S) bool {
 }
 
 // positions calls at with the start of every occurrence of a literal of the
-// filter in buf, in no particular order and perhaps more than once. Where
+// filter in buf (a run header's, for the markers; else an entry's), in no particular order and perhaps more than once. Where
 // scan looks at one line, positions looks at a whole buffer of lines at
 // once: the caller maps each position to its line.
-func (f *literalFilter) positions(buf []byte, at func(pos int)) {
+func (f *literalFilter) positions(buf []byte, at func(pos int, c Candidate)) {
 	f.long.positions(buf, at)
 	f.short.positions(buf, at)
 }
 
-func (f *windowFilter) positions(buf []byte, at func(pos int)) {
+func (f *windowFilter) positions(buf []byte, at func(pos int, c Candidate)) {
 	if f.size == 0 {
 		return
 	}
@@ -502,7 +502,11 @@ func (f *windowFilter) positions(buf []byte, at func(pos int)) {
 		}
 		for _, l := range f.byHash[h] {
 			if start := i - l.offset; l.window == w && start >= 0 && hasFoldedPrefix(buf[start:], l.folded) {
-				at(start)
+				c := CandidateEntry
+				if l.pattern == marker {
+					c = CandidateHeader
+				}
+				at(start, c)
 			}
 		}
 	}

@@ -165,6 +165,12 @@ func FuzzAnalyzeDifferential(f *testing.F) {
 		f.Add(append([]byte{byte(len(sub))}, data...))
 	}
 	f.Add([]byte("\x00time=\"2031-02-03T04:05:06Z\" level=debug msg=\"Agent Version: 1.60\"\r\n<GCLOG>[x] [ERROR]\nAZCM0041\n"))
+	// Lines that repeat with another time (analyze remembers their facts),
+	// or with a code where the time should be.
+	f.Add([]byte("\x00time=\"2031-02-03T04:05:06Z\" level=debug msg=\"Exiting azcmagent\" ExitStatus=41\n" +
+		"time=\"2031-02-03T04:25:06Z\" level=debug msg=\"Exiting azcmagent\" ExitStatus=41\n" +
+		"time=\"AZCM0041-02-03T04:25Z\" level=debug msg=\"Exiting azcmagent\" ExitStatus=41\n" +
+		"time=\"2031-02-03T04:25:07Z\" level=debug msg=\"Cloud provider check: Azure not detected\" Error=\"GET http://169.254.169.254/metadata/instance/compute?api-version=2019-06-01\\nRESPONSE 404 Not Found\"\n"))
 	dir := f.TempDir()
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if len(data) == 0 {

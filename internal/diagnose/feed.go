@@ -63,7 +63,7 @@ type batch struct {
 	done  chan struct{}
 	// marks and ends are batchFacts's working memory: which records hold a
 	// candidate, and where each record's text ends in the arena.
-	marks []bool
+	marks []kb.Candidate
 	ends  []int
 }
 
@@ -153,8 +153,9 @@ func (a *Analyzer) FeedWith(ctx context.Context, sc *parser.Scanner, keep func(*
 	for range workers {
 		go func() {
 			scratch := a.matcher.NewScratch()
+			var cache factCache
 			for b := range work {
-				a.batchFacts(b, scratch)
+				a.batchFacts(b, scratch, &cache)
 				close(b.done)
 			}
 		}()
@@ -231,7 +232,7 @@ func (a *Analyzer) FeedWith(ctx context.Context, sc *parser.Scanner, keep func(*
 // needs (kb.Matcher.Candidates: the knowledge base's literals, codes, exit
 // statuses and run headers) and computes the facts of only the records
 // holding one: most lines of a big log hold none, and their facts are empty.
-func (a *Analyzer) batchFacts(b *batch, scratch *kb.Scratch) {
+func (a *Analyzer) batchFacts(b *batch, scratch *kb.Scratch, cache *factCache) {
 	n := len(b.recs)
 	b.facts = slices.Grow(b.facts[:0], n)[:n]
 	clear(b.facts)
@@ -245,22 +246,72 @@ func (a *Analyzer) batchFacts(b *batch, scratch *kb.Scratch) {
 		b.ends = append(b.ends, end)
 	}
 	text := b.arena[:end]
-	mark := func(pos int) {
+	mark := func(pos int, c kb.Candidate) {
 		i, _ := slices.BinarySearch(b.ends, pos+1)
 		if i < n {
-			b.marks[i] = true
+			b.marks[i] |= c
 		}
 	}
 	if !a.matcher.Candidates(text, mark) {
 		for i := range b.marks {
-			b.marks[i] = true
+			b.marks[i] = needAll
 		}
 	}
-	for i, marked := range b.marks {
-		if marked {
-			b.facts[i] = a.facts(&b.recs[i], scratch)
+	for i, need := range b.marks {
+		if need != 0 {
+			b.facts[i] = cache.facts(a, &b.recs[i], scratch, need)
 		}
 	}
+}
+
+// factCache remembers the facts of agent log lines that differ only in
+// their time. A big log repeats a few messages hundreds of thousands of
+// times (the IMDS probe's 404 on every machine outside Azure, each run's
+// header and exit lines): a repeat costs a map lookup instead of matching.
+// The facts of a logrus line do not depend on the digits of its time:
+// kb's TestPatternsIgnoreTheTime checks that no pattern looks at them. Each
+// worker has its own cache, bounded by maxCached lines.
+type factCache struct {
+	byNeed [needAll + 1]map[string]facts
+}
+
+const maxCached = 2048
+
+// stampEnd is the length of `time="2031-02-03T04:05:06Z`, the time the
+// agent writes at the start of each line of its logs.
+const stampEnd = len(`time="2031-02-03T04:05:06Z`)
+
+// cacheKey returns what a record's facts depend on, or false when the
+// record is not a logrus line with the agent's time layout.
+func cacheKey(rec *parser.Record) ([]byte, bool) {
+	raw := rec.Raw
+	if rec.Format != parser.FormatLogrus || len(raw) <= stampEnd || raw[stampEnd] != '"' || string(raw[:6]) != `time="` {
+		return nil, false
+	}
+	for _, c := range raw[6:stampEnd] {
+		if (c < '0' || c > '9') && c != '-' && c != ':' && c != 'T' && c != 'Z' {
+			return nil, false
+		}
+	}
+	return raw[stampEnd:], true
+}
+
+func (c *factCache) facts(a *Analyzer, rec *parser.Record, scratch *kb.Scratch, need kb.Candidate) facts {
+	key, ok := cacheKey(rec)
+	if !ok {
+		return a.factsFor(rec, scratch, need)
+	}
+	m := c.byNeed[need]
+	if f, ok := m[string(key)]; ok {
+		return f
+	}
+	f := a.factsFor(rec, scratch, need)
+	if m == nil || len(m) >= maxCached {
+		m = make(map[string]facts, 64)
+		c.byNeed[need] = m
+	}
+	m[string(key)] = f
+	return f
 }
 
 // feedBatches is Feed on one core: the same batches, without goroutines.
@@ -280,7 +331,7 @@ func (a *Analyzer) feedBatches(ctx context.Context, sc *parser.Scanner, keep fun
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		a.batchFacts(b, a.scratch)
+		a.batchFacts(b, a.scratch, &a.cache)
 		for i := range b.recs {
 			a.add(&b.recs[i], b.facts[i])
 		}
