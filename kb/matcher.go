@@ -43,7 +43,9 @@ func newMatcher(entries []*Entry) *Matcher {
 	for _, e := range entries {
 		samples = append(samples, e.Examples...)
 	}
-	m := &Matcher{filter: newLiteralFilter(countWindows(samples))}
+	counts := countWindows(samples)
+	counts.addCommon(ordinaryText)
+	m := &Matcher{filter: newLiteralFilter(counts)}
 	for _, e := range entries {
 		for _, i := range patternOrder(e) {
 			idx := len(m.patterns)

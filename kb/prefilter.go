@@ -275,6 +275,33 @@ func countWindows(lines []string) windowCounts {
 	return c
 }
 
+// ordinaryText is what the ordinary lines of an agent log are made of
+// (the examples are failures, so they undercount it): the field names and
+// values of azcmagent's debug lines (samples in testdata/logs and
+// internal/loggen). A window in these is found on most lines, and each
+// find costs a comparison; addCommon steers the filter off them.
+var ordinaryText = []string{
+	`time="2031-02-03T04:05:06Z" level=debug msg="Agent status received"`, ` level=info msg=`,
+	` Endpoint=/var/opt/azcmagent/socks/himds.sock`, ` Endpoint=https://gbl.his.arc.azure.com`,
+	` Path=/var/opt/azcmagent/agentconfig.json`, ` Status Code=200`, ` Duration=123ms`, ` Attempt=1`,
+	` Service=himdsd.service State=active`, ` Service=extd.service`, ` Service=gcad.service`,
+	`Connected to HIMDS`, `Requesting agent status from HIMDS`, `Agent Version: `, `Agent Command: `,
+	`Checking cloud provider against IMDS`, `GET http://169.254.169.254/metadata/instance/compute?api-version=2019-06-01`,
+	`Loading agent config file`, `Loading local config file`, `Local configuration value`, `installed version`,
+	`Exiting azcmagent" ExitStatus=0`, `Restarting service`, `Successfully`, `connected`, `Extension status`,
+}
+
+// addCommon counts every window of the ordinary text as found on most
+// lines.
+func (c windowCounts) addCommon(texts []string) {
+	for _, t := range texts {
+		for i := 0; i+4 <= len(t); i++ {
+			h := hash32(fold32(binary.LittleEndian.Uint32([]byte(t[i : i+4]))))
+			c[h] = max(c[h], 1000)
+		}
+	}
+}
+
 // literalFilter finds which literals occur in a line. Long literals are
 // looked up stride bytes at a time: a literal of at least minLiteral+stride-1
 // bytes has one of its first stride windows at a position that is a
