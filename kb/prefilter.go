@@ -521,20 +521,41 @@ func (f *windowFilter) positions(buf []byte, at func(pos int, c Candidate)) {
 		return
 	}
 	bits := f.bits[:filterBits/64]
-	for i := 0; i+minLiteral <= len(buf); i += f.step {
+	i := 0
+	if f.step == stride {
+		// Two windows from one load: most windows are not indexed, and
+		// the loop is the whole cost.
+		for ; i+8 <= len(buf); i += 8 {
+			v := binary.LittleEndian.Uint64(buf[i:]) | 0x2020202020202020
+			w0, w1 := uint32(v), uint32(v>>32)
+			h0, h1 := hash32(w0), hash32(w1)
+			if bits[h0>>6]&(1<<(h0&63)) != 0 {
+				f.confirm(buf, i, w0, h0, at)
+			}
+			if bits[h1>>6]&(1<<(h1&63)) != 0 {
+				f.confirm(buf, i+4, w1, h1, at)
+			}
+		}
+	}
+	for ; i+minLiteral <= len(buf); i += f.step {
 		w := fold32(binary.LittleEndian.Uint32(buf[i:]))
 		h := hash32(w)
-		if bits[h>>6]&(1<<(h&63)) == 0 {
-			continue
+		if bits[h>>6]&(1<<(h&63)) != 0 {
+			f.confirm(buf, i, w, h, at)
 		}
-		for _, l := range f.byHash[h] {
-			if start := i - l.offset; l.window == w && start >= 0 && hasFoldedPrefix(buf[start:], l.folded) {
-				c := CandidateEntry
-				if l.pattern == marker {
-					c = CandidateHeader
-				}
-				at(start, c)
+	}
+}
+
+// confirm reports the literals indexed under the window w at i (hash h)
+// that buf holds.
+func (f *windowFilter) confirm(buf []byte, i int, w, h uint32, at func(pos int, c Candidate)) {
+	for _, l := range f.byHash[h] {
+		if start := i - l.offset; l.window == w && start >= 0 && hasFoldedPrefix(buf[start:], l.folded) {
+			c := CandidateEntry
+			if l.pattern == marker {
+				c = CandidateHeader
 			}
+			at(start, c)
 		}
 	}
 }
