@@ -328,10 +328,14 @@ type windowFilter struct {
 }
 
 type filterLiteral struct {
-	window  uint32 // the indexed window, folded: weeds out hash collisions
-	folded  string // the literal, folded
-	offset  int    // where in the literal the indexed window starts
-	pattern int    // index of the pattern it stands for
+	window uint32 // the indexed window, folded: weeds out hash collisions
+	// head and headMask are the literal's first eight bytes (fewer for a
+	// shorter one), folded: one comparison weeds out most lines that hold
+	// the window but not the literal ("stat" of "status 429").
+	head, headMask uint64
+	folded         string // the literal, folded
+	offset         int    // where in the literal the indexed window starts
+	pattern        int    // index of the pattern it stands for
 }
 
 const filterBits = 1 << 16
@@ -363,7 +367,11 @@ func (f *windowFilter) add(folded string, pattern int) {
 		w := binary.LittleEndian.Uint32([]byte(folded[k : k+4]))
 		h := hash32(w)
 		f.bits[h/64] |= 1 << (h % 64)
-		f.byHash[h] = append(f.byHash[h], filterLiteral{window: w, folded: folded, offset: k, pattern: pattern})
+		var head [8]byte
+		n := copy(head[:], folded)
+		mask := ^uint64(0) >> (8 * (8 - n))
+		f.byHash[h] = append(f.byHash[h], filterLiteral{window: w, head: binary.LittleEndian.Uint64(head[:]), headMask: mask,
+			folded: folded, offset: k, pattern: pattern})
 		f.size++
 	}
 }
@@ -550,7 +558,11 @@ func (f *windowFilter) positions(buf []byte, at func(pos int, c Candidate)) {
 // that buf holds.
 func (f *windowFilter) confirm(buf []byte, i int, w, h uint32, at func(pos int, c Candidate)) {
 	for _, l := range f.byHash[h] {
-		if start := i - l.offset; l.window == w && start >= 0 && hasFoldedPrefix(buf[start:], l.folded) {
+		start := i - l.offset
+		if l.window != w || start < 0 || start+8 <= len(buf) && (binary.LittleEndian.Uint64(buf[start:])|0x2020202020202020)&l.headMask != l.head {
+			continue
+		}
+		if hasFoldedPrefix(buf[start:], l.folded) {
 			c := CandidateEntry
 			if l.pattern == marker {
 				c = CandidateHeader
