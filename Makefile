@@ -41,7 +41,7 @@ bench:
 # new input is capped (-fuzzminimizetime): left at its default of a minute,
 # it stalled the fuzzing and its count for the rest of a short run.
 FUZZ_TARGETS = kb:FuzzLoad kb:FuzzMatcher parser:FuzzScanner internal/logsource:FuzzZip internal/report:FuzzAppendJSONString \
-	internal/redact:FuzzRedact internal/follow:FuzzLineAssembly
+	internal/redact:FuzzRedact internal/follow:FuzzLineAssembly internal/cli:FuzzAnalyzeDifferential
 
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \

@@ -1,6 +1,11 @@
 package kb
 
-import "testing"
+import (
+	"bytes"
+	"testing"
+
+	"github.com/arcdiag/arcdiag/internal/loggen"
+)
 
 // BenchmarkLoadBuiltin is the start-up cost every command pays.
 func BenchmarkLoadBuiltin(b *testing.B) {
@@ -41,6 +46,32 @@ func BenchmarkMatcher(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				m.Match(line)
+			}
+		})
+	}
+}
+
+// BenchmarkCandidates measures the search for candidate lines over whole
+// buffers of a generated agent log of each profile (internal/loggen).
+func BenchmarkCandidates(b *testing.B) {
+	k, err := Load(Builtin())
+	if err != nil {
+		b.Fatal(err)
+	}
+	m := k.Matcher()
+	for name, p := range loggen.Profiles {
+		var log bytes.Buffer
+		if err := loggen.WriteProfile(&log, 16<<20, 1, p); err != nil {
+			b.Fatal(err)
+		}
+		data := log.Bytes()
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			for b.Loop() {
+				n := 0
+				for off := 0; off < len(data); off += 256 << 10 {
+					m.Candidates(data[off:min(off+256<<10, len(data))], func(int, Candidate) { n++ })
+				}
 			}
 		})
 	}

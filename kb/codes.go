@@ -80,6 +80,31 @@ func MayHaveCodes(b []byte) bool {
 		(containsFold(b, "code") || containsFold(b, "status")))
 }
 
+// codeMarks calls at with the position of every ZCM, xit and XIT in buf:
+// a line without one has no code MayHaveCodes lets through. Each is found
+// by its rarest byte (M, x, X), which the standard library's IndexByte
+// finds many bytes at a time: every timestamp holds a Z.
+func codeMarks(buf []byte, at func(pos int, c Candidate)) {
+	for _, m := range [...]struct {
+		c      byte
+		before string
+		after  string
+	}{{'M', "ZC", ""}, {'x', "", "it"}, {'X', "", "IT"}} {
+		for off := 0; ; {
+			i := bytes.IndexByte(buf[off:], m.c)
+			if i < 0 {
+				break
+			}
+			i += off
+			off = i + 1
+			start := i - len(m.before)
+			if start >= 0 && string(buf[start:i]) == m.before && bytes.HasPrefix(buf[i+1:], []byte(m.after)) {
+				at(start, CandidateCode)
+			}
+		}
+	}
+}
+
 // codeAt reports whether mid (ZCM or zcm) occurs with an A or a before it
 // and a digit after it.
 func codeAt(b []byte, mid string) bool {

@@ -43,7 +43,9 @@ func newMatcher(entries []*Entry) *Matcher {
 	for _, e := range entries {
 		samples = append(samples, e.Examples...)
 	}
-	m := &Matcher{filter: newLiteralFilter(countWindows(samples))}
+	counts := countWindows(samples)
+	counts.addCommon(ordinaryText)
+	m := &Matcher{filter: newLiteralFilter(counts)}
 	for _, e := range entries {
 		for _, i := range patternOrder(e) {
 			idx := len(m.patterns)
@@ -68,9 +70,23 @@ func newMatcher(entries []*Entry) *Matcher {
 			m.patterns = append(m.patterns, pat)
 		}
 	}
+	// Candidates also finds the lines that may hold a code or an exit
+	// status, and the header lines every azcmagent run starts with.
+	for _, l := range candidateMarkers {
+		m.filter.add(l, marker)
+	}
 	m.pool.New = func() any { return m.NewScratch() }
 	return m
 }
+
+// candidateMarkers are literals that Candidates looks for besides the
+// patterns': azcmagent states its version and command at the start of each
+// run. (Codes and exit statuses are found apart: see codeMarks.)
+var candidateMarkers = []string{"Agent Version:", "Agent Command:"}
+
+// marker is the pattern index of the candidate markers: Candidates reports
+// them, matching ignores them.
+const marker = -1
 
 // indexSet picks the literal set the filter indexes for a pattern: the one
 // least likely to occur in an ordinary log line, so that the filter rarely
@@ -325,4 +341,47 @@ func (m *Matcher) matchWith(s *matchScratch, line []byte, from int, locateAll bo
 	}
 	slices.SortStableFunc(out, func(a, b Match) int { return a.Start - b.Start })
 	return out
+}
+
+// Candidate says what a position Candidates reports may start.
+type Candidate uint8
+
+const (
+	// CandidateEntry is a literal an entry's pattern needs (or a letter
+	// that Unicode case folding equates with an ASCII one): Match may
+	// recognise the line.
+	CandidateEntry Candidate = 1 << iota
+	// CandidateCode is where MayHaveCodes looks: the line may hold a code
+	// or an exit status.
+	CandidateCode
+	// CandidateHeader is "Agent Version:" or "Agent Command:", which
+	// azcmagent writes at the start of each run.
+	CandidateHeader
+)
+
+// Candidates calls at with positions in buf, a buffer holding many lines,
+// such that every line Match (or MatchFrom) could find an entry in holds
+// a CandidateEntry, every line holding a code or an exit status that
+// FindCodesInLine reads past MayHaveCodes a CandidateCode, and every line
+// holding "Agent Version:" or "Agent Command:" a CandidateHeader. Positions
+// come in no particular order and may repeat; a line holding none needs no
+// matching. It reports false, calling at for nothing, when some pattern
+// has no literal to look for (Unfiltered): then every line needs matching.
+func (m *Matcher) Candidates(buf []byte, at func(pos int, c Candidate)) bool {
+	if len(m.unfiltered) > 0 {
+		return false
+	}
+	m.filter.positions(buf, at)
+	codeMarks(buf, at)
+	for _, l := range [][]byte{longS, kelvin} {
+		for off := 0; ; {
+			i := bytes.Index(buf[off:], l)
+			if i < 0 {
+				break
+			}
+			at(off+i, CandidateEntry)
+			off += i + len(l)
+		}
+	}
+	return true
 }

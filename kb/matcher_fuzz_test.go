@@ -31,6 +31,41 @@ func checkMatcherAgrees(t *testing.T, k *KB, text string) {
 	if got := matchedIDs(m.MatchWith(m.NewScratch(), []byte(text), 0)); !slices.Equal(got, want) {
 		t.Errorf("MatchWith %v, regexps %v, on %q", got, want, clip(text))
 	}
+	checkCandidates(t, m, text)
+}
+
+// checkCandidates fails when a line the matcher recognises, or that holds a
+// code, has no candidate position, alone or amid other lines.
+func checkCandidates(t *testing.T, m *Matcher, text string) {
+	t.Helper()
+	line := []byte(text)
+	var needs Candidate
+	if len(m.Match(line)) > 0 {
+		needs |= CandidateEntry
+	}
+	if MayHaveCodes(line) && len(FindCodesInLine(line)) > 0 {
+		needs |= CandidateCode
+	}
+	if strings.Contains(text, "Agent Version:") || strings.Contains(text, "Agent Command:") {
+		needs |= CandidateHeader
+	}
+	if needs == 0 {
+		return
+	}
+	// Amid other text, at every alignment of the filter's stride.
+	for pad := range stride {
+		buf := []byte(strings.Repeat("a", pad) + "x\n" + text + "\nZ")
+		lo, hi := pad+2, pad+2+len(text)
+		var found Candidate
+		m.Candidates(buf, func(pos int, c Candidate) {
+			if pos >= lo && pos < hi {
+				found |= c
+			}
+		})
+		if found&needs != needs {
+			t.Errorf("candidates %b in %q (padding %d), want at least %b", found, clip(text), pad, needs)
+		}
+	}
 }
 
 // TestMatcherAgreesOnLookalikes checks the filter's and the plain literals'

@@ -3,6 +3,7 @@ package kb
 import (
 	"bytes"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -171,5 +172,39 @@ func TestPlainLiteral(t *testing.T) {
 		if got := l.in(line, foldInto(nil, line)); got != tt.want {
 			t.Errorf("%q in %q = %v, want %v", tt.pattern, tt.line, got, tt.want)
 		}
+	}
+}
+
+// TestPatternsIgnoreTheTime: analyze remembers the facts of an agent log
+// line that repeats with only its time changed (internal/diagnose's
+// factCache), which is right only while no pattern tells two times apart.
+// Every example, in the agent's logrus form if it is not already, must be
+// recognised the same way (entries and positions) whatever the time.
+func TestPatternsIgnoreTheTime(t *testing.T) {
+	k := loadBuiltinVerified(t)
+	m := k.Matcher()
+	stamps := []string{"2031-02-03T04:05:06Z", "1999-12-31T23:59:59Z", "2000-01-01T00:00:00Z", "2087-07-17T17:17:17Z", "0000-00-00T00:00:00Z"}
+	const stamped = len(`time="2031-02-03T04:05:06Z"`)
+	checked := 0
+	for _, e := range k.Entries() {
+		for _, ex := range e.Examples {
+			var rest string
+			if len(ex) > stamped && strings.HasPrefix(ex, `time="`) && ex[stamped-1] == '"' {
+				rest = ex[stamped:]
+			} else {
+				rest = ` level=error msg=` + strconv.Quote(ex)
+			}
+			want := m.Match([]byte(`time="` + stamps[0] + `"` + rest))
+			for _, s := range stamps[1:] {
+				line := `time="` + s + `"` + rest
+				if got := m.Match([]byte(line)); !slices.Equal(got, want) {
+					t.Errorf("%s: %v on %q, but %v with the time %s", e.ID, want, clip(line), got, stamps[0])
+				}
+			}
+			checked++
+		}
+	}
+	if checked < 100 {
+		t.Fatalf("only %d examples checked", checked)
 	}
 }

@@ -275,6 +275,33 @@ func countWindows(lines []string) windowCounts {
 	return c
 }
 
+// ordinaryText is what the ordinary lines of an agent log are made of
+// (the examples are failures, so they undercount it): the field names and
+// values of azcmagent's debug lines (samples in testdata/logs and
+// internal/loggen). A window in these is found on most lines, and each
+// find costs a comparison; addCommon steers the filter off them.
+var ordinaryText = []string{
+	`time="2031-02-03T04:05:06Z" level=debug msg="Agent status received"`, ` level=info msg=`,
+	` Endpoint=/var/opt/azcmagent/socks/himds.sock`, ` Endpoint=https://gbl.his.arc.azure.com`,
+	` Path=/var/opt/azcmagent/agentconfig.json`, ` Status Code=200`, ` Duration=123ms`, ` Attempt=1`,
+	` Service=himdsd.service State=active`, ` Service=extd.service`, ` Service=gcad.service`,
+	`Connected to HIMDS`, `Requesting agent status from HIMDS`, `Agent Version: `, `Agent Command: `,
+	`Checking cloud provider against IMDS`, `GET http://169.254.169.254/metadata/instance/compute?api-version=2019-06-01`,
+	`Loading agent config file`, `Loading local config file`, `Local configuration value`, `installed version`,
+	`Exiting azcmagent" ExitStatus=0`, `Restarting service`, `Successfully`, `connected`, `Extension status`,
+}
+
+// addCommon counts every window of the ordinary text as found on most
+// lines.
+func (c windowCounts) addCommon(texts []string) {
+	for _, t := range texts {
+		for i := 0; i+4 <= len(t); i++ {
+			h := hash32(fold32(binary.LittleEndian.Uint32([]byte(t[i : i+4]))))
+			c[h] = max(c[h], 1000)
+		}
+	}
+}
+
 // literalFilter finds which literals occur in a line. Long literals are
 // looked up stride bytes at a time: a literal of at least minLiteral+stride-1
 // bytes has one of its first stride windows at a position that is a
@@ -301,10 +328,14 @@ type windowFilter struct {
 }
 
 type filterLiteral struct {
-	window  uint32 // the indexed window, folded: weeds out hash collisions
-	folded  string // the literal, folded
-	offset  int    // where in the literal the indexed window starts
-	pattern int    // index of the pattern it stands for
+	window uint32 // the indexed window, folded: weeds out hash collisions
+	// head and headMask are the literal's first eight bytes (fewer for a
+	// shorter one), folded: one comparison weeds out most lines that hold
+	// the window but not the literal ("stat" of "status 429").
+	head, headMask uint64
+	folded         string // the literal, folded
+	offset         int    // where in the literal the indexed window starts
+	pattern        int    // index of the pattern it stands for
 }
 
 const filterBits = 1 << 16
@@ -336,7 +367,11 @@ func (f *windowFilter) add(folded string, pattern int) {
 		w := binary.LittleEndian.Uint32([]byte(folded[k : k+4]))
 		h := hash32(w)
 		f.bits[h/64] |= 1 << (h % 64)
-		f.byHash[h] = append(f.byHash[h], filterLiteral{window: w, folded: folded, offset: k, pattern: pattern})
+		var head [8]byte
+		n := copy(head[:], folded)
+		mask := ^uint64(0) >> (8 * (8 - n))
+		f.byHash[h] = append(f.byHash[h], filterLiteral{window: w, head: binary.LittleEndian.Uint64(head[:]), headMask: mask,
+			folded: folded, offset: k, pattern: pattern})
 		f.size++
 	}
 }
@@ -421,7 +456,7 @@ func (f *windowFilter) scan(line []byte, hit func(pattern int)) (seen uint32, co
 			continue
 		}
 		for _, l := range f.byHash[h] {
-			if start := i - l.offset; l.window == w && start >= 0 && hasFoldedPrefix(line[start:], l.folded) {
+			if start := i - l.offset; l.window == w && start >= 0 && l.pattern != marker && hasFoldedPrefix(line[start:], l.folded) {
 				hit(l.pattern)
 			}
 		}
@@ -478,4 +513,61 @@ func hasFoldedPrefix[S string | []byte](b []byte, folded S) bool {
 		}
 	}
 	return true
+}
+
+// positions calls at with the start of every occurrence of a literal of the
+// filter in buf (a run header's, for the markers; else an entry's), in no particular order and perhaps more than once. Where
+// scan looks at one line, positions looks at a whole buffer of lines at
+// once: the caller maps each position to its line.
+func (f *literalFilter) positions(buf []byte, at func(pos int, c Candidate)) {
+	f.long.positions(buf, at)
+	f.short.positions(buf, at)
+}
+
+func (f *windowFilter) positions(buf []byte, at func(pos int, c Candidate)) {
+	if f.size == 0 {
+		return
+	}
+	bits := f.bits[:filterBits/64]
+	i := 0
+	if f.step == stride {
+		// Two windows from one load: most windows are not indexed, and
+		// the loop is the whole cost.
+		for ; i+8 <= len(buf); i += 8 {
+			v := binary.LittleEndian.Uint64(buf[i:]) | 0x2020202020202020
+			w0, w1 := uint32(v), uint32(v>>32)
+			h0, h1 := hash32(w0), hash32(w1)
+			if bits[h0>>6]&(1<<(h0&63)) != 0 {
+				f.confirm(buf, i, w0, h0, at)
+			}
+			if bits[h1>>6]&(1<<(h1&63)) != 0 {
+				f.confirm(buf, i+4, w1, h1, at)
+			}
+		}
+	}
+	for ; i+minLiteral <= len(buf); i += f.step {
+		w := fold32(binary.LittleEndian.Uint32(buf[i:]))
+		h := hash32(w)
+		if bits[h>>6]&(1<<(h&63)) != 0 {
+			f.confirm(buf, i, w, h, at)
+		}
+	}
+}
+
+// confirm reports the literals indexed under the window w at i (hash h)
+// that buf holds.
+func (f *windowFilter) confirm(buf []byte, i int, w, h uint32, at func(pos int, c Candidate)) {
+	for _, l := range f.byHash[h] {
+		start := i - l.offset
+		if l.window != w || start < 0 || start+8 <= len(buf) && (binary.LittleEndian.Uint64(buf[start:])|0x2020202020202020)&l.headMask != l.head {
+			continue
+		}
+		if hasFoldedPrefix(buf[start:], l.folded) {
+			c := CandidateEntry
+			if l.pattern == marker {
+				c = CandidateHeader
+			}
+			at(start, c)
+		}
+	}
 }

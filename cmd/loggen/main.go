@@ -2,6 +2,11 @@
 // standard output, for benchmarks:
 //
 //	go run ./cmd/loggen -size 1GiB -seed 1 > big.log
+//	go run ./cmd/loggen -size 1GiB -seed 1 -profile dense > dense.log
+//
+// The ordinary profile is a history of runs of 5 to 50 lines, 95 % debug;
+// the dense one has runs of about 40 lines, each probing IMDS several times
+// (the benign 404 of a machine outside Azure), 87 % debug.
 //
 // Sizes take the suffixes KiB, MiB, GiB, TiB (powers of 1024), KB, MB, GB,
 // TB (powers of 1000), or none (bytes). The same size and seed always give
@@ -27,8 +32,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	sizeFlag := fs.String("size", "64MiB", "output size: 64MiB, 1GiB, 500MB or a number of bytes")
 	seed := fs.Int64("seed", 1, "seed; the same size and seed give the same output")
+	profileFlag := fs.String("profile", "ordinary", "the mix of lines: ordinary or dense")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: loggen [-size SIZE] [-seed N] > azcmagent.log")
+		fmt.Fprintln(stderr, "usage: loggen [-size SIZE] [-seed N] [-profile ordinary|dense] > azcmagent.log")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -47,8 +53,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "loggen:", err)
 		return 2
 	}
-	// Write hands over 256 KiB blocks: no buffering needed.
-	if err := loggen.Write(stdout, size, *seed); err != nil {
+	profile, ok := loggen.Profiles[*profileFlag]
+	if !ok {
+		fmt.Fprintf(stderr, "loggen: unknown profile %q: want ordinary or dense\n", *profileFlag)
+		return 2
+	}
+	// WriteProfile hands over 256 KiB blocks: no buffering needed.
+	if err := loggen.WriteProfile(stdout, size, *seed, profile); err != nil {
 		fmt.Fprintln(stderr, "loggen:", err)
 		return 1
 	}

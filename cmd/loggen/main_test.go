@@ -14,7 +14,7 @@ func TestRun(t *testing.T) {
 	if n := out.Len(); n > 100<<10 || n < 90<<10 || !strings.HasPrefix(out.String(), `time="`) {
 		t.Fatalf("wrote %d bytes starting %.40q", n, out.String())
 	}
-	for _, args := range [][]string{{"-size", "lots"}, {"extra"}, {"-nosuch"}} {
+	for _, args := range [][]string{{"-size", "lots"}, {"extra"}, {"-nosuch"}, {"-profile", "sparse"}} {
 		out.Reset()
 		errb.Reset()
 		if code := run(args, &out, &errb); code != 2 || errb.Len() == 0 {

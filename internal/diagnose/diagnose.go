@@ -250,6 +250,8 @@ type Analyzer struct {
 	scratch *kb.Scratch
 	// spare holds Feed's batches between calls.
 	spare []*batch
+	// cache holds the facts of repeated lines for Feed on one core.
+	cache factCache
 
 	// lastVersion and lastParsed cache the parse of the agent version.
 	lastVersion string
@@ -399,14 +401,25 @@ const (
 // facts finds the entries whose patterns recognise a record, the codes in
 // it, and whether it states the agent's version or command.
 func (a *Analyzer) facts(rec *parser.Record, scratch *kb.Scratch) facts {
+	return a.factsFor(rec, scratch, needAll)
+}
+
+// needAll asks factsFor for every fact.
+const needAll = kb.CandidateEntry | kb.CandidateCode | kb.CandidateHeader
+
+// factsFor computes the facts that need asks for (what kb.Matcher.Candidates
+// found in the record); the others are known to be empty.
+func (a *Analyzer) factsFor(rec *parser.Record, scratch *kb.Scratch, need kb.Candidate) facts {
 	var f facts
 	msg := rec.RawMessage()
 	// The time and level that start a logrus line are a quarter of a
 	// typical line and never what a pattern looks for: the filter starts at
 	// the message.
-	f.matches = a.matcher.MatchWith(scratch, rec.Raw, len(rec.Raw)-len(msg))
+	if need&kb.CandidateEntry != 0 {
+		f.matches = a.matcher.MatchWith(scratch, rec.Raw, len(rec.Raw)-len(msg))
+	}
 	// Codes are never in the time and level before the message either.
-	if kb.MayHaveCodes(msg) {
+	if need&kb.CandidateCode != 0 && kb.MayHaveCodes(msg) {
 		// An exit status counts only as the agent's own: "exit code 64" of
 		// an extension or dpkg's "exit status 1" is no AZCM code, nor is an
 		// exit code in a log azcmagent did not write.
@@ -417,7 +430,7 @@ func (a *Analyzer) facts(rec *parser.Record, scratch *kb.Scratch) facts {
 	}
 	// An invocation states its version and command at the start of a debug
 	// message; looking there is enough.
-	if rec.Level >= parser.LevelTrace && rec.Level <= parser.LevelInfo {
+	if need&kb.CandidateHeader != 0 && rec.Level >= parser.LevelTrace && rec.Level <= parser.LevelInfo {
 		if len(msg) == len(rec.Raw) {
 			// No message column found (a line with colour sequences): look
 			// at the line after the level.

@@ -3,8 +3,10 @@ package diagnose
 import (
 	"context"
 	"runtime"
+	"slices"
 	"sync"
 
+	"github.com/arcdiag/arcdiag/kb"
 	"github.com/arcdiag/arcdiag/parser"
 )
 
@@ -59,6 +61,10 @@ type batch struct {
 	arena []byte
 	facts []facts
 	done  chan struct{}
+	// marks and ends are batchFacts's working memory: which records hold a
+	// candidate, and where each record's text ends in the arena.
+	marks []kb.Candidate
+	ends  []int
 }
 
 func (b *batch) reset() {
@@ -84,25 +90,51 @@ func (b *batch) add(rec *parser.Record) {
 	b.recs[len(b.recs)-1].Raw = b.arena[start:len(b.arena):len(b.arena)]
 }
 
-func (b *batch) full() bool { return len(b.recs) >= batchRecords || len(b.arena) >= batchBytes }
+func (b *batch) full(chunk int) bool { return len(b.recs) >= batchRecords || len(b.arena) >= chunk }
+
+// FeedLines analyses every record of sc that keep accepts (nil keeps all)
+// one line after the other, each through Add: the plain path that Feed's
+// must equal, record for record (the differential tests compare them).
+func (a *Analyzer) FeedLines(ctx context.Context, sc *parser.Scanner, keep func(*parser.Record) bool) error {
+	for sc.Scan() {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if rec := sc.Record(); keep == nil || keep(rec) {
+			a.Add(rec)
+		}
+	}
+	return sc.Err()
+}
 
 // Feed analyses every record of sc that keep accepts (nil keeps all), using
 // workers goroutines for matching (0 means one per CPU). It returns the
 // scanner's error or ctx's.
 func (a *Analyzer) Feed(ctx context.Context, sc *parser.Scanner, keep func(*parser.Record) bool, workers int) error {
+	return a.FeedWith(ctx, sc, keep, FeedOptions{Workers: workers})
+}
+
+// FeedOptions tune Feed; the zero value is what Feed uses.
+type FeedOptions struct {
+	// Workers is the number of goroutines matching (0: one per CPU).
+	Workers int
+	// ChunkBytes is the size of the pieces of input handed to them (0:
+	// batchBytes); tests make it tiny so that piece edges fall everywhere.
+	ChunkBytes int
+}
+
+// FeedWith is Feed with its options.
+func (a *Analyzer) FeedWith(ctx context.Context, sc *parser.Scanner, keep func(*parser.Record) bool, opts FeedOptions) error {
+	workers := opts.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
+	chunk := opts.ChunkBytes
+	if chunk <= 0 {
+		chunk = batchBytes
+	}
 	if workers == 1 {
-		for sc.Scan() {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			if rec := sc.Record(); keep == nil || keep(rec) {
-				a.Add(rec)
-			}
-		}
-		return sc.Err()
+		return a.feedBatches(ctx, sc, keep, chunk)
 	}
 	inFlight := 2*workers + 2
 	free := make(chan *batch, inFlight)
@@ -121,10 +153,9 @@ func (a *Analyzer) Feed(ctx context.Context, sc *parser.Scanner, keep func(*pars
 	for range workers {
 		go func() {
 			scratch := a.matcher.NewScratch()
+			var cache factCache
 			for b := range work {
-				for i := range b.recs {
-					b.facts = append(b.facts, a.facts(&b.recs[i], scratch))
-				}
+				a.batchFacts(b, scratch, &cache)
 				close(b.done)
 			}
 		}()
@@ -153,7 +184,7 @@ func (a *Analyzer) Feed(ctx context.Context, sc *parser.Scanner, keep func(*pars
 		for sc.Scan() {
 			if rec := sc.Record(); keep == nil || keep(rec) {
 				b.add(rec)
-				if b.full() && !send() {
+				if b.full(chunk) && !send() {
 					return
 				}
 			}
@@ -194,4 +225,131 @@ func (a *Analyzer) Feed(ctx context.Context, sc *parser.Scanner, keep func(*pars
 		return err
 	}
 	return scanErr
+}
+
+// batchFacts computes the facts of a batch's records. Rather than look at
+// every record, it searches the batch's text as a whole for what a fact
+// needs (kb.Matcher.Candidates: the knowledge base's literals, codes, exit
+// statuses and run headers) and computes the facts of only the records
+// holding one: most lines of a big log hold none, and their facts are empty.
+func (a *Analyzer) batchFacts(b *batch, scratch *kb.Scratch, cache *factCache) {
+	n := len(b.recs)
+	b.facts = slices.Grow(b.facts[:0], n)[:n]
+	clear(b.facts)
+	b.marks = slices.Grow(b.marks[:0], n)[:n]
+	clear(b.marks)
+	// The records' texts lie in the arena one after the other.
+	b.ends = b.ends[:0]
+	end := 0
+	for i := range b.recs {
+		end += len(b.recs[i].Raw)
+		b.ends = append(b.ends, end)
+	}
+	text := b.arena[:end]
+	mark := func(pos int, c kb.Candidate) {
+		i, _ := slices.BinarySearch(b.ends, pos+1)
+		if i < n {
+			b.marks[i] |= c
+		}
+	}
+	if !a.matcher.Candidates(text, mark) {
+		for i := range b.marks {
+			b.marks[i] = needAll
+		}
+	}
+	for i, need := range b.marks {
+		if need != 0 {
+			b.facts[i] = cache.facts(a, &b.recs[i], scratch, need)
+		}
+	}
+}
+
+// factCache remembers the facts of agent log lines that differ only in
+// their time. A big log repeats a few messages hundreds of thousands of
+// times (the IMDS probe's 404 on every machine outside Azure, each run's
+// header and exit lines): a repeat costs a map lookup instead of matching.
+// The facts of a logrus line do not depend on the digits of its time:
+// kb's TestPatternsIgnoreTheTime checks that no pattern looks at them. Each
+// worker has its own cache, bounded by maxCached lines.
+type factCache struct {
+	byNeed [needAll + 1]map[string]facts
+}
+
+const maxCached = 2048
+
+// stampEnd is the length of `time="2031-02-03T04:05:06Z`, the time the
+// agent writes at the start of each line of its logs.
+const stampEnd = len(`time="2031-02-03T04:05:06Z`)
+
+// cacheKey returns what a record's facts depend on, or false when the
+// record is not a logrus line with the agent's time layout.
+func cacheKey(rec *parser.Record) ([]byte, bool) {
+	raw := rec.Raw
+	if rec.Format != parser.FormatLogrus || len(raw) <= stampEnd || raw[stampEnd] != '"' || string(raw[:6]) != `time="` {
+		return nil, false
+	}
+	for _, c := range raw[6:stampEnd] {
+		if (c < '0' || c > '9') && c != '-' && c != ':' && c != 'T' && c != 'Z' {
+			return nil, false
+		}
+	}
+	return raw[stampEnd:], true
+}
+
+func (c *factCache) facts(a *Analyzer, rec *parser.Record, scratch *kb.Scratch, need kb.Candidate) facts {
+	key, ok := cacheKey(rec)
+	if !ok {
+		return a.factsFor(rec, scratch, need)
+	}
+	m := c.byNeed[need]
+	if f, ok := m[string(key)]; ok {
+		return f
+	}
+	f := a.factsFor(rec, scratch, need)
+	if m == nil || len(m) >= maxCached {
+		m = make(map[string]facts, 64)
+		c.byNeed[need] = m
+	}
+	m[string(key)] = f
+	return f
+}
+
+// feedBatches is Feed on one core: the same batches, without goroutines.
+func (a *Analyzer) feedBatches(ctx context.Context, sc *parser.Scanner, keep func(*parser.Record) bool, chunk int) error {
+	if a.scratch == nil {
+		a.scratch = a.matcher.NewScratch()
+	}
+	var b *batch
+	if n := len(a.spare); n > 0 {
+		b, a.spare = a.spare[n-1], a.spare[:n-1]
+	} else {
+		b = &batch{arena: make([]byte, 0, batchBytes)}
+	}
+	b.reset()
+	defer func() { a.spare = append(a.spare, b) }()
+	flush := func() error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		a.batchFacts(b, a.scratch, &a.cache)
+		for i := range b.recs {
+			a.add(&b.recs[i], b.facts[i])
+		}
+		b.reset()
+		return nil
+	}
+	for sc.Scan() {
+		if rec := sc.Record(); keep == nil || keep(rec) {
+			b.add(rec)
+			if b.full(chunk) {
+				if err := flush(); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	if err := flush(); err != nil {
+		return err
+	}
+	return sc.Err()
 }

@@ -31,6 +31,8 @@ type machine struct {
 
 type corpus struct {
 	machines []machine
+	// dense holds the same machines with the dense profile's runs.
+	dense []machine
 	// maxLine is the longest line, with its timestamp and newline.
 	maxLine int
 }
@@ -63,13 +65,20 @@ func buildCorpus() *corpus {
 		{"arc-edge-06", "westus2", "rg-arc-edge", "1.62.03190.2187"},
 	}
 	c := &corpus{}
+	var made []host
 	for _, h := range hosts {
 		m := host{name: h.name, region: h.region, rg: h.rg, version: h.version,
 			tenant: guid(&r), sub: guid(&r), sp: guid(&r), vmID: guid(&r)}
 		c.machines = append(c.machines, buildMachine(m, &r))
+		made = append(made, m)
 	}
-	for i := range c.machines {
-		m := &c.machines[i]
+	// The dense profile draws from a generator of its own: the ordinary
+	// profile's output stays what it always was.
+	dr := newRNG(20311204)
+	for _, m := range made {
+		c.dense = append(c.dense, buildDenseMachine(m, &dr))
+	}
+	for _, m := range append(append([]machine(nil), c.machines...), c.dense...) {
 		for _, rs := range append([][]run{m.incident, m.failing}, m.ordinary...) {
 			for _, x := range rs {
 				for _, l := range x.lines {
@@ -571,4 +580,43 @@ var failingRuns = []func(h host, r *rng, v int) *builder{
 			`Failed to execute the refresh request. Error = 'adal: Refresh request failed. Status Code = '400'. Response body: {"error":"unauthorized_client","error_description":"AADSTS700016: Application with identifier '`+h.sp+`' was not found in the directory 'Contoso'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.\r\nTrace ID: `+guid(r)+`\r\nTimestamp: 2031-02-03 04:05:06Z","error_codes":[700016]} Endpoint `+h.tokenURL()+`'`)
 		return fail(b, "AZCM0041", "Failed to Get Access Token", "Failed to acquire authorization token from SPN", true)
 	},
+}
+
+// buildDenseMachine gives the dense profile's runs: the same kinds of
+// invocation, each probing IMDS several times (the 404 a machine outside
+// Azure gets) and talking to HIMDS at length, so that runs are short and
+// every one carries benign lines and an exit status.
+func buildDenseMachine(h host, r *rng) machine {
+	m := buildMachine(h, r)
+	for i := range m.ordinary {
+		for j := range m.ordinary[i] {
+			m.ordinary[i][j] = densify(m.ordinary[i][j], h, r)
+		}
+	}
+	for j := range m.incident {
+		m.incident[j] = densify(m.incident[j], h, r)
+	}
+	return m
+}
+
+// densify inserts the dense profile's lines after a run's header lines.
+func densify(x run, h host, r *rng) run {
+	at := min(3, len(x.lines))
+	extra := &builder{}
+	for k := range 3 + r.intn(4) {
+		extra.d(0, "Checking cloud provider against IMDS", "Attempt", strconv.Itoa(k+1))
+		extra.d(1, "Cloud provider check: Azure not detected", "Error", imds404)
+		extra.i(0, "Waiting before the next cloud provider check", "Delay", "1s")
+	}
+	for range 7 + r.intn(10) {
+		extra.d(0, "HIMDS request completed", "Duration", ms(r, 1, 40), "Endpoint", sockPath,
+			"Path", "/metadata/instance/compute?api-version=2020-06-01", "Status Code", "200")
+	}
+	b := &builder{errs: x.errs, last: x.lastErr}
+	b.lines = append(append(append(b.lines, x.lines[:at]...), extra.lines...), x.lines[at:]...)
+	b.adv = append(append(append(b.adv, x.adv[:at]...), extra.adv...), x.adv[at:]...)
+	if x.errs > 0 && x.lastErr >= at {
+		b.last += len(extra.lines)
+	}
+	return b.run()
 }

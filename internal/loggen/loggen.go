@@ -43,11 +43,32 @@ const bufSize = 256 << 10
 // bytes and falls short of it by less than one line. The same size and
 // seed always give the same bytes.
 func Write(w io.Writer, size int64, seed int64) error {
+	return WriteProfile(w, size, seed, Ordinary)
+}
+
+// Profile is the mix of lines a generated log holds.
+type Profile int
+
+const (
+	// Ordinary is a history of azcmagent runs of 5 to 50 lines, 95 % of
+	// them debug, an IMDS probe in half of the runs.
+	Ordinary Profile = iota
+	// Dense is a denser but realistic log: runs of about 40 lines, each
+	// probing IMDS several times (about 4 of the benign 404 lines a run)
+	// and ending with its exit status, 87 % of the lines debug.
+	Dense
+)
+
+// Profiles names the profiles, as the -profile flag of cmd/loggen takes them.
+var Profiles = map[string]Profile{"ordinary": Ordinary, "dense": Dense}
+
+// WriteProfile is Write for a profile.
+func WriteProfile(w io.Writer, size int64, seed int64, p Profile) error {
 	if size <= 0 {
 		return nil
 	}
 	c := getCorpus()
-	g := newGen(c, seed)
+	g := newGen(c, seed, p)
 	buf := make([]byte, 0, bufSize)
 	var total int64
 	t := int64(start) + int64(g.r.intn(365*86400))
@@ -101,9 +122,13 @@ type gen struct {
 	nextFail int64
 }
 
-func newGen(c *corpus, seed int64) *gen {
+func newGen(c *corpus, seed int64, p Profile) *gen {
 	g := &gen{c: c, r: newRNG(uint64(seed))}
-	g.m = &c.machines[g.r.intn(len(c.machines))]
+	machines := c.machines
+	if p == Dense {
+		machines = c.dense
+	}
+	g.m = &machines[g.r.intn(len(machines))]
 	g.nextErr = errLinesMin + g.r.intn(errLinesMax-errLinesMin)
 	g.nextFail = int64(firstFailMin + g.r.intn(firstFailMax-firstFailMin))
 	return g

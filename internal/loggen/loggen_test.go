@@ -167,3 +167,47 @@ func BenchmarkWrite(b *testing.B) {
 		}
 	}
 }
+
+// TestDenseProfile checks the dense profile's mix against what it stands
+// for: runs of about 40 lines, about four IMDS 404 lines and an exit status
+// in each, 85 to 90 % debug lines; and that the ordinary profile's output
+// did not change with its addition (Write is the ordinary profile).
+func TestDenseProfile(t *testing.T) {
+	var b bytes.Buffer
+	if err := WriteProfile(&b, 8<<20, 1, Dense); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	lines := strings.Count(out, "\n")
+	runs := strings.Count(out, `msg="Agent Version: `)
+	imds := strings.Count(out, `RESPONSE 404 Not Found`)
+	exits := strings.Count(out, `msg="Exiting azcmagent" ExitStatus=`)
+	debug := strings.Count(out, `" level=debug `)
+	if runs == 0 || lines/runs < 35 || lines/runs > 50 {
+		t.Errorf("%d lines in %d runs, want about 40 a run", lines, runs)
+	}
+	if imds*10 < runs*35 || imds*10 > runs*50 {
+		t.Errorf("%d IMDS 404 lines in %d runs, want about 4 a run", imds, runs)
+	}
+	if exits*10 < runs*9 {
+		t.Errorf("%d exit statuses in %d runs, want one a run", exits, runs)
+	}
+	if debug*100 < lines*85 || debug*100 > lines*90 {
+		t.Errorf("%d debug lines of %d, want 85 to 90 %%", debug, lines)
+	}
+	for _, l := range strings.SplitAfter(out, "\n")[:1000] {
+		if l != "" && !logrusLine.MatchString(strings.TrimSuffix(l, "\n")) {
+			t.Fatalf("line not in logrus form: %s", l)
+		}
+	}
+	var ord bytes.Buffer
+	if err := WriteProfile(&ord, 1<<20, 1, Ordinary); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(ord.Bytes(), generate(t, 1<<20, 1)) {
+		t.Error("the ordinary profile differs from Write's output")
+	}
+	if bytes.HasPrefix(b.Bytes(), ord.Bytes()[:4096]) {
+		t.Error("the dense profile starts as the ordinary one")
+	}
+}

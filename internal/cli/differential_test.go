@@ -1,0 +1,190 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/arcdiag/arcdiag/internal/diagnose"
+	"github.com/arcdiag/arcdiag/parser"
+)
+
+// The fast path of analyze (diagnose.Analyzer.Feed: candidate search over
+// whole buffers, chunks on several cores) must give the same output as the
+// plain path that reads one line after the other (FeedLines), byte for byte.
+// These tests run the real command both ways over every sample log, every
+// real case and fuzzed input, with the fast path at several worker counts
+// and with tiny chunks, so that chunk edges fall inside every kind of line.
+
+type feedFunc = func(ctx context.Context, an *diagnose.Analyzer, sc *parser.Scanner, keep func(*parser.Record) bool) error
+
+func referenceFeed(ctx context.Context, an *diagnose.Analyzer, sc *parser.Scanner, keep func(*parser.Record) bool) error {
+	return an.FeedLines(ctx, sc, keep)
+}
+
+// fastFeeds are the fast path's configurations under test.
+var fastFeeds = []struct {
+	name string
+	feed feedFunc
+}{
+	{"default", func(ctx context.Context, an *diagnose.Analyzer, sc *parser.Scanner, keep func(*parser.Record) bool) error {
+		return an.Feed(ctx, sc, keep, 0)
+	}},
+	{"workers=1", func(ctx context.Context, an *diagnose.Analyzer, sc *parser.Scanner, keep func(*parser.Record) bool) error {
+		return an.FeedWith(ctx, sc, keep, diagnose.FeedOptions{Workers: 1})
+	}},
+	{"workers=3,chunk=97", func(ctx context.Context, an *diagnose.Analyzer, sc *parser.Scanner, keep func(*parser.Record) bool) error {
+		return an.FeedWith(ctx, sc, keep, diagnose.FeedOptions{Workers: 3, ChunkBytes: 97})
+	}},
+	{"workers=2,chunk=4096", func(ctx context.Context, an *diagnose.Analyzer, sc *parser.Scanner, keep func(*parser.Record) bool) error {
+		return an.FeedWith(ctx, sc, keep, diagnose.FeedOptions{Workers: 2, ChunkBytes: 4096})
+	}},
+}
+
+// runWith runs arcdiag with args through the given feed and returns its
+// exit code, standard output and standard error.
+func runWith(t testing.TB, f feedFunc, args ...string) string {
+	t.Helper()
+	saved := feed
+	feed = f
+	defer func() { feed = saved }()
+	var stdout, stderr bytes.Buffer
+	code := Main(context.Background(), args, bytes.NewReader(nil), &stdout, &stderr)
+	return fmt.Sprintf("exit %d\n-- stdout --\n%s-- stderr --\n%s", code, stdout.Bytes(), stderr.Bytes())
+}
+
+// differ compares the fast path's output with the reference's for args.
+func differ(t testing.TB, args ...string) {
+	t.Helper()
+	want := runWith(t, referenceFeed, args...)
+	feeds := fastFeeds
+	if testing.Short() {
+		feeds = feeds[2:3] // tiny chunks on several workers: the most edges
+	}
+	for _, ff := range feeds {
+		if got := runWith(t, ff.feed, args...); got != want {
+			t.Errorf("%s: arcdiag %q differs from the line-by-line path:\n%s", ff.name, args, firstDifference(want, got))
+		}
+	}
+}
+
+// firstDifference shows the first line where want and got part.
+func firstDifference(want, got string) string {
+	wl, gl := bytes.Split([]byte(want), []byte("\n")), bytes.Split([]byte(got), []byte("\n"))
+	for i := range max(len(wl), len(gl)) {
+		var w, g []byte
+		if i < len(wl) {
+			w = wl[i]
+		}
+		if i < len(gl) {
+			g = gl[i]
+		}
+		if !bytes.Equal(w, g) {
+			return fmt.Sprintf("line %d:\nwant %.600s\n got %.600s", i+1, w, g)
+		}
+	}
+	return "(equal)"
+}
+
+// TestDifferentialSampleLogs: every sample log, each file and zip alone and
+// every directory as a whole, as NDJSON with and without --all.
+func TestDifferentialSampleLogs(t *testing.T) {
+	t.Setenv("ARCDIAG_KB_DIR", "")
+	root := filepath.Join("..", "..", "testdata", "logs")
+	var paths []string
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		paths = append(paths, path)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(paths) < 30 {
+		t.Fatalf("only %d sample paths under %s", len(paths), root)
+	}
+	for _, p := range paths {
+		differ(t, "analyze", "--json", "--all", p)
+		if !testing.Short() {
+			differ(t, "analyze", "--json", p)
+		}
+	}
+	differ(t, "analyze", paths[0]) // the text report too
+}
+
+// TestDifferentialCases: every excerpt of the real-case corpus, whatever its
+// mode, read as a log under its own name (or as azcmagent.log and as a
+// service's log, himds.log).
+func TestDifferentialCases(t *testing.T) {
+	if testing.Short() {
+		// make test's race pass: the sample logs exercise the goroutines;
+		// the plain pass reads every case.
+		t.Skip("every real case is compared by the plain go test pass")
+	}
+	t.Setenv("ARCDIAG_KB_DIR", "")
+	cases, err := loadCorpus(filepath.Join("..", "..", "testdata", "cases"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cases) < 100 {
+		t.Fatalf("only %d cases", len(cases))
+	}
+	dir := t.TempDir()
+	for _, c := range cases {
+		names := []string{"azcmagent.log", "himds.log"}
+		if c.LogName != "" {
+			names = append(names, c.LogName)
+		}
+		for _, name := range names {
+			path := filepath.Join(dir, c.ID, name)
+			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(path, c.Excerpt, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			differ(t, "analyze", "--json", "--all", path)
+		}
+	}
+}
+
+// FuzzAnalyzeDifferential feeds arbitrary logs to both paths. The first
+// byte picks the file name (an agent's log or a service's timeline).
+func FuzzAnalyzeDifferential(f *testing.F) {
+	f.Setenv("ARCDIAG_KB_DIR", "")
+	root := filepath.Join("..", "..", "testdata", "logs")
+	for _, sub := range []string{"linux/azcmagent.log", "linux/himds.log", "console/connect-terminal.txt",
+		"console/connect-ansi.txt", "guestconfig/gc_ext.log", "installer/installationlog.txt", "gpo/AzureArcOnboarding.log",
+		"json/component.log", "windows/azcmagent-crlf.log"} {
+		data, err := os.ReadFile(filepath.Join(root, sub))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(append([]byte{byte(len(sub))}, data...))
+	}
+	f.Add([]byte("\x00time=\"2031-02-03T04:05:06Z\" level=debug msg=\"Agent Version: 1.60\"\r\n<GCLOG>[x] [ERROR]\nAZCM0041\n"))
+	// Lines that repeat with another time (analyze remembers their facts),
+	// or with a code where the time should be.
+	f.Add([]byte("\x00time=\"2031-02-03T04:05:06Z\" level=debug msg=\"Exiting azcmagent\" ExitStatus=41\n" +
+		"time=\"2031-02-03T04:25:06Z\" level=debug msg=\"Exiting azcmagent\" ExitStatus=41\n" +
+		"time=\"AZCM0041-02-03T04:25Z\" level=debug msg=\"Exiting azcmagent\" ExitStatus=41\n" +
+		"time=\"2031-02-03T04:25:07Z\" level=debug msg=\"Cloud provider check: Azure not detected\" Error=\"GET http://169.254.169.254/metadata/instance/compute?api-version=2019-06-01\\nRESPONSE 404 Not Found\"\n"))
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) == 0 {
+			return
+		}
+		name := []string{"azcmagent.log", "himds.log", "gc_ext.log", "console.txt"}[int(data[0])%4]
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, data[1:], 0o644); err != nil {
+			t.Fatal(err)
+		}
+		differ(t, "analyze", "--json", "--all", path)
+	})
+}
