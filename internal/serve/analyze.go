@@ -83,7 +83,7 @@ func (s *Server) readRequest(w http.ResponseWriter, r *http.Request) (AnalyzeReq
 			req.Lang = s.langOf(string(data))
 		case name == "text":
 			pasted = append(pasted, data...)
-		case part.FileName() != "" && len(data) > 0:
+		case part.FileName() != "":
 			req.Uploads = append(req.Uploads, logsource.Upload{Name: uploadName(part.FileName()), Data: data})
 		}
 	}
