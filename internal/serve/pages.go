@@ -94,6 +94,10 @@ func switchURL(u *url.URL, lang kb.Lang) string {
 		other = kb.EN
 	}
 	q.Set("lang", string(other))
+	if q.Has("q") {
+		// A pasted line in the link would carry its secrets along.
+		q.Set("q", redact.String(q.Get("q")))
+	}
 	return u.EscapedPath() + "?" + q.Encode()
 }
 
@@ -152,7 +156,9 @@ const maxQuery = 1 << 20
 func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 	lang := s.lang(r)
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
-	p := page{Lang: lang, Title: label(lang, "nav.search"), Query: q}
+	// The query is echoed (the title, the search box): a pasted line may
+	// hold a secret.
+	p := page{Lang: lang, Title: label(lang, "nav.search"), Query: redact.String(q)}
 	if q == "" {
 		http.Redirect(w, r, p.Link("/"), http.StatusSeeOther)
 		return
