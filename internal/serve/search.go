@@ -46,10 +46,12 @@ func (si *searchIndexes) For(query string) *index.Index {
 	return si.byLangs[langsKey([]kb.Lang{kb.EN, kb.JA})]
 }
 
+// Close releases the indexes; it may be called more than once.
 func (si *searchIndexes) Close() error {
 	var errs []error
 	for _, ix := range si.byLangs {
 		errs = append(errs, ix.Close())
 	}
+	si.byLangs = nil
 	return errors.Join(errs...)
 }

@@ -29,27 +29,36 @@ type testServer struct {
 
 func newTestServer(t *testing.T, opts Options) *testServer {
 	t.Helper()
-	k, err := kb.Load(kb.Builtin())
-	if err != nil {
-		t.Fatal(err)
-	}
 	ts := &testServer{}
-	opts.KB = k
-	opts.Analyze = func(ctx context.Context, req AnalyzeRequest, w io.Writer) error {
-		ts.analyzed.Add(1)
-		return nil
-	}
-	opts.SearchJSON = func(w io.Writer, res *index.Result) error { return json.NewEncoder(w).Encode(res.Total) }
-	opts.ExplainJSON = func(w io.Writer, q string, lang kb.Lang) error { return json.NewEncoder(w).Encode(q) }
-	if ts.srv, err = New(opts); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ts.srv.Close() })
+	ts.srv = newServer(t, opts, &ts.analyzed)
 	ts.Server = httptest.NewUnstartedServer(nil)
 	ts.Config.Handler = ts.srv.Handler(ts.Listener.Addr().String())
 	ts.Start()
 	t.Cleanup(ts.Close)
 	return ts
+}
+
+// newServer builds a Server on the built-in knowledge base whose analysis
+// only counts its calls in analyzed.
+func newServer(tb testing.TB, opts Options, analyzed *atomic.Int32) *Server {
+	tb.Helper()
+	k, err := kb.Load(kb.Builtin())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	opts.KB = k
+	opts.Analyze = func(ctx context.Context, req AnalyzeRequest, w io.Writer) error {
+		analyzed.Add(1)
+		return nil
+	}
+	opts.SearchJSON = func(w io.Writer, res *index.Result) error { return json.NewEncoder(w).Encode(res.Total) }
+	opts.ExplainJSON = func(w io.Writer, q string, lang kb.Lang) error { return json.NewEncoder(w).Encode(q) }
+	srv, err := New(opts)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { srv.Close() })
+	return srv
 }
 
 func (ts *testServer) do(t *testing.T, req *http.Request) (*http.Response, string) {
