@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -64,10 +65,16 @@ func newBrowser(t *testing.T) *browser {
 	return &browser{ctx: ctx, shots: t.ArtifactDir()}
 }
 
+// stepTime bounds one step, so that a page that never comes fails its
+// step and not every step after it.
+const stepTime = 30 * time.Second
+
 // do runs steps, failing the test on an error.
 func (b *browser) do(t *testing.T, steps ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
-	if err := chromedp.Do(b.ctx, steps...); err != nil {
+	ctx, cancel := context.WithTimeout(b.ctx, stepTime)
+	defer cancel()
+	if err := chromedp.Do(ctx, steps...); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -75,7 +82,9 @@ func (b *browser) do(t *testing.T, steps ...chromedp.Action[chromedp.Void]) {
 // value runs an action and returns its value, failing the test on an error.
 func value[T any](t *testing.T, b *browser, a chromedp.Action[T]) T {
 	t.Helper()
-	v, err := chromedp.Run(b.ctx, a)
+	ctx, cancel := context.WithTimeout(b.ctx, stepTime)
+	defer cancel()
+	v, err := chromedp.Run(ctx, a)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,6 +111,16 @@ func (b *browser) page(t *testing.T, name string) string {
 		}
 	}
 	return html + "\n" + text
+}
+
+// zipPath is an `azcmagent logs` zip of the samples, as an absolute path
+// (what a browser's file field takes).
+func zipPath(t *testing.T) string {
+	p, err := filepath.Abs("../../testdata/logs/bundles/azcmagent-20310210T091500-CONTOSO-FS01.zip")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
 
 // TestServeBrowser drives the pages in a real headless Chromium, as a
@@ -181,7 +200,7 @@ func TestServeBrowser(t *testing.T) {
 			b.do(t,
 				chromedp.Navigate(hs.URL+"/analyze"),
 				chromedp.SetUploadFiles("#files", paths),
-				chromedp.Submit("#files"),
+				chromedp.Click("#analyze-form button[type=submit]"),
 				chromedp.WaitVisible("#runs"),
 			)
 			got := value(t, b, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("td.verdict")).map(td => td.dataset.verdict || "-")`))
@@ -190,10 +209,92 @@ func TestServeBrowser(t *testing.T) {
 			if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
 				t.Errorf("%s: verdicts on the page differ from analyze --json (-cli +page):\n%s", dir, diff)
 			}
-			if filepath.Base(dir) == "bundles" && !strings.Contains(html, `id="by-verdict"`) {
+			if filepath.Base(dir) != "bundles" {
+				continue
+			}
+			if !strings.Contains(html, `id="by-verdict"`) {
 				t.Errorf("%s: several zips, but no view by verdict", dir)
 			}
+			// The switch keeps the analysis: the script sends the same
+			// files again in Japanese.
+			b.do(t, chromedp.Click("#lang-switch"), chromedp.WaitVisible(`html[lang="ja"] #runs`))
+			ja := value(t, b, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("td.verdict")).map(td => td.dataset.verdict || "-")`))
+			head := value(t, b, chromedp.Text("#runs h2"))
+			b.page(t, name+"-ja")
+			if diff := cmp.Diff(want, ja, cmpopts.EquateEmpty()); diff != "" || head != "実行" {
+				t.Errorf("%s in Japanese: heading %q, verdicts (-cli +page):\n%s", dir, head, diff)
+			}
 		}
+	})
+
+	t.Run("without JavaScript", func(t *testing.T) {
+		noScript := func(off bool) {
+			if _, err := chromedp.Call(b.ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: off}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		noScript(true)
+		defer noScript(false)
+		b.do(t,
+			chromedp.Navigate(hs.URL+"/?lang=ja"),
+			chromedp.SetValue("#home-q", "AZCM0041"),
+			chromedp.Submit("#home-q"),
+			chromedp.WaitVisible("ol.hits"),
+			chromedp.Click("ol.hits > li:first-child > a.id"),
+			chromedp.WaitVisible("article.entry"),
+			chromedp.Click("#lang-switch"),
+			chromedp.WaitVisible(`html[lang="en"] article.entry`),
+		)
+		if title := value(t, b, chromedp.Text("article.entry h2")); !strings.Contains(title, "AZCM0041") {
+			t.Errorf("search → explain → English without script: %q", title)
+		}
+		zip := zipPath(t)
+		want := verdictsOf(t, cliAnalyze(t, filepath.Dir(zip), nil, filepath.Base(zip)))
+		b.do(t,
+			chromedp.Navigate(hs.URL+"/analyze"),
+			chromedp.SetUploadFiles("#files", []string{zip}),
+			chromedp.Click("#analyze-form button[type=submit]"),
+			chromedp.WaitVisible("#runs"),
+		)
+		got := value(t, b, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("td.verdict")).map(td => td.dataset.verdict || "-")`))
+		b.page(t, "analyze-noscript")
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("analyze without script (-cli +page):\n%s", diff)
+		}
+	})
+
+	t.Run("phone and print", func(t *testing.T) {
+		overflow := chromedp.Evaluate[int](`document.documentElement.scrollWidth - window.innerWidth`)
+		b.do(t, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
+		for _, path := range []string{"/", "/search?q=proxy", "/explain/AZCM0041", "/kb"} {
+			b.do(t, chromedp.Navigate(hs.URL+path), chromedp.WaitReady("main"))
+			b.page(t, "phone"+strings.NewReplacer("/", "-", "?", "-", "=", "-").Replace(path))
+			if n := value(t, b, overflow); n > 0 {
+				t.Errorf("%s on a 390 px phone: %d px wider than the screen", path, n)
+			}
+		}
+		bundles, _ := filepath.Glob(filepath.Join(filepath.Dir(zipPath(t)), "*.zip"))
+		b.do(t,
+			chromedp.Navigate(hs.URL+"/analyze"),
+			chromedp.SetUploadFiles("#files", bundles),
+			chromedp.Click("#analyze-form button[type=submit]"),
+			chromedp.WaitVisible("#runs"),
+		)
+		b.page(t, "phone-analyze")
+		if n := value(t, b, overflow); n > 0 {
+			t.Errorf("the analysis on a 390 px phone: %d px wider than the screen", n)
+		}
+		b.do(t, chromedp.ResetViewport())
+		if _, err := chromedp.Call(b.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
+			t.Fatal(err)
+		}
+		hidden := value(t, b, chromedp.Evaluate[bool](`["header.top nav", ".searchbar", "#analyze-form"].every(s => getComputedStyle(document.querySelector(s)).display === "none")`))
+		pdf := value(t, b, chromedp.PrintToPDF())
+		if !hidden || len(pdf) < 1000 {
+			t.Errorf("print: navigation and forms hidden %v, PDF of %d bytes", hidden, len(pdf))
+		}
+		os.WriteFile(filepath.Join(b.shots, "analyze-print.pdf"), pdf, 0o644)
+		chromedp.Call(b.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{})
 	})
 
 	t.Run("injection renders as text", func(t *testing.T) {
