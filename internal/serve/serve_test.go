@@ -51,7 +51,7 @@ func newServer(tb testing.TB, opts Options, analyzed *atomic.Int32) *Server {
 		analyzed.Add(1)
 		return nil
 	}
-	opts.SearchJSON = func(w io.Writer, res *index.Result) error { return json.NewEncoder(w).Encode(res.Total) }
+	opts.SearchJSON = func(w io.Writer, res *index.Result, lang kb.Lang) error { return json.NewEncoder(w).Encode(res.Total) }
 	opts.ExplainJSON = func(w io.Writer, q string, lang kb.Lang) error { return json.NewEncoder(w).Encode(q) }
 	srv, err := New(opts)
 	if err != nil {
