@@ -14,6 +14,7 @@ import (
 	"github.com/arcdiag/arcdiag/index"
 	"github.com/arcdiag/arcdiag/internal/logsource"
 	"github.com/arcdiag/arcdiag/internal/report"
+	"github.com/arcdiag/arcdiag/internal/report/msg"
 	"github.com/arcdiag/arcdiag/internal/serve"
 	"github.com/arcdiag/arcdiag/kb"
 )
@@ -45,7 +46,7 @@ const shutdownGrace = 300 * time.Millisecond
 func (c *ServeCmd) Run(e *env) error {
 	maxUpload, err := parseSize(c.MaxUpload)
 	if err != nil {
-		return usageError{fmt.Errorf("serve: --max-upload %q: %w", c.MaxUpload, err)}
+		return e.usagef(msg.ServeMaxUpload, c.MaxUpload)
 	}
 	k, err := e.loadKB()
 	if err != nil {
@@ -61,7 +62,7 @@ func (c *ServeCmd) Run(e *env) error {
 		return usageError{fmt.Errorf("serve: %w", err)}
 	}
 	hs := &http.Server{Handler: srv.Handler(ln.Addr().String()), ReadHeaderTimeout: 10 * time.Second}
-	fmt.Fprintf(e.stdout, "arcdiag: serving on %s (Ctrl-C stops)\n", serveURL(ln.Addr()))
+	fmt.Fprintln(e.stdout, "arcdiag: "+e.msg(msg.ServeListening, serveURL(ln.Addr())))
 	if f, ok := e.stdout.(interface{ Flush() error }); ok {
 		f.Flush()
 	}
@@ -147,7 +148,7 @@ func parseSize(s string) (int64, error) {
 	}
 	n, err := strconv.ParseInt(num, 10, 64)
 	if err != nil || n <= 0 || n > (1<<62)>>shift {
-		return 0, errors.New("want a positive size such as 512MiB, 2GiB or 1048576")
+		return 0, errors.New("not a positive size")
 	}
 	return n << shift, nil
 }

@@ -3,11 +3,13 @@ package serve
 import (
 	"fmt"
 
+	"github.com/arcdiag/arcdiag/internal/report/msg"
 	"github.com/arcdiag/arcdiag/kb"
 )
 
-// labels are the pages' own words. TestLabels checks that both languages
-// have every key.
+// labels are the pages' own words (the words they share with the CLI's
+// output are in shared). TestLabels checks that both languages have every
+// key.
 var labels = map[kb.Lang]map[string]string{
 	kb.EN: {
 		"title": "arcdiag", "tagline": "Azure Arc Connected Machine agent failures, explained",
@@ -24,23 +26,16 @@ var labels = map[kb.Lang]map[string]string{
 		"analyze.files":  "Or choose files: logs, .gz copies, azcmagent logs zips (several at once)",
 		"analyze.button": "Analyze", "analyze.max": "Up to %s in all. Nothing is stored: the files are read in memory and dropped with the answer.",
 		"analyze.nothing": "Nothing to analyze: paste log lines or choose files.",
-		"analyze.relang":  "The analysis is not kept: to see it in the other language, submit the files again.",
-		"cause":           "Cause", "remediation": "Remediation", "exit": "Exit status %d", "history": "Earlier meanings",
-		"variants": "Depends on", "footnotes": "Footnotes", "links": "Links", "seealso": "Known causes, most common first",
-		"historic": "Historic: no longer in the current documentation", "scope": "Applies to", "aliases": "Also printed as",
-		"codes": "Codes", "tags": "Tags", "sources": "Sources", "kind": "Kind", "permalink": "Permanent link",
+		"analyze.relang":  "The analysis is not kept: to see it in the other language, submit the files again.", "footnotes": "Footnotes", "kind": "Kind", "permalink": "Permanent link",
 		"kb.count": "%d entries", "kb.all": "All tags",
-		"runs": "Runs", "file": "File", "command": "Command", "agent": "Agent", "exitcode": "Exit code",
-		"verdict": "Verdict", "time": "Time", "lines": "Lines", "findings": "Findings",
+		"runs": "Runs", "file": "File", "command": "Command", "agent": "Agent",
+		"verdict": "Verdict", "time": "Time", "lines": "Lines",
 		"failed": "Failed", "ok": "OK", "incident": "Incident", "warning": "Warning (recovered)",
-		"unexplained": "No knowledge-base entry explains this failure",
-		"noFailure":   "No failure", "summary": "Summary", "problems": "Not read, or read in part",
+		"noFailure": "No failure", "problems": "Not read, or read in part",
 		"byVerdict": "Machines by verdict", "machine": "Machine", "latestVerdict": "The verdict of each machine's latest failure.",
-		"knownCauses": "Known causes of this code", "notes": "Notes", "level": "Level", "line": "Line",
 		"context": "Lines around it", "moreFindings": "%d more findings not shown", "pasted": "pasted text",
 		"summary.counts": "%d file(s), %d records, %d run(s) (%d failed), %d incident(s), %d finding(s)",
-		"workingNow":     "Working now", "readAs": "Read as", "notAgentLog": "not an agent log",
-		"error": "Error",
+		"error":          "Error",
 	},
 	kb.JA: {
 		"title": "arcdiag", "tagline": "Azure Arc Connected Machine エージェントの失敗の説明",
@@ -57,28 +52,52 @@ var labels = map[kb.Lang]map[string]string{
 		"analyze.files":  "またはファイルを選択: ログ、.gz、azcmagent logs の zip (複数可)",
 		"analyze.button": "分析", "analyze.max": "合計 %s まで。何も保存されません: ファイルはメモリ上で読み取られ、応答とともに破棄されます。",
 		"analyze.nothing": "分析する対象がありません: ログの行を貼り付けるか、ファイルを選択してください。",
-		"analyze.relang":  "分析結果は保存されません。別の言語で表示するには、ファイルをもう一度送信してください。",
-		"cause":           "原因", "remediation": "対処方法", "exit": "終了コード %d", "history": "以前の意味",
-		"variants": "条件による違い", "footnotes": "脚注", "links": "リンク", "seealso": "既知の原因 (多い順)",
-		"historic": "過去の情報: 現在のドキュメントには記載されていません", "scope": "対象", "aliases": "別名",
-		"codes": "コード", "tags": "タグ", "sources": "出典", "kind": "種類", "permalink": "固定リンク",
+		"analyze.relang":  "分析結果は保存されません。別の言語で表示するには、ファイルをもう一度送信してください。", "footnotes": "脚注", "kind": "種類", "permalink": "固定リンク",
 		"kb.count": "%d 件", "kb.all": "すべてのタグ",
-		"runs": "実行", "file": "ファイル", "command": "コマンド", "agent": "エージェント", "exitcode": "終了コード",
-		"verdict": "判定", "time": "日時", "lines": "行", "findings": "検出結果",
+		"runs": "実行", "file": "ファイル", "command": "コマンド", "agent": "エージェント",
+		"verdict": "判定", "time": "日時", "lines": "行",
 		"failed": "失敗", "ok": "正常", "incident": "インシデント", "warning": "警告 (自動的に回復)",
-		"unexplained": "この失敗を説明する項目はナレッジ ベースにありません",
-		"noFailure":   "失敗なし", "summary": "概要", "problems": "読み取れなかったもの、一部のみ読み取ったもの",
+		"noFailure": "失敗なし", "problems": "読み取れなかったもの、一部のみ読み取ったもの",
 		"byVerdict": "判定ごとのマシン", "machine": "マシン", "latestVerdict": "各マシンの最後の失敗の判定です。",
-		"knownCauses": "このコードの既知の原因", "notes": "注記", "level": "レベル", "line": "行",
 		"context": "前後の行", "moreFindings": "ほかに %d 件の検出結果 (省略)", "pasted": "貼り付けたテキスト",
 		"summary.counts": "%d ファイル、%d レコード、%d 回の実行 (%d 件失敗)、%d 件のインシデント、%d 件の検出",
-		"workingNow":     "現在正常", "readAs": "読み取った形式", "notAgentLog": "エージェントのログではありません",
-		"error": "エラー",
+		"error":          "エラー",
 	},
+}
+
+// shared are the words the pages say as the CLI's output says them: one
+// concept, one word, from the one catalog (msg).
+var shared = map[string]msg.ID{
+	"cause":       msg.ProbableCause,
+	"remediation": msg.Remediation,
+	"exit":        msg.ExitStatus,
+	"history":     msg.History,
+	"variants":    msg.Variants,
+	"links":       msg.Links,
+	"knownCauses": msg.KnownCauses,
+	"historic":    msg.Historic,
+	"scope":       msg.Scope,
+	"aliases":     msg.Aliases,
+	"codes":       msg.Codes,
+	"tags":        msg.Tags,
+	"sources":     msg.Sources,
+	"exitcode":    msg.ExitCode,
+	"findings":    msg.FindingsHead,
+	"unexplained": msg.Unexplained,
+	"summary":     msg.Summary,
+	"workingNow":  msg.WorkingNow,
+	"readAs":      msg.Inputs,
+	"notAgentLog": msg.NotAgentLog,
+	"level":       msg.Level,
+	"line":        msg.Line,
+	"notes":       msg.Note,
 }
 
 // label returns a page word, formatted with args when it takes any.
 func label(lang kb.Lang, key string, args ...any) string {
+	if id, ok := shared[key]; ok {
+		return id.In(lang, args...)
+	}
 	s, ok := labels[lang][key]
 	if !ok {
 		panic("serve: no label " + key) // a typo in a template: every page test finds it
