@@ -113,6 +113,10 @@ func (b *browser) page(t *testing.T, name string) string {
 	return html + "\n" + text
 }
 
+// pageVerdictsJS lists the verdict of each run on the analyze page, as
+// pageVerdicts does.
+const pageVerdictsJS = `Array.from(document.querySelectorAll("td.verdict")).flatMap(td => Array(Number(td.dataset.runs || 1)).fill(td.dataset.verdict || "-"))`
+
 // zipPath is an `azcmagent logs` zip of the samples, as an absolute path
 // (what a browser's file field takes).
 func zipPath(t *testing.T) string {
@@ -203,7 +207,7 @@ func TestServeBrowser(t *testing.T) {
 				chromedp.Click("#analyze-form button[type=submit]"),
 				chromedp.WaitVisible("#runs"),
 			)
-			got := value(t, b, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("td.verdict")).map(td => td.dataset.verdict || "-")`))
+			got := value(t, b, chromedp.Evaluate[[]string](pageVerdictsJS))
 			name := "analyze-" + filepath.Base(dir)
 			html := b.page(t, name)
 			if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
@@ -218,7 +222,7 @@ func TestServeBrowser(t *testing.T) {
 			// The switch keeps the analysis: the script sends the same
 			// files again in Japanese.
 			b.do(t, chromedp.Click("#lang-switch"), chromedp.WaitVisible(`html[lang="ja"] #runs`))
-			ja := value(t, b, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("td.verdict")).map(td => td.dataset.verdict || "-")`))
+			ja := value(t, b, chromedp.Evaluate[[]string](pageVerdictsJS))
 			head := value(t, b, chromedp.Text("#runs h2"))
 			b.page(t, name+"-ja")
 			if diff := cmp.Diff(want, ja, cmpopts.EquateEmpty()); diff != "" || head != "実行" {
@@ -256,7 +260,7 @@ func TestServeBrowser(t *testing.T) {
 			chromedp.Click("#analyze-form button[type=submit]"),
 			chromedp.WaitVisible("#runs"),
 		)
-		got := value(t, b, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("td.verdict")).map(td => td.dataset.verdict || "-")`))
+		got := value(t, b, chromedp.Evaluate[[]string](pageVerdictsJS))
 		b.page(t, "analyze-noscript")
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("analyze without script (-cli +page):\n%s", diff)
@@ -349,7 +353,7 @@ func TestServeBrowser(t *testing.T) {
 			// Open every finding and its neighbouring lines.
 			chromedp.Evaluate[chromedp.Void](`document.querySelectorAll("details").forEach(d => d.open = true)`),
 		)
-		verdicts := value(t, b, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("td.verdict")).map(td => td.dataset.verdict || "-")`))
+		verdicts := value(t, b, chromedp.Evaluate[[]string](pageVerdictsJS))
 		html := b.page(t, "analyze-secrets")
 		if len(verdicts) == 0 || !strings.Contains(html, "[REDACTED]") {
 			t.Errorf("the planted log's runs (%v) or its redacted lines are not shown", verdicts)

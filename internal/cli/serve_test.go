@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -272,17 +273,23 @@ func verdictsOf(t testing.TB, ndjson string) []string {
 }
 
 // verdictCell is a run's verdict cell on the analyze page.
-var verdictCell = regexp.MustCompile(`<td class="verdict" data-verdict="([^"]*)">`)
+// A row of ok runs in a row says how many it stands for.
+var verdictCell = regexp.MustCompile(`<td class="verdict" data-verdict="([^"]*)"(?: data-runs="(\d+)")?>`)
 
-// pageVerdicts lists the verdict cell of each run of the analyze page.
+// pageVerdicts lists the verdict of each run of the analyze page.
 func pageVerdicts(page string) []string {
 	var out []string
 	for _, m := range verdictCell.FindAllStringSubmatch(page, -1) {
-		v := m[1]
+		v, n := m[1], 1
 		if v == "" {
 			v = "-"
 		}
-		out = append(out, v)
+		if m[2] != "" {
+			n, _ = strconv.Atoi(m[2])
+		}
+		for range n {
+			out = append(out, v)
+		}
 	}
 	return out
 }

@@ -153,6 +153,11 @@ func (s *Server) requestError(w http.ResponseWriter, r *http.Request, err error,
 // apiAnalyze answers with exactly what `arcdiag analyze --json` prints for
 // the same input.
 func (s *Server) apiAnalyze(w http.ResponseWriter, r *http.Request) {
+	release, err := s.slot(r.Context())
+	if err != nil {
+		return // the client went away while waiting
+	}
+	defer release()
 	req, _, err := s.readRequest(w, r)
 	if err != nil {
 		s.requestError(w, r, err, false)
@@ -170,6 +175,11 @@ func (s *Server) apiAnalyze(w http.ResponseWriter, r *http.Request) {
 
 // analyzePage runs the analysis and shows its runs and findings.
 func (s *Server) analyzePage(w http.ResponseWriter, r *http.Request) {
+	release, err := s.slot(r.Context())
+	if err != nil {
+		return // the client went away while waiting
+	}
+	defer release()
 	req, pasted, err := s.readRequest(w, r)
 	if err != nil {
 		s.requestError(w, r, err, true)
@@ -275,6 +285,7 @@ type analysisView struct {
 	Error    string
 	Done     bool
 	Runs     []*runView
+	MoreRuns int // runs beyond maxRuns, not shown
 	Summary  *ndjsonLine
 	Problems []problemView
 	Machines []verdictGroup
@@ -287,6 +298,9 @@ type analysisView struct {
 
 // maxShown bounds the findings a run shows (and the page holds).
 const maxShown = 50
+
+// maxRuns bounds the rows of the runs table (ok runs in a row count as one).
+const maxRuns = 1000
 
 // neighbourLines is how many records before and after a finding the page
 // shows.
@@ -301,8 +315,12 @@ type runView struct {
 	Findings                                    []*findingView
 	FindingCount, More                          int
 	KnownCauses, Notes                          []string
-	endFile                                     string
-	startLine, endLine                          int
+	// OKRuns, when set, makes the row stand for this many ok runs in a
+	// row, without findings.
+	OKRuns             int
+	start              string
+	endFile            string
+	startLine, endLine int
 }
 
 type findingView struct {
@@ -338,7 +356,25 @@ func (v *analysisView) add(line []byte) {
 		}
 		v.pending = append(v.pending, f)
 	case "run", "incident", "warning":
-		v.Runs = append(v.Runs, v.run(&l))
+		rv := v.run(&l)
+		if rv.Status == "ok" && rv.FindingCount == 0 {
+			// An ok run is one row with the ok runs around it in its file:
+			// a service's log has thousands.
+			if n := len(v.Runs); n > 0 && v.Runs[n-1].OKRuns > 0 && v.Runs[n-1].File == rv.File {
+				last := v.Runs[n-1]
+				last.OKRuns++
+				last.endLine = rv.endLine
+				last.Lines = fmt.Sprintf("%d–%d", last.startLine, rv.endLine)
+				last.Time = span(last.start, deref(l.End))
+				return
+			}
+			rv.OKRuns = 1
+		}
+		if len(v.Runs) >= maxRuns {
+			v.MoreRuns++
+			return
+		}
+		v.Runs = append(v.Runs, rv)
 	case "summary":
 		v.Summary = &l
 		v.Problems = l.Problems
@@ -356,7 +392,8 @@ func (v *analysisView) run(l *ndjsonLine) *runView {
 		rv.Lines = fmt.Sprintf("%d → %s:%d", l.StartLine, l.EndFile, l.EndLine)
 	}
 	rv.Command, rv.Agent, rv.ExitCode = deref(l.Command), deref(l.AgentVersion), deref(l.ExitCode)
-	rv.Time = span(deref(l.Start), deref(l.End))
+	rv.start = deref(l.Start)
+	rv.Time = span(rv.start, deref(l.End))
 	if l.Verdict != nil {
 		rv.Verdict = *l.Verdict
 		if e, ok := v.k.Get(rv.Verdict); ok {

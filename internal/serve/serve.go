@@ -72,8 +72,11 @@ type Options struct {
 	MaxUpload int64
 	// Hosts are the names the server answers to besides loopback names
 	// and the listening address (a team server's DNS name).
-	Hosts   []string
-	Analyze AnalyzeFunc
+	Hosts []string
+	// MaxAnalyses bounds the uploads read and analyzed at once, each held
+	// in memory (up to MaxUpload): more wait their turn. 0 means 2.
+	MaxAnalyses int
+	Analyze     AnalyzeFunc
 	// SearchJSON and ExplainJSON write `search --json` and `explain --json`.
 	SearchJSON  SearchJSONFunc
 	ExplainJSON ExplainJSONFunc
@@ -87,6 +90,7 @@ type Server struct {
 	index *searchIndexes
 	pages map[string]*template.Template
 	hosts map[string]bool
+	slots chan struct{} // one per analysis under way
 }
 
 //go:embed templates/*.html
@@ -107,7 +111,10 @@ func New(opts Options) (*Server, error) {
 	if opts.Lang == "" {
 		opts.Lang = kb.EN
 	}
-	s := &Server{opts: opts, k: opts.KB, hosts: map[string]bool{}}
+	if opts.MaxAnalyses <= 0 {
+		opts.MaxAnalyses = 2
+	}
+	s := &Server{opts: opts, k: opts.KB, hosts: map[string]bool{}, slots: make(chan struct{}, opts.MaxAnalyses)}
 	for _, h := range opts.Hosts {
 		s.hosts[strings.ToLower(h)] = true
 	}
@@ -236,6 +243,17 @@ func headers(next http.Handler) http.Handler {
 		h.Set("Cache-Control", "no-store")
 		next.ServeHTTP(w, r)
 	})
+}
+
+// slot waits for a turn to read and analyze an upload: the memory uploads
+// take is bounded by MaxAnalyses × MaxUpload.
+func (s *Server) slot(ctx context.Context) (release func(), err error) {
+	select {
+	case s.slots <- struct{}{}:
+		return func() { <-s.slots }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
 
 // lang is the language a request asks for (?lang=), else the default. It

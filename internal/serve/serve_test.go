@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/arcdiag/arcdiag/index"
 	"github.com/arcdiag/arcdiag/kb"
@@ -47,9 +48,11 @@ func newServer(tb testing.TB, opts Options, analyzed *atomic.Int32) *Server {
 		tb.Fatal(err)
 	}
 	opts.KB = k
-	opts.Analyze = func(ctx context.Context, req AnalyzeRequest, w io.Writer) error {
-		analyzed.Add(1)
-		return nil
+	if opts.Analyze == nil {
+		opts.Analyze = func(ctx context.Context, req AnalyzeRequest, w io.Writer) error {
+			analyzed.Add(1)
+			return nil
+		}
 	}
 	opts.SearchJSON = func(w io.Writer, res *index.Result, lang kb.Lang) error { return json.NewEncoder(w).Encode(res.Total) }
 	opts.ExplainJSON = func(w io.Writer, q string, lang kb.Lang) error { return json.NewEncoder(w).Encode(q) }
@@ -388,5 +391,48 @@ func TestSwitchKeepsThePage(t *testing.T) {
 	u, err := url.Parse(html.UnescapeString(m[1]))
 	if err != nil || u.Path != "/search" || u.Query().Get("q") != "proxy tag:proxy" || u.Query().Get("lang") != "ja" {
 		t.Errorf("switch goes to %q, want the same search in Japanese", m[1])
+	}
+}
+
+// Uploads beyond MaxAnalyses wait: what uploads hold in memory is bounded.
+func TestAnalysesWaitTheirTurn(t *testing.T) {
+	var running, most atomic.Int32
+	release := make(chan struct{})
+	ts := newTestServer(t, Options{MaxAnalyses: 1, Analyze: func(ctx context.Context, req AnalyzeRequest, w io.Writer) error {
+		n := running.Add(1)
+		defer running.Add(-1)
+		for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
+		}
+		<-release
+		return nil
+	}})
+	done := make(chan int, 3)
+	for range 3 {
+		go func() {
+			resp, err := ts.Client().Post(ts.URL+"/api/analyze", "text/plain", strings.NewReader("line\n"))
+			if err != nil {
+				done <- 0
+				return
+			}
+			resp.Body.Close()
+			done <- resp.StatusCode
+		}()
+	}
+	// Once one analysis runs, the others have had time to start, were
+	// nothing holding them back.
+	for running.Load() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	time.Sleep(200 * time.Millisecond)
+	for range 3 {
+		release <- struct{}{}
+	}
+	for range 3 {
+		if code := <-done; code != http.StatusOK {
+			t.Errorf("status %d", code)
+		}
+	}
+	if m := most.Load(); m != 1 {
+		t.Errorf("%d analyses ran at once, want 1", m)
 	}
 }
