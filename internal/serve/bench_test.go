@@ -54,7 +54,12 @@ func BenchmarkSearchPage(b *testing.B) {
 // the three search indexes.
 func BenchmarkStart(b *testing.B) {
 	var n atomic.Int32
+	opts := newServer(b, Options{}, &n).opts
 	for b.Loop() {
-		newServer(b, Options{}, &n).Close()
+		srv, err := New(opts)
+		if err != nil {
+			b.Fatal(err)
+		}
+		srv.Close()
 	}
 }

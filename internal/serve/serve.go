@@ -101,7 +101,11 @@ var staticFS embed.FS
 
 // New builds the server: templates, and the search indexes (once, so that
 // a search costs only the search).
-func New(opts Options) (*Server, error) {
+func New(opts Options) (*Server, error) { return newServerWith(opts, nil) }
+
+// newServerWith builds a server on search indexes already built for
+// opts.KB, or builds them when si is nil.
+func newServerWith(opts Options, si *searchIndexes) (*Server, error) {
 	if opts.KB == nil || opts.Analyze == nil || opts.SearchJSON == nil || opts.ExplainJSON == nil {
 		return nil, errors.New("serve: KB, Analyze, SearchJSON and ExplainJSON are required")
 	}
@@ -122,8 +126,10 @@ func New(opts Options) (*Server, error) {
 	if s.pages, err = parsePages(); err != nil {
 		return nil, err
 	}
-	if s.index, err = newSearchIndexes(opts.KB); err != nil {
-		return nil, err
+	if s.index = si; si == nil {
+		if s.index, err = newSearchIndexes(opts.KB); err != nil {
+			return nil, err
+		}
 	}
 	return s, nil
 }

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -39,15 +40,28 @@ func newTestServer(t *testing.T, opts Options) *testServer {
 	return ts
 }
 
-// newServer builds a Server on the built-in knowledge base whose analysis
-// only counts its calls in analyzed.
+// built is the built-in knowledge base and its search indexes, built once
+// for all the tests (the race detector makes a build take seconds).
+var built struct {
+	once sync.Once
+	k    *kb.KB
+	si   *searchIndexes
+	err  error
+}
+
+// newServer builds a Server on the built-in knowledge base whose analysis,
+// unless opts gives one, only counts its calls in analyzed.
 func newServer(tb testing.TB, opts Options, analyzed *atomic.Int32) *Server {
 	tb.Helper()
-	k, err := kb.Load(kb.Builtin())
-	if err != nil {
-		tb.Fatal(err)
+	built.once.Do(func() {
+		if built.k, built.err = kb.Load(kb.Builtin()); built.err == nil {
+			built.si, built.err = newSearchIndexes(built.k)
+		}
+	})
+	if built.err != nil {
+		tb.Fatal(built.err)
 	}
-	opts.KB = k
+	opts.KB = built.k
 	if opts.Analyze == nil {
 		opts.Analyze = func(ctx context.Context, req AnalyzeRequest, w io.Writer) error {
 			analyzed.Add(1)
@@ -56,11 +70,10 @@ func newServer(tb testing.TB, opts Options, analyzed *atomic.Int32) *Server {
 	}
 	opts.SearchJSON = func(w io.Writer, res *index.Result, lang kb.Lang) error { return json.NewEncoder(w).Encode(res.Total) }
 	opts.ExplainJSON = func(w io.Writer, q string, lang kb.Lang) error { return json.NewEncoder(w).Encode(q) }
-	srv, err := New(opts)
+	srv, err := newServerWith(opts, built.si)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	tb.Cleanup(func() { srv.Close() })
 	return srv
 }
 
