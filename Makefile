@@ -2,8 +2,8 @@
 GO ?= go
 FUZZTIME ?= 30s
 # The packages that run goroutines (followers, parallel matching and loading,
-# bleve batches, zip accounting, tail): tested again under the race detector.
-RACE_PKGS ?= ./internal/follow/... ./internal/diagnose ./internal/cli ./internal/logsource ./index ./kb ./cmd/arcdiag
+# bleve batches, zip accounting, tail, the web server): tested again under the race detector.
+RACE_PKGS ?= ./internal/follow/... ./internal/diagnose ./internal/cli ./internal/logsource ./internal/serve ./index ./kb ./cmd/arcdiag
 
 # What --version prints; from git when building in a checkout (a tarball
 # without git builds as "(devel)", commit "unknown").

@@ -15,6 +15,7 @@ import (
 	"github.com/arcdiag/arcdiag/internal/logsource"
 	"github.com/arcdiag/arcdiag/internal/report"
 	"github.com/arcdiag/arcdiag/internal/report/msg"
+	"github.com/arcdiag/arcdiag/kb"
 	"github.com/arcdiag/arcdiag/parser"
 )
 
@@ -29,6 +30,12 @@ type AnalyzeCmd struct {
 	All      bool     `help:"Also show the runs that went well, and benign and ordinary lines."`
 	Verbose  bool     `short:"v" help:"Give each probable cause and footnote whole (default: a cause's first sentences; explain ID gives all of it)."`
 	NoRedact bool     `help:"Print secrets found in the logs (service principal secrets, tokens) as they are."`
+
+	// resolve and kb, when set, replace resolving Paths and loading the
+	// knowledge base: serve analyzes uploads held in memory with the KB it
+	// loaded at start, through this same Run.
+	resolve func() ([]logsource.Input, []*logsource.Problem)
+	kb      *kb.KB
 }
 
 // Help shows examples.
@@ -65,11 +72,19 @@ func (c *AnalyzeCmd) Run(e *env) error {
 		return err
 	}
 	minLevel := minLevelFlag(c.Level)
-	k, err := e.loadKB()
-	if err != nil {
-		return e.reportLoadError(err)
+	k := c.kb
+	if k == nil {
+		if k, err = e.loadKB(); err != nil {
+			return e.reportLoadError(err)
+		}
 	}
-	inputs, problems := logsource.Resolve(c.Paths, logsource.Options{Stdin: e.stdin})
+	var inputs []logsource.Input
+	var problems []*logsource.Problem
+	if c.resolve != nil {
+		inputs, problems = c.resolve()
+	} else {
+		inputs, problems = logsource.Resolve(c.Paths, logsource.Options{Stdin: e.stdin})
+	}
 	inputFailed := false
 	// Every problem makes the exit status 2, even when the rest was read:
 	// a refused zip entry or a damaged zip is bad input the user must know of.

@@ -52,6 +52,7 @@ type CLI struct {
 	Tail    TailCmd    `cmd:"" help:"Follow live agent logs and annotate failures as they are written, across rotation."`
 	KB      KBCmd      `cmd:"" name:"kb" help:"List, show and check knowledge-base entries."`
 	Service ServiceCmd `cmd:"" help:"Install or remove the Windows service that runs tail --output-dir at boot."`
+	Serve   ServeCmd   `cmd:"" help:"Serve search, explanations and log analysis as web pages and a JSON API (loopback by default)."`
 
 	Completion CompletionCmd `cmd:"" help:"Print a completion script for bash, zsh, fish or PowerShell."`
 	Complete   completeCmd   `cmd:"" name:"__complete" hidden:"" passthrough:"" help:"Answer a completion script."`
@@ -171,7 +172,7 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	var ec exitCode
 	var intr Interrupted
 	switch {
-	case errors.As(context.Cause(ctx), &intr) && !strings.HasPrefix(kctx.Command(), "tail"):
+	case errors.As(context.Cause(ctx), &intr) && !stopsBySignal(command):
 		// Stopped before its end: what was printed is not the whole
 		// answer, and the status must not say it is (tail's normal end is
 		// a signal, and it exits 0).
@@ -185,6 +186,10 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		return ExitUsage
 	}
 }
+
+// stopsBySignal names the commands whose normal end is a signal: tail and
+// serve exit 0 when stopped.
+func stopsBySignal(command string) bool { return command == "tail" || command == "serve" }
 
 // pager starts a pager for the command's output when a person reads it on
 // a terminal and it may be long (tail streams: it never pages).

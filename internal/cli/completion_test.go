@@ -17,12 +17,12 @@ func TestComplete(t *testing.T) {
 		words []string
 		want  []string
 	}{
-		{[]string{""}, []string{"explain", "search", "analyze", "tail", "kb", "service", "completion"}},
+		{[]string{""}, []string{"explain", "search", "analyze", "tail", "kb", "service", "serve", "completion"}},
 		{[]string{"service", ""}, []string{"install", "uninstall"}}, // run is hidden
 		{[]string{"ex"}, []string{"explain"}},
 		{[]string{"kb", ""}, []string{"list", "show", "lint"}},
 		{[]string{"--lang", ""}, []string{"en", "ja"}},
-		{[]string{"--lang=ja", "se"}, []string{"search", "service"}},
+		{[]string{"--lang=ja", "se"}, []string{"search", "service", "serve"}},
 		{[]string{"analyze", "--format", "m"}, []string{"markdown"}},
 		{[]string{"analyze", "--no-"}, []string{"--no-color", "--no-pager", "--no-redact"}},
 		{[]string{"search", "--li"}, []string{"--limit"}},
@@ -35,7 +35,7 @@ func TestComplete(t *testing.T) {
 		{[]string{"explain", ""}, nil},
 		{[]string{"__"}, nil}, // hidden
 		// bash splits --lang=ja at the "=".
-		{[]string{"--lang", "=", "ja", "se"}, []string{"search", "service"}},
+		{[]string{"--lang", "=", "ja", "se"}, []string{"search", "service", "serve"}},
 		// PowerShell gives the word being completed first.
 		{[]string{"--cur=", "kb"}, []string{"list", "show", "lint"}},
 		{[]string{"--cur=m", "analyze", "--format"}, []string{"markdown"}},

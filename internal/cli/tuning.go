@@ -32,6 +32,12 @@ func tuneGC(command string) (restore func()) {
 	}
 	switch command {
 	case "analyze", "tail":
+	case "serve":
+		// Uploads up to --max-upload are held in memory while analyzed: a
+		// heap limit below that would make the collector run without end.
+		if os.Getenv("GOMEMLIMIT") == "" {
+			debug.SetMemoryLimit(limit)
+		}
 	default:
 		debug.SetGCPercent(-1)
 	}

@@ -349,7 +349,7 @@ func (r *resolver) file(path string, size int64) ([]Input, []*Problem) {
 	}
 	head = head[:n]
 	if bytes.Equal(head, zipMagic) || bytes.Equal(head, emptyZipMagic) || strings.EqualFold(filepath.Ext(path), ".zip") {
-		return r.zip(path, size, bytes.Equal(head, zipMagic))
+		return r.zip(path, zipFromFile(path), size, bytes.Equal(head, zipMagic))
 	}
 	return []Input{{Name: path, Size: size, OS: InferOS(path), open: openFile(path)}}, nil
 }

@@ -38,6 +38,7 @@ type entry struct {
 // zipFile is one zip being read, shared by the Inputs of its entries.
 type zipFile struct {
 	path     string
+	src      zipSource
 	maxEntry int64
 	maxTotal int64
 	used     atomic.Int64 // decompressed bytes counted against maxTotal
@@ -47,8 +48,8 @@ type zipFile struct {
 // central directory cannot be read and the file starts with a local file
 // header (a truncated download or copy), the entries are found by walking
 // the local headers from the start instead.
-func (r *resolver) zip(zpath string, size int64, localMagic bool) ([]Input, []*Problem) {
-	f, err := os.Open(zpath)
+func (r *resolver) zip(zpath string, src zipSource, size int64, localMagic bool) ([]Input, []*Problem) {
+	f, err := src()
 	if err != nil {
 		return nil, []*Problem{r.problem(zpath, err, "")}
 	}
@@ -119,7 +120,7 @@ func (r *resolver) zip(zpath string, size int64, localMagic bool) ([]Input, []*P
 		}
 		return strings.Compare(a.name, b.name)
 	})
-	z := &zipFile{path: zpath, maxEntry: r.opts.MaxEntrySize, maxTotal: r.opts.MaxTotalSize}
+	z := &zipFile{path: zpath, src: src, maxEntry: r.opts.MaxEntrySize, maxTotal: r.opts.MaxTotalSize}
 	inputs := make([]Input, 0, len(ents))
 	for _, e := range ents {
 		in := Input{Name: zpath + ":" + e.name, Size: -1, OS: inferEntryOS(e.name)}
@@ -181,8 +182,31 @@ func printable(s string) string {
 	}, s)
 }
 
+// zipSource opens the bytes of a zip for reading in place: the file, or
+// the memory an upload was read into.
+type zipSource func() (zipReaderAt, error)
+
+// zipReaderAt is an opened zip.
+type zipReaderAt interface {
+	io.ReaderAt
+	io.Closer
+}
+
+func zipFromFile(path string) zipSource {
+	return func() (zipReaderAt, error) { return os.Open(path) }
+}
+
+// zipFromMemory reads a zip held in memory; nothing touches the disk.
+func zipFromMemory(data []byte) zipSource {
+	return func() (zipReaderAt, error) { return memZip{bytes.NewReader(data)}, nil }
+}
+
+type memZip struct{ *bytes.Reader }
+
+func (memZip) Close() error { return nil }
+
 func (z *zipFile) open(e entry, name string, mark *atomic.Int64) (io.ReadCloser, error) {
-	f, err := os.Open(z.path)
+	f, err := z.src()
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
@@ -202,7 +226,7 @@ type entryReader struct {
 	name string
 	z    *zipFile
 	e    entry
-	f    *os.File
+	f    zipReaderAt   // nil once closed
 	dec  io.ReadCloser // nil for a stored entry
 	r    io.Reader
 	mark *atomic.Int64 // bytes of this entry already counted against the zip

@@ -155,6 +155,8 @@ const (
 	TailAsAdmin
 	TailCannot
 	TailResumeLost
+	ServeListening
+	ServeMaxUpload
 
 	count // not an ID: the size of the catalog
 )
@@ -265,5 +267,7 @@ var catalog = [count]kb.Text{
 	TailAsRoot:     {EN: "run as root (sudo arcdiag tail)", JA: "root として実行してください (sudo arcdiag tail)"},
 	TailAsAdmin:    {EN: "run from an elevated prompt (Run as administrator)", JA: "管理者として実行したプロンプトから実行してください"},
 	TailCannot:     {EN: "cannot follow %s", JA: "%s を監視できません"},
+	ServeListening: {EN: "serving on %s (Ctrl-C stops)", JA: "%s で待ち受けています (Ctrl-C で終了します)"},
+	ServeMaxUpload: {EN: "serve: --max-upload %q: give a positive size such as 512MiB, 2GiB or 1048576", JA: "serve: --max-upload %q: 512MiB、2GiB、1048576 のような正のサイズを指定してください"},
 	TailResumeLost: {EN: "the file tail stopped in at offset %d is gone (rotated and deleted or compressed); reading the current file from its start", JA: "前回オフセット %d で停止したファイルが見つかりません (ローテーション後に削除または圧縮されました)。現在のファイルを先頭から読み込みます"},
 }

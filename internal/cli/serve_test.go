@@ -1,0 +1,295 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/arcdiag/arcdiag/kb"
+)
+
+// plantedLog is an agent log with secrets that no page may show.
+const plantedLog = `time="2031-02-03T04:05:01Z" level=debug msg="Agent Version: 1.40.02664.1629"
+time="2031-02-03T04:05:01Z" level=debug msg="Agent Command: connect --service-principal-id 00000000-0000-0000-0000-000000000001 --service-principal-secret Zx8Q~PLANTED-SECRET-1 --resource-group rg"
+time="2031-02-03T04:05:02Z" level=debug msg="POST https://login.microsoftonline.com/00000000-0000-0000-0000-000000000002/oauth2/token" Body="client_id=00000000-0000-0000-0000-000000000001&client_secret=Zx8Q~PLANTED-SECRET-2&grant_type=client_credentials"
+time="2031-02-03T04:05:03Z" level=error msg="Request failed" Error="GET https://management.azure.com/subscriptions/x\nAuthorization: Bearer eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJodHRwczovL21hbmFnZW1lbnQuYXp1cmUuY29tIn0.c2lnbmF0dXJlLVBMQU5URUQ\nRESPONSE 403 Forbidden"
+time="2031-02-03T04:05:04Z" level=error msg="Download failed" Error="GET https://contoso.blob.core.windows.net/ext/pkg.zip?sv=2031-01-01&sig=PLANTED%2BSAS%3D&se=2031: 403"
+time="2031-02-03T04:05:05Z" level=info msg="Exit Code:  AZCM0041: Failed to Get Access Token"
+`
+
+// planted are the secrets of plantedLog, or pieces of them.
+var planted = []string{"PLANTED", "eyJ0eXAi"}
+
+// startServe serves the built-in knowledge base as `arcdiag serve` does.
+func startServe(t testing.TB, maxUpload int64) (*httptest.Server, *kb.KB) {
+	t.Helper()
+	k, err := kb.Load(kb.Builtin())
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := newServer(&env{Globals: Globals{Lang: "en"}}, k, maxUpload, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewUnstartedServer(nil)
+	hs.Config.Handler = srv.Handler(hs.Listener.Addr().String())
+	hs.Start()
+	t.Cleanup(func() { hs.Close(); srv.Close() })
+	return hs, k
+}
+
+// sampleLogs are every file of testdata/logs: agent logs of both systems,
+// rotated and gzip copies, installer and extension logs, the bundles
+// (including the damaged and the unsafe zip) and files that are not logs.
+func sampleLogs(t testing.TB) []string {
+	t.Helper()
+	var paths []string
+	root, _ := filepath.Abs("../../testdata/logs")
+	filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() && filepath.Base(p) != "README.md" {
+			paths = append(paths, p)
+		}
+		return err
+	})
+	if len(paths) < 20 {
+		t.Fatalf("%d sample logs in testdata/logs", len(paths))
+	}
+	return paths
+}
+
+// cliAnalyze runs `arcdiag analyze --json` in dir on its files, named as
+// the server names uploads (their base names).
+func cliAnalyze(t testing.TB, dir string, stdin io.Reader, args ...string) string {
+	t.Helper()
+	wd, _ := os.Getwd()
+	if err := os.Chdir(dir); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Chdir(wd)
+	if stdin == nil {
+		stdin = strings.NewReader("")
+	}
+	var out bytes.Buffer
+	Main(context.Background(), append([]string{"analyze", "--json"}, args...), stdin, &out, io.Discard)
+	return out.String()
+}
+
+// uploadForm is a multipart form with files (read from paths) and text.
+func uploadForm(t testing.TB, paths []string, text string) (*bytes.Buffer, string) {
+	t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	if text != "" {
+		mw.WriteField("text", text)
+	}
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fw, _ := mw.CreateFormFile("files", filepath.Base(p))
+		fw.Write(data)
+	}
+	mw.Close()
+	return &buf, mw.FormDataContentType()
+}
+
+func post(t testing.TB, hs *httptest.Server, path string, body io.Reader, ctype string) (int, string) {
+	t.Helper()
+	resp, err := hs.Client().Post(hs.URL+path, ctype, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(data)
+}
+
+// POST /api/analyze answers exactly what analyze --json prints for the
+// same files: every sample alone, the bundles together, pasted text.
+func TestServeAnalyzeAsCLI(t *testing.T) {
+	hs, _ := startServe(t, 0)
+	check := func(name string, paths []string) {
+		t.Helper()
+		args := make([]string, len(paths))
+		for i, p := range paths {
+			args[i] = filepath.Base(p)
+		}
+		want := cliAnalyze(t, filepath.Dir(paths[0]), nil, args...)
+		body, ctype := uploadForm(t, paths, "")
+		status, got := post(t, hs, "/api/analyze", body, ctype)
+		if status != http.StatusOK {
+			t.Fatalf("%s: status %d: %s", name, status, got)
+		}
+		if want == "" || !strings.Contains(want, `"type":"summary"`) {
+			t.Fatalf("%s: analyze --json printed no summary: %q", name, want)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("%s: /api/analyze differs from analyze --json (-cli +api):\n%s", name, diff)
+		}
+	}
+	for _, p := range sampleLogs(t) {
+		check(filepath.Base(p), []string{p})
+	}
+	bundles, _ := filepath.Glob("../../testdata/logs/bundles/*.zip")
+	check("every bundle", bundles)
+
+	// Pasted text, or a raw body, is standard input: analyze -.
+	line := "time=\"2031-02-03T04:05:06Z\" level=fatal msg=\"Invalid client secret is provided\"\n"
+	want := cliAnalyze(t, ".", strings.NewReader(line), "-")
+	status, got := post(t, hs, "/api/analyze", strings.NewReader(line), "text/plain")
+	if status != http.StatusOK || got != want {
+		t.Errorf("raw body: status %d\n got %s\nwant %s", status, got, want)
+	}
+	form, ctype := uploadForm(t, nil, line)
+	if status, got = post(t, hs, "/api/analyze", form, ctype); status != http.StatusOK || got != want {
+		t.Errorf("pasted text: status %d\n got %s\nwant %s", status, got, want)
+	}
+}
+
+// The JSON API answers as search --json and explain --json.
+func TestServeAPIAsCLI(t *testing.T) {
+	hs, _ := startServe(t, 0)
+	for _, c := range []struct{ cmd, lang, q string }{
+		{"search", "en", "proxy blocking login"},
+		{"search", "ja", "プロキシ 経由"},
+		{"search", "ja", "proxy"},
+		{"search", "en", "tag:proxy kind:message"},
+		{"search", "en", "certficate"},
+		{"search", "en", "AZCM004*"},
+		{"explain", "en", "41"},
+		{"explain", "ja", "AZCM0018"},
+		{"explain", "en", `time="2031-02-03T04:05:06Z" level=fatal msg="Invalid client secret is provided"`},
+		{"explain", "en", "AZCM9999"},
+	} {
+		var want bytes.Buffer
+		Main(context.Background(), []string{"--lang", c.lang, c.cmd, "--json", c.q}, strings.NewReader(""), &want, io.Discard)
+		resp, err := hs.Client().Get(hs.URL + "/api/" + c.cmd + "?lang=" + c.lang + "&q=" + url.QueryEscape(c.q))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if want.Len() == 0 {
+			t.Fatalf("%s --json %q printed nothing", c.cmd, c.q)
+		}
+		if diff := cmp.Diff(want.String(), string(got)); diff != "" {
+			t.Errorf("/api/%s?q=%s differs from %s --json (-cli +api):\n%s", c.cmd, c.q, c.cmd, diff)
+		}
+	}
+}
+
+// Nothing uploaded is written to disk: a 40 MiB upload (over the 32 MiB
+// that net/http's form parsing keeps in memory before it spills to a
+// temporary file) is analyzed with TMPDIR pointing nowhere, where any such
+// file would fail to be created, and leaves TMPDIR empty.
+func TestServeWritesNothing(t *testing.T) {
+	dir := t.TempDir()
+	tmp := filepath.Join(dir, "tmp")
+	big := bytes.Repeat([]byte("time=\"2031-02-03T04:05:06Z\" level=info msg=\"heartbeat\"\n"), 40<<20/55)
+	p := filepath.Join(dir, "azcmagent.log")
+	if err := os.WriteFile(p, append(big, plantedLog...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("TMPDIR", tmp)
+	hs, _ := startServe(t, 0)
+	for _, path := range []string{"/analyze", "/api/analyze"} {
+		form, ctype := uploadForm(t, []string{p}, "")
+		status, page := post(t, hs, path, form, ctype)
+		if status != http.StatusOK || !strings.Contains(page, "AZCM0041") {
+			t.Errorf("%s: status %d, verdict AZCM0041 not shown", path, status)
+		}
+		for _, s := range planted {
+			if strings.Contains(page, s) {
+				t.Errorf("%s: the page shows the planted secret %q", path, s)
+			}
+		}
+		if _, err := os.Stat(tmp); !os.IsNotExist(err) {
+			t.Errorf("%s: TMPDIR was created (%v)", path, err)
+		}
+	}
+}
+
+// The analyze page shows the verdict of every run analyze --json gives,
+// in its order, with the findings' neighbouring lines redacted.
+func TestServeAnalyzePage(t *testing.T) {
+	hs, _ := startServe(t, 0)
+	bundles, _ := filepath.Glob("../../testdata/logs/bundles/*.zip")
+	args := make([]string, len(bundles))
+	for i, p := range bundles {
+		args[i] = filepath.Base(p)
+	}
+	want := verdictsOf(t, cliAnalyze(t, filepath.Dir(bundles[0]), nil, args...))
+	form, ctype := uploadForm(t, bundles, "")
+	status, page := post(t, hs, "/analyze", form, ctype)
+	if status != http.StatusOK {
+		t.Fatalf("status %d", status)
+	}
+	if diff := cmp.Diff(want, pageVerdicts(page)); diff != "" {
+		t.Errorf("verdicts on the page differ from analyze --json (-cli +page):\n%s", diff)
+	}
+	for _, s := range []string{`id="by-verdict"`, "arc-web-01", "CONTOSO-FS01", `class="context"`} {
+		if !strings.Contains(page, s) {
+			t.Errorf("the page has no %s", s)
+		}
+	}
+}
+
+// verdictsOf lists each run's verdict ("-" for none) from analyze --json.
+func verdictsOf(t testing.TB, ndjson string) []string {
+	t.Helper()
+	var out []string
+	for _, line := range strings.Split(strings.TrimSpace(ndjson), "\n") {
+		var obj struct {
+			Type    string  `json:"type"`
+			Verdict *string `json:"verdict"`
+		}
+		if err := json.Unmarshal([]byte(line), &obj); err != nil {
+			t.Fatalf("%v: %s", err, line)
+		}
+		switch obj.Type {
+		case "run", "incident", "warning":
+			v := "-"
+			if obj.Verdict != nil {
+				v = *obj.Verdict
+			}
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// verdictCell is a run's verdict cell on the analyze page.
+// A row of ok runs in a row says how many it stands for.
+var verdictCell = regexp.MustCompile(`<td class="verdict" data-verdict="([^"]*)"(?: data-runs="(\d+)")?>`)
+
+// pageVerdicts lists the verdict of each run of the analyze page.
+func pageVerdicts(page string) []string {
+	var out []string
+	for _, m := range verdictCell.FindAllStringSubmatch(page, -1) {
+		v, n := m[1], 1
+		if v == "" {
+			v = "-"
+		}
+		if m[2] != "" {
+			n, _ = strconv.Atoi(m[2])
+		}
+		for range n {
+			out = append(out, v)
+		}
+	}
+	return out
+}

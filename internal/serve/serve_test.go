@@ -1,0 +1,451 @@
+package serve
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"html"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/arcdiag/arcdiag/index"
+	"github.com/arcdiag/arcdiag/kb"
+)
+
+// testServer is a Server on the built-in knowledge base whose analysis
+// only counts its calls: these tests are about what reaches it.
+type testServer struct {
+	*httptest.Server
+	analyzed atomic.Int32
+	srv      *Server
+}
+
+func newTestServer(t *testing.T, opts Options) *testServer {
+	t.Helper()
+	ts := &testServer{}
+	ts.srv = newServer(t, opts, &ts.analyzed)
+	ts.Server = httptest.NewUnstartedServer(nil)
+	ts.Config.Handler = ts.srv.Handler(ts.Listener.Addr().String())
+	ts.Start()
+	t.Cleanup(ts.Close)
+	return ts
+}
+
+// built is the built-in knowledge base and its search indexes, built once
+// for all the tests (the race detector makes a build take seconds).
+var built struct {
+	once sync.Once
+	k    *kb.KB
+	si   *searchIndexes
+	err  error
+}
+
+// newServer builds a Server on the built-in knowledge base whose analysis,
+// unless opts gives one, only counts its calls in analyzed.
+func newServer(tb testing.TB, opts Options, analyzed *atomic.Int32) *Server {
+	tb.Helper()
+	built.once.Do(func() {
+		if built.k, built.err = kb.Load(kb.Builtin()); built.err == nil {
+			built.si, built.err = newSearchIndexes(built.k)
+		}
+	})
+	if built.err != nil {
+		tb.Fatal(built.err)
+	}
+	opts.KB = built.k
+	if opts.Analyze == nil {
+		opts.Analyze = func(ctx context.Context, req AnalyzeRequest, w io.Writer) error {
+			analyzed.Add(1)
+			return nil
+		}
+	}
+	opts.SearchJSON = func(w io.Writer, res *index.Result, lang kb.Lang) error { return json.NewEncoder(w).Encode(res.Total) }
+	opts.ExplainJSON = func(w io.Writer, q string, lang kb.Lang) error { return json.NewEncoder(w).Encode(q) }
+	srv, err := newServerWith(opts, built.si)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return srv
+}
+
+func (ts *testServer) do(t *testing.T, req *http.Request) (*http.Response, string) {
+	t.Helper()
+	resp, err := ts.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp, string(body)
+}
+
+func (ts *testServer) get(t *testing.T, path string) (*http.Response, string) {
+	t.Helper()
+	req, err := http.NewRequest("GET", ts.URL+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ts.do(t, req)
+}
+
+// multipartBody is a form with one file of data and the pasted text.
+func multipartBody(t *testing.T, name string, data []byte, text string) (*bytes.Buffer, string) {
+	t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	if text != "" {
+		mw.WriteField("text", text)
+	}
+	if name != "" {
+		fw, err := mw.CreateFormFile("files", name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fw.Write(data)
+	}
+	mw.Close()
+	return &buf, mw.FormDataContentType()
+}
+
+func TestUploadLimit(t *testing.T) {
+	const limit = 64 << 10
+	ts := newTestServer(t, Options{MaxUpload: limit})
+	over := bytes.Repeat([]byte("x"), limit+1)
+	form, ctype := multipartBody(t, "azcmagent.log", bytes.Repeat([]byte("y"), limit), "")
+	cases := []struct {
+		name    string
+		body    []byte
+		ctype   string
+		chunked bool // sent without a length
+		want    int
+	}{
+		{"declared length over the limit", over, "text/plain", false, http.StatusRequestEntityTooLarge},
+		{"chunked body over the limit", over, "text/plain", true, http.StatusRequestEntityTooLarge},
+		{"multipart file over the limit", form.Bytes(), ctype, true, http.StatusRequestEntityTooLarge},
+		{"body at the limit", over[:limit], "text/plain", false, http.StatusOK},
+	}
+	for _, path := range []string{"/api/analyze", "/analyze"} {
+		for _, c := range cases {
+			t.Run(path+"/"+c.name, func(t *testing.T) {
+				before := ts.analyzed.Load()
+				var body io.Reader = bytes.NewReader(c.body)
+				if c.chunked {
+					body = io.MultiReader(body) // hides the length
+				}
+				req, _ := http.NewRequest("POST", ts.URL+path, body)
+				req.Header.Set("Content-Type", c.ctype)
+				resp, _ := ts.do(t, req)
+				if resp.StatusCode != c.want {
+					t.Errorf("status %d, want %d", resp.StatusCode, c.want)
+				}
+				if ran := ts.analyzed.Load() > before; ran != (c.want == http.StatusOK) {
+					t.Errorf("analysis ran: %v, want %v", ran, c.want == http.StatusOK)
+				}
+			})
+		}
+	}
+}
+
+func TestMisdirectedHost(t *testing.T) {
+	ts := newTestServer(t, Options{Hosts: []string{"arcdiag.contoso.example"}})
+	_, port, _ := strings.Cut(strings.TrimPrefix(ts.URL, "http://"), ":")
+	for host, want := range map[string]int{
+		"127.0.0.1:" + port:               http.StatusOK,
+		"localhost:" + port:               http.StatusOK,
+		"LOCALHOST":                       http.StatusOK,
+		"[::1]:" + port:                   http.StatusOK,
+		"arcdiag.contoso.example:" + port: http.StatusOK,
+		"evil.example:" + port:            http.StatusMisdirectedRequest,
+		"evil.example":                    http.StatusMisdirectedRequest,
+		"localhost.evil.example":          http.StatusMisdirectedRequest,
+		"10.1.2.3:" + port:                http.StatusMisdirectedRequest,
+	} {
+		req, _ := http.NewRequest("GET", ts.URL+"/", nil)
+		req.Host = host
+		resp, _ := ts.do(t, req)
+		if resp.StatusCode != want {
+			t.Errorf("Host %s: status %d, want %d", host, resp.StatusCode, want)
+		}
+	}
+	// A POST for another name is refused before it is read.
+	req, _ := http.NewRequest("POST", ts.URL+"/api/analyze", strings.NewReader("line\n"))
+	req.Host = "evil.example"
+	if resp, _ := ts.do(t, req); resp.StatusCode != http.StatusMisdirectedRequest || ts.analyzed.Load() != 0 {
+		t.Errorf("POST for evil.example: status %d, analyzed %d times", resp.StatusCode, ts.analyzed.Load())
+	}
+}
+
+func TestCrossOriginRefused(t *testing.T) {
+	ts := newTestServer(t, Options{})
+	cases := []struct {
+		name    string
+		headers map[string]string
+		want    int
+	}{
+		{"another site, by Sec-Fetch-Site", map[string]string{"Sec-Fetch-Site": "cross-site", "Origin": "http://evil.example"}, http.StatusForbidden},
+		{"another origin, older browser", map[string]string{"Origin": "http://evil.example"}, http.StatusForbidden},
+		{"same origin", map[string]string{"Sec-Fetch-Site": "same-origin", "Origin": ts.URL}, http.StatusOK},
+		{"not a browser (curl)", nil, http.StatusOK},
+	}
+	for _, path := range []string{"/analyze", "/api/analyze"} {
+		for _, c := range cases {
+			before := ts.analyzed.Load()
+			req, _ := http.NewRequest("POST", ts.URL+path, strings.NewReader("time=\"2031-02-03T04:05:06Z\" level=error msg=\"x\"\n"))
+			req.Header.Set("Content-Type", "text/plain")
+			for k, v := range c.headers {
+				req.Header.Set(k, v)
+			}
+			resp, _ := ts.do(t, req)
+			if resp.StatusCode != c.want {
+				t.Errorf("%s, %s: status %d, want %d", path, c.name, resp.StatusCode, c.want)
+			}
+			if ran := ts.analyzed.Load() > before; ran != (c.want == http.StatusOK) {
+				t.Errorf("%s, %s: analysis ran: %v", path, c.name, ran)
+			}
+		}
+	}
+	// Reading is not refused: a link from a ticket opens the page.
+	req, _ := http.NewRequest("GET", ts.URL+"/explain/AZCM0041", nil)
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	if resp, _ := ts.do(t, req); resp.StatusCode != http.StatusOK {
+		t.Errorf("cross-site GET: status %d, want 200", resp.StatusCode)
+	}
+}
+
+// inlineScript returns the first script the page would run that is not
+// the server's script file: a <script> element without src, an on*
+// event-handler attribute, or a javascript: URL in an attribute. The
+// policy would block them, and no page may depend on them.
+func inlineScript(page string) string {
+	for _, m := range tagPattern.FindAllStringSubmatch(page, -1) {
+		name, attrs := strings.ToLower(m[1]), attrPattern.FindAllStringSubmatch(m[2], -1)
+		hasSrc := false
+		for _, a := range attrs {
+			attr, value := strings.ToLower(a[1]), html.UnescapeString(strings.Trim(a[2], `"'`))
+			switch {
+			case strings.HasPrefix(attr, "on"):
+				return m[0]
+			case strings.HasPrefix(strings.TrimSpace(strings.ToLower(value)), "javascript:"):
+				return m[0]
+			case attr == "src":
+				hasSrc = true
+			}
+		}
+		if name == "script" && !hasSrc {
+			return m[0]
+		}
+	}
+	return ""
+}
+
+var (
+	// tagPattern matches a start tag, its attributes quoted as html/template
+	// quotes them.
+	tagPattern  = regexp.MustCompile(`<([a-zA-Z][a-zA-Z0-9]*)((?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?)*)\s*/?>`)
+	attrPattern = regexp.MustCompile(`\s+([^\s"'>/=]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+))?`)
+)
+
+// A page built to fail shows that inlineScript can fail.
+func TestInlineScriptFinds(t *testing.T) {
+	for _, bad := range []string{`<script>alert(1)</script>`, `<img src=x onerror=alert(1)>`, `<a href="javascript:alert(1)">`, `<p title='x' onmouseover='y'>`} {
+		if inlineScript("<p>ok</p>"+bad) == "" {
+			t.Errorf("inlineScript missed %s", bad)
+		}
+	}
+	for _, good := range []string{`<script src="/static/app.js" defer></script>`, `<input value="&#34;&gt;&lt;img src=x onerror=alert(1)&gt;">`, `<p>onerror=alert(1)</p>`} {
+		if m := inlineScript(good); m != "" {
+			t.Errorf("inlineScript found %s in %s", m, good)
+		}
+	}
+}
+
+func TestEveryPageHeadersAndNoInlineScript(t *testing.T) {
+	ts := newTestServer(t, Options{})
+	paths := []string{"/", "/?lang=ja", "/search?q=proxy", "/search?q=nosuchwordatall", "/explain/AZCM0041", "/explain?q=exit+42",
+		"/kb", "/kb?tag=proxy&lang=ja", "/analyze"}
+	for _, e := range ts.srv.k.Entries() {
+		paths = append(paths, "/explain/"+url.PathEscape(e.ID), "/explain/"+url.PathEscape(e.ID)+"?lang=ja")
+	}
+	for _, p := range paths {
+		resp, body := ts.get(t, p)
+		if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusNotFound {
+			t.Errorf("%s: status %d", p, resp.StatusCode)
+		}
+		if got := resp.Header.Get("Content-Security-Policy"); !strings.HasPrefix(got, "default-src 'self'") {
+			t.Errorf("%s: Content-Security-Policy %q", p, got)
+		}
+		if m := inlineScript(body); m != "" {
+			t.Errorf("%s: inline script %q", p, m)
+		}
+		if !strings.Contains(body, `<script src="/static/app.js" defer></script>`) {
+			t.Errorf("%s: the page does not load its script from the server", p)
+		}
+	}
+	resp, body := ts.get(t, "/static/app.js")
+	if resp.StatusCode != http.StatusOK || !strings.Contains(resp.Header.Get("Content-Type"), "javascript") || len(body) == 0 {
+		t.Errorf("/static/app.js: %d %s, %d bytes", resp.StatusCode, resp.Header.Get("Content-Type"), len(body))
+	}
+}
+
+// Text from the request is shown as text: a script or an attribute
+// injected in a query is escaped on every page that echoes it.
+func TestQueriesEscaped(t *testing.T) {
+	ts := newTestServer(t, Options{})
+	payloads := []string{
+		`<script>alert(1)</script>`,
+		`"><img src=x onerror=alert(1)>`,
+		`' onmouseover='alert(1)`,
+		`</textarea><script>alert(1)</script>`,
+	}
+	for _, p := range payloads {
+		for _, path := range []string{"/search?q=", "/explain?q=", "/explain/", "/kb?tag="} {
+			u := ts.URL + path + url.QueryEscape(p)
+			if path == "/explain/" {
+				u = ts.URL + path + url.PathEscape(p)
+			}
+			req, _ := http.NewRequest("GET", u, nil)
+			_, body := ts.do(t, req)
+			if strings.Contains(body, p) {
+				t.Errorf("%s%s: the payload is in the page unescaped", path, p)
+			}
+			if m := inlineScript(body); m != "" {
+				t.Errorf("%s%s: inline script %q", path, p, m)
+			}
+		}
+	}
+}
+
+func TestExplainForms(t *testing.T) {
+	ts := newTestServer(t, Options{})
+	client := ts.Client()
+	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	for path, want := range map[string]string{
+		"/explain/41":           "/explain/AZCM0041",
+		"/explain/azcm41":       "/explain/AZCM0041",
+		"/explain/0041?lang=ja": "/explain/AZCM0041?lang=ja",
+	} {
+		resp, err := client.Get(ts.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusMovedPermanently || resp.Header.Get("Location") != want {
+			t.Errorf("%s: %d to %q, want a permanent redirect to %s", path, resp.StatusCode, resp.Header.Get("Location"), want)
+		}
+	}
+	e, _ := ts.srv.k.Get("login-blocked")
+	for lang, title := range map[string]string{"en": e.Title.EN, "ja": e.Title.JA} {
+		resp, body := ts.get(t, "/explain/login-blocked?lang="+lang)
+		if resp.StatusCode != http.StatusOK || !strings.Contains(body, htmlText(title)) {
+			t.Errorf("/explain/login-blocked?lang=%s: %d, title %q not shown", lang, resp.StatusCode, title)
+		}
+	}
+	if resp, _ := ts.get(t, "/explain/no-such-entry-id"); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("unknown id: status %d, want 404", resp.StatusCode)
+	}
+}
+
+// htmlText is s as html/template writes it in text.
+func htmlText(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch r {
+		case '"':
+			b.WriteString("&#34;")
+		case '\'':
+			b.WriteString("&#39;")
+		case '&':
+			b.WriteString("&amp;")
+		case '<':
+			b.WriteString("&lt;")
+		case '>':
+			b.WriteString("&gt;")
+		case '+':
+			b.WriteString("&#43;")
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func TestLabels(t *testing.T) {
+	for key := range labels[kb.EN] {
+		if labels[kb.JA][key] == "" {
+			t.Errorf("label %q has no Japanese", key)
+		}
+	}
+	for key, v := range labels[kb.JA] {
+		if labels[kb.EN][key] == "" || v == "" {
+			t.Errorf("label %q: English %q, Japanese %q", key, labels[kb.EN][key], v)
+		}
+		if strings.Count(v, "%") != strings.Count(labels[kb.EN][key], "%") {
+			t.Errorf("label %q takes other arguments in Japanese", key)
+		}
+	}
+}
+
+func TestSwitchKeepsThePage(t *testing.T) {
+	ts := newTestServer(t, Options{})
+	_, body := ts.get(t, "/search?q=proxy+tag%3Aproxy")
+	m := regexp.MustCompile(`id="lang-switch"[^>]*href="([^"]+)"`).FindStringSubmatch(body)
+	if m == nil {
+		t.Fatal("no language switch on the search page")
+	}
+	u, err := url.Parse(html.UnescapeString(m[1]))
+	if err != nil || u.Path != "/search" || u.Query().Get("q") != "proxy tag:proxy" || u.Query().Get("lang") != "ja" {
+		t.Errorf("switch goes to %q, want the same search in Japanese", m[1])
+	}
+}
+
+// Uploads beyond MaxAnalyses wait: what uploads hold in memory is bounded.
+func TestAnalysesWaitTheirTurn(t *testing.T) {
+	var running, most atomic.Int32
+	release := make(chan struct{})
+	ts := newTestServer(t, Options{MaxAnalyses: 1, Analyze: func(ctx context.Context, req AnalyzeRequest, w io.Writer) error {
+		n := running.Add(1)
+		defer running.Add(-1)
+		for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
+		}
+		<-release
+		return nil
+	}})
+	done := make(chan int, 3)
+	for range 3 {
+		go func() {
+			resp, err := ts.Client().Post(ts.URL+"/api/analyze", "text/plain", strings.NewReader("line\n"))
+			if err != nil {
+				done <- 0
+				return
+			}
+			resp.Body.Close()
+			done <- resp.StatusCode
+		}()
+	}
+	// Once one analysis runs, the others have had time to start, were
+	// nothing holding them back.
+	for running.Load() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	time.Sleep(200 * time.Millisecond)
+	for range 3 {
+		release <- struct{}{}
+	}
+	for range 3 {
+		if code := <-done; code != http.StatusOK {
+			t.Errorf("status %d", code)
+		}
+	}
+	if m := most.Load(); m != 1 {
+		t.Errorf("%d analyses ran at once, want 1", m)
+	}
+}
