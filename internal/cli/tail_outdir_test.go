@@ -69,6 +69,12 @@ func findingSeqs(t *testing.T, dir string) map[int]int {
 // then stops it as SIGTERM would, and checks it exited 0.
 func runTailUntil(t *testing.T, dir string, want int, args ...string) {
 	t.Helper()
+	runTailWhile(t, dir, func() bool { return len(findingSeqs(t, dir)) < want }, args...)
+}
+
+// runTailWhile runs tail --output-dir dir with args while waiting is true.
+func runTailWhile(t *testing.T, dir string, waiting func() bool, args ...string) {
+	t.Helper()
 	ctx, cancel := context.WithCancelCause(t.Context())
 	var stderr bytes.Buffer
 	done := make(chan int)
@@ -78,7 +84,7 @@ func runTailUntil(t *testing.T, dir string, want int, args ...string) {
 	// A generous bound for a loaded machine: this waits for output, it
 	// does not time it.
 	deadline := time.Now().Add(60 * time.Second)
-	for len(findingSeqs(t, dir)) < want && time.Now().Before(deadline) {
+	for waiting() && time.Now().Before(deadline) {
 		select {
 		case code := <-done:
 			t.Fatalf("tail ended early, exit %d: %s", code, stderr.String())
@@ -148,6 +154,28 @@ func TestTailOutputDirResumes(t *testing.T) {
 	// Stopped with nothing new: a restart writes nothing.
 	runTailUntil(t, out, 60, log)
 	checkOnce(t, out, 60)
+}
+
+// TestTailOutputDirFirstRunFromEnd: a first run follows from the end and
+// saves that position at once, so the lines written while it was stopped,
+// though it saw none, are read by the next run; the older ones never are.
+func TestTailOutputDirFirstRunFromEnd(t *testing.T) {
+	logs, out := t.TempDir(), t.TempDir()
+	log := filepath.Join(logs, "himds.log")
+	appendTo(t, log, failing(1, 10))
+	state := filepath.Join(out, stateFileName)
+	runTailWhile(t, out, func() bool { _, err := os.Stat(state); return err != nil }, log)
+	if n := len(findingSeqs(t, out)); n != 0 {
+		t.Fatalf("%d findings from lines written before tail started", n)
+	}
+	appendTo(t, log, failing(11, 20))
+	runTailUntil(t, out, 10, log)
+	seen := findingSeqs(t, out)
+	for i := 1; i <= 20; i++ {
+		if want := map[bool]int{true: 1, false: 0}[i > 10]; seen[i] != want {
+			t.Errorf("finding %d written %d times, want %d", i, seen[i], want)
+		}
+	}
 }
 
 // TestTailOutputDirBadFlags: a bad --keep, or a state file that is not
