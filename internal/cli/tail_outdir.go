@@ -62,9 +62,14 @@ func (c *TailCmd) openOutput(e *env) (*resumer, error) {
 	if err != nil {
 		return nil, usageError{fmt.Errorf("--output-dir: %w", err)}
 	}
+	w.Warn = func(err error) { fmt.Fprintf(e.stderr, "arcdiag: %v\n", err) }
+	w.Tick()
 	path := c.StateFile
 	if path == "" {
 		path = filepath.Join(c.OutputDir, stateFileName)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		return nil, usageError{fmt.Errorf("--state-file: %w", err)}
 	}
 	st, err := outdir.LoadState(path)
 	if err != nil {
@@ -176,6 +181,7 @@ func identify(path string, l follow.Line) (string, int) {
 // commit syncs the records written and then saves the offsets, when records
 // were written or offsets have waited long enough (or force, at the end).
 func (r *resumer) commit(force bool) error {
+	r.out.Tick()
 	if !r.changed || !(r.out.Unsynced() || force || time.Since(r.saved) >= saveEvery) {
 		return nil
 	}
