@@ -1,9 +1,9 @@
 # Thin wrappers over the go command. `make test` is what CI runs.
 GO ?= go
 FUZZTIME ?= 30s
-# The packages that run goroutines (followers, parallel matching and loading, the Windows service,
+# The packages that run goroutines (followers, parallel matching and loading,
 # bleve batches, zip accounting, tail): tested again under the race detector.
-RACE_PKGS ?= ./internal/follow/... ./internal/diagnose ./internal/cli ./internal/logsource ./index ./kb ./cmd/arcdiag ./internal/winservice
+RACE_PKGS ?= ./internal/follow/... ./internal/diagnose ./internal/cli ./internal/logsource ./index ./kb ./cmd/arcdiag
 
 # What --version prints; from git when building in a checkout (a tarball
 # without git builds as "(devel)", commit "unknown").
