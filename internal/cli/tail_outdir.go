@@ -46,10 +46,9 @@ type resumer struct {
 
 // resumedLog is what is known of the file being read for one followed log.
 type resumedLog struct {
-	end       int64  // offset after the last line analysed
-	sum       string // fingerprint of the file being read; "" until known
-	sumLen    int
-	fromStart bool // the file is read from its beginning (a rotation, a new file)
+	end    int64  // offset after the last line analysed
+	sum    string // fingerprint of the file being read; "" until known
+	sumLen int
 }
 
 // openOutput prepares --output-dir: the directory's writer, the retention,
@@ -66,9 +65,14 @@ func (c *TailCmd) openOutput(e *env) (*resumer, error) {
 	if err != nil {
 		return nil, usageError{fmt.Errorf("--output-dir: %w", err)}
 	}
+	w.Warn = func(err error) { fmt.Fprintf(e.stderr, "arcdiag: %v\n", err) }
+	w.Tick()
 	path := c.StateFile
 	if path == "" {
 		path = filepath.Join(c.OutputDir, stateFileName)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		return nil, usageError{fmt.Errorf("--state-file: %w", err)}
 	}
 	st, err := outdir.LoadState(path)
 	if err != nil {
@@ -81,11 +85,25 @@ func (c *TailCmd) openOutput(e *env) (*resumer, error) {
 // plan says where following path starts, from the saved state: at the
 // saved offset if the file is the same, else at the beginning of the file,
 // after the rest of the rotated copy (which catchUp reads). A log with no
-// saved position starts as opts says.
+// saved position starts as opts says; following from the end, that end is
+// saved at once, so that lines written before the first one tail sees are
+// not skipped by a restart.
 func (r *resumer) plan(e *env, path string, opts follow.Options) (follow.Options, outdir.Plan) {
+	l := &resumedLog{}
+	r.logs[path] = l
 	pos, ok := r.state.Logs[path]
 	if !ok {
-		r.logs[path] = &resumedLog{fromStart: opts.FromStart}
+		if opts.FromStart || opts.Lines > 0 {
+			return opts, outdir.Plan{}
+		}
+		at, err := outdir.LastLineEnd(path)
+		if err != nil {
+			return opts, outdir.Plan{} // not there yet: read whole when it comes
+		}
+		opts.Resume, opts.At = true, at
+		l.end = at
+		l.sum, l.sumLen = fingerprint(path)
+		r.changed = true
 		return opts, outdir.Plan{}
 	}
 	p := pos.Locate(path)
@@ -93,12 +111,25 @@ func (r *resumer) plan(e *env, path string, opts follow.Options) (follow.Options
 		fmt.Fprintf(e.stderr, "arcdiag: %s: %s\n", path, e.msg(msg.TailResumeLost, pos.Offset))
 	}
 	opts.Resume, opts.At = true, p.At
-	l := &resumedLog{end: p.At, fromStart: p.At == 0}
-	if p.Rotated == "" && p.At > 0 {
+	l.end = p.At
+	if p.At > 0 {
 		l.sum, l.sumLen = pos.Sum, pos.SumLen
+	} else {
+		// A new file, read from its start, after what was left of the old
+		// one: once that is written, the old one is done with.
+		l.sum, l.sumLen = fingerprint(path)
+		r.changed = true
 	}
-	r.logs[path] = l
 	return opts, p
+}
+
+// fingerprint is outdir.Fingerprint, "" when the file cannot be read.
+func fingerprint(path string) (string, int) {
+	sum, n, err := outdir.Fingerprint(path)
+	if err != nil {
+		return "", 0
+	}
+	return sum, n
 }
 
 // catchUp analyses the rest of the copy a log was rotated to while tail was
@@ -140,7 +171,7 @@ func (r *resumer) read(path string, text []byte, start, end int64) {
 // read from its beginning, and its fingerprint is learnt again.
 func (r *resumer) restart(path string) {
 	rl := r.logs[path]
-	rl.end, rl.sum, rl.sumLen, rl.fromStart, r.changed = 0, "", 0, true, true
+	rl.end, rl.sum, rl.sumLen, r.changed = 0, "", 0, true
 }
 
 // identify fingerprints the file at path if it is the one text was read
@@ -158,16 +189,13 @@ func identify(path string, text []byte, start int64) (string, int) {
 	if _, err := f.ReadAt(buf, start); err != nil || !bytes.Equal(buf, text) {
 		return "", 0
 	}
-	sum, n, err := outdir.Fingerprint(path)
-	if err != nil {
-		return "", 0
-	}
-	return sum, n
+	return fingerprint(path)
 }
 
 // commit syncs the records written and then saves the offsets, when records
 // were written or offsets have waited long enough (or force, at the end).
 func (r *resumer) commit(force bool) error {
+	r.out.Tick()
 	if !r.changed || !(r.out.Unsynced() || force || time.Since(r.saved) >= saveEvery) {
 		return nil
 	}

@@ -40,16 +40,22 @@ type Writer struct {
 	keep time.Duration
 	now  func() time.Time
 
+	// Warn receives the problems that do not stop the writing: a file past
+	// its retention that could not be deleted (on Windows, one a reader
+	// holds open). Nil ignores them.
+	Warn func(error)
+
 	f       *os.File
 	day     string // FileName of f
+	pruned  string // the day of the last Prune
 	partial []byte // a line whose newline has not been written yet
 	line    int    // lines written through this Writer, for error messages
 	dirty   bool   // lines written since the last Sync
 }
 
-// Open prepares a Writer for dir, creating dir if needed, and deletes the
-// files older than keep (none when keep is 0). now is the clock (time.Now
-// unless a test sets it).
+// Open prepares a Writer for dir, creating dir if needed. Files older than
+// keep (none when keep is 0) are deleted at the first Tick or record, and
+// then daily. now is the clock (time.Now unless a test sets it).
 func Open(dir string, keep time.Duration, now func() time.Time) (*Writer, error) {
 	if now == nil {
 		now = time.Now
@@ -57,11 +63,10 @@ func Open(dir string, keep time.Duration, now func() time.Time) (*Writer, error)
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, err
 	}
-	w := &Writer{dir: dir, keep: keep, now: now}
-	if _, err := w.Prune(); err != nil {
+	if _, err := os.ReadDir(dir); err != nil {
 		return nil, err
 	}
-	return w, nil
+	return &Writer{dir: dir, keep: keep, now: now}, nil
 }
 
 // Write appends the complete lines in p to the current day's file. Each line
@@ -119,10 +124,8 @@ func (w *Writer) rollover() error {
 		if err := w.closeFile(); err != nil {
 			return err
 		}
-		if _, err := w.Prune(); err != nil {
-			return err
-		}
 	}
+	w.Tick()
 	path := filepath.Join(w.dir, day)
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
 	if err != nil {
@@ -198,8 +201,20 @@ func (w *Writer) closeFile() error {
 	return err
 }
 
+// Tick prunes once a day, whether or not records are written: a quiet
+// machine's old files go too. tail calls it now and then.
+func (w *Writer) Tick() {
+	if day := FileName(w.now()); day != w.pruned {
+		w.pruned = day
+		if _, err := w.Prune(); err != nil && w.Warn != nil {
+			w.Warn(err)
+		}
+	}
+}
+
 // Prune deletes the daily files whose day ended more than keep ago, and
 // returns their names. Only names of the form FileName makes are touched.
+// A file that cannot be deleted is reported and the others still go.
 func (w *Writer) Prune() ([]string, error) {
 	if w.keep <= 0 {
 		return nil, nil
@@ -210,6 +225,7 @@ func (w *Writer) Prune() ([]string, error) {
 	}
 	cutoff := w.now().Add(-w.keep)
 	var removed []string
+	var errs []error
 	for _, e := range entries {
 		day, ok := dayOf(e.Name())
 		if !ok || e.IsDir() || e.Name() == w.day {
@@ -217,12 +233,13 @@ func (w *Writer) Prune() ([]string, error) {
 		}
 		if end := day.AddDate(0, 0, 1); end.Before(cutoff) {
 			if err := os.Remove(filepath.Join(w.dir, e.Name())); err != nil && !errors.Is(err, os.ErrNotExist) {
-				return removed, fmt.Errorf("outdir: %w", err)
+				errs = append(errs, fmt.Errorf("outdir: past --keep: %w", err))
+				continue
 			}
 			removed = append(removed, e.Name())
 		}
 	}
-	return removed, nil
+	return removed, errors.Join(errs...)
 }
 
 // dayOf returns the day a file name made by FileName stands for.

@@ -52,6 +52,7 @@ func TestWriterDailyFilesAndPrune(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	w.Tick()
 	// 2026-11-28 ended 12-29 00:00, more than 3 days before 12-03 23:59.
 	if got, want := readDir(t, dir), []string{"arcdiag-2026-11-30.ndjson", "arcdiag-latest.ndjson", "notes.txt"}; !slices.Equal(got, want) {
 		t.Fatalf("after Open: %v, want %v", got, want)
@@ -146,5 +147,39 @@ func TestParseKeep(t *testing.T) {
 		if _, err := ParseKeep(in); err == nil {
 			t.Errorf("ParseKeep(%q) accepted", in)
 		}
+	}
+}
+
+// TestTickPrunesQuietDirectory: with no record written for days, old files
+// still go, once a day; a directory with a daily file's name is left alone.
+func TestTickPrunesQuietDirectory(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"arcdiag-2026-12-01.ndjson", "arcdiag-2026-12-02.ndjson"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte("{}\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stuck := filepath.Join(dir, "arcdiag-2026-11-30.ndjson")
+	if err := os.MkdirAll(filepath.Join(stuck, "x"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	c := &clock{time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)}
+	var warned []error
+	w, err := Open(dir, 24*time.Hour, c.now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Warn = func(err error) { warned = append(warned, err) }
+	w.Tick()
+	if got, want := readDir(t, dir), []string{"arcdiag-2026-11-30.ndjson", "arcdiag-2026-12-02.ndjson"}; !slices.Equal(got, want) {
+		t.Errorf("after the first tick: %v, want %v", got, want)
+	}
+	c.t = c.t.Add(24 * time.Hour)
+	w.Tick()
+	if got, want := readDir(t, dir), []string{"arcdiag-2026-11-30.ndjson"}; !slices.Equal(got, want) {
+		t.Errorf("a day later: %v, want %v", got, want)
+	}
+	if len(warned) != 0 {
+		t.Errorf("warned: %v", warned)
 	}
 }

@@ -106,6 +106,30 @@ func Fingerprint(path string) (sum string, n int, err error) {
 	return hex.EncodeToString(h[:]), n, nil
 }
 
+// LastLineEnd returns the offset just after the last newline of the file at
+// path (0 if there is none in its last 64 KiB): where following it from its
+// end starts, a last line still being written included.
+func LastLineEnd(path string) (int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return 0, err
+	}
+	start := max(fi.Size()-64<<10, 0)
+	buf := make([]byte, fi.Size()-start)
+	if _, err := f.ReadAt(buf, start); err != nil && err != io.EOF {
+		return 0, err
+	}
+	if i := bytes.LastIndexByte(buf, '\n'); i >= 0 {
+		return start + int64(i) + 1, nil
+	}
+	return 0, nil
+}
+
 // matches reports whether the file at path is the one p was taken in: its
 // first SumLen bytes are the same and it holds at least Offset bytes.
 func (p Position) matches(path string) bool {

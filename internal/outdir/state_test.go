@@ -126,3 +126,17 @@ func TestReadLinesCRLFAndPartial(t *testing.T) {
 		t.Errorf("got %v, want %s", got, want)
 	}
 }
+
+func TestLastLineEnd(t *testing.T) {
+	dir := t.TempDir()
+	for data, want := range map[string]int64{"": 0, "one\n": 4, "one\ntwo": 4, "no newline": 0, "a\r\nb\r\n": 6} {
+		path := filepath.Join(dir, "f.log")
+		write(t, path, data)
+		if got, err := LastLineEnd(path); err != nil || got != want {
+			t.Errorf("LastLineEnd(%q) = %d, %v; want %d", data, got, err, want)
+		}
+	}
+	if _, err := LastLineEnd(filepath.Join(dir, "missing")); err == nil {
+		t.Error("a missing file has an end")
+	}
+}

@@ -53,7 +53,8 @@ func Install(s Spec) error {
 	if err := sv.SetRecoveryActionsOnNonCrashFailures(true); err != nil {
 		return undo(fmt.Errorf("set recovery actions: %w", err))
 	}
-	if err := eventlog.InstallAsEventCreate(Name, eventlog.Error|eventlog.Warning|eventlog.Info); err != nil {
+	// A source left by an earlier install is reused.
+	if err := eventlog.InstallAsEventCreate(Name, eventlog.Error|eventlog.Warning|eventlog.Info); err != nil && !strings.Contains(err.Error(), "already exists") {
 		return undo(fmt.Errorf("register event log source %s: %w", Name, err))
 	}
 	if err := sv.Start(); err != nil {
