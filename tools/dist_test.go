@@ -45,11 +45,6 @@ func TestDistInstalls(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	unitPath := filepath.Join(root, "deploy", "systemd", "arcdiag.service")
-	if _, err := os.Stat(unitPath); err != nil {
-		// TODO(oteldist): remove once main has the unit (the monitor branch).
-		t.Skipf("the packages install %s, not yet in this tree: %v", unitPath, err)
-	}
 	dist, stage := t.TempDir(), filepath.Join(t.TempDir(), "stage")
 	make := exec.Command("make", "dist", "DIST="+dist, "STAGE="+stage,
 		"DIST_TARGETS=linux/"+arch+" windows/amd64", "VERSION="+version)
@@ -65,7 +60,7 @@ func TestDistInstalls(t *testing.T) {
 	rpm := "arcdiag-" + pkgVersion + "-1." + rpmArch + ".rpm"
 	checkChecksums(t, dist, []string{linux + ".tar.gz", windows + ".zip", deb, rpm})
 
-	unit := read(t, unitPath)
+	unit := read(t, filepath.Join(root, "deploy", "systemd", "arcdiag.service"))
 	bin := checkDeb(t, filepath.Join(dist, deb), arch, unit)
 	checkRPM(t, filepath.Join(dist, rpm), rpmArch)
 	checkTarball(t, filepath.Join(dist, linux+".tar.gz"), linux, bin, unit)
