@@ -346,21 +346,10 @@ func waitUntil(t *testing.T, what string, cond func() bool) {
 	}
 }
 
-// appendLines writes each line with one write, as arcdiag does.
+// appendLines appends whole lines, as arcdiag does.
 func appendLines(t *testing.T, path string, lines []string) {
 	t.Helper()
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, l := range lines {
-		if _, err := f.WriteString(l + "\n"); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := f.Close(); err != nil {
-		t.Fatal(err)
-	}
+	appendBytes(t, path, []byte(strings.Join(lines, "\n")+"\n"))
 }
 
 // sinkConfig is config.yaml with its exporters replaced by the test's sink
