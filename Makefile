@@ -11,7 +11,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null)
 COMMIT ?= $(shell git rev-parse HEAD 2>/dev/null)
 LDFLAGS = -X github.com/arcdiag/arcdiag/internal/cli.buildVersion=$(VERSION) -X github.com/arcdiag/arcdiag/internal/cli.buildCommit=$(COMMIT)
 
-.PHONY: build install test bench lint fuzz golden evidence man clean
+.PHONY: build install test bench lint fuzz golden evidence man dist clean
 
 build:
 	$(GO) build -ldflags '$(LDFLAGS)' -o bin/arcdiag ./cmd/arcdiag
@@ -20,11 +20,14 @@ build:
 install:
 	$(GO) install -ldflags '$(LDFLAGS)' ./cmd/arcdiag
 
-# deploy/otelcol is a module of its own (the collector's dependencies stay
-# out of arcdiag's go.mod); its test runs a real collector over arcdiag's output.
+# deploy/otelcol and tools are modules of their own (the collector's and
+# nfpm's dependencies stay out of arcdiag's go.mod): the first's test runs a
+# real collector over arcdiag's output, the second's runs make dist and
+# installs the deb. CGO_ENABLED=0: the rpm reader's zstd would build C.
 test: lint
 	$(GO) test ./...
 	cd deploy/otelcol && $(GO) test ./...
+	cd tools && CGO_ENABLED=0 $(GO) test ./...
 	$(GO) test -race -short -timeout 30m $(RACE_PKGS)
 	GOOS=windows $(GO) build ./...
 
@@ -33,6 +36,7 @@ lint:
 	if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 	cd deploy/otelcol && $(GO) vet ./...
+	cd tools && CGO_ENABLED=0 $(GO) vet ./...
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
@@ -68,5 +72,51 @@ man:
 evidence:
 	cd internal/follow/evidence && ARCDIAG_TAIL_EVIDENCE=1 $(GO) test -run TestTailLibraryEvidence -v
 
+# Release files in $(DIST): per DIST_TARGETS entry an archive (tar.gz for
+# linux with the man page and completions, zip for windows with the
+# PowerShell completion), deb and rpm packages for linux (deploy/nfpm), and
+# SHA-256 checksums of them all (sha256sum -c checksums.txt). Binaries are
+# static (CGO_ENABLED=0) and -trimpath; archives and packages take their
+# file times from the commit (SOURCE_DATE_EPOCH), so a rebuild is identical.
+DIST ?= dist
+DIST_TARGETS ?= linux/amd64 linux/arm64 windows/amd64 windows/arm64
+# Packages need a version that starts with a digit: tag v1.2.3 gives 1.2.3;
+# an untagged commit gives 0.0.0-dev+<commit> (semver, sorts before 0.0.0).
+PKG_VERSION ?= $(if $(shell printf '%s' '$(VERSION)' | grep -E '^v[0-9]'),$(patsubst v%,%,$(VERSION)),0.0.0-dev+$(or $(shell git rev-parse --short HEAD 2>/dev/null),unknown))
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || date +%s)
+export SOURCE_DATE_EPOCH
+NFPM = $(GO) tool -modfile=tools/go.mod nfpm
+STAGE ?= build/dist
+
+dist: man
+	rm -rf $(STAGE) && mkdir -p $(STAGE)/completions $(DIST)
+	$(GO) build -o $(STAGE)/arcdiag-host ./cmd/arcdiag
+	$(STAGE)/arcdiag-host completion bash > $(STAGE)/completions/arcdiag.bash
+	$(STAGE)/arcdiag-host completion zsh > $(STAGE)/completions/_arcdiag
+	$(STAGE)/arcdiag-host completion fish > $(STAGE)/completions/arcdiag.fish
+	$(STAGE)/arcdiag-host completion powershell > $(STAGE)/completions/arcdiag.ps1
+	gzip -9n < build/man/arcdiag.1 > $(STAGE)/arcdiag.1.gz
+	@set -e; out=$$(cd $(DIST) && pwd); for t in $(DIST_TARGETS); do \
+		os=$${t%/*}; arch=$${t#*/}; name=arcdiag_$(PKG_VERSION)_$${os}_$${arch}; dir=$(STAGE)/$$name; \
+		exe=arcdiag; [ $$os = windows ] && exe=arcdiag.exe; \
+		echo "$$t: $$name"; mkdir -p $$dir; cp README.md $$dir/; \
+		GOOS=$$os GOARCH=$$arch CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $$dir/$$exe ./cmd/arcdiag; \
+		touch -d @$(SOURCE_DATE_EPOCH) $$dir/*; \
+		if [ $$os = windows ]; then \
+			cp $(STAGE)/completions/arcdiag.ps1 $$dir/; touch -d @$(SOURCE_DATE_EPOCH) $$dir $$dir/*; \
+			(cd $(STAGE) && rm -f $$out/$$name.zip && zip -qrX $$out/$$name.zip $$name); \
+		else \
+			cp build/man/arcdiag.1 $(STAGE)/completions/arcdiag.bash $(STAGE)/completions/_arcdiag $(STAGE)/completions/arcdiag.fish \
+				deploy/systemd/arcdiag.service $$dir/; \
+			touch -d @$(SOURCE_DATE_EPOCH) $$dir $$dir/*; \
+			tar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@$(SOURCE_DATE_EPOCH) -C $(STAGE) -czf $$out/$$name.tar.gz $$name; \
+			for p in deb rpm; do \
+				ARCH=$$arch VERSION=$(PKG_VERSION) BIN=$$dir/arcdiag STAGE=$(STAGE) $(NFPM) package --config deploy/nfpm/nfpm.yaml --packager $$p --target $$out/ >/dev/null; \
+			done; \
+		fi; \
+	done
+	cd $(DIST) && rm -f checksums.txt && sha256sum -- * > $(abspath $(STAGE))/checksums.txt && mv $(abspath $(STAGE))/checksums.txt .
+	@ls -l $(DIST)
+
 clean:
-	rm -rf bin build
+	rm -rf bin build dist

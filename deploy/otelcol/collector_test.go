@@ -5,12 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -28,12 +28,15 @@ const waitLimit = 2 * time.Minute
 
 // TestOutputReachesExporterOnce runs the collector in-process with
 // config.yaml's extensions and receivers, and a sink in place of its
-// exporters, over day files of arcdiag's NDJSON output: appends, a day
-// rollover, the old day's file deleted (tail --keep), and a restart of the
-// collector while arcdiag goes on writing. Every record must arrive exactly
+// exporters, over arcdiag's output directory through a rotation: two past
+// days' files (written here with analyze's records, appended to after a
+// first read), then the real `arcdiag tail --output-dir --keep 3d`, which
+// deletes them and writes today's file, and goes on writing while the
+// collector is stopped and restarted. Every record must arrive exactly
 // once, from the file it was written to, with its time and severity.
 func TestOutputReachesExporterOnce(t *testing.T) {
-	lines := arcdiagRecords(t)
+	bin := buildArcdiag(t)
+	lines := arcdiagRecords(t, bin)
 	if len(lines) < 60 {
 		t.Fatalf("only %d records from arcdiag analyze --json: the sample logs changed?", len(lines))
 	}
@@ -41,42 +44,74 @@ func TestOutputReachesExporterOnce(t *testing.T) {
 	t.Setenv("ARCDIAG_OUTPUT_DIR", dir)
 	t.Setenv("ARCDIAG_OTELCOL_STORAGE", storage)
 	cfg := sinkConfig(t, "config.yaml")
-	// tail's resume state lives beside the day files: never a record.
-	appendLines(t, filepath.Join(dir, ".arcdiag-tail-state.json"), []string{`{"logs":{}}`})
 
-	day := func(d int) string { return filepath.Join(dir, fmt.Sprintf("arcdiag-2031-01-%02d.ndjson", d)) }
+	today := time.Now().UTC()
+	day := func(ago int) string {
+		return filepath.Join(dir, "arcdiag-"+today.AddDate(0, 0, -ago).Format(time.DateOnly)+".ndjson")
+	}
 	var want []sent
-	write := func(path string, from, to int) {
+	write := func(path string, part []string) {
 		t.Helper()
-		appendLines(t, path, lines[from:to])
-		for _, l := range lines[from:to] {
+		appendLines(t, path, part)
+		for _, l := range part {
 			want = append(want, sent{line: l, file: filepath.Base(path)})
 		}
 	}
 	n := len(lines)
-	cut := func(frac int) int { return n * frac / 8 }
-
 	s := &sink{}
 	stop := startCollector(t, cfg, s)
-	write(day(6), 0, cut(2))
-	s.waitFor(t, cut(2))
-	write(day(6), cut(2), cut(3)) // appended to a file already read
-	s.waitFor(t, cut(3))
-	write(day(7), cut(3), cut(4)) // the next day's file
-	s.waitFor(t, cut(4))
-	if err := os.Remove(day(6)); err != nil { // --keep deletes the old day
+	write(day(5), lines[:n/4])
+	s.waitFor(t, len(want))
+	write(day(5), lines[n/4:n/2]) // appended to a file already read
+	write(day(4), lines[n/2:])    // the next day's file
+	s.waitFor(t, len(want))
+
+	// The real tail: --keep 3d deletes both past days, today's file is new.
+	log := filepath.Join(t.TempDir(), "azcmagent.log")
+	sample := read(t, filepath.Join(repoRoot(t), "testdata", "logs", "linux", "azcmagent.log"))
+	half := bytes.LastIndexByte(sample[:len(sample)/2], '\n') + 1
+	appendBytes(t, log, sample[:half])
+	tail := exec.Command(bin, "tail", "--no-color", "--from-start", "--output-dir", dir, "--keep", "3d", log)
+	var tailErr bytes.Buffer
+	tail.Stderr = &tailErr
+	if err := tail.Start(); err != nil {
 		t.Fatal(err)
 	}
-	write(day(7), cut(4), cut(5))
-	s.waitFor(t, cut(5))
+	defer tail.Process.Kill()
+	current := filepath.Join(dir, "arcdiag-"+today.Format(time.DateOnly)+".ndjson")
+	waitUntil(t, "tail deletes the past days' files (--keep 3d)", func() bool {
+		return !exists(day(5)) && !exists(day(4))
+	})
+	waitUntil(t, "tail writes today's file", func() bool { return len(readLines(t, current)) > 0 })
+	s.waitFor(t, len(want)+1)
 	stop()
 
-	// arcdiag goes on while the collector is down: it must resume from its
-	// stored offsets, neither reading day 7 again nor skipping day 8.
-	write(day(7), cut(5), cut(6))
-	write(day(8), cut(6), n)
+	// tail goes on while the collector is down: it must resume from its
+	// stored offsets, neither reading today's file again nor skipping it.
+	before := len(readLines(t, current))
+	appendBytes(t, log, sample[half:])
+	waitUntil(t, "tail writes the second half's records", func() bool { return len(readLines(t, current)) > before })
 	stop = startCollector(t, cfg, s)
-	s.waitFor(t, n)
+	if err := tail.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if err := tail.Wait(); err != nil {
+		t.Fatalf("arcdiag tail: %v\n%s", err, tailErr.Bytes())
+	}
+	// Every file tail wrote (today's, and tomorrow's if the test ran
+	// across midnight UTC) holds records to deliver.
+	files, err := filepath.Glob(filepath.Join(dir, "arcdiag-*.ndjson"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	past := len(want)
+	for _, f := range files {
+		for _, l := range readLines(t, f) {
+			want = append(want, sent{line: l, file: filepath.Base(f)})
+		}
+	}
+	t.Logf("%d records in the past days' files, %d in %d file(s) tail wrote", past, len(want)-past, len(files))
+	s.waitFor(t, len(want))
 	// A few more polls: a record read twice would arrive now.
 	time.Sleep(time.Second)
 	stop()
@@ -197,18 +232,9 @@ func canonical(t *testing.T, v any) string {
 // give every record type and level: findings with and without a level,
 // runs failed and not, service incidents, ordinary records (--all), and
 // summaries.
-func arcdiagRecords(t *testing.T) []string {
+func arcdiagRecords(t *testing.T, bin string) []string {
 	t.Helper()
-	root, err := filepath.Abs(filepath.Join("..", ".."))
-	if err != nil {
-		t.Fatal(err)
-	}
-	bin := filepath.Join(t.TempDir(), "arcdiag")
-	build := exec.Command(goCommand(t), "build", "-o", bin, "./cmd/arcdiag")
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build ./cmd/arcdiag: %v\n%s", err, out)
-	}
+	root := repoRoot(t)
 	var lines []string
 	for _, args := range [][]string{
 		{"testdata/logs/bundles/azcmagent-20310210T091500-CONTOSO-FS01.zip"},
@@ -232,6 +258,27 @@ func arcdiagRecords(t *testing.T) []string {
 	return lines
 }
 
+func repoRoot(t *testing.T) string {
+	t.Helper()
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return root
+}
+
+// buildArcdiag builds arcdiag from this checkout.
+func buildArcdiag(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "arcdiag")
+	build := exec.Command(goCommand(t), "build", "-o", bin, "./cmd/arcdiag")
+	build.Dir = repoRoot(t)
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build ./cmd/arcdiag: %v\n%s", err, out)
+	}
+	return bin
+}
+
 func goCommand(t *testing.T) string {
 	t.Helper()
 	if gobin := os.Getenv("GO"); gobin != "" {
@@ -244,21 +291,65 @@ func goCommand(t *testing.T) string {
 	return p
 }
 
-// appendLines writes each line with one write, as arcdiag does.
-func appendLines(t *testing.T, path string, lines []string) {
+func appendBytes(t *testing.T, path string, data []byte) {
 	t.Helper()
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, l := range lines {
-		if _, err := f.WriteString(l + "\n"); err != nil {
-			t.Fatal(err)
-		}
+	if _, err := f.Write(data); err != nil {
+		t.Fatal(err)
 	}
 	if err := f.Close(); err != nil {
 		t.Fatal(err)
 	}
+}
+
+func read(t *testing.T, path string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// readLines returns the whole lines of an NDJSON file (none if it does not
+// exist yet); a line still being written is left for later.
+func readLines(t *testing.T, path string) []string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	whole := data[:bytes.LastIndexByte(data, '\n')+1]
+	if len(whole) == 0 {
+		return nil
+	}
+	return strings.Split(strings.TrimSuffix(string(whole), "\n"), "\n")
+}
+
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
+
+func waitUntil(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(waitLimit); !cond(); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("still waiting after %v: %s", waitLimit, what)
+		}
+	}
+}
+
+// appendLines appends whole lines, as arcdiag does.
+func appendLines(t *testing.T, path string, lines []string) {
+	t.Helper()
+	appendBytes(t, path, []byte(strings.Join(lines, "\n")+"\n"))
 }
 
 // sinkConfig is config.yaml with its exporters replaced by the test's sink
