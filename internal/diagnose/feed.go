@@ -61,10 +61,12 @@ type batch struct {
 	arena []byte
 	facts []facts
 	done  chan struct{}
-	// marks and ends are batchFacts's working memory: which records hold a
-	// candidate, and where each record's text ends in the arena.
+	// marks, ends and known are batchFacts's working memory: what each
+	// record holds a candidate for, where its text ends in the arena, and
+	// whether the cache knew its facts.
 	marks []kb.Candidate
 	ends  []int
+	known []bool
 }
 
 func (b *batch) reset() {
@@ -228,16 +230,20 @@ func (a *Analyzer) FeedWith(ctx context.Context, sc *parser.Scanner, keep func(*
 }
 
 // batchFacts computes the facts of a batch's records. Rather than look at
-// every record, it searches the batch's text as a whole for what a fact
-// needs (kb.Matcher.Candidates: the knowledge base's literals, codes, exit
-// statuses and run headers) and computes the facts of only the records
-// holding one: most lines of a big log hold none, and their facts are empty.
+// every record, it first takes the facts of lines seen before with another
+// time from the cache, then searches the text of the other records as a
+// whole, stretch by stretch, for what a fact needs (kb.Matcher.Candidates:
+// the knowledge base's literals, codes, exit statuses and run headers) and
+// computes the facts of only the records holding one: most lines of a big
+// log hold none, and their facts are empty.
 func (a *Analyzer) batchFacts(b *batch, scratch *kb.Scratch, cache *factCache) {
 	n := len(b.recs)
 	b.facts = slices.Grow(b.facts[:0], n)[:n]
 	clear(b.facts)
 	b.marks = slices.Grow(b.marks[:0], n)[:n]
 	clear(b.marks)
+	b.known = slices.Grow(b.known[:0], n)[:n]
+	clear(b.known)
 	// The records' texts lie in the arena one after the other.
 	b.ends = b.ends[:0]
 	end := 0
@@ -245,37 +251,93 @@ func (a *Analyzer) batchFacts(b *batch, scratch *kb.Scratch, cache *factCache) {
 		end += len(b.recs[i].Raw)
 		b.ends = append(b.ends, end)
 	}
-	text := b.arena[:end]
+	useCache := cache.worthTrying()
+	hits := 0
+	if useCache {
+		for i := range b.recs {
+			if f, ok := cache.lookup(&b.recs[i]); ok {
+				b.facts[i], b.known[i] = f, true
+				hits++
+			}
+		}
+		cache.account(hits, n)
+	}
 	mark := func(pos int, c kb.Candidate) {
 		i, _ := slices.BinarySearch(b.ends, pos+1)
 		if i < n {
 			b.marks[i] |= c
 		}
 	}
-	if !a.matcher.Candidates(text, mark) {
-		for i := range b.marks {
-			b.marks[i] = needAll
+	for i := 0; i < n; {
+		if b.known[i] {
+			i++
+			continue
 		}
-	}
-	for i, need := range b.marks {
-		if need != 0 {
-			b.facts[i] = cache.facts(a, &b.recs[i], scratch, need)
+		j := i + 1
+		for j < n && !b.known[j] {
+			j++
 		}
+		start := 0
+		if i > 0 {
+			start = b.ends[i-1]
+		}
+		if !a.matcher.Candidates(b.arena[start:b.ends[j-1]], func(pos int, c kb.Candidate) { mark(start+pos, c) }) {
+			for k := i; k < j; k++ {
+				b.marks[k] = needAll
+			}
+		}
+		for k := i; k < j; k++ {
+			if need := b.marks[k]; need != 0 {
+				b.facts[k] = a.factsFor(&b.recs[k], scratch, need)
+			}
+			if useCache {
+				cache.store(&b.recs[k], b.facts[k])
+			}
+		}
+		i = j
 	}
 }
 
 // factCache remembers the facts of agent log lines that differ only in
 // their time. A big log repeats a few messages hundreds of thousands of
 // times (the IMDS probe's 404 on every machine outside Azure, each run's
-// header and exit lines): a repeat costs a map lookup instead of matching.
-// The facts of a logrus line do not depend on the digits of its time:
-// kb's TestPatternsIgnoreTheTime checks that no pattern looks at them. Each
-// worker has its own cache, bounded by maxCached lines.
+// header and exit lines, the same status lines every minute): a repeat
+// costs a map lookup instead of the search and matching. The facts of a
+// logrus line do not depend on the digits of its time: kb's
+// TestPatternsIgnoreTheTime checks that no pattern looks at them. Each
+// worker has its own cache, bounded by maxCached lines; a log whose lines
+// rarely repeat turns it off for a while (see worthTrying).
 type factCache struct {
-	byNeed [needAll + 1]map[string]facts
+	lines map[string]facts
+	// rest counts the batches left before the cache is tried again.
+	rest int
 }
 
-const maxCached = 2048
+const (
+	maxCached = 4096
+	// maxCachedLine is the longest line cached: an Error= value holding a
+	// whole HTTP exchange rarely repeats, and would fill memory.
+	maxCachedLine = 4 << 10
+	// restBatches is how long the cache rests after a batch whose lines
+	// were mostly new.
+	restBatches = 16
+)
+
+// worthTrying reports whether the next batch should use the cache.
+func (c *factCache) worthTrying() bool {
+	if c.rest > 0 {
+		c.rest--
+		return false
+	}
+	return true
+}
+
+// account notes how many of a batch's n records the cache knew.
+func (c *factCache) account(hits, n int) {
+	if hits*4 < n {
+		c.rest = restBatches
+	}
+}
 
 // stampEnd is the length of `time="2031-02-03T04:05:06Z`, the time the
 // agent writes at the start of each line of its logs.
@@ -285,7 +347,8 @@ const stampEnd = len(`time="2031-02-03T04:05:06Z`)
 // record is not a logrus line with the agent's time layout.
 func cacheKey(rec *parser.Record) ([]byte, bool) {
 	raw := rec.Raw
-	if rec.Format != parser.FormatLogrus || len(raw) <= stampEnd || raw[stampEnd] != '"' || string(raw[:6]) != `time="` {
+	if rec.Format != parser.FormatLogrus || len(raw) <= stampEnd || len(raw) > maxCachedLine ||
+		raw[stampEnd] != '"' || string(raw[:6]) != `time="` {
 		return nil, false
 	}
 	for _, c := range raw[6:stampEnd] {
@@ -296,22 +359,24 @@ func cacheKey(rec *parser.Record) ([]byte, bool) {
 	return raw[stampEnd:], true
 }
 
-func (c *factCache) facts(a *Analyzer, rec *parser.Record, scratch *kb.Scratch, need kb.Candidate) facts {
+func (c *factCache) lookup(rec *parser.Record) (facts, bool) {
 	key, ok := cacheKey(rec)
 	if !ok {
-		return a.factsFor(rec, scratch, need)
+		return facts{}, false
 	}
-	m := c.byNeed[need]
-	if f, ok := m[string(key)]; ok {
-		return f
+	f, ok := c.lines[string(key)]
+	return f, ok
+}
+
+func (c *factCache) store(rec *parser.Record, f facts) {
+	key, ok := cacheKey(rec)
+	if !ok {
+		return
 	}
-	f := a.factsFor(rec, scratch, need)
-	if m == nil || len(m) >= maxCached {
-		m = make(map[string]facts, 64)
-		c.byNeed[need] = m
+	if c.lines == nil || len(c.lines) >= maxCached {
+		c.lines = make(map[string]facts, 256)
 	}
-	m[string(key)] = f
-	return f
+	c.lines[string(key)] = f
 }
 
 // feedBatches is Feed on one core: the same batches, without goroutines.
