@@ -135,7 +135,7 @@ func TestServeBrowser(t *testing.T) {
 		t.Skip("the browser test runs without -short")
 	}
 	b := newBrowser(t)
-	hs, k := startServe(t, 0)
+	hs, k := startServe(t)
 	t.Logf("screenshots in %s", b.shots)
 
 	t.Run("search, explain, Japanese", func(t *testing.T) {
