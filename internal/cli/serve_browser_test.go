@@ -314,20 +314,21 @@ func TestServeBrowser(t *testing.T) {
 			b.do(t,
 				chromedp.Navigate(hs.URL+"/analyze"),
 				chromedp.SetValue("#paste", `time="2031-02-03T04:05:06Z" level=error msg="`+p+`"`),
-				chromedp.Submit("#paste"),
-				chromedp.WaitReady("main"),
+				chromedp.Click("#analyze-form button[type=submit]"),
+				chromedp.WaitVisible("#runs"),
 			)
 			b.page(t, fmt.Sprintf("inject-analyze-%d", i))
 			if n := value(t, b, images); n > 0 {
 				t.Errorf("analyze: payload %q made %d images", p, n)
 			}
 			// In the search box and the explain box.
-			for _, box := range []string{".searchbar input[type=search]", "#home-paste"} {
+			// Each answer is waited for by what only it has.
+			for box, answer := range map[string]string{".searchbar input[type=search]": "main h1 q", "#home-paste": "pre.query"} {
 				b.do(t,
 					chromedp.Navigate(hs.URL+"/"),
 					chromedp.SetValue(box, p),
 					chromedp.Submit(box),
-					chromedp.WaitReady("main"),
+					chromedp.WaitVisible(answer),
 				)
 				shown := value(t, b, chromedp.Text("main"))
 				b.page(t, fmt.Sprintf("inject-%d-%s", i, strings.Trim(strings.Fields(box)[0], ".#")))
