@@ -48,7 +48,7 @@ func BenchmarkServeAnalyze(b *testing.B) {
 		}
 	})
 	b.Run("serve", func(b *testing.B) {
-		hs, _ := startServe(b, 0)
+		hs, _ := startServe(b)
 		b.SetBytes(size)
 		for b.Loop() {
 			resp, err := hs.Client().Post(hs.URL+"/api/analyze", ctype, bytes.NewReader(body))

@@ -135,13 +135,16 @@ func TestServeBrowser(t *testing.T) {
 		t.Skip("the browser test runs without -short")
 	}
 	b := newBrowser(t)
-	hs, k := startServe(t, 0)
+	hs, k := startServe(t)
 	t.Logf("screenshots in %s", b.shots)
 
 	t.Run("search, explain, Japanese", func(t *testing.T) {
 		b.do(t,
 			chromedp.Navigate(hs.URL+"/"),
 			chromedp.WaitVisible("#home-q"),
+		)
+		b.page(t, "home")
+		b.do(t,
 			chromedp.SendKeys("#home-q", "proxy login"),
 			chromedp.Submit("#home-q"),
 			chromedp.WaitVisible("ol.hits"),
@@ -204,6 +207,9 @@ func TestServeBrowser(t *testing.T) {
 			b.do(t,
 				chromedp.Navigate(hs.URL+"/analyze"),
 				chromedp.SetUploadFiles("#files", paths),
+			)
+			b.page(t, "analyze-form")
+			b.do(t,
 				chromedp.Click("#analyze-form button[type=submit]"),
 				chromedp.WaitVisible("#runs"),
 			)
@@ -267,40 +273,6 @@ func TestServeBrowser(t *testing.T) {
 		}
 	})
 
-	t.Run("phone and print", func(t *testing.T) {
-		overflow := chromedp.Evaluate[int](`document.documentElement.scrollWidth - window.innerWidth`)
-		b.do(t, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
-		for _, path := range []string{"/", "/search?q=proxy", "/explain/AZCM0041", "/kb"} {
-			b.do(t, chromedp.Navigate(hs.URL+path), chromedp.WaitReady("main"))
-			b.page(t, "phone"+strings.NewReplacer("/", "-", "?", "-", "=", "-").Replace(path))
-			if n := value(t, b, overflow); n > 0 {
-				t.Errorf("%s on a 390 px phone: %d px wider than the screen", path, n)
-			}
-		}
-		bundles, _ := filepath.Glob(filepath.Join(filepath.Dir(zipPath(t)), "*.zip"))
-		b.do(t,
-			chromedp.Navigate(hs.URL+"/analyze"),
-			chromedp.SetUploadFiles("#files", bundles),
-			chromedp.Click("#analyze-form button[type=submit]"),
-			chromedp.WaitVisible("#runs"),
-		)
-		b.page(t, "phone-analyze")
-		if n := value(t, b, overflow); n > 0 {
-			t.Errorf("the analysis on a 390 px phone: %d px wider than the screen", n)
-		}
-		b.do(t, chromedp.ResetViewport())
-		if _, err := chromedp.Call(b.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
-			t.Fatal(err)
-		}
-		hidden := value(t, b, chromedp.Evaluate[bool](`["header.top nav", ".searchbar", "#analyze-form"].every(s => getComputedStyle(document.querySelector(s)).display === "none")`))
-		pdf := value(t, b, chromedp.PrintToPDF())
-		if !hidden || len(pdf) < 1000 {
-			t.Errorf("print: navigation and forms hidden %v, PDF of %d bytes", hidden, len(pdf))
-		}
-		os.WriteFile(filepath.Join(b.shots, "analyze-print.pdf"), pdf, 0o644)
-		chromedp.Call(b.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{})
-	})
-
 	t.Run("injection renders as text", func(t *testing.T) {
 		payloads := []string{
 			`<script>window.__xss=1</script>`,
@@ -314,20 +286,21 @@ func TestServeBrowser(t *testing.T) {
 			b.do(t,
 				chromedp.Navigate(hs.URL+"/analyze"),
 				chromedp.SetValue("#paste", `time="2031-02-03T04:05:06Z" level=error msg="`+p+`"`),
-				chromedp.Submit("#paste"),
-				chromedp.WaitReady("main"),
+				chromedp.Click("#analyze-form button[type=submit]"),
+				chromedp.WaitVisible("#runs"),
 			)
 			b.page(t, fmt.Sprintf("inject-analyze-%d", i))
 			if n := value(t, b, images); n > 0 {
 				t.Errorf("analyze: payload %q made %d images", p, n)
 			}
 			// In the search box and the explain box.
-			for _, box := range []string{".searchbar input[type=search]", "#home-paste"} {
+			// Each answer is waited for by what only it has.
+			for box, answer := range map[string]string{".searchbar input[type=search]": "main h1 q", "#home-paste": "pre.query"} {
 				b.do(t,
 					chromedp.Navigate(hs.URL+"/"),
 					chromedp.SetValue(box, p),
 					chromedp.Submit(box),
-					chromedp.WaitReady("main"),
+					chromedp.WaitVisible(answer),
 				)
 				shown := value(t, b, chromedp.Text("main"))
 				b.page(t, fmt.Sprintf("inject-%d-%s", i, strings.Trim(strings.Fields(box)[0], ".#")))
@@ -377,5 +350,38 @@ func TestServeBrowser(t *testing.T) {
 		if n != len(k.Entries()) {
 			t.Errorf("/kb lists %d entries, the knowledge base has %d", n, len(k.Entries()))
 		}
+	})
+	t.Run("phone and print", func(t *testing.T) {
+		overflow := chromedp.Evaluate[int](`document.documentElement.scrollWidth - window.innerWidth`)
+		b.do(t, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
+		for _, path := range []string{"/", "/search?q=proxy", "/explain/AZCM0041", "/kb"} {
+			b.do(t, chromedp.Navigate(hs.URL+path), chromedp.WaitReady("main"))
+			b.page(t, "phone"+strings.NewReplacer("/", "-", "?", "-", "=", "-").Replace(path))
+			if n := value(t, b, overflow); n > 0 {
+				t.Errorf("%s on a 390 px phone: %d px wider than the screen", path, n)
+			}
+		}
+		bundles, _ := filepath.Glob(filepath.Join(filepath.Dir(zipPath(t)), "*.zip"))
+		b.do(t,
+			chromedp.Navigate(hs.URL+"/analyze"),
+			chromedp.SetUploadFiles("#files", bundles),
+			chromedp.Click("#analyze-form button[type=submit]"),
+			chromedp.WaitVisible("#runs"),
+		)
+		b.page(t, "phone-analyze")
+		if n := value(t, b, overflow); n > 0 {
+			t.Errorf("the analysis on a 390 px phone: %d px wider than the screen", n)
+		}
+		b.do(t, chromedp.ResetViewport())
+		if _, err := chromedp.Call(b.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
+			t.Fatal(err)
+		}
+		hidden := value(t, b, chromedp.Evaluate[bool](`["header.top nav", ".searchbar", "#analyze-form"].every(s => getComputedStyle(document.querySelector(s)).display === "none")`))
+		pdf := value(t, b, chromedp.PrintToPDF())
+		if !hidden || len(pdf) < 1000 {
+			t.Errorf("print: navigation and forms hidden %v, PDF of %d bytes", hidden, len(pdf))
+		}
+		os.WriteFile(filepath.Join(b.shots, "analyze-print.pdf"), pdf, 0o644)
+		chromedp.Call(b.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{})
 	})
 }

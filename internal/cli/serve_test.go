@@ -14,10 +14,12 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/arcdiag/arcdiag/internal/serve"
 	"github.com/arcdiag/arcdiag/kb"
 )
 
@@ -33,22 +35,35 @@ time="2031-02-03T04:05:05Z" level=info msg="Exit Code:  AZCM0041: Failed to Get 
 // planted are the secrets of plantedLog, or pieces of them.
 var planted = []string{"PLANTED", "eyJ0eXAi"}
 
+// served is the server the tests share: the built-in knowledge base and
+// its indexes take seconds to build under the race detector.
+var served struct {
+	once sync.Once
+	k    *kb.KB
+	hs   *httptest.Server
+	err  error
+}
+
 // startServe serves the built-in knowledge base as `arcdiag serve` does.
-func startServe(t testing.TB, maxUpload int64) (*httptest.Server, *kb.KB) {
+func startServe(t testing.TB) (*httptest.Server, *kb.KB) {
 	t.Helper()
-	k, err := kb.Load(kb.Builtin())
-	if err != nil {
-		t.Fatal(err)
+	served.once.Do(func() {
+		if served.k, served.err = kb.Load(kb.Builtin()); served.err != nil {
+			return
+		}
+		srv, err := newServer(&env{Globals: Globals{Lang: "en"}}, served.k, serve.DefaultMaxUpload, nil)
+		if served.err = err; err != nil {
+			return
+		}
+		// Left running until the test binary exits, like the shared KB.
+		served.hs = httptest.NewUnstartedServer(nil)
+		served.hs.Config.Handler = srv.Handler(served.hs.Listener.Addr().String())
+		served.hs.Start()
+	})
+	if served.err != nil {
+		t.Fatal(served.err)
 	}
-	srv, err := newServer(&env{Globals: Globals{Lang: "en"}}, k, maxUpload, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewUnstartedServer(nil)
-	hs.Config.Handler = srv.Handler(hs.Listener.Addr().String())
-	hs.Start()
-	t.Cleanup(func() { hs.Close(); srv.Close() })
-	return hs, k
+	return served.hs, served.k
 }
 
 // sampleLogs are every file of testdata/logs: agent logs of both systems,
@@ -121,7 +136,7 @@ func post(t testing.TB, hs *httptest.Server, path string, body io.Reader, ctype 
 // POST /api/analyze answers exactly what analyze --json prints for the
 // same files: every sample alone, the bundles together, pasted text.
 func TestServeAnalyzeAsCLI(t *testing.T) {
-	hs, _ := startServe(t, 0)
+	hs, _ := startServe(t)
 	check := func(name string, paths []string) {
 		t.Helper()
 		args := make([]string, len(paths))
@@ -141,8 +156,10 @@ func TestServeAnalyzeAsCLI(t *testing.T) {
 			t.Errorf("%s: /api/analyze differs from analyze --json (-cli +api):\n%s", name, diff)
 		}
 	}
-	for _, p := range sampleLogs(t) {
-		check(filepath.Base(p), []string{p})
+	if !testing.Short() { // the race pass (-short) checks the bundles only
+		for _, p := range sampleLogs(t) {
+			check(filepath.Base(p), []string{p})
+		}
 	}
 	bundles, _ := filepath.Glob("../../testdata/logs/bundles/*.zip")
 	check("every bundle", bundles)
@@ -162,7 +179,7 @@ func TestServeAnalyzeAsCLI(t *testing.T) {
 
 // The JSON API answers as search --json and explain --json.
 func TestServeAPIAsCLI(t *testing.T) {
-	hs, _ := startServe(t, 0)
+	hs, _ := startServe(t)
 	for _, c := range []struct{ cmd, lang, q string }{
 		{"search", "en", "proxy blocking login"},
 		{"search", "ja", "プロキシ 経由"},
@@ -197,6 +214,9 @@ func TestServeAPIAsCLI(t *testing.T) {
 // temporary file) is analyzed with TMPDIR pointing nowhere, where any such
 // file would fail to be created, and leaves TMPDIR empty.
 func TestServeWritesNothing(t *testing.T) {
+	if testing.Short() {
+		t.Skip("40 MiB analyzed twice: run without -short")
+	}
 	dir := t.TempDir()
 	tmp := filepath.Join(dir, "tmp")
 	big := bytes.Repeat([]byte("time=\"2031-02-03T04:05:06Z\" level=info msg=\"heartbeat\"\n"), 40<<20/55)
@@ -205,7 +225,7 @@ func TestServeWritesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Setenv("TMPDIR", tmp)
-	hs, _ := startServe(t, 0)
+	hs, _ := startServe(t)
 	for _, path := range []string{"/analyze", "/api/analyze"} {
 		form, ctype := uploadForm(t, []string{p}, "")
 		status, page := post(t, hs, path, form, ctype)
@@ -226,7 +246,7 @@ func TestServeWritesNothing(t *testing.T) {
 // The analyze page shows the verdict of every run analyze --json gives,
 // in its order, with the findings' neighbouring lines redacted.
 func TestServeAnalyzePage(t *testing.T) {
-	hs, _ := startServe(t, 0)
+	hs, _ := startServe(t)
 	bundles, _ := filepath.Glob("../../testdata/logs/bundles/*.zip")
 	args := make([]string, len(bundles))
 	for i, p := range bundles {

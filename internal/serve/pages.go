@@ -13,6 +13,34 @@ import (
 	"github.com/arcdiag/arcdiag/kb"
 )
 
+// prose shows knowledge-base text: its lines as paragraphs, and its
+// indented lines (the commands to run) as code, each escaped.
+func prose(text string) template.HTML {
+	var b strings.Builder
+	inCode := false
+	for _, line := range strings.Split(strings.TrimSpace(text), "\n") {
+		code := strings.HasPrefix(line, "  ") || strings.HasPrefix(line, "\t")
+		switch {
+		case code && !inCode:
+			b.WriteString(`<pre class="cmd"><code>`)
+		case !code && inCode:
+			b.WriteString("</code></pre>")
+		case code:
+			b.WriteByte('\n')
+		}
+		inCode = code
+		if code {
+			b.WriteString(template.HTMLEscapeString(strings.TrimSpace(line)))
+		} else if strings.TrimSpace(line) != "" {
+			b.WriteString("<p>" + template.HTMLEscapeString(line) + "</p>")
+		}
+	}
+	if inCode {
+		b.WriteString("</code></pre>")
+	}
+	return template.HTML(b.String())
+}
+
 // page is what every template receives.
 type page struct {
 	Lang  kb.Lang
@@ -47,6 +75,7 @@ var pageNames = []string{"home", "search", "explain", "kb", "analyze"}
 func parsePages() (map[string]*template.Template, error) {
 	base, err := template.New("layout.html").Funcs(template.FuncMap{
 		"join":       strings.Join,
+		"prose":      prose,
 		"pathEscape": url.PathEscape,
 		"dict": func(kv ...any) map[string]any {
 			m := map[string]any{}

@@ -449,3 +449,13 @@ func TestAnalysesWaitTheirTurn(t *testing.T) {
 		t.Errorf("%d analyses ran at once, want 1", m)
 	}
 }
+
+// Indented lines of an entry's text are commands: shown as code, escaped.
+func TestProse(t *testing.T) {
+	got := string(prose("Run the check:\n  azcmagent check --location <region>\n  azcmagent show\nThen <b>retry</b>."))
+	want := `<p>Run the check:</p><pre class="cmd"><code>azcmagent check --location &lt;region&gt;` + "\n" +
+		`azcmagent show</code></pre><p>Then &lt;b&gt;retry&lt;/b&gt;.</p>`
+	if got != want {
+		t.Errorf("prose:\n got %s\nwant %s", got, want)
+	}
+}
