@@ -29,6 +29,9 @@ type Input struct {
 	// log (a default path, or the agent's folders in the path or entry
 	// name), else "".
 	OS string
+	// Zip is the zip file the input is an entry of, as found; "" for a
+	// file or standard input.
+	Zip string
 
 	open func() (io.ReadCloser, error)
 }

@@ -14,8 +14,10 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
+	"github.com/arcdiag/arcdiag/internal/diagnose"
 	"github.com/arcdiag/arcdiag/internal/logsource"
 )
 
@@ -68,8 +70,11 @@ const MaxScan = 64 << 20
 // when it states none in its first MaxScan bytes. The log must be plain
 // text (UTF-8, uncompressed), as the agent writes its live logs.
 func ScanName(r io.Reader) (string, error) {
-	const chunk = 256 << 10
-	buf := make([]byte, 0, chunk+4096)
+	// Buffers are reused: a fleet's thousands of small logs would otherwise
+	// each allocate (and clear) one.
+	bp := scanBufs.Get().(*[]byte)
+	defer scanBufs.Put(bp)
+	buf := (*bp)[:0]
 	name := ""
 	var read int64
 	for read < MaxScan {
@@ -98,6 +103,8 @@ func ScanName(r io.Reader) (string, error) {
 	}
 	return name, nil
 }
+
+var scanBufs = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); return &b }}
 
 // lastField returns the value of the last Resource Name field in b.
 func lastField(b []byte) string {
@@ -191,4 +198,48 @@ func logKey(file string) string {
 	}
 	parts := strings.Split(strings.Trim(p, "/"), "/")
 	return strings.Join(parts[max(len(parts)-3, 0):], "/")
+}
+
+// Labeller gives the records of one analysis their identity: the machine
+// of each input, and each run's id and OS, fixed once per run (when its
+// first finding or its end is reported, whichever comes first) so that a
+// run and its findings carry the same. Not safe for concurrent use.
+type Labeller struct {
+	// ByInput is the identity of each input, by its name; Default is
+	// the identity of any other.
+	ByInput map[string]Identity
+	Default Identity
+
+	ids RunIDs
+	cur *diagnose.Run
+	id  RunIdentity
+}
+
+// RunIdentity is what the records of one run carry.
+type RunIdentity struct {
+	ID, Machine, OS string
+}
+
+// Identity returns the identity of the input named file.
+func (l *Labeller) Identity(file string) Identity {
+	if id, ok := l.ByInput[file]; ok {
+		return id
+	}
+	return l.Default
+}
+
+// Run returns the identity of run's records: its id, its machine, and the
+// OS of its input or, when the paths do not tell, of its lines. An
+// analyzer reports a run's findings and end before the next run starts,
+// so only the current run's is kept.
+func (l *Labeller) Run(run *diagnose.Run) RunIdentity {
+	if run != l.cur {
+		m := l.Identity(run.File)
+		l.cur = run
+		l.id = RunIdentity{ID: l.ids.ID(m.Name, run.File, run.Start, run.StartLine), Machine: m.Name, OS: m.OS}
+		if l.id.OS == "" {
+			l.id.OS = run.Context.OS
+		}
+	}
+	return l.id
 }

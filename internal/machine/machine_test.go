@@ -142,9 +142,14 @@ func TestRowsRankAndCount(t *testing.T) {
 	if counts[0] != (VerdictCount{"spn-invalid-secret", 2}) || len(counts) != 5 {
 		t.Errorf("counts = %v", counts)
 	}
-	// Merging a later zip of the same machine: its last run wins.
-	a := row("m", failed(1, secret))
-	a.Merge(row("m", ok(4)))
+	// Merging a later zip of the same machine: its last run wins, and
+	// the runs both zips hold count once.
+	a := &Row{Identity: Identity{Name: "m"}}
+	a.AddRun(failed(1, secret), "run-1")
+	b := &Row{Identity: Identity{Name: "m"}}
+	b.AddRun(failed(1, secret), "run-1")
+	b.AddRun(ok(4), "run-2")
+	a.Merge(b)
 	if a.Verdict() != VerdictOK || a.Runs != 2 || a.FailedRuns != 1 || a.AgentVersion != "1.58" {
 		t.Errorf("merged row = %+v verdict %s", a, a.Verdict())
 	}

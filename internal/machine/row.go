@@ -35,6 +35,40 @@ type Row struct {
 	Read bool
 
 	versionAt time.Time
+	// counted holds the ids of the runs counted, and whether each failed:
+	// two zips of one machine taken on different days hold the same runs
+	// (the agent's log outlives a zip), which are counted once.
+	counted map[string]runKind
+}
+
+// runKind is what a counted run was.
+type runKind uint8
+
+const (
+	runOK runKind = iota
+	runFailed
+	stretchOK     // a service's stretch of failures it recovered from
+	stretchFailed // an incident
+)
+
+// count counts the run with id once.
+func (r *Row) count(id string, k runKind) {
+	if _, ok := r.counted[id]; ok {
+		return
+	}
+	if r.counted == nil {
+		r.counted = map[string]runKind{}
+	}
+	r.counted[id] = k
+	switch k {
+	case runOK:
+		r.Runs++
+	case runFailed:
+		r.Runs++
+		r.FailedRuns++
+	case stretchFailed:
+		r.Incidents++
+	}
 }
 
 // LastRun is the latest run of a machine.
@@ -70,16 +104,18 @@ func (r *Row) Failing() bool { return r.Last != nil && r.Last.Failed }
 // AddRun counts a run (or a service's stretch of failures) of the machine;
 // id is its run id.
 func (r *Row) AddRun(run *diagnose.Run, id string) {
+	if r.OS == "" {
+		r.OS = run.Context.OS
+	}
+	k := runOK
+	if run.Failed {
+		k = runFailed
+	}
 	if run.Timeline {
-		if run.Failed {
-			r.Incidents++
-		}
+		r.count(id, k+stretchOK)
 		return
 	}
-	r.Runs++
-	if run.Failed {
-		r.FailedRuns++
-	}
+	r.count(id, k)
 	if run.AgentVersion != "" && (r.AgentVersion == "" || !run.Start.Before(r.versionAt)) {
 		r.AgentVersion, r.versionAt = run.AgentVersion, run.Start
 	}
@@ -96,9 +132,9 @@ func (r *Row) AddRun(run *diagnose.Run, id string) {
 // Merge adds o, a row of the same machine from another zip or folder.
 func (r *Row) Merge(o *Row) {
 	r.Sources = append(r.Sources, o.Sources...)
-	r.Runs += o.Runs
-	r.FailedRuns += o.FailedRuns
-	r.Incidents += o.Incidents
+	for id, k := range o.counted {
+		r.count(id, k)
+	}
 	r.Read = r.Read || o.Read
 	if r.OS == "" {
 		r.OS = o.OS
