@@ -125,6 +125,15 @@ func identifyMachine(inputs []logsource.Input, fallback string) machine.Identity
 	return id
 }
 
+// localIdentity is this machine's: its host name, the resource name the
+// agent uses unless `azcmagent connect --resource-name` chose another
+// (https://learn.microsoft.com/azure/azure-arc/servers/manage-howto-migrate),
+// and the OS arcdiag runs on.
+func localIdentity() machine.Identity {
+	host, _ := os.Hostname()
+	return machine.Identity{Name: host, OS: runtime.GOOS}
+}
+
 // inputGroups splits inputs by the zip they come from: each zip is a
 // machine of its own, the files outside zips one machine.
 func inputGroups(inputs []logsource.Input) (keys []string, groups map[string][]logsource.Input) {
@@ -152,11 +161,11 @@ func identities(inputs []logsource.Input, local bool) map[string]machine.Identit
 		case k != "":
 			fallback = machine.NameFromZip(k)
 		case local:
-			fallback, _ = os.Hostname()
+			fallback = localIdentity().Name
 		}
 		id := identifyMachine(groups[k], fallback)
 		if local && id.OS == "" {
-			id.OS = runtime.GOOS
+			id.OS = localIdentity().OS
 		}
 		for _, in := range groups[k] {
 			ids[in.Name] = id
@@ -259,7 +268,7 @@ func (c *AnalyzeCmd) runByMachine(e *env, k *kb.KB, format string, window timeWi
 	units, problems := machineUnits(c.Paths)
 	if len(c.Paths) == 0 {
 		// This machine's own logs, named as plain analyze names them.
-		host, _ := os.Hostname()
+		host := localIdentity().Name
 		units = []machineUnit{{source: cmp.Or(host, "localhost"), label: host}}
 	}
 	for _, p := range problems {

@@ -10,6 +10,7 @@ import (
 	"github.com/arcdiag/arcdiag/internal/machine"
 	"github.com/arcdiag/arcdiag/internal/report/msg"
 	"github.com/arcdiag/arcdiag/internal/safetext"
+	"github.com/arcdiag/arcdiag/kb"
 )
 
 type (
@@ -110,6 +111,13 @@ func (m *Markdown) Machines(rows []*machine.Row, counts []machine.VerdictCount, 
 	fmt.Fprintf(m.w, "\n**%s:**\n\n", m.label(msg.ByVerdict))
 	for _, c := range counts {
 		fmt.Fprintf(m.w, "- %s: %s\n", mdCode(c.Verdict), m.label(msg.Machines, c.Machines))
+	}
+	// A ticket says what each failing verdict means and what to do, once.
+	for _, c := range counts {
+		if e, ok := m.k.Get(c.Verdict); ok {
+			fmt.Fprintln(m.w)
+			m.probableCause(e, kb.Context{})
+		}
 	}
 	m.event()
 }
