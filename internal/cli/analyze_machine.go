@@ -104,8 +104,8 @@ func zipLabel(p string) string {
 }
 
 // identifyMachine names the machine the inputs come from: the last resource name
-// the agent's own logs state (machine.ScanName), else fallback. The OS is
-// the first the inputs' paths tell.
+// the agent's own logs state (machine.Scan), else fallback. The OS is
+// the first the inputs' paths tell, else the agent's logs' lines.
 func identifyMachine(inputs []logsource.Input, fallback string) machine.Identity {
 	var id machine.Identity
 	for _, in := range inputs {
@@ -117,9 +117,10 @@ func identifyMachine(inputs []logsource.Input, fallback string) machine.Identity
 		if err != nil {
 			continue // the analysis reports it
 		}
-		name, _ := machine.ScanName(rc) // a read error is the analysis's to report
+		got, _ := machine.Scan(rc) // a read error is the analysis's to report
 		rc.Close()
-		id.Name = cmp.Or(name, id.Name)
+		id.Name = cmp.Or(got.Name, id.Name)
+		id.OS = cmp.Or(id.OS, got.OS)
 	}
 	id.Name = cmp.Or(id.Name, fallback)
 	return id
@@ -134,12 +135,16 @@ func localIdentity() machine.Identity {
 	return machine.Identity{Name: host, OS: runtime.GOOS}
 }
 
-// inputGroups splits inputs by the zip they come from: each zip is a
-// machine of its own, the files outside zips one machine.
+// inputGroups splits inputs by where they come from: each zip, and each
+// folder of the files outside zips (a folder of one machine's logs; a
+// share of several machines' folders).
 func inputGroups(inputs []logsource.Input) (keys []string, groups map[string][]logsource.Input) {
 	groups = map[string][]logsource.Input{}
 	for _, in := range inputs {
-		k := in.Zip
+		k := "zip:" + in.Zip
+		if in.Zip == "" {
+			k = "dir:" + filepath.Dir(in.Name)
+		}
 		if _, ok := groups[k]; !ok {
 			keys = append(keys, k)
 		}
@@ -149,23 +154,42 @@ func inputGroups(inputs []logsource.Input) (keys []string, groups map[string][]l
 }
 
 // identities names the machine of each input (by input name) for plain
-// analyze: a zip's from its logs or its name, the other files' from their
-// logs, or, when analyze read this machine's own logs (no argument), from
-// this computer's host name, the resource name the agent uses by default.
+// analyze: a zip's from its logs or its name; a folder's from its logs,
+// else the one name the other folders' logs agree on (the agent's logs and
+// the GuestConfig logs of one machine lie in different folders), else,
+// when analyze read this machine's own logs (no argument), this computer's
+// host name, the resource name the agent uses by default.
 func identities(inputs []logsource.Input, local bool) map[string]machine.Identity {
 	keys, groups := inputGroups(inputs)
-	ids := make(map[string]machine.Identity, len(inputs))
+	found := make(map[string]machine.Identity, len(keys))
+	names := map[string]bool{}
 	for _, k := range keys {
 		fallback := ""
-		switch {
-		case k != "":
-			fallback = machine.NameFromZip(k)
-		case local:
-			fallback = localIdentity().Name
+		if zip, ok := strings.CutPrefix(k, "zip:"); ok {
+			fallback = machine.NameFromZip(zip)
 		}
 		id := identifyMachine(groups[k], fallback)
-		if local && id.OS == "" {
-			id.OS = localIdentity().OS
+		found[k] = id
+		if strings.HasPrefix(k, "dir:") && id.Name != "" {
+			names[id.Name] = true
+		}
+	}
+	common := ""
+	if len(names) == 1 {
+		for n := range names {
+			common = n
+		}
+	} else if len(names) == 0 && local {
+		common = localIdentity().Name
+	}
+	ids := make(map[string]machine.Identity, len(inputs))
+	for _, k := range keys {
+		id := found[k]
+		if strings.HasPrefix(k, "dir:") {
+			id.Name = cmp.Or(id.Name, common)
+		}
+		if local {
+			id.OS = cmp.Or(id.OS, localIdentity().OS)
 		}
 		for _, in := range groups[k] {
 			ids[in.Name] = id

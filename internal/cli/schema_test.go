@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"io"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -142,6 +143,9 @@ func TestGoldenJSONSchemas(t *testing.T) {
 		for typ, n := range validateOutput(t, schemas, g, out, single) {
 			seen[typ] += n
 		}
+		if single == "" {
+			checkRunIDs(t, g, out)
+		}
 	}
 	t.Chdir(filepath.Join("..", ".."))
 	for _, args := range [][]string{
@@ -162,6 +166,78 @@ func TestGoldenJSONSchemas(t *testing.T) {
 		if seen[typ] == 0 && typ != "warning" {
 			t.Errorf("no output checked holds a %q object: add a golden that does", typ)
 		}
+	}
+}
+
+// checkRunIDs checks that runs have ids of their own, and that every
+// finding carries the id, machine and OS of a run of the same output (the
+// run ends after its findings).
+func checkRunIDs(t *testing.T, name, output string) {
+	t.Helper()
+	type ident struct{ machine, os string }
+	runs := map[string]ident{}
+	var findings []map[string]any
+	for _, line := range strings.Split(strings.TrimSpace(output), "\n") {
+		var obj map[string]any
+		if err := json.Unmarshal([]byte(line), &obj); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		id, _ := obj["run_id"].(string)
+		switch obj["type"] {
+		case "finding":
+			findings = append(findings, obj)
+		case "run", "incident", "warning":
+			if _, dup := runs[id]; dup {
+				t.Errorf("%s: two runs with id %s", name, id)
+			}
+			runs[id] = ident{obj["machine"].(string), obj["os"].(string)}
+		}
+	}
+	for _, f := range findings {
+		run, ok := runs[f["run_id"].(string)]
+		if !ok || run != (ident{f["machine"].(string), f["os"].(string)}) {
+			t.Errorf("%s: finding at line %v has run_id %v, machine %q, os %q: no run has them", name, f["line"], f["run_id"], f["machine"], f["os"])
+		}
+	}
+}
+
+// TestRunIDsStable analyzes the same log in a zip and in a folder: its runs
+// get the same ids, and again when analyzed a second time.
+func TestRunIDsStable(t *testing.T) {
+	t.Chdir(filepath.Join("..", ".."))
+	ids := func(arg string) []string {
+		var stdout bytes.Buffer
+		Main(t.Context(), []string{"analyze", "--json", arg}, strings.NewReader(""), &stdout, io.Discard)
+		var out []string
+		for _, line := range strings.Split(stdout.String(), "\n") {
+			var obj struct {
+				Type, File, Machine string
+				RunID               string `json:"run_id"`
+			}
+			if json.Unmarshal([]byte(line), &obj) == nil && obj.Type == "run" && strings.HasSuffix(obj.File, "azcmagent.log") {
+				out = append(out, obj.Machine+" "+obj.RunID)
+			}
+		}
+		return out
+	}
+	zip := ids("testdata/logs/bundles/azcmagent-20310203T040506-arc-web-01.zip")
+	if len(zip) != 7 || !strings.HasPrefix(zip[0], "arc-web-01 ") {
+		t.Fatalf("runs of the zip's azcmagent.log: %v", zip)
+	}
+	folder := ids("testdata/logs/linux/azcmagent.log")
+	again := ids("testdata/logs/bundles/azcmagent-20310203T040506-arc-web-01.zip")
+	if strings.Join(zip, ",") != strings.Join(again, ",") {
+		t.Errorf("a second analysis gives other ids:\n%v\n%v", zip, again)
+	}
+	// The file alone states no machine name: its runs are another
+	// machine's ("") and so have other ids; read with its folder (whose
+	// himds.log names arc-web-01) they are the zip's.
+	if folder[0] == zip[0] {
+		t.Errorf("runs of an unnamed machine have the named machine's ids: %v", folder)
+	}
+	withFolder := ids("testdata/logs/linux")[:7]
+	if strings.Join(withFolder, ",") != strings.Join(zip, ",") {
+		t.Errorf("the same log in a folder and in a zip: other ids\n%v\n%v", withFolder, zip)
 	}
 }
 

@@ -93,7 +93,7 @@ func (c *TailCmd) Run(e *env) error {
 	}
 	opts := e.output()
 	// The logs followed are this machine's: its host name is its resource
-	// name unless connect chose another (machine.ScanName reads a whole
+	// name unless connect chose another (machine.Scan reads a whole
 	// log, which a live one is not).
 	opts.Labeller = &machine.Labeller{Default: localIdentity()}
 	opts.NoRedact, opts.MinLevel, opts.All, opts.Stream, opts.Verbose = c.NoRedact, minLevel, c.All, true, c.Verbose

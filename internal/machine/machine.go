@@ -61,21 +61,22 @@ func NameFromZip(zipPath string) string {
 // https://learn.microsoft.com/azure/azure-arc/servers/onboard-service-principal).
 var resourceNameKey = []byte(" Resource Name=")
 
-// MaxScan bounds how much of one log ScanName reads: the name is stated at
+// MaxScan bounds how much of one log Scan reads: the name is stated at
 // connect time and by HIMDS when it starts, and a log of gigabytes must not
 // be read twice.
 const MaxScan = 64 << 20
 
-// ScanName returns the last resource name the log read from r states, or ""
-// when it states none in its first MaxScan bytes. The log must be plain
-// text (UTF-8, uncompressed), as the agent writes its live logs.
-func ScanName(r io.Reader) (string, error) {
+// Scan reads a log from r for what it says of its machine: the last
+// resource name it states and, when its paths tell, its OS, in its first
+// MaxScan bytes. The log must be plain text (UTF-8, uncompressed), as the
+// agent writes its live logs.
+func Scan(r io.Reader) (Identity, error) {
 	// Buffers are reused: a fleet's thousands of small logs would otherwise
 	// each allocate (and clear) one.
 	bp := scanBufs.Get().(*[]byte)
 	defer scanBufs.Put(bp)
 	buf := (*bp)[:0]
-	name := ""
+	var id Identity
 	var read int64
 	for read < MaxScan {
 		n, err := r.Read(buf[len(buf):cap(buf)])
@@ -88,20 +89,37 @@ func ScanName(r io.Reader) (string, error) {
 		}
 		if end >= 0 {
 			if v := lastField(buf[:end]); v != "" {
-				name = v
+				id.Name = v
+			}
+			if id.OS == "" {
+				id.OS = osOf(buf[:end])
 			}
 			buf = append(buf[:0], buf[min(end+1, len(buf)):]...)
 		} else if len(buf) == cap(buf) {
 			buf = buf[:0] // a line longer than the buffer holds no name worth reading
 		}
 		if errors.Is(err, io.EOF) {
-			return name, nil
+			return id, nil
 		}
 		if err != nil {
-			return name, err
+			return id, err
 		}
 	}
-	return name, nil
+	return id, nil
+}
+
+// osOf tells the OS from the agent's own paths in a log's text: its Linux
+// folders (/var/opt/azcmagent, /opt/azcmagent) or its Windows ones
+// (%ProgramData%\AzureConnectedMachineAgent, written escaped by logrus),
+// as listed on https://learn.microsoft.com/azure/azure-arc/servers/agent-overview.
+func osOf(b []byte) string {
+	switch {
+	case bytes.Contains(b, []byte("/opt/azcmagent")):
+		return "linux"
+	case bytes.Contains(b, []byte(`AzureConnectedMachineAgent`)) && bytes.Contains(b, []byte(`\\`)):
+		return "windows"
+	}
+	return ""
 }
 
 var scanBufs = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); return &b }}
@@ -134,7 +152,7 @@ func lastField(b []byte) string {
 	return ""
 }
 
-// Scanned reports whether ScanName should read an input: one of the
+// Scanned reports whether Scan should read an input: one of the
 // agent's own logs (azcmagent.log, himds.log and their copies), not
 // compressed, which is where the resource name is stated.
 func Scanned(inputName string) bool {

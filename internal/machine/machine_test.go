@@ -28,32 +28,33 @@ func TestNameFromZip(t *testing.T) {
 	}
 }
 
-func TestScanName(t *testing.T) {
-	for _, tt := range []struct{ file, want string }{
-		{"../../testdata/logs/linux/himds.log", "arc-web-01"},
-		{"../../testdata/logs/windows/himds.log", "CONTOSO-FS01"},
-		{"../../testdata/logs/linux/rotated/azcmagent.log", "arc-app-02"},
-		{"../../testdata/logs/linux/azcmagent.log", ""}, // states no name
+func TestScan(t *testing.T) {
+	for _, tt := range []struct{ file, want, os string }{
+		{"../../testdata/logs/linux/himds.log", "arc-web-01", "linux"},
+		{"../../testdata/logs/windows/himds.log", "CONTOSO-FS01", "windows"},
+		{"../../testdata/logs/linux/rotated/azcmagent.log", "arc-app-02", "linux"},
+		{"../../testdata/logs/linux/azcmagent.log", "", "linux"}, // states no name
+		{"../../testdata/logs/windows/azcmagent.log", "", "windows"},
 	} {
 		f, err := os.Open(tt.file)
 		if err != nil {
 			t.Fatal(err)
 		}
 		// One byte a read: the name must be found across reads.
-		got, err := ScanName(iotest.OneByteReader(f))
+		got, err := Scan(iotest.OneByteReader(f))
 		f.Close()
-		if err != nil || got != tt.want {
-			t.Errorf("ScanName(%s) = %q, %v; want %q", tt.file, got, err, tt.want)
+		if err != nil || got.Name != tt.want || got.OS != tt.os {
+			t.Errorf("Scan(%s) = %+v, %v; want %q on %q", tt.file, got, err, tt.want, tt.os)
 		}
 	}
 	log := "time=\"2031-01-01T00:00:00Z\" level=info msg=x Resource Name=old-name\n" +
 		"time=\"2031-01-02T00:00:00Z\" level=info msg=y Resource Name=\"new name\" VM Id=1\n" +
 		"time=\"2031-01-03T00:00:00Z\" level=info msg=z Resource Name=\n"
-	if got, _ := ScanName(strings.NewReader(log)); got != "new name" {
-		t.Errorf("ScanName: last non-empty name = %q, want %q", got, "new name")
+	if got, _ := Scan(strings.NewReader(log)); got.Name != "new name" || got.OS != "" {
+		t.Errorf("Scan: %+v, want the last non-empty name %q and no OS", got, "new name")
 	}
-	if _, err := ScanName(iotest.ErrReader(io.ErrClosedPipe)); err == nil {
-		t.Error("ScanName: a read error is not reported")
+	if _, err := Scan(iotest.ErrReader(io.ErrClosedPipe)); err == nil {
+		t.Error("Scan: a read error is not reported")
 	}
 }
 
