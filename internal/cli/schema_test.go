@@ -20,7 +20,7 @@ import (
 var schemaByType = map[string]string{
 	"finding": "finding.json", "run": "run.json", "incident": "incident.json", "warning": "incident.json",
 	"record": "record.json", "summary": "summary.json", "machine": "machine.json", "fleet": "fleet.json",
-	"explain": "explain.json", "search": "search.json",
+	"explain": "explain.json", "search": "search.json", "kb-list": "kb-list.json", "kb-show": "kb-show.json",
 }
 
 // loadSchemas compiles the schemas of schema/.
@@ -137,7 +137,7 @@ func TestGoldenJSONSchemas(t *testing.T) {
 		}
 		out := goldenJSON(string(data))
 		single := ""
-		if strings.HasPrefix(out, "{\n") {
+		if strings.HasPrefix(out, "{\n") || strings.HasPrefix(out, "[\n") {
 			single = strings.SplitN(filepath.Base(g), "-", 2)[0] // explain-…, search-…
 		}
 		for typ, n := range validateOutput(t, schemas, g, out, single) {
@@ -151,12 +151,17 @@ func TestGoldenJSONSchemas(t *testing.T) {
 	for _, args := range [][]string{
 		{"analyze", "--json", "--all", "testdata/logs/linux/azcmagent.log"},
 		{"search", "--json", "proxy"},
+		{"kb", "list", "--json"},
+		{"kb", "show", "--json", "AZCM0041"},
 	} {
 		var stdout, stderr bytes.Buffer
 		Main(t.Context(), args, strings.NewReader(""), &stdout, &stderr)
 		single := ""
-		if args[0] == "search" {
+		switch args[0] {
+		case "search":
 			single = "search"
+		case "kb":
+			single = "kb-" + args[1]
 		}
 		for typ, n := range validateOutput(t, schemas, strings.Join(args, " "), stdout.String(), single) {
 			seen[typ] += n
