@@ -78,10 +78,10 @@ func writeFleet(tb testing.TB, dir string, n int) {
 // BenchmarkAnalyzeByMachineProcess measures `arcdiag analyze --by machine
 // DIR` as a whole process over a folder of `azcmagent logs` zips built from
 // the sample logs (1,000 by default; ARCDIAG_BENCH_ZIPS sets another
-// number). It reports zips analyzed per second, and the process's peak
-// resident memory, which must not grow with the number of zips (compare
-// ARCDIAG_BENCH_ZIPS=100 and 1000). Run it under `taskset -c 0` for one
-// core's figure; see the README's Fleet section.
+// number). It reports zips analyzed per second, the CPU time a zip takes,
+// and the process's peak resident memory, which must not grow with the
+// number of zips (compare ARCDIAG_BENCH_ZIPS=100 and 1000). Run it under
+// `taskset -c 0` for one core's figure; see the README's Fleet section.
 func BenchmarkAnalyzeByMachineProcess(b *testing.B) {
 	n := 1000
 	if s := os.Getenv("ARCDIAG_BENCH_ZIPS"); s != "" {
@@ -101,6 +101,7 @@ func BenchmarkAnalyzeByMachineProcess(b *testing.B) {
 	}
 	writeFleet(b, fleet, n)
 	var peak int64
+	var cpu time.Duration
 	var out bytes.Buffer
 	for b.Loop() {
 		out.Reset()
@@ -115,11 +116,15 @@ func BenchmarkAnalyzeByMachineProcess(b *testing.B) {
 		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 			peak = max(peak, ru.Maxrss<<10) // Linux reports KiB
 		}
+		cpu += cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	}
 	// One row per machine, the header and the verdict counts.
 	if rows := bytes.Count(out.Bytes(), []byte("\narc-")); rows != n {
 		b.Fatalf("%d machine rows, want %d", rows, n)
 	}
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "zips/s")
+	// CPU time per zip does not depend on how busy the machine is; zips/s
+	// divided by the cores' zips/s of CPU time is the use of the cores.
+	b.ReportMetric(float64(cpu.Microseconds())/1000/float64(n*b.N), "cpu-ms/zip")
 	b.ReportMetric(float64(peak)/(1<<20), "peak-RSS-MiB")
 }
