@@ -58,6 +58,7 @@ Examples:
   arcdiag analyze azcmagent-20310203T040506-arc-web-01.zip
   arcdiag analyze --format markdown /var/opt/azcmagent/log > ticket.md
   arcdiag analyze --json --since 2h azcmagent.log | jq 'select(.type=="run")'
+  arcdiag analyze --by machine /mnt/share/zips
 
 Exit status: 0 no failure, 1 failures found, 2 usage or input error (or no
 input is an agent log).`
