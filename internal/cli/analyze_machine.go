@@ -17,6 +17,7 @@ import (
 	"github.com/arcdiag/arcdiag/internal/logsource"
 	"github.com/arcdiag/arcdiag/internal/machine"
 	"github.com/arcdiag/arcdiag/internal/report"
+	"github.com/arcdiag/arcdiag/internal/report/msg"
 	"github.com/arcdiag/arcdiag/kb"
 	"github.com/arcdiag/arcdiag/parser"
 )
@@ -264,6 +265,9 @@ type rowSink struct {
 	row *machine.Row
 	rep *report.JSON
 	ids *machine.Labeller
+	// notLogs names the inputs found not to be agent logs: their runs
+	// without findings say nothing of the machine (as in plain analyze).
+	notLogs map[string]bool
 }
 
 func (s *rowSink) Finding(f *diagnose.Finding) {
@@ -273,7 +277,9 @@ func (s *rowSink) Finding(f *diagnose.Finding) {
 }
 
 func (s *rowSink) RunEnd(run *diagnose.Run) {
-	s.row.AddRun(run, s.ids.Run(run).ID)
+	if !s.notLogs[run.File] || run.Failed || run.Timeline {
+		s.row.AddRun(run, s.ids.Run(run).ID)
+	}
 	if s.rep != nil {
 		s.rep.RunEnd(run)
 	}
@@ -370,7 +376,7 @@ func analyzeUnit(e *env, k *kb.KB, u machineUnit, format string, window timeWind
 	id := identifyMachine(inputs, u.label)
 	row := &machine.Row{Identity: id, Sources: []string{u.source}}
 	lab := &machine.Labeller{Default: id}
-	sink := &rowSink{row: row, ids: lab}
+	sink := &rowSink{row: row, ids: lab, notLogs: map[string]bool{}}
 	var buf bytes.Buffer
 	if format == "json" {
 		opts.Labeller = lab
@@ -393,8 +399,19 @@ func analyzeUnit(e *env, k *kb.KB, u machineUnit, format string, window timeWind
 			res.failed = true
 		}
 		row.Read = row.Read || got.known()
+		if got.opened && !got.known() {
+			// Its last run ends with the next input: mark it first.
+			sink.notLogs[in.Name] = true
+			if sink.rep != nil {
+				sink.rep.NotAgentLog(in.Name)
+			}
+			res.problems = append(res.problems, report.Problem{File: in.Name, Problem: e.msg(msg.AnalyzeNotLog)})
+		}
 	}
 	an.EndFile()
+	if !row.Read && len(inputs) > 0 {
+		res.failed = true // nothing of the machine could be read: as plain analyze, exit 2
+	}
 	if sink.rep != nil {
 		sink.rep.Flush() // to a buffer: it cannot fail
 		res.out = buf.Bytes()

@@ -60,9 +60,11 @@ func TestGolden(t *testing.T) {
 		{"analyze-not-agent-log-beside-one.en", []string{"analyze", "testdata/logs/notlogs/screenshot.png", "testdata/logs/json/component.log"}},
 		{"explain-msi-1603.en", []string{"explain", "1603"}},
 		// analyze --by machine: zips (one damaged, one unsafe), terminal
-		// captures given as files, folders of one machine's logs.
+		// captures given as files, a file that is no log, folders of one
+		// machine's logs.
 		{"analyze-machines.en", []string{"analyze", "--by", "machine", "testdata/logs/bundles",
-			"testdata/logs/console/connect-terminal.txt", "testdata/logs/console/install-linux.txt"}},
+			"testdata/logs/console/connect-terminal.txt", "testdata/logs/console/install-linux.txt",
+			"testdata/logs/notlogs/screenshot.png"}},
 		{"analyze-machines.json", []string{"analyze", "--by", "machine", "--json",
 			"testdata/logs/bundles/azcmagent-20310203T040506-arc-web-01.zip",
 			"testdata/logs/bundles/azcmagent-20310210T091500-CONTOSO-FS01.zip", "testdata/logs/console/connect-terminal.txt"}},
