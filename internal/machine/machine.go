@@ -52,12 +52,14 @@ func NameFromZip(zipPath string) string {
 	return m[2]
 }
 
-// resourceNameKey is the logrus field the agent writes with the machine's
-// Azure resource name ("Resource Name", the label `azcmagent show` uses for
-// it), on its connect and disconnect lines and HIMDS's "connected to Azure"
-// lines (testdata/logs/README.md). The resource name defaults to the
-// computer's host name unless `azcmagent connect --resource-name` chose
-// another (https://learn.microsoft.com/azure/azure-arc/servers/manage-howto-migrate,
+// resourceNameKey is the logrus field with the machine's Azure resource
+// name ("Resource Name", the label `azcmagent show` prints it under), as
+// the sample logs carry it on connect and disconnect lines and on HIMDS's
+// "connected to Azure" lines (testdata/logs/README.md). No public agent
+// log seen so far shows these lines, which is why the zip's name stays the
+// fallback. The resource name defaults to the computer's host name unless
+// `azcmagent connect --resource-name` chose another
+// (https://learn.microsoft.com/azure/azure-arc/servers/manage-howto-migrate,
 // https://learn.microsoft.com/azure/azure-arc/servers/onboard-service-principal).
 var resourceNameKey = []byte(" Resource Name=")
 
