@@ -13,6 +13,7 @@ import (
 
 	"github.com/arcdiag/arcdiag/internal/diagnose"
 	"github.com/arcdiag/arcdiag/internal/logsource"
+	"github.com/arcdiag/arcdiag/internal/machine"
 	"github.com/arcdiag/arcdiag/internal/report"
 	"github.com/arcdiag/arcdiag/internal/report/msg"
 	"github.com/arcdiag/arcdiag/kb"
@@ -26,6 +27,7 @@ type AnalyzeCmd struct {
 	Format   string   `help:"Output format: text, json or markdown (for a support ticket)." enum:"text,json,markdown" default:"text"`
 	Since    string   `help:"Only records at or after this time: RFC 3339 (2031-02-03T04:05:06Z) or a duration back from now (2h, 3d)." placeholder:"TIME"`
 	Until    string   `help:"Only records before this time (same forms as --since)." placeholder:"TIME"`
+	By       string   `help:"Group by machine: one row per machine (each zip, each folder under a folder given), worst first, then the number of machines per verdict." enum:"machine," default:"" placeholder:"machine"`
 	Level    string   `help:"Only show findings at this level or above (the verdicts still use every finding)." enum:"trace,debug,info,warning,error,fatal,panic," default:""`
 	All      bool     `help:"Also show the runs that went well, and benign and ordinary lines."`
 	Verbose  bool     `short:"v" help:"Give each probable cause and footnote whole (default: a cause's first sentences; explain ID gives all of it)."`
@@ -56,6 +58,7 @@ Examples:
   arcdiag analyze azcmagent-20310203T040506-arc-web-01.zip
   arcdiag analyze --format markdown /var/opt/azcmagent/log > ticket.md
   arcdiag analyze --json --since 2h azcmagent.log | jq 'select(.type=="run")'
+  arcdiag analyze --by machine /mnt/share/zips
 
 Exit status: 0 no failure, 1 failures found, 2 usage or input error (or no
 input is an agent log).`
@@ -77,6 +80,11 @@ func (c *AnalyzeCmd) Run(e *env) error {
 		if k, err = e.loadKB(); err != nil {
 			return e.reportLoadError(err)
 		}
+	}
+	opts := e.output()
+	opts.NoRedact, opts.MinLevel, opts.All, opts.Verbose = c.NoRedact, minLevel, c.All, c.Verbose
+	if c.By == "machine" && c.resolve == nil {
+		return c.runByMachine(e, k, format, window, opts)
 	}
 	var inputs []logsource.Input
 	var problems []*logsource.Problem
@@ -105,8 +113,7 @@ func (c *AnalyzeCmd) Run(e *env) error {
 		return exitCode(ExitUsage)
 	}
 
-	opts := e.output()
-	opts.NoRedact, opts.MinLevel, opts.All, opts.Verbose = c.NoRedact, minLevel, c.All, c.Verbose
+	opts.Labeller = &machine.Labeller{ByInput: identities(inputs, len(c.Paths) == 0)}
 	rep, err := report.New(format, e.stdout, k, opts)
 	if err != nil {
 		return usageError{err}
@@ -122,7 +129,7 @@ func (c *AnalyzeCmd) Run(e *env) error {
 		s := logsource.Series(in.Name)
 		continued := s != "" && s == series
 		series = s
-		got, err := analyzeInput(e, an, in, continued, window, progress, &inflated)
+		got, err := analyzeInput(e, an, in, continued, window, progress, &inflated, 0)
 		if err != nil {
 			if e.ctx.Err() != nil {
 				break // interrupted: Main reports it by the exit status
@@ -218,7 +225,8 @@ func (r inputRead) input() report.Input {
 //
 // gzip streams get the bounds of zip entries: each, and all of them
 // together (inflated counts what they have decompressed to so far).
-func analyzeInput(e *env, an *diagnose.Analyzer, in logsource.Input, continued bool, window timeWindow, progress *progress, inflated *int64) (inputRead, error) {
+// workers is Feed's (0: one per core).
+func analyzeInput(e *env, an *diagnose.Analyzer, in logsource.Input, continued bool, window timeWindow, progress *progress, inflated *int64, workers int) (inputRead, error) {
 	read := inputRead{name: in.Name, byFormat: make([]int64, len(parser.Formats()))}
 	left := logsource.DefaultMaxTotalSize - *inflated
 	if left <= 0 {
@@ -245,7 +253,13 @@ func analyzeInput(e *env, an *diagnose.Analyzer, in logsource.Input, continued b
 		read.byFormat[rec.Format]++
 		return window.contains(rec.Time)
 	}
-	err = feed(e.ctx, an, sc, keep)
+	if workers > 0 {
+		// analyze --by machine spreads the machines, not the lines, over
+		// the cores.
+		err = an.Feed(e.ctx, sc, keep, workers)
+	} else {
+		err = feed(e.ctx, an, sc, keep)
+	}
 	after := an.Summary()
 	read.recognised = after.Findings > before.Findings || after.Benign > before.Benign || after.States > before.States
 	if err != nil {

@@ -11,8 +11,9 @@ import (
 )
 
 // lineNumbers matches what differs between a capture and its wrapped copy:
-// the file name and the physical line numbers.
-var lineNumbers = regexp.MustCompile(`"(file|line|start_line|end_line|verdict_line)":("[^"]*"|\d+),`)
+// the file name and the physical line numbers, and the run id, which a log
+// without clock times takes from its name and its runs' first lines.
+var lineNumbers = regexp.MustCompile(`"(run_id|file|line|start_line|end_line|verdict_line)":("[^"]*"|\d+),`)
 
 // TestAnalyzeWrappedCaptures: a console capture that a terminal wrapped
 // with hard line breaks (testdata/logs/console/wrapped, built from the

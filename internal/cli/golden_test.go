@@ -59,6 +59,18 @@ func TestGolden(t *testing.T) {
 			"testdata/logs/notlogs/screenshot.png", "testdata/logs/notlogs/notes.txt"}},
 		{"analyze-not-agent-log-beside-one.en", []string{"analyze", "testdata/logs/notlogs/screenshot.png", "testdata/logs/json/component.log"}},
 		{"explain-msi-1603.en", []string{"explain", "1603"}},
+		// analyze --by machine: zips (one damaged, one unsafe), terminal
+		// captures given as files, a file that is no log, folders of one
+		// machine's logs.
+		{"analyze-machines.en", []string{"analyze", "--by", "machine", "testdata/logs/bundles",
+			"testdata/logs/console/connect-terminal.txt", "testdata/logs/console/install-linux.txt",
+			"testdata/logs/notlogs/screenshot.png"}},
+		{"analyze-machines.json", []string{"analyze", "--by", "machine", "--json",
+			"testdata/logs/bundles/azcmagent-20310203T040506-arc-web-01.zip",
+			"testdata/logs/bundles/azcmagent-20310210T091500-CONTOSO-FS01.zip", "testdata/logs/console/connect-terminal.txt"}},
+		{"analyze-machines.ja", []string{"--lang", "ja", "analyze", "--by", "machine", "testdata/logs/linux", "testdata/logs/windows"}},
+		{"analyze-machines.md", []string{"analyze", "--by", "machine", "--format", "markdown",
+			"testdata/logs/bundles/azcmagent-20310203T040506-arc-web-01.zip", "testdata/logs/console/connect-terminal.txt"}},
 	}
 	golden, err := filepath.Abs(filepath.Join("testdata", "golden"))
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/arcdiag/arcdiag/internal/diagnose"
 	"github.com/arcdiag/arcdiag/internal/follow"
 	"github.com/arcdiag/arcdiag/internal/logsource"
+	"github.com/arcdiag/arcdiag/internal/machine"
 	"github.com/arcdiag/arcdiag/internal/outdir"
 	"github.com/arcdiag/arcdiag/internal/report"
 	"github.com/arcdiag/arcdiag/internal/report/msg"
@@ -91,6 +92,10 @@ func (c *TailCmd) Run(e *env) error {
 		paths = logsource.DefaultPaths(runtime.GOOS, os.Getenv)
 	}
 	opts := e.output()
+	// The logs followed are this machine's: its host name is its resource
+	// name unless connect chose another (machine.Scan reads a whole
+	// log, which a live one is not).
+	opts.Labeller = &machine.Labeller{Default: localIdentity()}
 	opts.NoRedact, opts.MinLevel, opts.All, opts.Stream, opts.Verbose = c.NoRedact, minLevel, c.All, true, c.Verbose
 	var rep report.Report = report.NewText(e.stdout, k, opts)
 	if c.JSON {

@@ -70,6 +70,10 @@ type Finding struct {
 	// set when Raw, Text or Message keep only part of it (see MaxExcerpt).
 	LineLen int64
 	Excerpt bool
+	// Run is the run (or service stretch) the finding belongs to, still
+	// open when the finding is reported: its start and agent version are
+	// known, its verdict not yet.
+	Run *Run
 }
 
 // Run is one azcmagent invocation as the log shows it, or, in the log of a
@@ -738,6 +742,7 @@ func (a *Analyzer) finding(rec *parser.Record, run *Run, matches []kb.Match, ref
 	f := &Finding{
 		File: a.file, Line: rec.Line, Time: rec.Time, Elapsed: rec.Elapsed, Level: rec.Level,
 		Context: run.Context, Truncated: rec.Truncated, LineLen: int64(len(rec.Raw)) + rec.Skipped,
+		Run: run,
 	}
 	var cut [3]bool
 	text := rec.Text()

@@ -29,6 +29,9 @@ type Input struct {
 	// log (a default path, or the agent's folders in the path or entry
 	// name), else "".
 	OS string
+	// Zip is the zip file the input is an entry of, as found; "" for a
+	// file or standard input.
+	Zip string
 
 	open func() (io.ReadCloser, error)
 }
@@ -79,6 +82,11 @@ type Options struct {
 	// held in memory); a zip with more is refused with ErrTooManyEntries.
 	// Zero or less means DefaultMaxEntries.
 	MaxEntries int
+	// SkipZips leaves out the zips found in a directory, and Shallow the
+	// directory's subdirectories: analyze --by machine reads each zip, and
+	// each folder under the one given, as a machine of its own.
+	SkipZips bool
+	Shallow  bool
 
 	// defaultPaths replaces DefaultPaths, so tests can point the
 	// no-argument case at a temporary directory.
@@ -378,12 +386,15 @@ func (r *resolver) walk(root string) (inputs []Input, problems []*Problem, dup b
 			return nil
 		}
 		if d.IsDir() {
+			if r.opts.Shallow && p != root {
+				return filepath.SkipDir
+			}
 			return nil
 		}
 		c := candidate{path: p}
 		var ok bool
 		if c.log, ok = parseLogPath(filepath.ToSlash(p)); !ok {
-			if !strings.EqualFold(filepath.Ext(d.Name()), ".zip") {
+			if r.opts.SkipZips || !strings.EqualFold(filepath.Ext(d.Name()), ".zip") {
 				return nil
 			}
 			c.zip = true

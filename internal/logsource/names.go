@@ -323,6 +323,27 @@ func underAgentRoot(rel string) bool {
 	return false
 }
 
+// Family names the agent log a file or zip entry is a copy of, whatever its
+// folder and rotation: "azcmagent" for azcmagent.log, azcmagent.log.1 and
+// var/opt/azcmagent/log/azcmagent.log.2.gz alike. It is "" for any other
+// name (installer, onboarding and extension logs).
+func Family(name string) string {
+	cut := strings.LastIndexAny(name, `/\:`)
+	ln, ok := parseLogName(name[cut+1:])
+	if !ok || ln.family >= len(families) {
+		return ""
+	}
+	return families[ln.family]
+}
+
+// IsLogPath reports whether a slash-separated path names a log that a
+// directory walk would read (an agent log, a rotated copy, an installer,
+// onboarding or extension log); zips are not logs.
+func IsLogPath(p string) bool {
+	_, ok := parseLogPath(p)
+	return ok
+}
+
 // Series names the log a file is a copy of: its folder and family, so that
 // azcmagent.log.1 and azcmagent.log in one folder (or one zip) have the same
 // series and a run cut by rotation can be read as one. It is "" for a name

@@ -221,13 +221,18 @@ type (
 	}
 
 	findingJSON struct {
-		Type    string  `json:"type"`
-		File    string  `json:"file"`
-		Line    int     `json:"line"`
-		Time    *string `json:"time"`
-		Level   string  `json:"level"`
-		Message string  `json:"message"`
-		Text    string  `json:"text"`
+		Type string `json:"type"`
+		// The identity of the finding's run (see spanJSON).
+		RunID        string  `json:"run_id"`
+		Machine      string  `json:"machine"`
+		OS           string  `json:"os"`
+		AgentVersion *string `json:"agent_version"`
+		File         string  `json:"file"`
+		Line         int     `json:"line"`
+		Time         *string `json:"time"`
+		Level        string  `json:"level"`
+		Message      string  `json:"message"`
+		Text         string  `json:"text"`
 		// LineLength and Excerpt are set when message and text keep only
 		// part of a long line (diagnose.MaxExcerpt).
 		LineLength int64         `json:"line_length,omitempty"`
@@ -246,7 +251,13 @@ type (
 	}
 	// spanJSON is where a run or a service's stretch of failures is.
 	spanJSON struct {
-		Type      string  `json:"type"`
+		Type string `json:"type"`
+		// RunID, Machine and OS (and the agent version) say where the run
+		// comes from (machine.Labeller); the Azure Monitor stream
+		// declaration has the same columns: keep names and types.
+		RunID     string  `json:"run_id"`
+		Machine   string  `json:"machine"`
+		OS        string  `json:"os"`
 		File      string  `json:"file"`
 		Index     int     `json:"index"`
 		StartLine int     `json:"start_line"`
@@ -310,6 +321,7 @@ type (
 	// it by itself.
 	incidentJSON struct {
 		spanJSON
+		AgentVersion  *string  `json:"agent_version"`
 		Count         int      `json:"count"`
 		Recovered     bool     `json:"recovered"`
 		RecoveredLine int      `json:"recovered_line,omitempty"`
@@ -429,6 +441,10 @@ func (j *JSON) findingJSON(f *diagnose.Finding) findingJSON {
 	if f.Excerpt {
 		out.LineLength, out.Excerpt = f.LineLen, true
 	}
+	if f.Run != nil {
+		id := j.opts.Labeller.Run(f.Run)
+		out.RunID, out.Machine, out.OS, out.AgentVersion = id.ID, id.Machine, id.OS, optional(f.Run.AgentVersion)
+	}
 	lang := j.opts.Lang
 	for _, e := range f.Entries {
 		m := e.MeaningFor(f.Context)
@@ -439,7 +455,8 @@ func (j *JSON) findingJSON(f *diagnose.Finding) findingJSON {
 }
 
 func (j *JSON) runJSON(run *diagnose.Run) runJSON {
-	out := runJSON{spanJSON: spanJSON{Type: "run", File: run.File, Index: run.Index, StartLine: run.StartLine, EndFile: run.EndFile,
+	id := j.opts.Labeller.Run(run)
+	out := runJSON{spanJSON: spanJSON{Type: "run", RunID: id.ID, Machine: id.Machine, OS: id.OS, File: run.File, Index: run.Index, StartLine: run.StartLine, EndFile: run.EndFile,
 		EndLine: run.EndLine, Start: jsonTime(run.Start), End: jsonTime(run.End)}, Command: optional(j.clean(run.Command)),
 		AgentVersion: optional(run.AgentVersion), ExitCode: optional(run.ExitCode), Failed: run.Failed,
 		Findings: run.FindingCount, Notes: []string{}}
@@ -463,7 +480,7 @@ func (j *JSON) runJSON(run *diagnose.Run) runJSON {
 
 func (j *JSON) incidentJSON(run *diagnose.Run) incidentJSON {
 	r := j.runJSON(run)
-	out := incidentJSON{spanJSON: r.spanJSON, Count: run.FindingCount, Verdict: r.Verdict, VerdictLine: r.VerdictLine,
+	out := incidentJSON{spanJSON: r.spanJSON, AgentVersion: r.AgentVersion, Count: run.FindingCount, Verdict: r.Verdict, VerdictLine: r.VerdictLine,
 		Notes: r.Notes, KnownCauses: r.KnownCauses, Alternatives: r.Alternatives}
 	out.Type = "incident"
 	if !run.Failed {

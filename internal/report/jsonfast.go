@@ -81,6 +81,12 @@ func appendOptString(b []byte, s *string) []byte {
 func appendRunJSON(b []byte, j runJSON) []byte {
 	b = append(b, `{"type":`...)
 	b = appendJSONString(b, j.Type)
+	b = append(b, `,"run_id":`...)
+	b = appendJSONString(b, j.RunID)
+	b = append(b, `,"machine":`...)
+	b = appendJSONString(b, j.Machine)
+	b = append(b, `,"os":`...)
+	b = appendJSONString(b, j.OS)
 	b = append(b, `,"file":`...)
 	b = appendJSONString(b, j.File)
 	b = append(b, `,"index":`...)

@@ -23,7 +23,7 @@ func TestAppendRunJSON(t *testing.T) {
 	strange := "quote\" back\\slash <html> & ctl\x01\x1f tab\t nl\n cr\r bad\xff utf8 日本語 \u2028\u2029 \b\f"
 	for _, j := range []runJSON{
 		{spanJSON: spanJSON{Type: "run", File: "a.log", Index: 1, StartLine: 1, EndLine: 2}, Notes: []string{}},
-		{spanJSON: spanJSON{Type: "run", File: strange, Index: 7, StartLine: 3, EndFile: "b.log", EndLine: 9, Start: s("2031-02-03T04:05:06Z"),
+		{spanJSON: spanJSON{Type: "run", RunID: "0123456789abcdef0123456789abcdef", Machine: strange, OS: "windows", File: strange, Index: 7, StartLine: 3, EndFile: "b.log", EndLine: 9, Start: s("2031-02-03T04:05:06Z"),
 			End: s("2031-02-03T04:05:07Z")}, Command: s(strange), AgentVersion: s("1.58"), ExitCode: s("AZCM0042"),
 			Failed: true, Verdict: s("tls-untrusted-certificate"), VerdictLine: 4, Findings: 3, Notes: []string{"verbose-log", strange},
 			KnownCauses: []string{"endpoints-unreachable", strange}, Alternatives: []string{"agent-131-proxy-bug"}},

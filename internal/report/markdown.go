@@ -70,12 +70,7 @@ func (m *Markdown) verdict(run *diagnose.Run) {
 		fmt.Fprintf(m.w, "- **%s:** `%s`\n", m.label(msg.ExitCode), run.ExitCode)
 	}
 	if run.Verdict != nil {
-		mean := run.Verdict.MeaningFor(run.Context)
-		fmt.Fprintf(m.w, "- **%s:** `%s` — %s\n", m.label(msg.ProbableCause), run.Verdict.ID, mdInline(mean.Title.In(lang)))
-		fmt.Fprintf(m.w, "\n%s\n\n**%s:**\n\n%s\n", mdQuote(mdBlocks(mean.Cause.In(lang))), m.label(msg.Remediation), mdBlocks(mean.Remediation.In(lang)))
-		for _, n := range m.k.Footnotes(run.Verdict) {
-			m.note(msg.Footnote, n)
-		}
+		m.probableCause(run.Verdict, run.Context)
 	} else if run.Failed {
 		fmt.Fprintf(m.w, "- **%s:** %s\n", m.label(msg.ProbableCause), m.label(msg.Unexplained))
 	}
@@ -103,6 +98,18 @@ func (m *Markdown) verdict(run *diagnose.Run) {
 		fmt.Fprintf(m.w, "| %d | %s | %s | %s |\n", f.Line, f.Level, safetext.Markdown(m.findingText(f, 200)), strings.Join(ids, ", "))
 	}
 	fmt.Fprintln(m.w)
+}
+
+// probableCause writes a verdict: its entry's title, probable cause,
+// remediation and footnotes, for the meaning that holds in ctx.
+func (m *Markdown) probableCause(e *kb.Entry, ctx kb.Context) {
+	lang := m.opts.Lang
+	mean := e.MeaningFor(ctx)
+	fmt.Fprintf(m.w, "- **%s:** `%s` — %s\n", m.label(msg.ProbableCause), e.ID, mdInline(mean.Title.In(lang)))
+	fmt.Fprintf(m.w, "\n%s\n\n**%s:**\n\n%s\n", mdQuote(mdBlocks(mean.Cause.In(lang))), m.label(msg.Remediation), mdBlocks(mean.Remediation.In(lang)))
+	for _, n := range m.k.Footnotes(e) {
+		m.note(msg.Footnote, n)
+	}
 }
 
 // Summary implements Report.

@@ -39,6 +39,7 @@ import (
 
 	"github.com/arcdiag/arcdiag/index"
 	"github.com/arcdiag/arcdiag/internal/diagnose"
+	"github.com/arcdiag/arcdiag/internal/machine"
 	"github.com/arcdiag/arcdiag/internal/redact"
 	"github.com/arcdiag/arcdiag/internal/report/msg"
 	"github.com/arcdiag/arcdiag/internal/safetext"
@@ -68,6 +69,9 @@ type Options struct {
 	// text format; by default it gives a cause's first sentences (the
 	// remediation is always whole).
 	Verbose bool
+	// Labeller names the machine of every run and finding and gives runs
+	// their ids (JSON); nil leaves the machine unnamed.
+	Labeller *machine.Labeller
 }
 
 // Report is an analysis being written. diagnose calls its Sink methods as
@@ -79,6 +83,9 @@ type Report interface {
 	NotAgentLog(file string)
 	// Summary ends the report: the counts, and what each input was read as.
 	Summary(sum diagnose.Summary, inputs []Input, problems []Problem)
+	// Machines writes the rows of analyze --by machine, worst first, then
+	// how many machines share each verdict (instead of Summary).
+	Machines(rows []*machine.Row, counts []machine.VerdictCount, problems []Problem)
 	// Flush writes what is buffered and returns the first write error.
 	Flush() error
 }
@@ -147,6 +154,9 @@ type base struct {
 }
 
 func newBase(w io.Writer, k *kb.KB, opts Options) base {
+	if opts.Labeller == nil {
+		opts.Labeller = &machine.Labeller{}
+	}
 	return base{w: bufio.NewWriterSize(w, 64<<10), k: k, opts: opts}
 }
 

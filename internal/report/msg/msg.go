@@ -121,6 +121,17 @@ const (
 	SeeLine
 	MoreIn
 
+	// Labels of analyze --by machine.
+	ColMachine
+	ColOS
+	ColAgent
+	ColLastRun
+	ColVerdict
+	ColFailedRuns
+	ColIncidents
+	ByVerdict
+	Machines
+
 	// The tool's own messages, on standard error.
 	UsageCommand
 	UsageRoot
@@ -231,6 +242,16 @@ var catalog = [count]kb.Text{
 	OKFindings:   {EN: "%d findings in them; --all shows them", JA: "うち %d 件の検出。--all で表示されます"},
 	SeeLine:      {EN: "explained at line %d", JA: "%d 行目で説明済み"},
 	MoreIn:       {EN: "(all of it: arcdiag explain %s)", JA: "(全文: arcdiag explain %s)"},
+
+	ColMachine:    {EN: "MACHINE", JA: "マシン"},
+	ColOS:         {EN: "OS", JA: "OS"},
+	ColAgent:      {EN: "AGENT", JA: "エージェント"},
+	ColLastRun:    {EN: "LAST RUN", JA: "最後の実行"},
+	ColVerdict:    {EN: "VERDICT", JA: "判定"},
+	ColFailedRuns: {EN: "FAILED RUNS", JA: "失敗した実行"},
+	ColIncidents:  {EN: "INCIDENTS", JA: "インシデント"},
+	ByVerdict:     {EN: "Machines by verdict", JA: "判定ごとのマシン数"},
+	Machines:      {EN: "%d machine(s)", JA: "%d 台"},
 
 	UsageCommand:      {EN: "Run 'arcdiag %s --help' for usage.", JA: "使い方は 'arcdiag %s --help' で表示されます。"},
 	UsageRoot:         {EN: "Run 'arcdiag --help' for usage.", JA: "使い方は 'arcdiag --help' で表示されます。"},

@@ -1,0 +1,265 @@
+// Package machine says which machine a set of agent logs came from, gives
+// each run an id that stays the same when the same log is read again, and
+// keeps the one row per machine that `arcdiag analyze --by machine` shows.
+// It does no I/O of its own: callers hand it readers and runs.
+package machine
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"io"
+	"path"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/arcdiag/arcdiag/internal/diagnose"
+	"github.com/arcdiag/arcdiag/internal/logsource"
+)
+
+// Identity is what every run and finding record says about where it comes
+// from.
+type Identity struct {
+	// Name is the machine's name: its Azure resource name as the agent's
+	// own logs state it, else the computer name an `azcmagent logs` zip is
+	// named after, else a folder's name or this computer's host name; ""
+	// when nothing tells.
+	Name string
+	// OS is "linux" or "windows" when the logs' paths say, else "".
+	OS string
+}
+
+// zipName matches the name `azcmagent logs` gives its zip by default:
+// azcmagent-_TIMESTAMP_-_COMPUTERNAME_.zip (the -o flag's description on
+// https://learn.microsoft.com/azure/azure-arc/servers/azcmagent-logs; agent
+// 1.12 added the computer name, agent-release-notes-archive). The timestamp
+// format is not documented: it is taken to be one word of digits, letters
+// and separators without a hyphen, like the samples' 20310203T040506.
+var zipName = regexp.MustCompile(`(?i)^azcmagent-([0-9][0-9A-Za-z_.:+]*)-(.+)\.zip$`)
+
+// NameFromZip returns the computer name in the default name of an
+// `azcmagent logs` zip, or "" when the file is not named that way.
+func NameFromZip(zipPath string) string {
+	base := path.Base(strings.ReplaceAll(zipPath, `\`, "/"))
+	m := zipName.FindStringSubmatch(base)
+	if m == nil {
+		return ""
+	}
+	return m[2]
+}
+
+// resourceNameKey is the logrus field with the machine's Azure resource
+// name ("Resource Name", the label `azcmagent show` prints it under), as
+// the sample logs carry it on connect and disconnect lines and on HIMDS's
+// "connected to Azure" lines (testdata/logs/README.md). No public agent
+// log seen so far shows these lines, which is why the zip's name stays the
+// fallback. The resource name defaults to the computer's host name unless
+// `azcmagent connect --resource-name` chose another
+// (https://learn.microsoft.com/azure/azure-arc/servers/manage-howto-migrate,
+// https://learn.microsoft.com/azure/azure-arc/servers/onboard-service-principal).
+var resourceNameKey = []byte(" Resource Name=")
+
+// MaxScan bounds how much of one log Scan reads: the name is stated at
+// connect time and by HIMDS when it starts, and a log of gigabytes must not
+// be read twice.
+const MaxScan = 64 << 20
+
+// Scan reads a log from r for what it says of its machine: the last
+// resource name it states and, when its paths tell, its OS, in its first
+// MaxScan bytes. The log must be plain text (UTF-8, uncompressed), as the
+// agent writes its live logs.
+func Scan(r io.Reader) (Identity, error) {
+	// Buffers are reused: a fleet's thousands of small logs would otherwise
+	// each allocate (and clear) one.
+	bp := scanBufs.Get().(*[]byte)
+	defer scanBufs.Put(bp)
+	buf := (*bp)[:0]
+	var id Identity
+	var read int64
+	for read < MaxScan {
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		read += int64(n)
+		// Only whole lines are searched; the rest waits for the next read.
+		end := bytes.LastIndexByte(buf, '\n')
+		if err != nil {
+			end = len(buf)
+		}
+		if end >= 0 {
+			if v := lastField(buf[:end]); v != "" {
+				id.Name = v
+			}
+			if id.OS == "" {
+				id.OS = osOf(buf[:end])
+			}
+			buf = append(buf[:0], buf[min(end+1, len(buf)):]...)
+		} else if len(buf) == cap(buf) {
+			buf = buf[:0] // a line longer than the buffer holds no name worth reading
+		}
+		if errors.Is(err, io.EOF) {
+			return id, nil
+		}
+		if err != nil {
+			return id, err
+		}
+	}
+	return id, nil
+}
+
+// osOf tells the OS from the agent's own paths in a log's text: its Linux
+// folders (/var/opt/azcmagent, /opt/azcmagent) or its Windows ones
+// (%ProgramData%\AzureConnectedMachineAgent, written escaped by logrus),
+// as listed on https://learn.microsoft.com/azure/azure-arc/servers/agent-overview.
+func osOf(b []byte) string {
+	switch {
+	case bytes.Contains(b, []byte("/opt/azcmagent")):
+		return "linux"
+	case bytes.Contains(b, []byte(`AzureConnectedMachineAgent`)) && bytes.Contains(b, []byte(`\\`)):
+		return "windows"
+	}
+	return ""
+}
+
+var scanBufs = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); return &b }}
+
+// lastField returns the value of the last Resource Name field in b.
+func lastField(b []byte) string {
+	i := bytes.LastIndex(b, resourceNameKey)
+	for i >= 0 {
+		v := b[i+len(resourceNameKey):]
+		if end := bytes.IndexByte(v, '\n'); end >= 0 {
+			v = v[:end]
+		}
+		v = bytes.TrimRight(v, "\r")
+		var s string
+		if len(v) > 0 && v[0] == '"' {
+			q, err := strconv.QuotedPrefix(string(v))
+			if err == nil {
+				s, _ = strconv.Unquote(q)
+			}
+		} else if end := bytes.IndexByte(v, ' '); end >= 0 {
+			s = string(v[:end])
+		} else {
+			s = string(v)
+		}
+		if s = strings.TrimSpace(s); s != "" {
+			return s
+		}
+		i = bytes.LastIndex(b[:i], resourceNameKey)
+	}
+	return ""
+}
+
+// Scanned reports whether Scan should read an input: one of the
+// agent's own logs (azcmagent.log, himds.log and their copies), not
+// compressed, which is where the resource name is stated.
+func Scanned(inputName string) bool {
+	fam := logsource.Family(inputName)
+	return (fam == "azcmagent" || fam == "himds") && !strings.HasSuffix(strings.ToLower(inputName), ".gz")
+}
+
+// RunIDs gives runs their ids. An id is the first 16 bytes, in hex, of the
+// SHA-256 of the machine's name, the log's family and the run's start:
+//
+//   - the family (azcmagent, himds ...; logsource.Family), not the file's
+//     path, because the same log is azcmagent.log today, azcmagent.log.1
+//     after a rotation, var/opt/azcmagent/log/azcmagent.log in a zip and
+//     /var/opt/azcmagent/log/azcmagent.log on the machine; for other logs
+//     (installer, extension) the last three elements of the path, which
+//     are the agent's own folder names wherever the log is read from;
+//   - the start as the first record's time, which rotation and copying do
+//     not change; a log without clock times (a terminal capture) uses the
+//     run's first line number instead, which is stable as long as the file
+//     is the same;
+//   - runs of one log that start in the same second (a script running
+//     azcmagent twice) are told apart by their order: the second gets
+//     "#2" in its key, the third "#3", which reading the same log again
+//     reproduces.
+//
+// So analyzing the same log again, or the zip it came in, or tailing it on
+// the machine (when the machine's name agrees), gives each run the same id.
+// RunIDs is not safe for concurrent use: one per analysis.
+type RunIDs struct {
+	last string
+	seen int
+}
+
+// ID returns the id of the run of file that started at start (or, without
+// a clock time, at startLine).
+func (g *RunIDs) ID(machine, file string, start time.Time, startLine int) string {
+	key := machine + "\x00" + logKey(file) + "\x00"
+	if start.IsZero() {
+		key += "line " + strconv.Itoa(startLine)
+	} else {
+		key += start.UTC().Format(time.RFC3339Nano)
+	}
+	if key == g.last {
+		g.seen++
+		key += "#" + strconv.Itoa(g.seen)
+	} else {
+		g.last, g.seen = key, 1
+	}
+	sum := sha256.Sum256([]byte(key))
+	return hex.EncodeToString(sum[:16])
+}
+
+// logKey names a log the same way wherever it is read from (see RunIDs).
+func logKey(file string) string {
+	if fam := logsource.Family(file); fam != "" {
+		return fam
+	}
+	p := strings.ToLower(strings.ReplaceAll(file, `\`, "/"))
+	if i := strings.LastIndexByte(p, ':'); i >= 0 {
+		p = p[i+1:] // a zip entry: "bundle.zip:entry"
+	}
+	parts := strings.Split(strings.Trim(p, "/"), "/")
+	return strings.Join(parts[max(len(parts)-3, 0):], "/")
+}
+
+// Labeller gives the records of one analysis their identity: the machine
+// of each input, and each run's id and OS, fixed once per run (when its
+// first finding or its end is reported, whichever comes first) so that a
+// run and its findings carry the same. Not safe for concurrent use.
+type Labeller struct {
+	// ByInput is the identity of each input, by its name; Default is
+	// the identity of any other.
+	ByInput map[string]Identity
+	Default Identity
+
+	ids RunIDs
+	cur *diagnose.Run
+	id  RunIdentity
+}
+
+// RunIdentity is what the records of one run carry.
+type RunIdentity struct {
+	ID, Machine, OS string
+}
+
+// Identity returns the identity of the input named file.
+func (l *Labeller) Identity(file string) Identity {
+	if id, ok := l.ByInput[file]; ok {
+		return id
+	}
+	return l.Default
+}
+
+// Run returns the identity of run's records: its id, its machine, and the
+// OS of its input or, when the paths do not tell, of its lines. An
+// analyzer reports a run's findings and end before the next run starts,
+// so only the current run's is kept.
+func (l *Labeller) Run(run *diagnose.Run) RunIdentity {
+	if run != l.cur {
+		m := l.Identity(run.File)
+		l.cur = run
+		l.id = RunIdentity{ID: l.ids.ID(m.Name, run.File, run.Start, run.StartLine), Machine: m.Name, OS: m.OS}
+		if l.id.OS == "" {
+			l.id.OS = run.Context.OS
+		}
+	}
+	return l.id
+}
