@@ -59,7 +59,7 @@ func (c *TailCmd) openOutput(e *env) (*resumer, error) {
 	}
 	keep, err := outdir.ParseKeep(c.Keep)
 	if err != nil {
-		return nil, usageError{fmt.Errorf("--keep: %w", err)}
+		return nil, e.usagef(msg.TailKeep, "--keep", c.Keep)
 	}
 	w, err := outdir.Open(c.OutputDir, keep, nil)
 	if err != nil {
