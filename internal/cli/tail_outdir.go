@@ -138,7 +138,7 @@ func catchUp(an *diagnose.Analyzer, path string, p outdir.Plan) error {
 	if p.Rotated == "" {
 		return nil
 	}
-	f, err := os.Open(p.Rotated)
+	f, err := follow.Open(p.Rotated)
 	if err != nil {
 		return err
 	}
@@ -180,7 +180,7 @@ func (r *resumer) restart(path string) {
 // record whose text is not the file's bytes (a wrapped console line joined
 // back): a later record tells.
 func identify(path string, text []byte, start int64) (string, int) {
-	f, err := os.Open(path)
+	f, err := follow.Open(path)
 	if err != nil {
 		return "", 0
 	}
