@@ -1,7 +1,6 @@
 package outdir
 
 import (
-	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
@@ -205,37 +204,4 @@ func compressed(name string) bool {
 		}
 	}
 	return false
-}
-
-// ReadLines calls fn with each line of the file at path from offset to its
-// end, with the offset after the line, as a follower would deliver them: the
-// newline and a "\r" before it removed. A last line without its newline is
-// delivered too (its file was rotated away: nothing more will be added).
-func ReadLines(path string, offset int64, fn func(text []byte, start, end int64) error) error {
-	f, err := follow.Open(path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	if _, err := f.Seek(offset, io.SeekStart); err != nil {
-		return err
-	}
-	r := bufio.NewReaderSize(f, 64<<10)
-	for {
-		line, err := r.ReadBytes('\n')
-		if len(line) > 0 {
-			end := offset + int64(len(line))
-			text := bytes.TrimSuffix(bytes.TrimSuffix(line, []byte("\n")), []byte("\r"))
-			if ferr := fn(text, offset, end); ferr != nil {
-				return ferr
-			}
-			offset = end
-		}
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-	}
 }
