@@ -10,6 +10,7 @@ import (
 
 	"github.com/arcdiag/arcdiag/internal/logsource"
 	"github.com/arcdiag/arcdiag/internal/outdir"
+	"github.com/arcdiag/arcdiag/internal/report/msg"
 	"github.com/arcdiag/arcdiag/internal/winservice"
 )
 
@@ -35,7 +36,7 @@ restarted 30 s after a failure) that follows this machine's azcmagent.log and
 himds.log and writes each failure to daily NDJSON files for the Azure Monitor
 Agent or an OpenTelemetry collector, then starts it. Its own messages go to
 the Application event log, source arcdiag. On Linux, install
-deploy/systemd/arcdiag.service instead (the deb and rpm packages do).
+deploy/systemd/arcdiag.service instead (the deb and rpm packages carry it).
 
 Examples:
   arcdiag service install
@@ -46,28 +47,28 @@ Examples:
 // Run installs the service.
 func (c *ServiceInstallCmd) Run(e *env) error {
 	if runtime.GOOS != "windows" {
-		return usageError{winservice.ErrNotWindows}
+		return e.usagef(msg.ServiceNotWindows)
 	}
 	exe, err := os.Executable()
 	if err != nil {
 		return err
 	}
-	spec, err := c.spec(exe, os.Getenv)
+	spec, err := c.spec(e.Globals, exe, os.Getenv)
 	if err != nil {
-		return usageError{err}
+		return err
 	}
 	if err := winservice.Install(spec); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "service %s installed and started: %s %s\n", winservice.Name, spec.Exe, strings.Join(spec.Args, " "))
+	fmt.Fprintln(e.stdout, e.msg(msg.ServiceInstalled, winservice.Name, spec.Exe+" "+strings.Join(spec.Args, " ")))
 	return nil
 }
 
 // spec is the service for exe, with the flags' paths or the defaults
 // under ProgramData (from getenv).
-func (c *ServiceInstallCmd) spec(exe string, getenv func(string) string) (winservice.Spec, error) {
+func (c *ServiceInstallCmd) spec(g Globals, exe string, getenv func(string) string) (winservice.Spec, error) {
 	if _, err := outdir.ParseKeep(c.Keep); err != nil {
-		return winservice.Spec{}, fmt.Errorf("--keep: %w", err)
+		return winservice.Spec{}, g.usagef(msg.TailKeep, "--keep", c.Keep)
 	}
 	p := winservice.DefaultPaths(getenv("ProgramData"), logsource.DefaultPaths("windows", getenv))
 	if c.OutputDir != "" {
@@ -85,12 +86,12 @@ type ServiceUninstallCmd struct{}
 // Run removes the service.
 func (c *ServiceUninstallCmd) Run(e *env) error {
 	if runtime.GOOS != "windows" {
-		return usageError{winservice.ErrNotWindows}
+		return e.usagef(msg.ServiceNotWindows)
 	}
 	if err := winservice.Uninstall(); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "service %s removed\n", winservice.Name)
+	fmt.Fprintln(e.stdout, e.msg(msg.ServiceRemoved, winservice.Name))
 	return nil
 }
 
@@ -102,25 +103,23 @@ type ServiceRunCmd struct {
 
 // Run runs the tail command as the service.
 func (c *ServiceRunCmd) Run(e *env) error {
-	args, err := serviceTail(c.Args)
-	if err != nil {
-		return usageError{err}
+	args, ok := serviceTail(c.Args)
+	if !ok {
+		return e.usagef(msg.ServiceRunTail, strings.Join(c.Args, " "))
 	}
 	if runtime.GOOS != "windows" {
-		return usageError{winservice.ErrNotWindows}
+		return e.usagef(msg.ServiceNotWindows)
 	}
 	return winservice.Run(func(ctx context.Context, log io.Writer) int {
 		return Main(ctx, args, strings.NewReader(""), log, log)
 	})
 }
 
-// serviceTail checks that the service runs tail, and nothing else.
-func serviceTail(args []string) ([]string, error) {
+// serviceTail returns the tail command the service runs: the service runs
+// tail and nothing else.
+func serviceTail(args []string) ([]string, bool) {
 	if len(args) > 0 && args[0] == "--" {
 		args = args[1:]
 	}
-	if len(args) == 0 || args[0] != "tail" {
-		return nil, fmt.Errorf("service run: want the tail command and its flags, got %q", args)
-	}
-	return args, nil
+	return args, len(args) > 0 && args[0] == "tail"
 }

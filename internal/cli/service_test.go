@@ -135,7 +135,7 @@ func TestServiceSpec(t *testing.T) {
 		return ""
 	}
 	exe := `C:\Program Files\arcdiag\arcdiag.exe`
-	spec, err := (&ServiceInstallCmd{Keep: "3d"}).spec(exe, getenv)
+	spec, err := (&ServiceInstallCmd{Keep: "3d"}).spec(Globals{}, exe, getenv)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,24 +148,24 @@ func TestServiceSpec(t *testing.T) {
 	if cmd != "service run <args>" {
 		t.Fatalf("parsed as %q", cmd)
 	}
-	tail, err := serviceTail(cli.Service.Run.Args)
-	if err != nil {
-		t.Fatal(err)
+	tail, ok := serviceTail(cli.Service.Run.Args)
+	if !ok {
+		t.Fatalf("service run %q refused", cli.Service.Run.Args)
 	}
 	cli, cmd = parseArgs(t, tail)
 	if cmd != "tail <file>" || cli.Tail.OutputDir != `D:\PD\arcdiag\output` || cli.Tail.Keep != "3d" || len(cli.Tail.Paths) != 2 {
 		t.Errorf("the service's tail parsed as %q %+v", cmd, cli.Tail)
 	}
 
-	spec, err = (&ServiceInstallCmd{Keep: "7d", OutputDir: `E:\out`, StateFile: `E:\state.json`}).spec(exe, getenv)
+	spec, err = (&ServiceInstallCmd{Keep: "7d", OutputDir: `E:\out`, StateFile: `E:\state.json`}).spec(Globals{}, exe, getenv)
 	if err != nil || !slices.Contains(spec.Args, `E:\out`) || !slices.Contains(spec.Args, `E:\state.json`) || !slices.Contains(spec.Args, "7d") {
 		t.Errorf("flags not passed on: %q, %v", spec.Args, err)
 	}
-	if _, err := (&ServiceInstallCmd{Keep: "soon"}).spec(exe, getenv); err == nil {
+	if _, err := (&ServiceInstallCmd{Keep: "soon"}).spec(Globals{}, exe, getenv); err == nil {
 		t.Error("--keep soon accepted")
 	}
 	for _, bad := range [][]string{nil, {"--"}, {"analyze", "x"}, {"--", "explain", "1"}} {
-		if _, err := serviceTail(bad); err == nil {
+		if _, ok := serviceTail(bad); ok {
 			t.Errorf("service run %q accepted", bad)
 		}
 	}
@@ -183,5 +183,10 @@ func TestServiceNeedsWindows(t *testing.T) {
 		if code != ExitUsage || !strings.Contains(stderr.String(), "Windows service") || !strings.Contains(stderr.String(), "systemd") {
 			t.Errorf("%q: exit %d, stderr %q", args, code, stderr.String())
 		}
+	}
+	var stderr bytes.Buffer
+	code := Main(t.Context(), []string{"--lang", "ja", "service", "install"}, strings.NewReader(""), &bytes.Buffer{}, &stderr)
+	if code != ExitUsage || !strings.Contains(stderr.String(), "Windows サービス") {
+		t.Errorf("--lang ja: exit %d, stderr %q", code, stderr.String())
 	}
 }

@@ -125,6 +125,12 @@ func (c *TailCmd) follow(e *env, k *kb.KB, rep report.Report, paths []string, ou
 	events := make(chan tailEvent)
 	analyzers := map[string]*diagnose.Analyzer{}
 	pending := 0
+	// stop ends the followers started so far and returns err.
+	stop := func(err error) error {
+		cancel()
+		drain(events, pending)
+		return err
+	}
 	for _, p := range paths {
 		opts := follow.Options{FromStart: c.FromStart, Lines: c.Lines, Poll: c.Poll, Quiet: settleAfter}
 		var plan outdir.Plan
@@ -133,9 +139,7 @@ func (c *TailCmd) follow(e *env, k *kb.KB, rep report.Report, paths []string, ou
 		}
 		st, err := follow.Follow(ctx, p, opts)
 		if err != nil {
-			cancel()
-			drain(events, pending)
-			return usageError{e.tailOpenError(p, err)}
+			return stop(usageError{e.tailOpenError(p, err)})
 		}
 		an := diagnose.New(k, rep, diagnose.Options{All: c.All})
 		an.StartFile(p, logsource.InferOS(p))
@@ -150,6 +154,17 @@ func (c *TailCmd) follow(e *env, k *kb.KB, rep report.Report, paths []string, ou
 	// Said once every file is open: until then, lines written are not seen
 	// (and scripts wait for it).
 	e.say(msg.TailFollowing, strings.Join(paths, ", "))
+	if out != nil {
+		// Where each log starts is saved now, the records of the rotated
+		// copies read meanwhile first: a quiet log would otherwise keep it
+		// unsaved until the next line.
+		if err := rep.Flush(); err != nil {
+			return stop(err)
+		}
+		if err := out.commit(true); err != nil {
+			return stop(err)
+		}
+	}
 
 	failed := false
 	for pending > 0 {
@@ -189,15 +204,12 @@ func (c *TailCmd) follow(e *env, k *kb.KB, rep report.Report, paths []string, ou
 			failed = true
 		}
 		if err := rep.Flush(); err != nil {
-			cancel()
-			drain(events, pending)
-			return err
+			return stop(err)
 		}
 		if out != nil {
-			if err := out.commit(false); err != nil {
-				cancel()
-				drain(events, pending)
-				return err
+			// A quiet spell is a good moment to save offsets that gave no record.
+			if err := out.commit(te.quiet); err != nil {
+				return stop(err)
 			}
 		}
 	}

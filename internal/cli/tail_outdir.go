@@ -19,7 +19,7 @@ import (
 // TailOutput are tail's flags for writing its records into a directory for a
 // log collector (the Azure Monitor Agent, an OpenTelemetry filelog receiver).
 type TailOutput struct {
-	OutputDir string `name:"output-dir" help:"Write the NDJSON records into DIR, one file per day (arcdiag-YYYY-MM-DD.ndjson, UTC), and resume where the last run stopped." placeholder:"DIR"`
+	OutputDir string `name:"output-dir" help:"Write the NDJSON records into DIR, one file per day (arcdiag-YYYY-MM-DD.ndjson, UTC), and resume where the last run stopped (-n and --from-start then apply to a log not seen before)." placeholder:"DIR"`
 	Keep      string `help:"With --output-dir: delete daily files older than this (days as 3d, or a duration as 36h)." default:"3d" placeholder:"AGE"`
 	StateFile string `name:"state-file" help:"With --output-dir: where the resume state (an offset per followed log) is kept (default: DIR/.arcdiag-tail-state.json)." placeholder:"FILE"`
 }
@@ -59,7 +59,7 @@ func (c *TailCmd) openOutput(e *env) (*resumer, error) {
 	}
 	keep, err := outdir.ParseKeep(c.Keep)
 	if err != nil {
-		return nil, usageError{fmt.Errorf("--keep: %w", err)}
+		return nil, e.usagef(msg.TailKeep, "--keep", c.Keep)
 	}
 	w, err := outdir.Open(c.OutputDir, keep, nil)
 	if err != nil {
@@ -138,7 +138,7 @@ func catchUp(an *diagnose.Analyzer, path string, p outdir.Plan) error {
 	if p.Rotated == "" {
 		return nil
 	}
-	f, err := os.Open(p.Rotated)
+	f, err := follow.Open(p.Rotated)
 	if err != nil {
 		return err
 	}
@@ -180,7 +180,7 @@ func (r *resumer) restart(path string) {
 // record whose text is not the file's bytes (a wrapped console line joined
 // back): a later record tells.
 func identify(path string, text []byte, start int64) (string, int) {
-	f, err := os.Open(path)
+	f, err := follow.Open(path)
 	if err != nil {
 		return "", 0
 	}

@@ -1,7 +1,6 @@
 package outdir
 
 import (
-	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
@@ -13,6 +12,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/arcdiag/arcdiag/internal/follow"
 )
 
 // fingerprintSize is how much of a log's beginning identifies it. An agent
@@ -92,7 +93,7 @@ func (st *State) Save(path string) error {
 
 // Fingerprint returns the fingerprint of the file at path as it is now.
 func Fingerprint(path string) (sum string, n int, err error) {
-	f, err := os.Open(path)
+	f, err := follow.Open(path)
 	if err != nil {
 		return "", 0, err
 	}
@@ -110,7 +111,7 @@ func Fingerprint(path string) (sum string, n int, err error) {
 // path (0 if there is none in its last 64 KiB): where following it from its
 // end starts, a last line still being written included.
 func LastLineEnd(path string) (int64, error) {
-	f, err := os.Open(path)
+	f, err := follow.Open(path)
 	if err != nil {
 		return 0, err
 	}
@@ -133,7 +134,7 @@ func LastLineEnd(path string) (int64, error) {
 // matches reports whether the file at path is the one p was taken in: its
 // first SumLen bytes are the same and it holds at least Offset bytes.
 func (p Position) matches(path string) bool {
-	f, err := os.Open(path)
+	f, err := follow.Open(path)
 	if err != nil {
 		return false
 	}
@@ -203,37 +204,4 @@ func compressed(name string) bool {
 		}
 	}
 	return false
-}
-
-// ReadLines calls fn with each line of the file at path from offset to its
-// end, with the offset after the line, as a follower would deliver them: the
-// newline and a "\r" before it removed. A last line without its newline is
-// delivered too (its file was rotated away: nothing more will be added).
-func ReadLines(path string, offset int64, fn func(text []byte, start, end int64) error) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	if _, err := f.Seek(offset, io.SeekStart); err != nil {
-		return err
-	}
-	r := bufio.NewReaderSize(f, 64<<10)
-	for {
-		line, err := r.ReadBytes('\n')
-		if len(line) > 0 {
-			end := offset + int64(len(line))
-			text := bytes.TrimSuffix(bytes.TrimSuffix(line, []byte("\n")), []byte("\r"))
-			if ferr := fn(text, offset, end); ferr != nil {
-				return ferr
-			}
-			offset = end
-		}
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-	}
 }

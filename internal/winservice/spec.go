@@ -14,8 +14,9 @@ import (
 // arcdiag) and its event log source.
 const Name = "arcdiag"
 
-// ErrNotWindows is returned by Install, Uninstall and Run on other systems.
-var ErrNotWindows = errors.New("service install, uninstall and run manage a Windows service; on Linux, install deploy/systemd/arcdiag.service (the deb and rpm packages do)")
+// ErrNotWindows is returned by Install, Uninstall and Run on other systems
+// (the command line checks first, and says so in the user's language).
+var ErrNotWindows = errors.New("winservice: not Windows")
 
 // Spec is what the service runs: the program and the arguments the service
 // control manager passes it.

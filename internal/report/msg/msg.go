@@ -168,6 +168,11 @@ const (
 	TailResumeLost
 	ServeListening
 	ServeMaxUpload
+	TailKeep
+	ServiceNotWindows
+	ServiceInstalled
+	ServiceRemoved
+	ServiceRunTail
 
 	count // not an ID: the size of the catalog
 )
@@ -280,15 +285,20 @@ var catalog = [count]kb.Text{
 	TimeOrder:       {EN: "--since %s is not before --until %s", JA: "--since %s が --until %s より前ではありません"},
 	TimeForm: {EN: "%s %q: want RFC 3339 (2031-02-03T04:05:06Z), a date (2031-02-03) or a duration (90m, 2h, 3d)",
 		JA: "%s %q: RFC 3339 (2031-02-03T04:05:06Z)、日付 (2031-02-03)、または期間 (90m、2h、3d) を指定してください"},
-	TimeNegative:   {EN: "%s %q: a duration counts back from now and must be positive", JA: "%s %q: 期間は現在からさかのぼる長さで、正の値が必要です"},
-	TailFollowing:  {EN: "following %s; Ctrl-C stops", JA: "%s を監視しています。Ctrl-C で終了します"},
-	TailWaiting:    {EN: "%s does not exist yet; waiting for it", JA: "%s はまだ存在しません。作成されるのを待っています"},
-	TailTruncated:  {EN: "%s was truncated (copytruncate rotation); lines written just before the truncation may be missing", JA: "%s が切り詰められました (copytruncate によるローテーション)。切り詰めの直前に書き込まれた行が欠けている可能性があります"},
-	TailDenied:     {EN: "%s: permission denied (%s)", JA: "%s: アクセスが拒否されました (%s)"},
-	TailAsRoot:     {EN: "run as root (sudo arcdiag tail)", JA: "root として実行してください (sudo arcdiag tail)"},
-	TailAsAdmin:    {EN: "run from an elevated prompt (Run as administrator)", JA: "管理者として実行したプロンプトから実行してください"},
-	TailCannot:     {EN: "cannot follow %s", JA: "%s を監視できません"},
-	ServeListening: {EN: "serving on %s (Ctrl-C stops)", JA: "%s で待ち受けています (Ctrl-C で終了します)"},
-	ServeMaxUpload: {EN: "serve: --max-upload %q: give a positive size such as 512MiB, 2GiB or 1048576", JA: "serve: --max-upload %q: 512MiB、2GiB、1048576 のような正のサイズを指定してください"},
-	TailResumeLost: {EN: "the file tail stopped in at offset %d is gone (rotated and deleted or compressed); reading the current file from its start", JA: "前回オフセット %d で停止したファイルが見つかりません (ローテーション後に削除または圧縮されました)。現在のファイルを先頭から読み込みます"},
+	TimeNegative:      {EN: "%s %q: a duration counts back from now and must be positive", JA: "%s %q: 期間は現在からさかのぼる長さで、正の値が必要です"},
+	TailFollowing:     {EN: "following %s; Ctrl-C stops", JA: "%s を監視しています。Ctrl-C で終了します"},
+	TailWaiting:       {EN: "%s does not exist yet; waiting for it", JA: "%s はまだ存在しません。作成されるのを待っています"},
+	TailTruncated:     {EN: "%s was truncated (copytruncate rotation); lines written just before the truncation may be missing", JA: "%s が切り詰められました (copytruncate によるローテーション)。切り詰めの直前に書き込まれた行が欠けている可能性があります"},
+	TailDenied:        {EN: "%s: permission denied (%s)", JA: "%s: アクセスが拒否されました (%s)"},
+	TailAsRoot:        {EN: "run as root (sudo arcdiag tail)", JA: "root として実行してください (sudo arcdiag tail)"},
+	TailAsAdmin:       {EN: "run from an elevated prompt (Run as administrator)", JA: "管理者として実行したプロンプトから実行してください"},
+	TailCannot:        {EN: "cannot follow %s", JA: "%s を監視できません"},
+	ServeListening:    {EN: "serving on %s (Ctrl-C stops)", JA: "%s で待ち受けています (Ctrl-C で終了します)"},
+	ServeMaxUpload:    {EN: "serve: --max-upload %q: give a positive size such as 512MiB, 2GiB or 1048576", JA: "serve: --max-upload %q: 512MiB、2GiB、1048576 のような正のサイズを指定してください"},
+	TailResumeLost:    {EN: "the file tail stopped in at offset %d is gone (rotated and deleted or compressed); reading the current file from its start", JA: "前回オフセット %d で停止したファイルが見つかりません (ローテーション後に削除または圧縮されました)。現在のファイルを先頭から読み込みます"},
+	TailKeep:          {EN: "%s %q: give a positive number of days (3d) or a duration (36h)", JA: "%s %q: 正の日数 (3d) または期間 (36h) を指定してください"},
+	ServiceNotWindows: {EN: "service install, uninstall and run manage a Windows service; on Linux, install deploy/systemd/arcdiag.service (the deb and rpm packages carry it)", JA: "service install、uninstall、run は Windows サービスを管理します。Linux では deploy/systemd/arcdiag.service をインストールしてください (deb と rpm パッケージに含まれています)"},
+	ServiceInstalled:  {EN: "service %s installed and started: %s", JA: "サービス %s をインストールして開始しました: %s"},
+	ServiceRemoved:    {EN: "service %s removed", JA: "サービス %s を削除しました"},
+	ServiceRunTail:    {EN: "service run: give the tail command and its flags, not %q", JA: "service run: tail コマンドとそのフラグを指定してください (%q ではなく)"},
 }
