@@ -23,11 +23,13 @@ install:
 # deploy/otelcol and tools are modules of their own (the collector's and
 # nfpm's dependencies stay out of arcdiag's go.mod): the first's test runs a
 # real collector over arcdiag's output, the second's runs make dist and
-# installs the deb. CGO_ENABLED=0: the rpm reader's zstd would build C.
+# installs the deb. CGO_ENABLED=0: the rpm reader's zstd would build C;
+# -timeout 30m: from an empty build cache on a busy machine, building the
+# collector or make dist took over the default 10 minutes.
 test: lint
 	$(GO) test ./...
-	cd deploy/otelcol && $(GO) test ./...
-	cd tools && CGO_ENABLED=0 $(GO) test ./...
+	cd deploy/otelcol && $(GO) test -timeout 30m ./...
+	cd tools && CGO_ENABLED=0 $(GO) test -timeout 30m ./...
 	$(GO) test -race -short -timeout 30m $(RACE_PKGS)
 	GOOS=windows $(GO) build ./...
 
@@ -73,11 +75,12 @@ evidence:
 	cd internal/follow/evidence && ARCDIAG_TAIL_EVIDENCE=1 $(GO) test -run TestTailLibraryEvidence -v
 
 # Release files in $(DIST): per DIST_TARGETS entry an archive (tar.gz for
-# linux with the man page and completions, zip for windows with the
-# PowerShell completion), deb and rpm packages for linux (deploy/nfpm), and
-# SHA-256 checksums of them all (sha256sum -c checksums.txt). Binaries are
-# static (CGO_ENABLED=0) and -trimpath; archives and packages take their
-# file times from the commit (SOURCE_DATE_EPOCH), so a rebuild is identical.
+# linux with the man page, completions and systemd unit, zip for windows
+# with the PowerShell completion), deb and rpm packages for linux
+# (deploy/nfpm), and SHA-256 checksums of them all (sha256sum -c
+# checksums.txt). Binaries are static (CGO_ENABLED=0), -trimpath and
+# stripped (-s -w); archives and packages take their file times from the
+# commit (SOURCE_DATE_EPOCH), not from the build.
 DIST ?= dist
 DIST_TARGETS ?= linux/amd64 linux/arm64 windows/amd64 windows/arm64
 # Packages need a version that starts with a digit: tag v1.2.3 gives 1.2.3;
@@ -100,7 +103,7 @@ dist: man
 		os=$${t%/*}; arch=$${t#*/}; name=arcdiag_$(PKG_VERSION)_$${os}_$${arch}; dir=$(STAGE)/$$name; \
 		exe=arcdiag; [ $$os = windows ] && exe=arcdiag.exe; \
 		echo "$$t: $$name"; mkdir -p $$dir; cp README.md $$dir/; \
-		GOOS=$$os GOARCH=$$arch CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $$dir/$$exe ./cmd/arcdiag; \
+		GOOS=$$os GOARCH=$$arch CGO_ENABLED=0 $(GO) build -trimpath -ldflags '-s -w $(LDFLAGS)' -o $$dir/$$exe ./cmd/arcdiag; \
 		touch -d @$(SOURCE_DATE_EPOCH) $$dir/*; \
 		if [ $$os = windows ]; then \
 			cp $(STAGE)/completions/arcdiag.ps1 $$dir/; touch -d @$(SOURCE_DATE_EPOCH) $$dir $$dir/*; \

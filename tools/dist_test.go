@@ -49,6 +49,8 @@ func TestDistInstalls(t *testing.T) {
 	make := exec.Command("make", "dist", "DIST="+dist, "STAGE="+stage,
 		"DIST_TARGETS=linux/"+arch+" windows/amd64", "VERSION="+version)
 	make.Dir = root
+	// Under make test, the outer make's flags and variables stay out.
+	make.Env = append(os.Environ(), "MAKEFLAGS=", "MAKELEVEL=")
 	if out, err := make.CombinedOutput(); err != nil {
 		t.Fatalf("make dist: %v\n%s", err, out)
 	}
