@@ -257,7 +257,7 @@ func TestMemoryBounded(t *testing.T) {
 			io.WriteString(f, `time="2031-02-03T04:05:07Z" level=error msg="Failed to get HIS endpoint" Error="dial tcp: i/o timeout"`+"\n")
 		}()
 		c := runChildUntil(t, dir, nil, 0, `"line":103,`, "tail", "--json", "gc_agent.log")
-		if !strings.Contains(c.stdout, `{"type":"finding","file":"gc_agent.log","line":1,`) || !strings.Contains(c.stdout, `"line":103,`) {
+		if !strings.Contains(c.stdout, `"file":"gc_agent.log","line":1,`) || !strings.Contains(c.stdout, `"line":103,`) {
 			t.Errorf("want findings at lines 1 and 103; got:\n%.1000s", c.stdout)
 		}
 		if !strings.Contains(c.stderr, "gc_agent.log:102: line longer than 1 MiB") {
