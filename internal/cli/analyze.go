@@ -113,7 +113,8 @@ func (c *AnalyzeCmd) Run(e *env) error {
 		return exitCode(ExitUsage)
 	}
 
-	opts.Labeller = &machine.Labeller{ByInput: identities(inputs, len(c.Paths) == 0)}
+	// Only this machine's own logs (no argument, not an upload) are named after it.
+	opts.Labeller = &machine.Labeller{ByInput: identities(inputs, len(c.Paths) == 0 && c.resolve == nil)}
 	rep, err := report.New(format, e.stdout, k, opts)
 	if err != nil {
 		return usageError{err}
