@@ -503,11 +503,14 @@ func readNeighbours(in logsource.Input, lines map[int]*findingView) {
 	for sc.Scan() {
 		rec := sc.Record()
 		cl := contextLine{Line: rec.Line, Text: clip(safetext.Controls(redact.String(string(rec.Raw))), 500)}
+		kept := after[:0]
 		for _, f := range after {
-			if len(f.Context) > 0 && rec.Line-f.Line <= neighbourLines*4 && countAfter(f) < neighbourLines {
-				f.Context = append(f.Context, cl)
+			f.Context = append(f.Context, cl)
+			if countAfter(f) < neighbourLines {
+				kept = append(kept, f)
 			}
 		}
+		after = kept
 		if f := lines[rec.Line]; f != nil {
 			f.Context = append(append(f.Context, before...), contextLine{Line: rec.Line, Text: cl.Text, Here: true})
 			after = append(after, f)
@@ -516,7 +519,7 @@ func readNeighbours(in logsource.Input, lines map[int]*findingView) {
 		if len(before) > neighbourLines {
 			before = before[1:]
 		}
-		if rec.Line > last+neighbourLines*4 {
+		if rec.Line > last && len(after) == 0 {
 			break
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"html"
 	"io"
 	"mime/multipart"
@@ -11,6 +12,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -18,6 +20,7 @@ import (
 	"time"
 
 	"github.com/arcdiag/arcdiag/index"
+	"github.com/arcdiag/arcdiag/internal/logsource"
 	"github.com/arcdiag/arcdiag/kb"
 )
 
@@ -457,5 +460,35 @@ func TestProse(t *testing.T) {
 		`azcmagent show</code></pre><p>Then &lt;b&gt;retry&lt;/b&gt;.</p>`
 	if got != want {
 		t.Errorf("prose:\n got %s\nwant %s", got, want)
+	}
+}
+
+// A finding's neighbouring lines: two records before and after it, clipped
+// at the ends of the log, shared by findings close together, secrets
+// redacted.
+func TestNeighbours(t *testing.T) {
+	var log strings.Builder
+	for i := 1; i <= 10; i++ {
+		fmt.Fprintf(&log, "time=\"2031-02-03T04:05:%02dZ\" level=info msg=\"line %d\"\n", i, i)
+	}
+	secret := "time=\"2031-02-03T04:05:11Z\" level=error msg=\"x\" Body=\"client_secret=Zx8Q~PLANTED-SECRET-9&grant_type=client_credentials\"\n"
+	inputs, _ := logsource.ResolveUploads([]logsource.Upload{{Name: "azcmagent.log", Data: []byte(log.String() + secret)}}, logsource.Options{})
+	findings := map[int]*findingView{1: {Line: 1}, 5: {Line: 5}, 6: {Line: 6}, 10: {Line: 10}}
+	readNeighbours(inputs[0], findings)
+	want := map[int][]int{1: {1, 2, 3}, 5: {3, 4, 5, 6, 7}, 6: {4, 5, 6, 7, 8}, 10: {8, 9, 10, 11}}
+	for at, lines := range want {
+		var got []int
+		for _, c := range findings[at].Context {
+			got = append(got, c.Line)
+			if c.Here != (c.Line == at) {
+				t.Errorf("finding %d: line %d marked Here=%v", at, c.Line, c.Here)
+			}
+			if strings.Contains(c.Text, "PLANTED") {
+				t.Errorf("finding %d: line %d shows the secret: %s", at, c.Line, c.Text)
+			}
+		}
+		if !slices.Equal(got, lines) {
+			t.Errorf("finding %d: neighbours %v, want %v", at, got, lines)
+		}
 	}
 }
