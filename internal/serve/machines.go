@@ -2,11 +2,11 @@ package serve
 
 import (
 	"cmp"
-	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/arcdiag/arcdiag/internal/logsource"
+	"github.com/arcdiag/arcdiag/internal/machine"
 )
 
 // verdictGroup is one row group of the by-verdict view: the machines whose
@@ -21,15 +21,10 @@ type machineRow struct {
 	Name, File, Time string
 }
 
-// bundleName reads the machine's name from an `azcmagent logs` zip name:
-// azcmagent-<yyyymmddThhmmss>-<machine>.zip.
-var bundleName = regexp.MustCompile(`(?i)^azcmagent-\d{8}T\d{6}-(.+)\.zip$`)
-
+// machineName is the computer an `azcmagent logs` zip comes from, by its
+// default name, else the zip's name.
 func machineName(zip string) string {
-	if m := bundleName.FindStringSubmatch(zip); m != nil {
-		return m[1]
-	}
-	return strings.TrimSuffix(zip, ".zip")
+	return cmp.Or(machine.NameFromZip(zip), strings.TrimSuffix(zip, ".zip"))
 }
 
 // groupMachines builds the by-verdict view when several zips were
