@@ -110,7 +110,11 @@ func (c *AnalyzeCmd) Run(e *env) error {
 		if len(problems) == 0 {
 			e.say(msg.AnalyzeNoLogs)
 		}
-		return exitCode(ExitUsage)
+		// JSON still gets its summary, so the problems explain exit 2 in
+		// the data even when nothing could be read.
+		if format != "json" || len(problems) == 0 {
+			return exitCode(ExitUsage)
+		}
 	}
 
 	// Only this machine's own logs (no argument, not an upload) are named after it.

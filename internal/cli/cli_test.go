@@ -179,6 +179,8 @@ func TestJSONSummaryProblems(t *testing.T) {
 		{[]string{filepath.Join(bundles, "truncated.zip"), missing}, ExitUsage,
 			[]string{filepath.Join(bundles, "truncated.zip"), missing, filepath.Join(bundles, "truncated.zip") + ":var/opt/azcmagent/log/himds.log"}},
 		{[]string{filepath.Join("..", "..", "testdata", "logs", "linux", "azcmagent.log")}, ExitFailures, []string{}},
+		// Nothing readable at all: the summary still says why.
+		{[]string{missing}, ExitUsage, []string{missing}},
 	} {
 		var stdout, stderr bytes.Buffer
 		code := Main(t.Context(), append([]string{"analyze", "--json"}, tt.args...), strings.NewReader(""), &stdout, &stderr)
