@@ -199,6 +199,39 @@ func identities(inputs []logsource.Input, local bool) map[string]machine.Identit
 	return ids
 }
 
+// pathIdentities names the machine of each of the files at paths (by
+// path) as identities does; a file that cannot be read yet (tail waits for
+// it) is named by the others, or this machine when local.
+func pathIdentities(paths []string, local bool) map[string]machine.Identity {
+	var inputs []logsource.Input
+	for _, p := range paths {
+		ins, _ := logsource.Resolve([]string{p}, logsource.Options{})
+		inputs = append(inputs, ins...)
+	}
+	ids := identities(inputs, local)
+	var missing machine.Identity
+	if local {
+		missing = localIdentity()
+	}
+	names := map[string]machine.Identity{}
+	for _, id := range ids {
+		if id.Name != "" {
+			names[id.Name] = id
+		}
+	}
+	if len(names) == 1 && !local {
+		for _, id := range names {
+			missing = id // the name the files that exist agree on
+		}
+	}
+	for _, p := range paths {
+		if _, ok := ids[p]; !ok {
+			ids[p] = missing
+		}
+	}
+	return ids
+}
+
 // machineResult is one machine analyzed: its row, the records written for
 // it (--json), and what could not be read.
 type machineResult struct {

@@ -92,10 +92,10 @@ func (c *TailCmd) Run(e *env) error {
 		paths = logsource.DefaultPaths(runtime.GOOS, os.Getenv)
 	}
 	opts := e.output()
-	// The logs followed are this machine's: its host name is its resource
-	// name unless connect chose another (machine.Scan reads a whole
-	// log, which a live one is not).
-	opts.Labeller = &machine.Labeller{Default: localIdentity()}
+	// Records are named as analyze names them (the same log gives the same
+	// machine and run ids): from what the files hold when tail starts, and
+	// this machine's name when tail follows its own logs (no argument).
+	opts.Labeller = &machine.Labeller{ByInput: pathIdentities(paths, len(c.Paths) == 0)}
 	opts.NoRedact, opts.MinLevel, opts.All, opts.Stream, opts.Verbose = c.NoRedact, minLevel, c.All, true, c.Verbose
 	var rep report.Report = report.NewText(e.stdout, k, opts)
 	if c.JSON {

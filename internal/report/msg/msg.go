@@ -249,7 +249,7 @@ var catalog = [count]kb.Text{
 	MoreIn:       {EN: "(all of it: arcdiag explain %s)", JA: "(全文: arcdiag explain %s)"},
 
 	ColMachine:    {EN: "MACHINE", JA: "マシン"},
-	ColOS:         {EN: "OS", JA: "OS"},
+	ColOS:         {EN: "OS", JA: "OS 種別"},
 	ColAgent:      {EN: "AGENT", JA: "エージェント"},
 	ColLastRun:    {EN: "LAST RUN", JA: "最後の実行"},
 	ColVerdict:    {EN: "VERDICT", JA: "判定"},
