@@ -3,8 +3,8 @@ package report
 import (
 	"cmp"
 	"fmt"
+	"io"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/arcdiag/arcdiag/internal/machine"
@@ -80,12 +80,11 @@ func (j *JSON) machineJSON(r *machine.Row) machineJSON {
 // Machines implements Report: a table, one row per machine, then the
 // machines per verdict.
 func (t *Text) Machines(rows []*machine.Row, counts []machine.VerdictCount, _ []Problem) {
-	tw := tabwriter.NewWriter(t.w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, strings.Join(t.machineColumns(), "\t"))
+	table := [][]string{t.machineColumns()}
 	for _, r := range rows {
-		fmt.Fprintln(tw, strings.Join(t.machineCells(r), "\t"))
+		table = append(table, t.machineCells(r))
 	}
-	tw.Flush()
+	writeColumns(t.w, table)
 	fmt.Fprintf(t.w, "\n%s:\n", t.st.paint(bold, t.label(msg.ByVerdict)))
 	for _, c := range counts {
 		color := green
@@ -141,5 +140,32 @@ func (b *base) machineCells(r *machine.Row) []string {
 	return []string{
 		safetext.Controls(cmp.Or(r.Name, "?")), cmp.Or(r.OS, "-"), safetext.Controls(cmp.Or(r.AgentVersion, "-")),
 		safetext.Controls(last), r.Verdict(), fmt.Sprintf("%d/%d", r.FailedRuns, r.Runs), fmt.Sprint(r.Incidents),
+	}
+}
+
+// writeColumns writes cells as aligned columns two spaces apart, padded by
+// display width (text/tabwriter counts runes, so a Japanese header of
+// double-width characters would push its row out of line).
+func writeColumns(w io.Writer, cells [][]string) {
+	var widths []int
+	for _, row := range cells {
+		for i, c := range row {
+			if i == len(widths) {
+				widths = append(widths, 0)
+			}
+			widths[i] = max(widths[i], DisplayWidth(c))
+		}
+	}
+	var b strings.Builder
+	for _, row := range cells {
+		b.Reset()
+		for i, c := range row {
+			if i == len(row)-1 {
+				b.WriteString(c)
+				break
+			}
+			b.WriteString(pad(c, widths[i]+2))
+		}
+		fmt.Fprintln(w, b.String())
 	}
 }

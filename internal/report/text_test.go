@@ -1,7 +1,11 @@
 package report
 
 import (
+	"slices"
+	"time"
+
 	"bytes"
+	"github.com/arcdiag/arcdiag/internal/machine"
 	"strings"
 	"testing"
 
@@ -121,5 +125,42 @@ func TestFirstSentences(t *testing.T) {
 		if got != tt.want || cut != tt.cut {
 			t.Errorf("firstSentences(%q) = %q, %v; want %q, %v", tt.in, got, cut, tt.want, tt.cut)
 		}
+	}
+}
+
+// TestMachinesAlignedByDisplayWidth: the Japanese headers of analyze --by
+// machine are double-width; every column must start at the same terminal
+// column in the header and in the rows.
+func TestMachinesAlignedByDisplayWidth(t *testing.T) {
+	k, err := kb.Load(kb.Builtin())
+	if err != nil {
+		t.Fatal(err)
+	}
+	row := &machine.Row{Identity: machine.Identity{Name: "arc-web-01", OS: "linux"}, Read: true}
+	row.AddRun(&diagnose.Run{Start: time.Date(2031, 1, 27, 10, 48, 51, 0, time.UTC), Command: "config", AgentVersion: "1.58.03079.1821"}, "r1")
+	var out bytes.Buffer
+	rep := NewText(&out, k, Options{Lang: kb.JA})
+	rep.Machines([]*machine.Row{row}, machine.CountByVerdict([]*machine.Row{row}), nil)
+	if err := rep.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(out.String(), "\n")
+	// starts gives the display column each cell starts at.
+	starts := func(line string) []int {
+		var cols []int
+		col, prevSpace := 0, true
+		for i, r := range line {
+			space := r == ' '
+			if !space && prevSpace && (i == 0 || strings.HasSuffix(line[:i], "  ")) {
+				cols = append(cols, col)
+			}
+			prevSpace = space
+			col += DisplayWidth(string(r))
+		}
+		return cols
+	}
+	head, first := starts(lines[0]), starts(lines[1])
+	if len(head) != 7 || !slices.Equal(head, first) {
+		t.Errorf("columns start at %v in the header, %v in the row:\n%s", head, first, out.String())
 	}
 }
