@@ -50,7 +50,7 @@ func machineUnits(args []string) ([]machineUnit, []report.Problem) {
 		st, err := os.Stat(a)
 		if a == "-" || err != nil || !st.IsDir() {
 			// Resolve reports what is wrong with it.
-			add(machineUnit{source: a, label: zipLabel(a), args: []string{a}})
+			add(machineUnit{source: a, label: machine.Label(a), args: []string{a}})
 			continue
 		}
 		var found []machineUnit
@@ -66,7 +66,7 @@ func machineUnits(args []string) ([]machineUnit, []report.Problem) {
 			rel = filepath.ToSlash(rel)
 			switch {
 			case strings.EqualFold(filepath.Ext(p), ".zip"):
-				found = append(found, machineUnit{source: p, label: zipLabel(p), args: []string{p}})
+				found = append(found, machineUnit{source: p, label: machine.Label(p), args: []string{p}})
 			case logsource.IsLogPath(rel):
 				if top, _, nested := strings.Cut(rel, "/"); nested {
 					dir := filepath.Join(a, top)
@@ -91,17 +91,6 @@ func machineUnits(args []string) ([]machineUnit, []report.Problem) {
 		}
 	}
 	return units, problems
-}
-
-// zipLabel is the machine a file is named after: the computer name in an
-// `azcmagent logs` zip's default name, else the file's name without its
-// extension.
-func zipLabel(p string) string {
-	if name := machine.NameFromZip(p); name != "" {
-		return name
-	}
-	base := filepath.Base(p)
-	return strings.TrimSuffix(base, filepath.Ext(base))
 }
 
 // identifyMachine names the machine the inputs come from: the last resource name
@@ -345,8 +334,7 @@ func (c *AnalyzeCmd) runByMachine(e *env, k *kb.KB, format string, window timeWi
 	// The machines' own records (--json) come first, as each is analyzed;
 	// rep writes the rows after them.
 	records := bufio.NewWriterSize(e.stdout, 64<<10)
-	rows := map[string]*machine.Row{}
-	var order []*machine.Row
+	var fleet machine.Fleet
 	analyzeMachines(units, 0, func(u machineUnit) machineResult {
 		return analyzeUnit(e, k, u, format, window, opts)
 	}, func(r machineResult) {
@@ -356,17 +344,7 @@ func (c *AnalyzeCmd) runByMachine(e *env, k *kb.KB, format string, window timeWi
 		problems = append(problems, r.problems...)
 		inputFailed = inputFailed || r.failed
 		records.Write(r.out)
-		// Zips of one machine (taken on different days) make one row.
-		key := strings.ToLower(r.row.Name)
-		if key == "" {
-			key = "\x00" + r.row.Sources[0]
-		}
-		if row, ok := rows[key]; ok {
-			row.Merge(r.row)
-			return
-		}
-		rows[key] = r.row
-		order = append(order, r.row)
+		fleet.Add(r.row) // zips of one machine (taken on different days) make one row
 	})
 	if err := records.Flush(); err != nil {
 		return err
@@ -374,6 +352,7 @@ func (c *AnalyzeCmd) runByMachine(e *env, k *kb.KB, format string, window timeWi
 	if err := e.ctx.Err(); err != nil {
 		return err
 	}
+	order := fleet.Rows
 	machine.Rank(order)
 	counts := machine.CountByVerdict(order)
 	rep.Machines(order, counts, problems)

@@ -52,6 +52,17 @@ func NameFromZip(zipPath string) string {
 	return m[2]
 }
 
+// Label is the machine a zip or file is named after when its logs do not
+// name it: the computer name in an `azcmagent logs` zip's default name,
+// else the file's base name without its extension.
+func Label(zipPath string) string {
+	if name := NameFromZip(zipPath); name != "" {
+		return name
+	}
+	base := path.Base(strings.ReplaceAll(zipPath, `\`, "/"))
+	return strings.TrimSuffix(base, path.Ext(base))
+}
+
 // resourceNameKey is the logrus field with the machine's Azure resource
 // name ("Resource Name", the label `azcmagent show` prints it under), as
 // the sample logs carry it on connect and disconnect lines and on HIMDS's

@@ -155,3 +155,47 @@ func TestRowsRankAndCount(t *testing.T) {
 		t.Errorf("merged row = %+v verdict %s", a, a.Verdict())
 	}
 }
+
+// TestVerdictIncidentAfterLastRun: the machine's state is its last run's,
+// unless an incident that did not recover started after that run began;
+// an incident before the run, or one the service recovered from, does not
+// change it.
+func TestVerdictIncidentAfterLastRun(t *testing.T) {
+	at := func(h, m int) time.Time { return time.Date(2031, 1, 27, h, m, 0, 0, time.UTC) }
+	run := Event{ID: "run", File: "azcmagent.log", Start: at(10, 48), Command: "config"}
+	incident := func(id string, start time.Time, verdict string) Event {
+		return Event{ID: id, File: "gc_ext.log", Start: start, Failed: true, Verdict: verdict, Timeline: true}
+	}
+	for _, tt := range []struct {
+		name    string
+		events  []Event
+		verdict string
+		failing bool
+	}{
+		{"last run ok", []Event{run}, VerdictOK, false},
+		{"incident before the run", []Event{incident("i", at(10, 30), "extension-noexec"), run}, VerdictOK, false},
+		{"incident after the run", []Event{run, incident("i", at(10, 55), "extension-noexec")}, "extension-noexec", true},
+		{"latest incident wins", []Event{incident("j", at(11, 30), "himds-not-running"), run, incident("i", at(10, 55), "extension-noexec")}, "himds-not-running", true},
+		{"recovered stretch", []Event{run, {ID: "w", Start: at(11, 0), Timeline: true}}, VerdictOK, false},
+		{"unexplained incident", []Event{run, incident("i", at(11, 0), "")}, VerdictUnexplained, true},
+		{"incident without runs", []Event{incident("i", at(11, 0), "extension-noexec")}, "extension-noexec", true},
+	} {
+		r := &Row{Read: true}
+		for _, e := range tt.events {
+			r.Add(e)
+		}
+		if r.Verdict() != tt.verdict || r.Failing() != tt.failing {
+			t.Errorf("%s: verdict %s failing %v, want %s %v", tt.name, r.Verdict(), r.Failing(), tt.verdict, tt.failing)
+		}
+	}
+	// Merged from another zip, the later incident still counts.
+	a, b := &Row{Identity: Identity{Name: "m"}, Read: true}, &Row{Identity: Identity{Name: "M"}, Read: true}
+	a.Add(run)
+	b.Add(incident("i", at(10, 55), "extension-noexec"))
+	var f Fleet
+	f.Add(a)
+	f.Add(b)
+	if len(f.Rows) != 1 || f.Rows[0].Verdict() != "extension-noexec" || f.Rows[0].Incidents != 1 {
+		t.Errorf("fleet rows %d, verdict %s", len(f.Rows), f.Rows[0].Verdict())
+	}
+}

@@ -11,14 +11,15 @@ import (
 
 // The verdicts of a machine that are not knowledge-base entry ids.
 const (
-	VerdictOK          = "ok"          // its last run succeeded
-	VerdictUnexplained = "unexplained" // its last run failed and no entry explains why
-	VerdictNoRuns      = "no-runs"     // its logs hold no azcmagent run
+	VerdictOK          = "ok"          // its current state is good (see Row.Verdict)
+	VerdictUnexplained = "unexplained" // it is failing and no entry explains why
+	VerdictNoRuns      = "no-runs"     // its logs hold no azcmagent run and no incident
 	VerdictUnread      = "unread"      // none of its logs could be read
 )
 
-// Row is what `analyze --by machine` keeps of one machine: nothing of its
-// logs but these few fields, however many zips it reads.
+// Row is what `analyze --by machine` (and the web page's view by machine)
+// keeps of one machine: nothing of its logs but these few fields, however
+// many zips it reads.
 type Row struct {
 	Identity
 	// AgentVersion is the version the latest run that states one ran with.
@@ -31,6 +32,10 @@ type Row struct {
 	// Last is the latest run (by its start time; the last read among runs
 	// without one), nil when there is none.
 	Last *LastRun
+	// Incident is the latest of its services' stretches of failures that
+	// did not recover (himds, extensions, guest configuration), nil when
+	// there is none.
+	Incident *LastRun
 	// Read is set once one of the machine's logs could be read.
 	Read bool
 
@@ -71,7 +76,7 @@ func (r *Row) count(id string, k runKind) {
 	}
 }
 
-// LastRun is the latest run of a machine.
+// LastRun is the latest run of a machine, or its latest incident.
 type LastRun struct {
 	ID       string
 	File     string
@@ -83,14 +88,41 @@ type LastRun struct {
 	Verdict string
 }
 
-// Verdict sums the machine up: its last run's verdict when it failed
-// (an entry id or VerdictUnexplained), else VerdictOK, VerdictNoRuns or
-// VerdictUnread.
+// Event is one record a machine's row is made of: an azcmagent run, or a
+// stretch of failures in one of its services' logs (Timeline), as
+// diagnose reports it and as analyze --json writes it ("run", "incident",
+// "warning").
+type Event struct {
+	ID, File, Command, ExitCode, AgentVersion string
+	Start                                     time.Time
+	Failed                                    bool
+	// Verdict is the entry id that explains the failure, "" when none does.
+	Verdict string
+	// Timeline marks a service's stretch of failures: an incident when
+	// Failed (it did not recover), a warning when not.
+	Timeline bool
+}
+
+// Current is what the machine's verdict comes from: its latest incident
+// when that started after its last run began (the run did not see it, and
+// nothing says the service came back), else its last run; nil when it has
+// neither.
+func (r *Row) Current() *LastRun {
+	if r.Incident != nil && (r.Last == nil || r.Incident.Start.After(r.Last.Start)) {
+		return r.Incident
+	}
+	return r.Last
+}
+
+// Verdict sums the machine's current state up, as a support engineer would
+// read its logs: the verdict of what Current returns when it failed (an
+// entry id or VerdictUnexplained), else VerdictOK; VerdictNoRuns or
+// VerdictUnread without either.
 func (r *Row) Verdict() string {
-	switch {
-	case r.Last != nil && r.Last.Failed:
-		return cmp.Or(r.Last.Verdict, VerdictUnexplained)
-	case r.Last != nil:
+	switch c := r.Current(); {
+	case c != nil && c.Failed:
+		return cmp.Or(c.Verdict, VerdictUnexplained)
+	case c != nil:
 		return VerdictOK
 	case !r.Read:
 		return VerdictUnread
@@ -98,35 +130,48 @@ func (r *Row) Verdict() string {
 	return VerdictNoRuns
 }
 
-// Failing reports whether the machine's last run failed.
-func (r *Row) Failing() bool { return r.Last != nil && r.Last.Failed }
+// Failing reports whether the machine is failing now: its last run failed,
+// or an incident that did not recover came after it.
+func (r *Row) Failing() bool {
+	c := r.Current()
+	return c != nil && c.Failed
+}
 
-// AddRun counts a run (or a service's stretch of failures) of the machine;
-// id is its run id.
+// AddRun counts a run (or a service's stretch of failures) of the machine
+// as diagnose reports it; id is its run id.
 func (r *Row) AddRun(run *diagnose.Run, id string) {
 	if r.OS == "" {
 		r.OS = run.Context.OS
 	}
+	e := Event{ID: id, File: run.File, Command: run.Command, ExitCode: run.ExitCode, AgentVersion: run.AgentVersion,
+		Start: run.Start, Failed: run.Failed, Timeline: run.Timeline}
+	if run.Verdict != nil {
+		e.Verdict = run.Verdict.ID
+	}
+	r.Add(e)
+}
+
+// Add counts a run or a service's stretch of failures of the machine.
+func (r *Row) Add(e Event) {
 	k := runOK
-	if run.Failed {
+	if e.Failed {
 		k = runFailed
 	}
-	if run.Timeline {
-		r.count(id, k+stretchOK)
+	at := &LastRun{ID: e.ID, File: e.File, Start: e.Start, Command: e.Command, ExitCode: e.ExitCode, Failed: e.Failed, Verdict: e.Verdict}
+	if e.Timeline {
+		r.count(e.ID, k+stretchOK)
+		if e.Failed && (r.Incident == nil || !e.Start.Before(r.Incident.Start)) {
+			r.Incident = at
+		}
 		return
 	}
-	r.count(id, k)
-	if run.AgentVersion != "" && (r.AgentVersion == "" || !run.Start.Before(r.versionAt)) {
-		r.AgentVersion, r.versionAt = run.AgentVersion, run.Start
+	r.count(e.ID, k)
+	if e.AgentVersion != "" && (r.AgentVersion == "" || !e.Start.Before(r.versionAt)) {
+		r.AgentVersion, r.versionAt = e.AgentVersion, e.Start
 	}
-	if r.Last != nil && run.Start.Before(r.Last.Start) {
-		return
+	if r.Last == nil || !e.Start.Before(r.Last.Start) {
+		r.Last = at
 	}
-	last := &LastRun{ID: id, File: run.File, Start: run.Start, Command: run.Command, ExitCode: run.ExitCode, Failed: run.Failed}
-	if run.Verdict != nil {
-		last.Verdict = run.Verdict.ID
-	}
-	r.Last = last
 }
 
 // Merge adds o, a row of the same machine from another zip or folder.
@@ -145,9 +190,12 @@ func (r *Row) Merge(o *Row) {
 	if o.Last != nil && (r.Last == nil || !o.Last.Start.Before(r.Last.Start)) {
 		r.Last = o.Last
 	}
+	if o.Incident != nil && (r.Incident == nil || !o.Incident.Start.Before(r.Incident.Start)) {
+		r.Incident = o.Incident
+	}
 }
 
-// severity orders verdicts worst first: a failing last run, then a
+// severity orders verdicts worst first: a failing machine, then a
 // machine whose logs could not be read, then one without runs, then one
 // that works.
 func (r *Row) severity() int {
@@ -156,7 +204,7 @@ func (r *Row) severity() int {
 		return 0
 	case !r.Read:
 		return 1
-	case r.Last == nil:
+	case r.Current() == nil:
 		return 2
 	}
 	return 3
@@ -200,4 +248,31 @@ func CountByVerdict(rows []*Row) []VerdictCount {
 		return cmp.Or(cmp.Compare(b.Machines, a.Machines), cmp.Compare(sev[a.Verdict], sev[b.Verdict]), strings.Compare(a.Verdict, b.Verdict))
 	})
 	return out
+}
+
+// Fleet gathers rows into one per machine, in the order machines first
+// come: rows of one name (zips of one machine taken on different days;
+// names compared without case, as Windows compares computer names) are
+// merged; a row without a name stays on its own.
+type Fleet struct {
+	Rows   []*Row
+	byName map[string]*Row
+}
+
+// Add adds r, merging it into the row of its machine when there is one.
+func (f *Fleet) Add(r *Row) {
+	if r.Name == "" {
+		f.Rows = append(f.Rows, r)
+		return
+	}
+	key := strings.ToLower(r.Name)
+	if row, ok := f.byName[key]; ok {
+		row.Merge(r)
+		return
+	}
+	if f.byName == nil {
+		f.byName = map[string]*Row{}
+	}
+	f.byName[key] = r
+	f.Rows = append(f.Rows, r)
 }

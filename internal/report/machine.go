@@ -16,17 +16,18 @@ import (
 type (
 	// machineJSON is one machine of analyze --by machine.
 	machineJSON struct {
-		Type         string       `json:"type"`
-		Machine      string       `json:"machine"`
-		OS           string       `json:"os"`
-		AgentVersion *string      `json:"agent_version"`
-		Verdict      string       `json:"verdict"`
-		Failing      bool         `json:"failing"`
-		Runs         int          `json:"runs"`
-		FailedRuns   int          `json:"failed_runs"`
-		Incidents    int          `json:"incidents"`
-		LastRun      *lastRunJSON `json:"last_run"`
-		Sources      []string     `json:"sources"`
+		Type         string            `json:"type"`
+		Machine      string            `json:"machine"`
+		OS           string            `json:"os"`
+		AgentVersion *string           `json:"agent_version"`
+		Verdict      string            `json:"verdict"`
+		Failing      bool              `json:"failing"`
+		Runs         int               `json:"runs"`
+		FailedRuns   int               `json:"failed_runs"`
+		Incidents    int               `json:"incidents"`
+		LastRun      *lastRunJSON      `json:"last_run"`
+		Incident     *openIncidentJSON `json:"incident"`
+		Sources      []string          `json:"sources"`
 	}
 	lastRunJSON struct {
 		RunID    string  `json:"run_id"`
@@ -36,6 +37,12 @@ type (
 		ExitCode *string `json:"exit_code"`
 		Failed   bool    `json:"failed"`
 		Verdict  *string `json:"verdict"`
+	}
+	openIncidentJSON struct {
+		RunID   string  `json:"run_id"`
+		File    string  `json:"file"`
+		Start   *string `json:"start"`
+		Verdict *string `json:"verdict"`
 	}
 	// fleetJSON ends analyze --by machine: how many machines share each
 	// verdict, and what could not be read.
@@ -73,6 +80,9 @@ func (j *JSON) machineJSON(r *machine.Row) machineJSON {
 	if l := r.Last; l != nil {
 		out.LastRun = &lastRunJSON{RunID: l.ID, File: l.File, Start: jsonTime(l.Start), Command: optional(j.clean(l.Command)),
 			ExitCode: optional(l.ExitCode), Failed: l.Failed, Verdict: optional(l.Verdict)}
+	}
+	if i := r.Incident; i != nil {
+		out.Incident = &openIncidentJSON{RunID: i.ID, File: i.File, Start: jsonTime(i.Start), Verdict: optional(i.Verdict)}
 	}
 	return out
 }

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/arcdiag/arcdiag/internal/logsource"
+	"github.com/arcdiag/arcdiag/internal/machine"
 	"github.com/arcdiag/arcdiag/internal/redact"
 	"github.com/arcdiag/arcdiag/internal/safetext"
 	"github.com/arcdiag/arcdiag/kb"
@@ -186,6 +187,7 @@ func (s *Server) analyzePage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := &analysisView{Max: s.uploadLimit(), Done: true, k: s.k, lang: req.Lang}
+	v.byMachine(uploadedZips(req.Uploads))
 	lw := &lineWriter{line: v.add}
 	if err := s.opts.Analyze(r.Context(), req, lw); err != nil {
 		v.Error = err.Error()
@@ -193,7 +195,7 @@ func (s *Server) analyzePage(w http.ResponseWriter, r *http.Request) {
 	lw.Close()
 	v.finish()
 	s.neighbours(v, req, pasted)
-	v.groupMachines(req.Uploads)
+	v.groupMachines()
 	s.render(w, r, http.StatusOK, "analyze", page{Lang: req.Lang, Title: label(req.Lang, "analyze.label"), Data: v})
 }
 
@@ -242,6 +244,9 @@ type ndjsonLine struct {
 		Title string `json:"title"`
 	} `json:"entries"`
 	// run, incident, warning
+	RunID        string   `json:"run_id"`
+	Machine      string   `json:"machine"`
+	OS           string   `json:"os"`
 	Index        int      `json:"index"`
 	StartLine    int      `json:"start_line"`
 	EndFile      string   `json:"end_file"`
@@ -293,7 +298,8 @@ type analysisView struct {
 	k       *kb.KB
 	lang    kb.Lang
 	pending []*findingView
-	extra   int // pending findings beyond maxShown
+	extra   int            // pending findings beyond maxShown
+	zipRows []*machine.Row // one per uploaded zip, when several are
 }
 
 // maxShown bounds the findings a run shows (and the page holds).
@@ -356,6 +362,7 @@ func (v *analysisView) add(line []byte) {
 		}
 		v.pending = append(v.pending, f)
 	case "run", "incident", "warning":
+		v.event(&l)
 		rv := v.run(&l)
 		if rv.Status == "ok" && rv.FindingCount == 0 {
 			// An ok run is one row with the ok runs around it in its file:
