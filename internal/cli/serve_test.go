@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"html"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -19,6 +20,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/arcdiag/arcdiag/internal/report/msg"
 	"github.com/arcdiag/arcdiag/internal/serve"
 	"github.com/arcdiag/arcdiag/kb"
 )
@@ -312,4 +314,68 @@ func pageVerdicts(page string) []string {
 		}
 	}
 	return out
+}
+
+// englishLabels are the words a page in English uses as labels: the
+// catalog's (msg) and the index's field names, which a page in Japanese
+// must never show as a label. Kinds and tags are identifiers (kind:,
+// tag: filters), the same in both languages.
+func englishLabels(k *kb.KB) []string {
+	ids := map[string]bool{}
+	for _, kind := range kb.Kinds {
+		ids[string(kind)] = true
+	}
+	for _, e := range k.Entries() {
+		for _, tag := range e.Tags {
+			ids[tag] = true
+		}
+	}
+	words := []string{"cause", "example", "remediation", "title", "alias"}
+	for _, id := range msg.All() {
+		en, ja := id.Text().EN, id.Text().JA
+		if en != ja && !strings.Contains(en, "%") && len(en) > 1 && !ids[en] {
+			words = append(words, en)
+		}
+	}
+	return words
+}
+
+// Every page in Japanese shows no English label: a label is the whole text
+// of an element, or the text before a colon at the start of one or of a
+// line.
+func TestServeJapanesePages(t *testing.T) {
+	hs, k := startServe(t)
+	pages := map[string]string{}
+	for _, path := range []string{"/", "/search?q=proxy", "/search?q=zzqqxxv", "/explain/AZCM0041", "/explain/41",
+		"/explain?q=" + url.QueryEscape("no entry matches this xyzzy"), "/explain?q=AZCM9999", "/kb"} {
+		resp, err := hs.Client().Get(hs.URL + path + sep(path) + "lang=ja")
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		pages[path] = string(body)
+	}
+	bundles, _ := filepath.Glob("../../testdata/logs/bundles/*.zip")
+	form, ctype := uploadForm(t, bundles, "")
+	_, pages["POST /analyze"] = post(t, hs, "/analyze?lang=ja", form, ctype)
+	if !strings.Contains(pages["/search?q=proxy"], `class="field"`) {
+		t.Fatal("the search for proxy shows no fragment: the test checks nothing")
+	}
+	for _, w := range englishLabels(k) {
+		e := regexp.QuoteMeta(html.EscapeString(w))
+		re := regexp.MustCompile(`(>\s*` + e + `\s*(<|:))|((^|\n)\s*` + e + `:)`)
+		for path, page := range pages {
+			if m := re.FindString(page); m != "" {
+				t.Errorf("%s in Japanese shows the English label %q (%q)", path, w, m)
+			}
+		}
+	}
+}
+
+func sep(path string) string {
+	if strings.Contains(path, "?") {
+		return "&"
+	}
+	return "?"
 }

@@ -149,11 +149,6 @@ func footnoteText(n *kb.Entry, lang kb.Lang) string {
 	return strings.TrimSpace(n.Cause.In(lang)) + "\n" + strings.TrimSpace(n.Remediation.In(lang))
 }
 
-// fragmentLabels name a search fragment's field by the catalog's word for it.
-var fragmentLabels = map[string]msg.ID{
-	"title": msg.Title, "alias": msg.Aliases, "cause": msg.ProbableCause, "remediation": msg.Remediation, "example": msg.Examples,
-}
-
 // Search implements Answers: each hit's id, title (its matching words
 // highlighted on a terminal), kind and score, then two of its fragments.
 func (t *Text) Search(res *index.Result) {
@@ -169,10 +164,7 @@ func (t *Text) Search(res *index.Result) {
 		}
 		fmt.Fprintf(t.w, "%s  %s  %s\n", st.paint(bold+";"+cyan, h.ID), title, st.paint(dim, meta))
 		for _, f := range h.Fragments[:min(len(h.Fragments), 2)] {
-			label := f.Field
-			if id, ok := fragmentLabels[f.Field]; ok {
-				label = t.label(id)
-			}
+			label := msg.FieldLabel(f.Field, t.opts.Lang)
 			fmt.Fprintf(t.w, "    %s %s\n", st.paint(yellow, label+":"), highlight(f.Text, f.Marks, st, ""))
 		}
 	}
