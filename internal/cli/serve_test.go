@@ -379,3 +379,41 @@ func sep(path string) string {
 	}
 	return "?"
 }
+
+// A form-encoded POST (curl -d 'text=…') is the paste box's text, decoded:
+// analyzed as analyze - analyzes the text, its secrets redacted. A body of
+// another type is refused with 415.
+func TestServeFormEncoded(t *testing.T) {
+	hs, _ := startServe(t)
+	want := cliAnalyze(t, ".", strings.NewReader(plantedLog), "-")
+	if !strings.Contains(want, "AZCM0041") {
+		t.Fatalf("analyze - of the planted log gives no AZCM0041: %s", want)
+	}
+	form := url.Values{"text": {plantedLog}}.Encode()
+	if !strings.Contains(form, "PLANTED") {
+		t.Fatal("the encoded form lost the planted secret: the test checks nothing")
+	}
+	status, got := post(t, hs, "/api/analyze", strings.NewReader(form), "application/x-www-form-urlencoded")
+	if status != http.StatusOK || got != want {
+		t.Errorf("/api/analyze, form-encoded: status %d\n got %s\nwant %s", status, got, want)
+	}
+	status, page := post(t, hs, "/analyze", strings.NewReader(form+"&lang=ja"), "application/x-www-form-urlencoded")
+	if status != http.StatusOK || !strings.Contains(page, "AZCM0041") || !strings.Contains(page, `lang="ja"`) {
+		t.Errorf("/analyze, form-encoded: status %d, verdict AZCM0041 or Japanese not shown", status)
+	}
+	for _, s := range append(planted, "%3D", "client_secret%") {
+		for name, body := range map[string]string{"/api/analyze": got, "/analyze": page} {
+			if strings.Contains(body, s) {
+				t.Errorf("%s shows %q: the form was not decoded, or not redacted", name, s)
+			}
+		}
+	}
+	for _, path := range []string{"/analyze", "/api/analyze"} {
+		if status, body := post(t, hs, path, strings.NewReader(`{"text": "x"}`), "application/json"); status != http.StatusUnsupportedMediaType {
+			t.Errorf("%s, application/json: status %d, want 415: %s", path, status, body)
+		}
+		if status, body := post(t, hs, path, strings.NewReader("files=x"), "application/x-www-form-urlencoded"); status != http.StatusBadRequest || !strings.Contains(body, "text") {
+			t.Errorf("%s, a form without text: status %d, want 400 naming the field: %s", path, status, body)
+		}
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"path"
 	"strings"
 
@@ -25,6 +26,12 @@ var errTooLarge = errors.New("upload too large")
 // errNothing is a POST without text or files: 400.
 var errNothing = errors.New("nothing to analyze")
 
+// errNoTextField is a form-encoded POST without the paste box's field: 400.
+var errNoTextField = errors.New("a form-encoded body needs the field text (the log lines); send a raw log as text/plain, or files as multipart/form-data")
+
+// errUnsupported is a body neither raw text nor a form: 415.
+var errUnsupported = errors.New("unsupported Content-Type: send multipart/form-data (fields text and files), application/x-www-form-urlencoded (field text) or a raw log as text/plain")
+
 func (s *Server) uploadLimit() string {
 	n := s.opts.MaxUpload
 	switch {
@@ -38,8 +45,10 @@ func (s *Server) uploadLimit() string {
 
 // readRequest reads what to analyze from a POST into memory: the files and
 // the pasted text of a multipart form (read part by part from the stream:
-// http.Request.ParseMultipartForm would spill large files to disk), or a raw
-// body, read as standard input. The whole body is read before analysis
+// http.Request.ParseMultipartForm would spill large files to disk), the
+// text field of a form-encoded body, or a raw body (no Content-Type,
+// text/plain or application/octet-stream), read as standard input; any
+// other body is refused (415). The whole body is read before analysis
 // starts, so an upload over MaxUpload is refused before any answer is sent.
 func (s *Server) readRequest(w http.ResponseWriter, r *http.Request) (AnalyzeRequest, []byte, error) {
 	req := AnalyzeRequest{Lang: s.lang(r)}
@@ -47,8 +56,9 @@ func (s *Server) readRequest(w http.ResponseWriter, r *http.Request) (AnalyzeReq
 		return req, nil, errTooLarge
 	}
 	body := http.MaxBytesReader(w, r.Body, s.opts.MaxUpload)
-	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if mt != "multipart/form-data" {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	switch {
+	case r.Header.Get("Content-Type") == "" || mt == "text/plain" || mt == "application/octet-stream":
 		data, err := io.ReadAll(body)
 		if err != nil {
 			return req, nil, tooLarge(err)
@@ -58,6 +68,10 @@ func (s *Server) readRequest(w http.ResponseWriter, r *http.Request) (AnalyzeReq
 		}
 		req.Stdin = bytes.NewReader(data)
 		return req, data, nil
+	case mt == "application/x-www-form-urlencoded":
+		return s.readForm(req, body)
+	case err != nil || mt != "multipart/form-data":
+		return req, nil, errUnsupported
 	}
 	r.Body = body
 	mr, err := r.MultipartReader()
@@ -101,6 +115,32 @@ func (s *Server) readRequest(w http.ResponseWriter, r *http.Request) (AnalyzeReq
 	return req, nil, nil
 }
 
+// readForm reads a form-encoded POST (curl -d 'text=…'): the paste box's
+// field, decoded, is the text to analyze, as the multipart form's is. Read
+// raw, its percent-encoding would hide the secrets redaction looks for.
+func (s *Server) readForm(req AnalyzeRequest, body io.Reader) (AnalyzeRequest, []byte, error) {
+	data, err := io.ReadAll(body)
+	if err != nil {
+		return req, nil, tooLarge(err)
+	}
+	form, err := url.ParseQuery(string(data))
+	if err != nil {
+		return req, nil, fmt.Errorf("form body: %w", err)
+	}
+	if !form.Has("text") {
+		return req, nil, errNoTextField
+	}
+	if v := form.Get("lang"); v != "" {
+		req.Lang = s.langOf(v)
+	}
+	pasted := []byte(strings.ReplaceAll(strings.Join(form["text"], "\n"), "\r\n", "\n"))
+	if len(bytes.TrimSpace(pasted)) == 0 {
+		return req, nil, errNothing
+	}
+	req.Stdin = bytes.NewReader(pasted)
+	return req, pasted, nil
+}
+
 // stdinName is what the CLI calls standard input.
 const stdinName = "<stdin>"
 
@@ -130,6 +170,9 @@ func uploadName(name string) string {
 
 func (s *Server) requestError(w http.ResponseWriter, r *http.Request, err error, html bool) {
 	status := http.StatusBadRequest
+	if errors.Is(err, errUnsupported) {
+		status = http.StatusUnsupportedMediaType
+	}
 	if errors.Is(err, errTooLarge) {
 		status = http.StatusRequestEntityTooLarge
 		// The rest of an oversized body is not read: the connection closes.
