@@ -27,18 +27,33 @@ var errTooLarge = errors.New("upload too large")
 var errNothing = errors.New("nothing to analyze")
 
 // errNoTextField is a form-encoded POST without the paste box's field: 400.
-var errNoTextField = errors.New("a form-encoded body needs the field text (the log lines); send a raw log as text/plain, or files as multipart/form-data")
+var errNoTextField = errors.New("form without the field text")
 
 // errUnsupported is a body neither raw text nor a form: 415.
-var errUnsupported = errors.New("unsupported Content-Type: send multipart/form-data (fields text and files), application/x-www-form-urlencoded (field text) or a raw log as text/plain")
+var errUnsupported = errors.New("unsupported Content-Type")
 
-func (s *Server) uploadLimit() string {
-	n := s.opts.MaxUpload
-	switch {
-	case n%(1<<30) == 0:
-		return fmt.Sprintf("%d GiB", n>>30)
-	case n%(1<<20) == 0:
-		return fmt.Sprintf("%d MiB", n>>20)
+func (s *Server) uploadLimit() string { return humanSize(s.opts.MaxUpload) }
+
+// humanSize writes a byte count in the largest binary unit it reaches:
+// 100 KiB, 512 MiB, 1.5 GiB. A fraction is cut, not rounded, to one
+// decimal, so that a limit is never shown larger than it is.
+func humanSize(n int64) string {
+	for _, u := range []struct {
+		name  string
+		shift uint
+	}{{"TiB", 40}, {"GiB", 30}, {"MiB", 20}, {"KiB", 10}} {
+		unit := int64(1) << u.shift
+		switch {
+		case n < unit:
+			continue
+		case n%unit == 0:
+			return fmt.Sprintf("%d %s", n/unit, u.name)
+		}
+		tenths := n/unit*10 + n%unit*10/unit // n*10 would overflow near 2^63
+		if tenths%10 == 0 {
+			return fmt.Sprintf("%d %s", tenths/10, u.name) // 1 MiB and a few bytes
+		}
+		return fmt.Sprintf("%d.%d %s", tenths/10, tenths%10, u.name)
 	}
 	return fmt.Sprintf("%d bytes", n)
 }
@@ -182,12 +197,16 @@ func (s *Server) requestError(w http.ResponseWriter, r *http.Request, err error,
 	msg := err.Error()
 	switch {
 	case errors.Is(err, errTooLarge):
-		msg = fmt.Sprintf("upload over %s (--max-upload)", s.uploadLimit())
+		msg = label(lang, "analyze.tooLarge", s.uploadLimit())
 	case errors.Is(err, errNothing):
 		msg = label(lang, "analyze.nothing")
+	case errors.Is(err, errNoTextField):
+		msg = label(lang, "analyze.noText")
+	case errors.Is(err, errUnsupported):
+		msg = label(lang, "analyze.unsupported")
 	}
 	if !html {
-		http.Error(w, msg, status)
+		apiError(w, status, msg)
 		return
 	}
 	s.render(w, r, status, "analyze", page{Lang: lang, Title: label(lang, "analyze.label"), Data: &analysisView{Max: s.uploadLimit(), Error: msg}})
