@@ -302,18 +302,3 @@ var catalog = [count]kb.Text{
 	ServiceRemoved:    {EN: "service %s removed", JA: "サービス %s を削除しました"},
 	ServiceRunTail:    {EN: "service run: give the tail command and its flags, not %q", JA: "service run: tail コマンドとそのフラグを指定してください (%q ではなく)"},
 }
-
-// fieldLabels name a search fragment's field (index.Fragment.Field) by the
-// catalog's word for it: the CLI and the web page say the same word.
-var fieldLabels = map[string]ID{
-	"title": Title, "alias": Aliases, "cause": ProbableCause, "remediation": Remediation, "example": Examples,
-}
-
-// FieldLabel is the word for a search fragment's field in lang; a field
-// the catalog does not name is shown as it is.
-func FieldLabel(field string, lang kb.Lang) string {
-	if id, ok := fieldLabels[field]; ok {
-		return id.In(lang)
-	}
-	return field
-}
