@@ -20,6 +20,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/arcdiag/arcdiag/internal/report/msg"
 	"github.com/arcdiag/arcdiag/internal/serve"
 	"github.com/arcdiag/arcdiag/kb"
 )
@@ -353,3 +354,105 @@ func TestServeMachinesAsCLI(t *testing.T) {
 
 // machineRowOnPage is a machine's row in the page's view by verdict.
 var machineRowOnPage = regexp.MustCompile(`<tr data-verdict="([^"]*)" data-machine="([^"]*)">`)
+
+// englishLabels are the words a page in English uses as labels: the
+// catalog's (msg) and the index's field names, which a page in Japanese
+// must never show as a label. Kinds and tags are identifiers (kind:,
+// tag: filters), the same in both languages.
+func englishLabels(k *kb.KB) []string {
+	ids := map[string]bool{}
+	for _, kind := range kb.Kinds {
+		ids[string(kind)] = true
+	}
+	for _, e := range k.Entries() {
+		for _, tag := range e.Tags {
+			ids[tag] = true
+		}
+	}
+	words := []string{"cause", "example", "remediation", "title", "alias"}
+	for _, id := range msg.All() {
+		en, ja := id.Text().EN, id.Text().JA
+		if en != ja && !strings.Contains(en, "%") && len(en) > 1 && !ids[en] {
+			words = append(words, en)
+		}
+	}
+	return words
+}
+
+// Every page in Japanese shows no English label: a label is the whole text
+// of an element, or the text before a colon at the start of one or of a
+// line.
+func TestServeJapanesePages(t *testing.T) {
+	hs, k := startServe(t)
+	pages := map[string]string{}
+	for _, path := range []string{"/", "/search?q=proxy", "/search?q=zzqqxxv", "/explain/AZCM0041", "/explain/41",
+		"/explain?q=" + url.QueryEscape("no entry matches this xyzzy"), "/explain?q=AZCM9999", "/kb"} {
+		resp, err := hs.Client().Get(hs.URL + path + sep(path) + "lang=ja")
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		pages[path] = string(body)
+	}
+	bundles, _ := filepath.Glob("../../testdata/logs/bundles/*.zip")
+	form, ctype := uploadForm(t, bundles, "")
+	_, pages["POST /analyze"] = post(t, hs, "/analyze?lang=ja", form, ctype)
+	if !strings.Contains(pages["/search?q=proxy"], `class="field"`) {
+		t.Fatal("the search for proxy shows no fragment: the test checks nothing")
+	}
+	for _, w := range englishLabels(k) {
+		e := regexp.QuoteMeta(html.EscapeString(w))
+		re := regexp.MustCompile(`(>\s*` + e + `\s*(<|:))|((^|\n)\s*` + e + `:)`)
+		for path, page := range pages {
+			if m := re.FindString(page); m != "" {
+				t.Errorf("%s in Japanese shows the English label %q (%q)", path, w, m)
+			}
+		}
+	}
+}
+
+func sep(path string) string {
+	if strings.Contains(path, "?") {
+		return "&"
+	}
+	return "?"
+}
+
+// A form-encoded POST (curl -d 'text=…') is the paste box's text, decoded:
+// analyzed as analyze - analyzes the text, its secrets redacted. A body of
+// another type is refused with 415.
+func TestServeFormEncoded(t *testing.T) {
+	hs, _ := startServe(t)
+	want := cliAnalyze(t, ".", strings.NewReader(plantedLog), "-")
+	if !strings.Contains(want, "AZCM0041") {
+		t.Fatalf("analyze - of the planted log gives no AZCM0041: %s", want)
+	}
+	form := url.Values{"text": {plantedLog}}.Encode()
+	if !strings.Contains(form, "PLANTED") {
+		t.Fatal("the encoded form lost the planted secret: the test checks nothing")
+	}
+	status, got := post(t, hs, "/api/analyze", strings.NewReader(form), "application/x-www-form-urlencoded")
+	if status != http.StatusOK || got != want {
+		t.Errorf("/api/analyze, form-encoded: status %d\n got %s\nwant %s", status, got, want)
+	}
+	status, page := post(t, hs, "/analyze", strings.NewReader(form+"&lang=ja"), "application/x-www-form-urlencoded")
+	if status != http.StatusOK || !strings.Contains(page, "AZCM0041") || !strings.Contains(page, `lang="ja"`) {
+		t.Errorf("/analyze, form-encoded: status %d, verdict AZCM0041 or Japanese not shown", status)
+	}
+	for _, s := range append(planted, "%3D", "client_secret%") {
+		for name, body := range map[string]string{"/api/analyze": got, "/analyze": page} {
+			if strings.Contains(body, s) {
+				t.Errorf("%s shows %q: the form was not decoded, or not redacted", name, s)
+			}
+		}
+	}
+	for _, path := range []string{"/analyze", "/api/analyze"} {
+		if status, body := post(t, hs, path, strings.NewReader(`{"text": "x"}`), "application/json"); status != http.StatusUnsupportedMediaType {
+			t.Errorf("%s, application/json: status %d, want 415: %s", path, status, body)
+		}
+		if status, body := post(t, hs, path, strings.NewReader("files=x"), "application/x-www-form-urlencoded"); status != http.StatusBadRequest || !strings.Contains(body, "text") {
+			t.Errorf("%s, a form without text: status %d, want 400 naming the field: %s", path, status, body)
+		}
+	}
+}

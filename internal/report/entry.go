@@ -149,9 +149,19 @@ func footnoteText(n *kb.Entry, lang kb.Lang) string {
 	return strings.TrimSpace(n.Cause.In(lang)) + "\n" + strings.TrimSpace(n.Remediation.In(lang))
 }
 
-// fragmentLabels name a search fragment's field by the catalog's word for it.
-var fragmentLabels = map[string]msg.ID{
+// fieldLabels name a search fragment's field (index.Fragment.Field) by the
+// catalog's word for it: the CLI and the web page say the same word.
+var fieldLabels = map[string]msg.ID{
 	"title": msg.Title, "alias": msg.Aliases, "cause": msg.ProbableCause, "remediation": msg.Remediation, "example": msg.Examples,
+}
+
+// FieldLabel is the word for a search fragment's field in lang; a field
+// the catalog does not name is shown as it is.
+func FieldLabel(field string, lang kb.Lang) string {
+	if id, ok := fieldLabels[field]; ok {
+		return id.In(lang)
+	}
+	return field
 }
 
 // Search implements Answers: each hit's id, title (its matching words
@@ -169,10 +179,7 @@ func (t *Text) Search(res *index.Result) {
 		}
 		fmt.Fprintf(t.w, "%s  %s  %s\n", st.paint(bold+";"+cyan, h.ID), title, st.paint(dim, meta))
 		for _, f := range h.Fragments[:min(len(h.Fragments), 2)] {
-			label := f.Field
-			if id, ok := fragmentLabels[f.Field]; ok {
-				label = t.label(id)
-			}
+			label := FieldLabel(f.Field, t.opts.Lang)
 			fmt.Fprintf(t.w, "    %s %s\n", st.paint(yellow, label+":"), highlight(f.Text, f.Marks, st, ""))
 		}
 	}

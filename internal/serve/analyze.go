@@ -9,6 +9,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"path"
 	"strings"
 
@@ -26,21 +27,44 @@ var errTooLarge = errors.New("upload too large")
 // errNothing is a POST without text or files: 400.
 var errNothing = errors.New("nothing to analyze")
 
-func (s *Server) uploadLimit() string {
-	n := s.opts.MaxUpload
-	switch {
-	case n%(1<<30) == 0:
-		return fmt.Sprintf("%d GiB", n>>30)
-	case n%(1<<20) == 0:
-		return fmt.Sprintf("%d MiB", n>>20)
+// errNoTextField is a form-encoded POST without the paste box's field: 400.
+var errNoTextField = errors.New("form without the field text")
+
+// errUnsupported is a body neither raw text nor a form: 415.
+var errUnsupported = errors.New("unsupported Content-Type")
+
+func (s *Server) uploadLimit() string { return humanSize(s.opts.MaxUpload) }
+
+// humanSize writes a byte count in the largest binary unit it reaches:
+// 100 KiB, 512 MiB, 1.5 GiB. A fraction is cut, not rounded, to one
+// decimal, so that a limit is never shown larger than it is.
+func humanSize(n int64) string {
+	for _, u := range []struct {
+		name  string
+		shift uint
+	}{{"TiB", 40}, {"GiB", 30}, {"MiB", 20}, {"KiB", 10}} {
+		unit := int64(1) << u.shift
+		switch {
+		case n < unit:
+			continue
+		case n%unit == 0:
+			return fmt.Sprintf("%d %s", n/unit, u.name)
+		}
+		tenths := n/unit*10 + n%unit*10/unit // n*10 would overflow near 2^63
+		if tenths%10 == 0 {
+			return fmt.Sprintf("%d %s", tenths/10, u.name) // 1 MiB and a few bytes
+		}
+		return fmt.Sprintf("%d.%d %s", tenths/10, tenths%10, u.name)
 	}
 	return fmt.Sprintf("%d bytes", n)
 }
 
 // readRequest reads what to analyze from a POST into memory: the files and
 // the pasted text of a multipart form (read part by part from the stream:
-// http.Request.ParseMultipartForm would spill large files to disk), or a raw
-// body, read as standard input. The whole body is read before analysis
+// http.Request.ParseMultipartForm would spill large files to disk), the
+// text field of a form-encoded body, or a raw body (no Content-Type,
+// text/plain or application/octet-stream), read as standard input; any
+// other body is refused (415). The whole body is read before analysis
 // starts, so an upload over MaxUpload is refused before any answer is sent.
 func (s *Server) readRequest(w http.ResponseWriter, r *http.Request) (AnalyzeRequest, []byte, error) {
 	req := AnalyzeRequest{Lang: s.lang(r)}
@@ -48,8 +72,9 @@ func (s *Server) readRequest(w http.ResponseWriter, r *http.Request) (AnalyzeReq
 		return req, nil, errTooLarge
 	}
 	body := http.MaxBytesReader(w, r.Body, s.opts.MaxUpload)
-	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if mt != "multipart/form-data" {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	switch {
+	case r.Header.Get("Content-Type") == "" || mt == "text/plain" || mt == "application/octet-stream":
 		data, err := io.ReadAll(body)
 		if err != nil {
 			return req, nil, tooLarge(err)
@@ -59,6 +84,10 @@ func (s *Server) readRequest(w http.ResponseWriter, r *http.Request) (AnalyzeReq
 		}
 		req.Stdin = bytes.NewReader(data)
 		return req, data, nil
+	case mt == "application/x-www-form-urlencoded":
+		return s.readForm(req, body)
+	case err != nil || mt != "multipart/form-data":
+		return req, nil, errUnsupported
 	}
 	r.Body = body
 	mr, err := r.MultipartReader()
@@ -102,6 +131,32 @@ func (s *Server) readRequest(w http.ResponseWriter, r *http.Request) (AnalyzeReq
 	return req, nil, nil
 }
 
+// readForm reads a form-encoded POST (curl -d 'text=…'): the paste box's
+// field, decoded, is the text to analyze, as the multipart form's is. Read
+// raw, its percent-encoding would hide the secrets redaction looks for.
+func (s *Server) readForm(req AnalyzeRequest, body io.Reader) (AnalyzeRequest, []byte, error) {
+	data, err := io.ReadAll(body)
+	if err != nil {
+		return req, nil, tooLarge(err)
+	}
+	form, err := url.ParseQuery(string(data))
+	if err != nil {
+		return req, nil, fmt.Errorf("form body: %w", err)
+	}
+	if !form.Has("text") {
+		return req, nil, errNoTextField
+	}
+	if v := form.Get("lang"); v != "" {
+		req.Lang = s.langOf(v)
+	}
+	pasted := []byte(strings.ReplaceAll(strings.Join(form["text"], "\n"), "\r\n", "\n"))
+	if len(bytes.TrimSpace(pasted)) == 0 {
+		return req, nil, errNothing
+	}
+	req.Stdin = bytes.NewReader(pasted)
+	return req, pasted, nil
+}
+
 // stdinName is what the CLI calls standard input.
 const stdinName = "<stdin>"
 
@@ -131,6 +186,9 @@ func uploadName(name string) string {
 
 func (s *Server) requestError(w http.ResponseWriter, r *http.Request, err error, html bool) {
 	status := http.StatusBadRequest
+	if errors.Is(err, errUnsupported) {
+		status = http.StatusUnsupportedMediaType
+	}
 	if errors.Is(err, errTooLarge) {
 		status = http.StatusRequestEntityTooLarge
 		// The rest of an oversized body is not read: the connection closes.
@@ -140,12 +198,16 @@ func (s *Server) requestError(w http.ResponseWriter, r *http.Request, err error,
 	msg := err.Error()
 	switch {
 	case errors.Is(err, errTooLarge):
-		msg = fmt.Sprintf("upload over %s (--max-upload)", s.uploadLimit())
+		msg = label(lang, "analyze.tooLarge", s.uploadLimit())
 	case errors.Is(err, errNothing):
 		msg = label(lang, "analyze.nothing")
+	case errors.Is(err, errNoTextField):
+		msg = label(lang, "analyze.noText")
+	case errors.Is(err, errUnsupported):
+		msg = label(lang, "analyze.unsupported")
 	}
 	if !html {
-		http.Error(w, msg, status)
+		apiError(w, status, msg)
 		return
 	}
 	s.render(w, r, status, "analyze", page{Lang: lang, Title: label(lang, "analyze.label"), Data: &analysisView{Max: s.uploadLimit(), Error: msg}})

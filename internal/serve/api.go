@@ -2,6 +2,7 @@ package serve
 
 import (
 	"bytes"
+	"encoding/json"
 	"net/http"
 	"strings"
 
@@ -18,12 +19,12 @@ func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) {
 	lang := s.lang(r)
 	res, err := s.runSearch(q, lang)
 	if err != nil {
-		http.Error(w, redact.String(err.Error()), http.StatusBadRequest)
+		apiError(w, http.StatusBadRequest, redact.String(err.Error()))
 		return
 	}
 	var buf bytes.Buffer
 	if err := s.opts.SearchJSON(&buf, res, lang); err != nil {
-		http.Error(w, err.Error(), http.StatusInternalServerError)
+		apiError(w, http.StatusInternalServerError, err.Error())
 		return
 	}
 	writeAPI(w, buf.Bytes())
@@ -37,20 +38,53 @@ func (s *Server) apiExplain(w http.ResponseWriter, r *http.Request) {
 	}
 	var buf bytes.Buffer
 	if err := s.opts.ExplainJSON(&buf, q, s.lang(r)); err != nil {
-		http.Error(w, err.Error(), http.StatusInternalServerError)
+		apiError(w, http.StatusInternalServerError, err.Error())
 		return
 	}
 	writeAPI(w, buf.Bytes())
+}
+
+// apiRoutes are the API's paths and the method each answers.
+var apiRoutes = map[string]string{"/api/search": "GET", "/api/explain": "GET", "/api/analyze": "POST"}
+
+// apiNotFound answers what the mux would (404, or 405 with Allow) under
+// /api/, in JSON: a client of the API reads every answer as JSON.
+func apiNotFound(w http.ResponseWriter, r *http.Request) {
+	method, ok := apiRoutes[r.URL.Path]
+	if !ok {
+		apiError(w, http.StatusNotFound, "no such API route: "+r.URL.Path)
+		return
+	}
+	if method == "GET" {
+		method = "GET, HEAD"
+	}
+	w.Header().Set("Allow", method)
+	apiError(w, http.StatusMethodNotAllowed, r.Method+" "+r.URL.Path+": method not allowed (use "+method+")")
+}
+
+// isAPI tells a request to the JSON API, whose errors are JSON too.
+func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
+
+// apiError answers an API request's error as JSON: {"error": "..."}.
+func apiError(w http.ResponseWriter, status int, message string) {
+	body, _ := json.Marshal(struct {
+		Error string `json:"error"`
+	}{message})
+	h := w.Header()
+	h.Del("Content-Length")
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(append(body, '\n'))
 }
 
 func apiQuery(w http.ResponseWriter, r *http.Request) (string, bool) {
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
 	switch {
 	case q == "":
-		http.Error(w, "give a query: ?q=", http.StatusBadRequest)
+		apiError(w, http.StatusBadRequest, "give a query: ?q=")
 		return "", false
 	case len(q) > maxQuery:
-		http.Error(w, "query too long", http.StatusRequestEntityTooLarge)
+		apiError(w, http.StatusRequestEntityTooLarge, "query too long")
 		return "", false
 	}
 	return q, true

@@ -10,6 +10,7 @@ import (
 
 	"github.com/arcdiag/arcdiag/index"
 	"github.com/arcdiag/arcdiag/internal/redact"
+	"github.com/arcdiag/arcdiag/internal/report"
 	"github.com/arcdiag/arcdiag/kb"
 )
 
@@ -69,6 +70,9 @@ func sep(path string) string {
 
 // In picks a text's language.
 func (p page) In(t kb.Text) string { return t.In(p.Lang) }
+
+// Field names a search fragment's field with the CLI's word for it.
+func (p page) Field(name string) string { return report.FieldLabel(name, p.Lang) }
 
 var pageNames = []string{"home", "search", "explain", "kb", "analyze"}
 

@@ -152,6 +152,7 @@ func (s *Server) Handler(addr string) http.Handler {
 	mux.HandleFunc("GET /api/search", s.apiSearch)
 	mux.HandleFunc("GET /api/explain", s.apiExplain)
 	mux.HandleFunc("POST /api/analyze", s.apiAnalyze)
+	mux.HandleFunc("/api/", apiNotFound)
 	static, _ := fs.Sub(staticFS, "static")
 	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
 
@@ -168,6 +169,10 @@ func (s *Server) Handler(addr string) http.Handler {
 	}
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if isAPI(r) {
+			apiError(w, http.StatusForbidden, "cross-origin request refused")
+			return
+		}
 		http.Error(w, "cross-origin request refused", http.StatusForbidden)
 	}))
 	return hostCheck(hosts, headers(cop.Handler(mux)))
@@ -212,6 +217,10 @@ func machineNames() []string {
 func hostCheck(hosts map[string]bool, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !allowedHost(hosts, r.Host) {
+			if isAPI(r) {
+				apiError(w, http.StatusMisdirectedRequest, "misdirected request: this server does not answer to that host name")
+				return
+			}
 			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 			w.WriteHeader(http.StatusMisdirectedRequest)
 			fmt.Fprintln(w, "421 misdirected request: this server does not answer to that host name")

@@ -492,3 +492,91 @@ func TestNeighbours(t *testing.T) {
 		}
 	}
 }
+
+// Every error of the JSON API is JSON: {"error": "..."}, whoever answers it
+// (the handler, the mux's 404 and 405, the host and origin checks).
+func TestAPIErrorsAreJSON(t *testing.T) {
+	ts := newTestServer(t, Options{MaxUpload: 1 << 10})
+	_, port, _ := strings.Cut(strings.TrimPrefix(ts.URL, "http://"), ":")
+	cases := []struct {
+		name, method, path, ctype, body, host, origin string
+		want                                          int
+	}{
+		{name: "empty search", method: "GET", path: "/api/search?q=", want: http.StatusBadRequest},
+		{name: "no explain query", method: "GET", path: "/api/explain", want: http.StatusBadRequest},
+		{name: "query too long", method: "GET", path: "/api/explain?q=" + strings.Repeat("x", maxQuery+1), want: http.StatusRequestEntityTooLarge},
+		{name: "unknown route", method: "GET", path: "/api/nothing", want: http.StatusNotFound},
+		{name: "POST to search", method: "POST", path: "/api/search", want: http.StatusMethodNotAllowed},
+		{name: "GET analyze", method: "GET", path: "/api/analyze", want: http.StatusMethodNotAllowed},
+		{name: "nothing to analyze", method: "POST", path: "/api/analyze", ctype: "text/plain", body: " \n", want: http.StatusBadRequest},
+		{name: "upload too large", method: "POST", path: "/api/analyze", ctype: "text/plain", body: strings.Repeat("x", 2<<10), want: http.StatusRequestEntityTooLarge},
+		{name: "JSON body", method: "POST", path: "/api/analyze", ctype: "application/json", body: `{"text":"x"}`, want: http.StatusUnsupportedMediaType},
+		{name: "another host", method: "GET", path: "/api/search?q=proxy", host: "evil.example:" + port, want: http.StatusMisdirectedRequest},
+		{name: "another origin", method: "POST", path: "/api/analyze", ctype: "text/plain", body: "line\n", origin: "http://evil.example", want: http.StatusForbidden},
+	}
+	for _, c := range cases {
+		req, _ := http.NewRequest(c.method, ts.URL+c.path, strings.NewReader(c.body))
+		if c.ctype != "" {
+			req.Header.Set("Content-Type", c.ctype)
+		}
+		if c.host != "" {
+			req.Host = c.host
+		}
+		if c.origin != "" {
+			req.Header.Set("Origin", c.origin)
+			req.Header.Set("Sec-Fetch-Site", "cross-site")
+		}
+		resp, body := ts.do(t, req)
+		var e struct{ Error string }
+		if resp.StatusCode != c.want {
+			t.Errorf("%s: status %d, want %d: %s", c.name, resp.StatusCode, c.want, body)
+		}
+		if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+			t.Errorf("%s: Content-Type %q, want application/json", c.name, ct)
+		}
+		if err := json.Unmarshal([]byte(body), &e); err != nil || e.Error == "" {
+			t.Errorf("%s: body %q is not {\"error\": \"...\"} (%v)", c.name, body, err)
+		}
+	}
+	// A page's errors stay pages.
+	if resp, body := ts.get(t, "/no-such-page"); strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
+		t.Errorf("a page's 404 is JSON: %s", body)
+	}
+}
+
+// An explanation that finds nothing offers the keyword search of the same
+// text, in the page's language.
+func TestExplainNoMatchOffersSearch(t *testing.T) {
+	ts := newTestServer(t, Options{})
+	q := "xyzzy plugh & more"
+	resp, body := ts.get(t, "/explain?lang=ja&q="+url.QueryEscape(q))
+	if resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("status %d, want 404", resp.StatusCode)
+	}
+	m := regexp.MustCompile(`id="try-search" href="([^"]+)"`).FindStringSubmatch(body)
+	if m == nil {
+		t.Fatal("no search link on the page")
+	}
+	u, err := url.Parse(html.UnescapeString(m[1]))
+	if err != nil || u.Path != "/search" || u.Query().Get("q") != q || u.Query().Get("lang") != "ja" {
+		t.Errorf("the search link goes to %q, want /search of %q in Japanese", m[1], q)
+	}
+}
+
+func TestHumanSize(t *testing.T) {
+	for n, want := range map[int64]string{
+		512: "512 bytes", 1 << 10: "1 KiB", 102400: "100 KiB", 1536: "1.5 KiB", 1<<20 + 1: "1 MiB",
+		1<<20 - 1: "1023.9 KiB", 512 << 20: "512 MiB", 3 << 29: "1.5 GiB", 2 << 40: "2 TiB", 1<<62 - 1: "4194303.9 TiB",
+	} {
+		if got := humanSize(n); got != want {
+			t.Errorf("humanSize(%d) = %q, want %q", n, got, want)
+		}
+	}
+	ts := newTestServer(t, Options{MaxUpload: 102400})
+	for _, lang := range []string{"en", "ja"} {
+		_, body := ts.get(t, "/?lang="+lang)
+		if !strings.Contains(body, "100 KiB") || strings.Contains(body, "102400") {
+			t.Errorf("the %s form does not give its limit as 100 KiB", lang)
+		}
+	}
+}
