@@ -98,11 +98,8 @@ func (c *AnalyzeCmd) Run(e *env) error {
 	// a refused zip entry or a damaged zip is bad input the user must know of.
 	var unread []report.Problem // what could not be read, for the JSON summary
 	for _, p := range problems {
-		fmt.Fprintf(e.stderr, "arcdiag: %v\n", p)
-		text := p.Err.Error()
-		if p.Hint != "" {
-			text += " (" + p.Hint + ")"
-		}
+		text := e.problemText(p)
+		fmt.Fprintf(e.stderr, "arcdiag: %s: %s\n", p.Path, text)
 		unread = append(unread, report.Problem{File: p.Path, Problem: text})
 		inputFailed = true
 	}

@@ -378,10 +378,7 @@ func analyzeUnit(e *env, k *kb.KB, u machineUnit, format string, window timeWind
 	inputs, probs := logsource.Resolve(u.args, o)
 	var res machineResult
 	for _, p := range probs {
-		text := p.Err.Error()
-		if p.Hint != "" {
-			text += " (" + p.Hint + ")"
-		}
+		text := e.problemText(p)
 		res.problems = append(res.problems, report.Problem{File: p.Path, Problem: text})
 		res.failed = true
 	}

@@ -7,9 +7,9 @@
 //
 //   - No argument: the agent's own azcmagent.log and himds.log
 //     (DefaultPaths). When none of them can be read, no input is returned
-//     and a missing one is reported as "the agent does not seem to be
-//     installed"; an unreadable one carries a hint to run as root (or from
-//     an elevated prompt on Windows).
+//     and a missing one carries HintNotInstalled; an unreadable one
+//     HintRunAsRoot (HintRunElevated on Windows). Hints are kinds the CLI
+//     words in the user's language.
 //   - "-": standard input, once, named "<stdin>". It is not sniffed before
 //     reading (a pipe might not have written yet); a zip piped in makes the
 //     reader fail, because a zip is read in place from a file.

@@ -121,15 +121,16 @@ func (o Options) withDefaults() Options {
 var ErrTooLarge = errors.New("decompressed size limit exceeded")
 
 // Problem is something Resolve could not read, or read only in part. It is
-// an error; Error gives "path: err (hint)".
+// an error; Error gives "path: err". Its Hint is a kind, not a sentence:
+// the CLI words it in the user's language.
 type Problem struct {
 	// Path names what the problem is about: an argument, a file found in a
 	// directory, a zip, or "bundle.zip:entry".
 	Path string
 	// Err is the cause.
 	Err error
-	// Hint, when set, tells the user what to do about it.
-	Hint string
+	// Hint, when not NoHint, names what the user can do about it.
+	Hint Hint
 	// Fatal is set when the argument the problem belongs to yielded no
 	// input at all (with no arguments, the default paths count as one
 	// argument): the user asked for something arcdiag cannot read, and the
@@ -145,23 +146,64 @@ func (p *Problem) Error() string {
 	if p.Err != nil {
 		msg = p.Err.Error()
 	}
-	if p.Hint != "" {
-		return p.Path + ": " + msg + " (" + p.Hint + ")"
-	}
 	return p.Path + ": " + msg
 }
 
 // Unwrap returns Err, so errors.Is(problem, fs.ErrNotExist) works.
 func (p *Problem) Unwrap() error { return p.Err }
 
-// Hints, worded for a user who is looking at the failing machine.
+// Hint names what a user looking at the failing machine can do about a
+// problem. The words are the CLI's (in the user's language), not this
+// package's.
+type Hint int
+
+// The hints a Problem can carry.
 const (
-	hintNotInstalled = "the Azure Connected Machine agent does not seem to be installed on this machine"
-	hintRoot         = "run as root"
-	hintElevated     = "run from an elevated prompt (Run as administrator)"
-	hintNoLogs       = "expected azcmagent.log, himds.log, arcproxy.log, gc_agent.log, gc_ext.log, rotated copies of them, or an `azcmagent logs` zip"
-	hintDamagedZip   = "it was probably cut short in transfer: the entries before the damage are read; ask for the zip again for the rest"
+	NoHint Hint = iota
+	// HintNotInstalled: the default logs are missing, so the agent seems
+	// not to be installed.
+	HintNotInstalled
+	// HintRunAsRoot: permission denied on Linux.
+	HintRunAsRoot
+	// HintRunElevated: permission denied on Windows.
+	HintRunElevated
+	// HintExpectedLogs: no agent log was found; says which names are read.
+	HintExpectedLogs
+	// HintDamagedZip: the zip was cut short; the entries before the damage
+	// are read.
+	HintDamagedZip
+	// HintUnsafeName: a zip entry name `azcmagent logs` never writes was
+	// skipped.
+	HintUnsafeName
+	// HintExtractNested: a zip inside the zip must be extracted first.
+	HintExtractNested
+	// HintExtractEncrypted: an encrypted entry must be extracted with its
+	// password.
+	HintExtractEncrypted
+	// HintExtractMethod: an entry compressed with a method arcdiag does not
+	// read must be extracted with the tool that made the zip.
+	HintExtractMethod
+	// HintTooManyEntries: a zip with far more entries than `azcmagent logs`
+	// writes; extract the logs needed.
+	HintTooManyEntries
 )
+
+// Causes of problems that this package finds itself (the others are the
+// operating system's or archive/zip's errors).
+var (
+	ErrNoLogFiles = errors.New("no agent log files found")
+	ErrNotRegular = errors.New("not a regular file")
+	ErrNestedZip  = errors.New("zip inside a zip: not read")
+	ErrEncrypted  = errors.New("entry is encrypted")
+)
+
+// MethodError is the cause of a zip entry compressed with a method arcdiag
+// does not read.
+type MethodError struct{ Method uint16 }
+
+func (e MethodError) Error() string {
+	return fmt.Sprintf("unsupported compression method %d", e.Method)
+}
 
 // DefaultPaths returns the logs to read when no argument is given: the
 // agent's azcmagent.log and himds.log. For goos "windows" they are under
@@ -203,7 +245,7 @@ func Resolve(args []string, opts Options) ([]Input, []*Problem) {
 		ins, probs, dup := r.arg(a)
 		if len(ins) == 0 && !dup {
 			if len(probs) == 0 {
-				probs = append(probs, &Problem{Path: a, Err: errors.New("no agent log files found"), Hint: hintNoLogs})
+				probs = append(probs, &Problem{Path: a, Err: ErrNoLogFiles, Hint: HintExpectedLogs})
 			}
 			for _, p := range probs {
 				p.Fatal = true
@@ -225,15 +267,16 @@ type resolver struct {
 
 // problem builds a Problem, dropping a *fs.PathError's own copy of the
 // path and adding the permission hint for this system.
-func (r *resolver) problem(path string, err error, hint string) *Problem {
+func (r *resolver) problem(path string, err error) *Problem {
 	var pe *fs.PathError
 	if errors.As(err, &pe) && pe.Path == path {
 		err = pe.Err
 	}
-	if hint == "" && errors.Is(err, fs.ErrPermission) {
-		hint = hintRoot
+	hint := NoHint
+	if errors.Is(err, fs.ErrPermission) {
+		hint = HintRunAsRoot
 		if r.opts.GOOS == "windows" {
-			hint = hintElevated
+			hint = HintRunElevated
 		}
 	}
 	return &Problem{Path: path, Err: err, Hint: hint}
@@ -253,18 +296,18 @@ func (r *resolver) defaults() ([]Input, []*Problem) {
 	for _, p := range paths {
 		st, err := os.Stat(p)
 		if err == nil && !st.Mode().IsRegular() {
-			err = errors.New("not a regular file")
+			err = ErrNotRegular
 		}
 		if err == nil {
 			err = checkReadable(p)
 		}
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
-			prob := r.problem(p, err, "")
+			prob := r.problem(p, err)
 			problems = append(problems, prob)
 			missing = append(missing, prob)
 		case err != nil:
-			problems = append(problems, r.problem(p, err, ""))
+			problems = append(problems, r.problem(p, err))
 		default:
 			inputs = append(inputs, Input{Name: p, Size: st.Size(), OS: goos, open: openFile(p)})
 		}
@@ -274,7 +317,7 @@ func (r *resolver) defaults() ([]Input, []*Problem) {
 		// not installed; next to a readable sibling it just has not been
 		// written yet.
 		for _, p := range missing {
-			p.Hint = hintNotInstalled
+			p.Hint = HintNotInstalled
 		}
 		for _, p := range problems {
 			p.Fatal = true
@@ -293,7 +336,7 @@ func (r *resolver) arg(a string) (inputs []Input, problems []*Problem, dup bool)
 	st, err := os.Stat(a)
 	switch {
 	case err != nil:
-		return nil, []*Problem{r.problem(a, err, "")}, false
+		return nil, []*Problem{r.problem(a, err)}, false
 	case st.IsDir():
 		return r.walk(a)
 	case st.Mode().IsRegular():
@@ -347,13 +390,13 @@ var (
 func (r *resolver) file(path string, size int64) ([]Input, []*Problem) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, []*Problem{r.problem(path, err, "")}
+		return nil, []*Problem{r.problem(path, err)}
 	}
 	head := make([]byte, 4)
 	n, err := io.ReadFull(f, head)
 	f.Close()
 	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
-		return nil, []*Problem{r.problem(path, err, "")}
+		return nil, []*Problem{r.problem(path, err)}
 	}
 	head = head[:n]
 	if bytes.Equal(head, zipMagic) || bytes.Equal(head, emptyZipMagic) || strings.EqualFold(filepath.Ext(path), ".zip") {
@@ -382,7 +425,7 @@ func (r *resolver) walk(root string) (inputs []Input, problems []*Problem, dup b
 	_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			// An unreadable subdirectory: report it and go on with the rest.
-			problems = append(problems, r.problem(p, err, ""))
+			problems = append(problems, r.problem(p, err))
 			return nil
 		}
 		if d.IsDir() {
@@ -402,7 +445,7 @@ func (r *resolver) walk(root string) (inputs []Input, problems []*Problem, dup b
 		if !d.Type().IsRegular() {
 			st, err := os.Stat(p)
 			if err != nil {
-				problems = append(problems, r.problem(p, err, ""))
+				problems = append(problems, r.problem(p, err))
 				return nil
 			}
 			if !st.Mode().IsRegular() {
@@ -447,7 +490,7 @@ func (r *resolver) walk(root string) (inputs []Input, problems []*Problem, dup b
 			}
 			st, err := os.Stat(c.path)
 			if err != nil {
-				problems = append(problems, r.problem(c.path, err, ""))
+				problems = append(problems, r.problem(c.path, err))
 				continue
 			}
 			ins, probs := r.file(c.path, st.Size())

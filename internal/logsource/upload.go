@@ -2,7 +2,6 @@ package logsource
 
 import (
 	"bytes"
-	"errors"
 	"io"
 	"path"
 	"strings"
@@ -28,7 +27,7 @@ func ResolveUploads(files []Upload, opts Options) ([]Input, []*Problem) {
 		ins, probs := r.upload(f)
 		if len(ins) == 0 {
 			if len(probs) == 0 {
-				probs = append(probs, &Problem{Path: f.Name, Err: errors.New("no agent log files found"), Hint: hintNoLogs})
+				probs = append(probs, &Problem{Path: f.Name, Err: ErrNoLogFiles, Hint: HintExpectedLogs})
 			}
 			for _, p := range probs {
 				p.Fatal = true

@@ -51,7 +51,7 @@ type zipFile struct {
 func (r *resolver) zip(zpath string, src zipSource, size int64, localMagic bool) ([]Input, []*Problem) {
 	f, err := src()
 	if err != nil {
-		return nil, []*Problem{r.problem(zpath, err, "")}
+		return nil, []*Problem{r.problem(zpath, err)}
 	}
 	defer f.Close()
 
@@ -60,8 +60,8 @@ func (r *resolver) zip(zpath string, src zipSource, size int64, localMagic bool)
 	// archive/zip holds the whole central directory in memory, a few
 	// hundred bytes an entry: 100,000 entries took 175 MiB.
 	if n, ok := declaredEntries(f, size); ok && n > int64(r.opts.MaxEntries) {
-		return nil, []*Problem{r.problem(zpath, fmt.Errorf("%w: the zip has %d entries, more than the %d arcdiag reads", ErrTooManyEntries, n, r.opts.MaxEntries),
-			"an `azcmagent logs` zip has a few dozen; extract the logs you need and pass them to arcdiag")}
+		return nil, []*Problem{{Path: zpath, Err: fmt.Errorf("%w: the zip has %d entries, more than the %d arcdiag reads", ErrTooManyEntries, n, r.opts.MaxEntries),
+			Hint: HintTooManyEntries}}
 	}
 	zr, err := zip.NewReader(f, size)
 	switch {
@@ -81,7 +81,7 @@ func (r *resolver) zip(zpath string, src zipSource, size int64, localMagic bool)
 				continue
 			}
 			if e.dataOff, err = zf.DataOffset(); err != nil {
-				problems = append(problems, r.problem(zpath+":"+e.name, err, ""))
+				problems = append(problems, r.problem(zpath+":"+e.name, err))
 				continue
 			}
 			if e.usize < 0 {
@@ -94,7 +94,7 @@ func (r *resolver) zip(zpath string, src zipSource, size int64, localMagic bool)
 			ents = append(ents, e)
 		}
 	case localMagic:
-		damaged := &Problem{Path: zpath, Hint: hintDamagedZip}
+		damaged := &Problem{Path: zpath, Hint: HintDamagedZip}
 		problems = append(problems, damaged)
 		w := &walker{r: bufioReader(io.NewSectionReader(f, 0, size)), size: size, maxEntry: r.opts.MaxEntrySize, maxTotal: r.opts.MaxTotalSize, maxEntries: r.opts.MaxEntries}
 		walked := w.walk()
@@ -108,7 +108,7 @@ func (r *resolver) zip(zpath string, src zipSource, size int64, localMagic bool)
 			}
 		}
 	default:
-		return nil, []*Problem{r.problem(zpath, fmt.Errorf("not a zip archive: %w", err), "")}
+		return nil, []*Problem{r.problem(zpath, fmt.Errorf("not a zip archive: %w", err))}
 	}
 
 	slices.SortStableFunc(ents, func(a, b entry) int {
@@ -145,7 +145,7 @@ func (r *resolver) keep(zpath string, e *entry, flags uint16, problems *[]*Probl
 	name := zpath + ":" + e.name
 	clean, err := entryPath(e.name)
 	if err != nil {
-		*problems = append(*problems, &Problem{Path: zpath + ":" + printable(e.name), Err: err, Hint: "skipped: `azcmagent logs` does not write such names"})
+		*problems = append(*problems, &Problem{Path: zpath + ":" + printable(e.name), Err: err, Hint: HintUnsafeName})
 		return false
 	}
 	e.clean = clean
@@ -153,7 +153,7 @@ func (r *resolver) keep(zpath string, e *entry, flags uint16, problems *[]*Probl
 	if strings.EqualFold(path.Ext(base), ".zip") {
 		// One level only: reading a zip inside a zip in place would mean
 		// decompressing the outer entry again for every inner one.
-		*problems = append(*problems, &Problem{Path: name, Err: errors.New("zip inside a zip: not read"), Hint: "extract it and pass it to arcdiag"})
+		*problems = append(*problems, &Problem{Path: name, Err: ErrNestedZip, Hint: HintExtractNested})
 		return false
 	}
 	var ok bool
@@ -162,10 +162,10 @@ func (r *resolver) keep(zpath string, e *entry, flags uint16, problems *[]*Probl
 	}
 	switch {
 	case flags&0x1 != 0:
-		*problems = append(*problems, &Problem{Path: name, Err: errors.New("entry is encrypted"), Hint: "extract it with its password and pass the file to arcdiag"})
+		*problems = append(*problems, &Problem{Path: name, Err: ErrEncrypted, Hint: HintExtractEncrypted})
 		return false
 	case e.method != zip.Store && e.method != zip.Deflate:
-		*problems = append(*problems, &Problem{Path: name, Err: fmt.Errorf("unsupported compression method %d", e.method), Hint: "extract it with the tool that made the zip and pass the file to arcdiag"})
+		*problems = append(*problems, &Problem{Path: name, Err: MethodError{e.method}, Hint: HintExtractMethod})
 		return false
 	}
 	return true

@@ -196,7 +196,7 @@ func TestResolveNotAZip(t *testing.T) {
 	if len(inputs) != 0 {
 		t.Errorf("inputs = %v, want none", names(inputs))
 	}
-	if diff := cmp.Diff([]problemView{{p, "", true}}, views(problems)); diff != "" {
+	if diff := cmp.Diff([]problemView{{p, NoHint, true}}, views(problems)); diff != "" {
 		t.Errorf("problems mismatch (-want +got):\n%s", diff)
 	}
 	if !strings.Contains(problems[0].Error(), "not a zip archive") {
@@ -212,7 +212,7 @@ func TestZipEmptyOrWithoutLogs(t *testing.T) {
 	if len(inputs) != 0 {
 		t.Errorf("inputs = %v, want none", names(inputs))
 	}
-	want := []problemView{{empty, hintNoLogs, true}, {noLogs, hintNoLogs, true}}
+	want := []problemView{{empty, HintExpectedLogs, true}, {noLogs, HintExpectedLogs, true}}
 	if diff := cmp.Diff(want, views(problems)); diff != "" {
 		t.Errorf("problems mismatch (-want +got):\n%s", diff)
 	}
@@ -286,17 +286,21 @@ func TestZipSkippedEntries(t *testing.T) {
 	if diff := cmp.Diff([]string{zp + ":var/opt/azcmagent/log/azcmagent.log"}, names(inputs)); diff != "" {
 		t.Errorf("inputs mismatch (-want +got):\n%s", diff)
 	}
-	var got []string
+	type problemHint struct {
+		Msg  string
+		Hint Hint
+	}
+	var got []problemHint
 	for _, p := range problems {
 		if p.Fatal {
 			t.Errorf("problem %v is fatal", p)
 		}
-		got = append(got, p.Error())
+		got = append(got, problemHint{p.Error(), p.Hint})
 	}
-	want := []string{
-		zp + ":var/opt/azcmagent/log/old-logs.zip: zip inside a zip: not read (extract it and pass it to arcdiag)",
-		zp + ":var/opt/azcmagent/log/himds.log: entry is encrypted (extract it with its password and pass the file to arcdiag)",
-		zp + ":var/opt/azcmagent/log/arcproxy.log: unsupported compression method 12 (extract it with the tool that made the zip and pass the file to arcdiag)",
+	want := []problemHint{
+		{zp + ":var/opt/azcmagent/log/old-logs.zip: zip inside a zip: not read", HintExtractNested},
+		{zp + ":var/opt/azcmagent/log/himds.log: entry is encrypted", HintExtractEncrypted},
+		{zp + ":var/opt/azcmagent/log/arcproxy.log: unsupported compression method 12", HintExtractMethod},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("problems mismatch (-want +got):\n%s", diff)
@@ -465,7 +469,7 @@ func TestZipTruncated(t *testing.T) {
 			if diff := cmp.Diff(want, names(inputs)); diff != "" {
 				t.Fatalf("inputs mismatch (-want +got):\n%s", diff)
 			}
-			if diff := cmp.Diff([]problemView{{zp, hintDamagedZip, false}}, views(problems)); diff != "" {
+			if diff := cmp.Diff([]problemView{{zp, HintDamagedZip, false}}, views(problems)); diff != "" {
 				t.Errorf("problems mismatch (-want +got):\n%s", diff)
 			}
 			for i, wantData := range [][]byte{first, second} {

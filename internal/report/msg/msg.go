@@ -174,6 +174,24 @@ const (
 	ServiceRemoved
 	ServiceRunTail
 
+	// What analyze could not read (logsource's problems) and what to do.
+	ProblemNotFound
+	ProblemDenied
+	ProblemNoLogFiles
+	ProblemNotRegular
+	ProblemNestedZip
+	ProblemEncrypted
+	ProblemMethod
+	HintNotInstalled
+	HintAsRoot
+	HintExpectedLogs
+	HintDamagedZip
+	HintUnsafeName
+	HintExtractNested
+	HintExtractEncrypted
+	HintExtractMethod
+	HintTooManyEntries
+
 	count // not an ID: the size of the catalog
 )
 
@@ -301,4 +319,21 @@ var catalog = [count]kb.Text{
 	ServiceInstalled:  {EN: "service %s installed and started: %s", JA: "サービス %s をインストールして開始しました: %s"},
 	ServiceRemoved:    {EN: "service %s removed", JA: "サービス %s を削除しました"},
 	ServiceRunTail:    {EN: "service run: give the tail command and its flags, not %q", JA: "service run: tail コマンドとそのフラグを指定してください (%q ではなく)"},
+
+	ProblemNotFound:      {EN: "no such file or directory", JA: "ファイルまたはディレクトリが存在しません"},
+	ProblemDenied:        {EN: "permission denied", JA: "アクセスが拒否されました"},
+	ProblemNoLogFiles:    {EN: "no agent log files found", JA: "エージェントのログ ファイルが見つかりません"},
+	ProblemNotRegular:    {EN: "not a regular file", JA: "通常のファイルではありません"},
+	ProblemNestedZip:     {EN: "zip inside a zip: not read", JA: "zip の中の zip は読み込みません"},
+	ProblemEncrypted:     {EN: "entry is encrypted", JA: "エントリが暗号化されています"},
+	ProblemMethod:        {EN: "unsupported compression method %d", JA: "対応していない圧縮方式 %d です"},
+	HintNotInstalled:     {EN: "the Azure Connected Machine agent does not seem to be installed on this machine", JA: "このマシンには Azure Connected Machine エージェントがインストールされていないようです"},
+	HintAsRoot:           {EN: "run as root", JA: "root として実行してください"},
+	HintExpectedLogs:     {EN: "expected azcmagent.log, himds.log, arcproxy.log, gc_agent.log, gc_ext.log, rotated copies of them, or an `azcmagent logs` zip", JA: "azcmagent.log、himds.log、arcproxy.log、gc_agent.log、gc_ext.log、それらのローテーション済みのコピー、または `azcmagent logs` の zip を指定してください"},
+	HintDamagedZip:       {EN: "it was probably cut short in transfer: the entries before the damage are read; ask for the zip again for the rest", JA: "転送中に途切れた可能性があります。破損箇所より前のエントリは読み込みました。残りについては zip をもう一度送ってもらってください"},
+	HintUnsafeName:       {EN: "skipped: `azcmagent logs` does not write such names", JA: "読み飛ばしました: `azcmagent logs` はこのような名前を書き込みません"},
+	HintExtractNested:    {EN: "extract it and pass it to arcdiag", JA: "展開してから arcdiag に渡してください"},
+	HintExtractEncrypted: {EN: "extract it with its password and pass the file to arcdiag", JA: "パスワードを使って展開し、そのファイルを arcdiag に渡してください"},
+	HintExtractMethod:    {EN: "extract it with the tool that made the zip and pass the file to arcdiag", JA: "zip を作成したツールで展開し、そのファイルを arcdiag に渡してください"},
+	HintTooManyEntries:   {EN: "an `azcmagent logs` zip has a few dozen; extract the logs you need and pass them to arcdiag", JA: "`azcmagent logs` の zip のエントリは数十個です。必要なログを展開して arcdiag に渡してください"},
 }
