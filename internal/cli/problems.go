@@ -27,9 +27,17 @@ var problemHints = map[logsource.Hint]msg.ID{
 	logsource.HintTooManyEntries:   msg.HintTooManyEntries,
 }
 
+var unsafeReasons = map[logsource.UnsafeReason]msg.ID{
+	logsource.UnsafeControlChar: msg.UnsafeControlChar,
+	logsource.UnsafeDriveLetter: msg.UnsafeDriveLetter,
+	logsource.UnsafeUNC:         msg.UnsafeUNC,
+	logsource.UnsafeAbsolute:    msg.UnsafeAbsolute,
+	logsource.UnsafeDotDot:      msg.UnsafeDotDot,
+}
+
 // problemCauses words the causes logsource and the system report with a
-// fixed sentence; other causes (the details of a damaged zip, an unsafe
-// entry name) are printed as they are.
+// fixed sentence; other causes (the system's other errors) are printed as
+// they are.
 var problemCauses = []struct {
 	err error
 	id  msg.ID
@@ -58,6 +66,20 @@ func (g Globals) problemCause(err error) string {
 	var me logsource.MethodError
 	if errors.As(err, &me) {
 		return g.msg(msg.ProblemMethod, me.Method)
+	}
+	var ue logsource.UnsafePathError
+	if errors.As(err, &ue) {
+		return g.msg(msg.ProblemUnsafe, g.msg(unsafeReasons[ue.Reason]))
+	}
+	var de *logsource.DamagedZipError
+	if errors.As(err, &de) {
+		// The zip's own error and where the walk stopped are details in
+		// the words of archive/zip and of the walk: printed as they are.
+		text := g.msg(msg.ProblemDamagedZip, de.Err, de.Entries)
+		if de.Stop != nil {
+			text += g.msg(msg.ProblemDamagedStop, de.Stop)
+		}
+		return text
 	}
 	for _, c := range problemCauses {
 		// Only a cause that is the whole error: a wrapped one carries

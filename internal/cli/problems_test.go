@@ -20,6 +20,17 @@ var problemWords = []msg.ID{
 	msg.ProblemNestedZip, msg.ProblemEncrypted, msg.HintNotInstalled, msg.HintAsRoot,
 	msg.HintExpectedLogs, msg.HintDamagedZip, msg.HintUnsafeName, msg.HintExtractNested,
 	msg.HintExtractEncrypted, msg.HintExtractMethod, msg.HintTooManyEntries, msg.TailAsAdmin,
+	msg.UnsafeControlChar, msg.UnsafeDriveLetter, msg.UnsafeUNC, msg.UnsafeAbsolute, msg.UnsafeDotDot,
+}
+
+// leads are the words before the first argument of the sentences that
+// take some: under one language, none of the other's may show either.
+func leads(lang kb.Lang) []string {
+	var out []string
+	for _, id := range []msg.ID{msg.ProblemDamagedZip, msg.ProblemUnsafe, msg.ProblemMethod} {
+		out = append(out, strings.TrimSpace(strings.Split(id.Text().In(lang), "%")[0]))
+	}
+	return out
 }
 
 // TestProblemsInReadersLanguage: what analyze could not read, and what to
@@ -33,18 +44,19 @@ func TestProblemsInReadersLanguage(t *testing.T) {
 		name string
 		args []string
 		want []msg.ID // the sentences stderr must have
+		ja   string   // and a Japanese lead it must have under ja
 	}
 	cases := []problemCase{
-		{"damaged zip", []string{filepath.Join(bundles, "truncated.zip")}, []msg.ID{msg.HintDamagedZip}},
-		{"unsafe entries", []string{filepath.Join(bundles, "evil.zip")}, []msg.ID{msg.HintUnsafeName}},
-		{"folder with no logs", []string{empty}, []msg.ID{msg.ProblemNoLogFiles, msg.HintExpectedLogs}},
-		{"missing file", []string{filepath.Join(empty, "absent.log")}, []msg.ID{msg.ProblemNotFound}},
+		{"damaged zip", []string{filepath.Join(bundles, "truncated.zip")}, []msg.ID{msg.HintDamagedZip}, "破損した zip です"},
+		{"unsafe entries", []string{filepath.Join(bundles, "evil.zip")}, []msg.ID{msg.HintUnsafeName, msg.UnsafeDotDot, msg.UnsafeAbsolute, msg.UnsafeDriveLetter}, "安全でないエントリ パスです"},
+		{"folder with no logs", []string{empty}, []msg.ID{msg.ProblemNoLogFiles, msg.HintExpectedLogs}, ""},
+		{"missing file", []string{filepath.Join(empty, "absent.log")}, []msg.ID{msg.ProblemNotFound}, ""},
 	}
 	if _, err := os.Stat(logsource.DefaultPaths("linux", nil)[0]); os.IsNotExist(err) {
-		cases = append(cases, problemCase{"no argument, no agent", nil, []msg.ID{msg.ProblemNotFound, msg.HintNotInstalled}})
+		cases = append(cases, problemCase{"no argument, no agent", nil, []msg.ID{msg.ProblemNotFound, msg.HintNotInstalled}, ""})
 	}
 	if locked := filepath.Join(t.TempDir(), "azcmagent.log"); !readableWhenLocked(t, locked) {
-		cases = append(cases, problemCase{"unreadable file", []string{locked}, []msg.ID{msg.ProblemDenied, msg.HintAsRoot}})
+		cases = append(cases, problemCase{"unreadable file", []string{locked}, []msg.ID{msg.ProblemDenied, msg.HintAsRoot}, ""})
 	}
 	for _, tt := range cases {
 		for _, lang := range []kb.Lang{kb.EN, kb.JA} {
@@ -63,8 +75,15 @@ func TestProblemsInReadersLanguage(t *testing.T) {
 					t.Errorf("%s, %s: stderr lacks %q:\n%s", tt.name, lang, id.In(lang), out)
 				}
 			}
+			if lang == kb.JA && !strings.Contains(out, tt.ja) {
+				t.Errorf("%s, %s: stderr lacks %q:\n%s", tt.name, lang, tt.ja, out)
+			}
+			forbidden := leads(other)
 			for _, id := range problemWords {
-				if s := id.In(other); strings.Contains(out, s) {
+				forbidden = append(forbidden, id.In(other))
+			}
+			for _, s := range forbidden {
+				if strings.Contains(out, s) {
 					t.Errorf("%s, %s: stderr has the %s %q:\n%s", tt.name, lang, other, s, out)
 				}
 			}

@@ -2,7 +2,6 @@ package logsource
 
 import (
 	"errors"
-	"fmt"
 	"path"
 	"strconv"
 	"strings"
@@ -277,6 +276,37 @@ func inferEntryOS(name string) string {
 // someone else and the entry is not trusted.
 var errUnsafePath = errors.New("unsafe entry path")
 
+// UnsafeReason says why an entry path is unsafe.
+type UnsafeReason int
+
+// The reasons entryPath refuses a name.
+const (
+	UnsafeControlChar UnsafeReason = iota
+	UnsafeDriveLetter
+	UnsafeUNC
+	UnsafeAbsolute
+	UnsafeDotDot
+)
+
+// UnsafePathError is the cause of a refused zip entry name; it is
+// errUnsafePath, and its Reason lets the CLI word it in the user's language.
+type UnsafePathError struct{ Reason UnsafeReason }
+
+var unsafeReasons = [...]string{
+	UnsafeControlChar: "control character in the name",
+	UnsafeDriveLetter: "absolute path with a drive letter",
+	UnsafeUNC:         "absolute network (UNC) path",
+	UnsafeAbsolute:    "absolute path outside the agent's folders",
+	UnsafeDotDot:      `".." element in the path`,
+}
+
+func (e UnsafePathError) Error() string {
+	return errUnsafePath.Error() + ": " + unsafeReasons[e.Reason]
+}
+
+// Is makes errors.Is(err, errUnsafePath) hold.
+func (e UnsafePathError) Is(target error) bool { return target == errUnsafePath }
+
 // entryPath checks a zip entry name and returns it cleaned and
 // slash-separated. It refuses ".." elements, drive letters, UNC paths and
 // control characters (which could forge terminal output when the name is
@@ -287,25 +317,25 @@ var errUnsafePath = errors.New("unsafe entry path")
 func entryPath(name string) (string, error) {
 	for _, r := range name {
 		if r < 0x20 || r == 0x7f {
-			return "", fmt.Errorf("%w: control character in the name", errUnsafePath)
+			return "", UnsafePathError{UnsafeControlChar}
 		}
 	}
 	s := strings.ReplaceAll(name, `\`, "/")
 	if len(s) >= 2 && s[1] == ':' && ('a' <= s[0]|0x20 && s[0]|0x20 <= 'z') {
-		return "", fmt.Errorf("%w: absolute path with a drive letter", errUnsafePath)
+		return "", UnsafePathError{UnsafeDriveLetter}
 	}
 	if strings.HasPrefix(s, "//") {
-		return "", fmt.Errorf("%w: absolute network (UNC) path", errUnsafePath)
+		return "", UnsafePathError{UnsafeUNC}
 	}
 	if rel, rooted := strings.CutPrefix(s, "/"); rooted {
 		if !underAgentRoot(rel) {
-			return "", fmt.Errorf("%w: absolute path outside the agent's folders", errUnsafePath)
+			return "", UnsafePathError{UnsafeAbsolute}
 		}
 		s = rel
 	}
 	for elem := range strings.SplitSeq(s, "/") {
 		if elem == ".." {
-			return "", fmt.Errorf(`%w: ".." element in the path`, errUnsafePath)
+			return "", UnsafePathError{UnsafeDotDot}
 		}
 	}
 	return path.Clean(s), nil

@@ -98,10 +98,7 @@ func (r *resolver) zip(zpath string, src zipSource, size int64, localMagic bool)
 		problems = append(problems, damaged)
 		w := &walker{r: bufioReader(io.NewSectionReader(f, 0, size)), size: size, maxEntry: r.opts.MaxEntrySize, maxTotal: r.opts.MaxTotalSize, maxEntries: r.opts.MaxEntries}
 		walked := w.walk()
-		damaged.Err = fmt.Errorf("damaged zip (%w): %d entries found by their local headers", err, len(walked))
-		if w.stop != nil {
-			damaged.Err = fmt.Errorf("%w; %v", damaged.Err, w.stop)
-		}
+		damaged.Err = &DamagedZipError{Err: err, Entries: len(walked), Stop: w.stop}
 		for _, we := range walked {
 			if r.keep(zpath, &we.e, we.flags, &problems) {
 				ents = append(ents, we.e)
@@ -377,3 +374,22 @@ func declaredEntries(f io.ReaderAt, size int64) (int64, bool) {
 	}
 	return int64(min(le.Uint64(rec[32:]), 1<<62)), true
 }
+
+// DamagedZipError is the cause of a zip whose central directory could not
+// be read: Entries were found by walking its local headers instead, until
+// Stop (nil when the walk reached the end).
+type DamagedZipError struct {
+	Err     error
+	Entries int
+	Stop    error
+}
+
+func (e *DamagedZipError) Error() string {
+	s := fmt.Sprintf("damaged zip (%v): %d entries found by their local headers", e.Err, e.Entries)
+	if e.Stop != nil {
+		s += "; " + e.Stop.Error()
+	}
+	return s
+}
+
+func (e *DamagedZipError) Unwrap() error { return e.Err }

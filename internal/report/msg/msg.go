@@ -182,6 +182,14 @@ const (
 	ProblemNestedZip
 	ProblemEncrypted
 	ProblemMethod
+	ProblemDamagedZip
+	ProblemDamagedStop
+	ProblemUnsafe
+	UnsafeControlChar
+	UnsafeDriveLetter
+	UnsafeUNC
+	UnsafeAbsolute
+	UnsafeDotDot
 	HintNotInstalled
 	HintAsRoot
 	HintExpectedLogs
@@ -327,6 +335,14 @@ var catalog = [count]kb.Text{
 	ProblemNestedZip:     {EN: "zip inside a zip: not read", JA: "zip の中の zip は読み込みません"},
 	ProblemEncrypted:     {EN: "entry is encrypted", JA: "エントリが暗号化されています"},
 	ProblemMethod:        {EN: "unsupported compression method %d", JA: "対応していない圧縮方式 %d です"},
+	ProblemDamagedZip:    {EN: "damaged zip (%v): %d entries found by their local headers", JA: "破損した zip です (%v)。ローカル ヘッダーから %d 個のエントリが見つかりました"},
+	ProblemDamagedStop:   {EN: "; %v", JA: "。%v"},
+	ProblemUnsafe:        {EN: "unsafe entry path: %s", JA: "安全でないエントリ パスです: %s"},
+	UnsafeControlChar:    {EN: "control character in the name", JA: "名前に制御文字があります"},
+	UnsafeDriveLetter:    {EN: "absolute path with a drive letter", JA: "ドライブ文字付きの絶対パスです"},
+	UnsafeUNC:            {EN: "absolute network (UNC) path", JA: "ネットワーク (UNC) の絶対パスです"},
+	UnsafeAbsolute:       {EN: "absolute path outside the agent's folders", JA: "エージェントのフォルダー外の絶対パスです"},
+	UnsafeDotDot:         {EN: "\"..\" element in the path", JA: "パスに \"..\" 要素があります"},
 	HintNotInstalled:     {EN: "the Azure Connected Machine agent does not seem to be installed on this machine", JA: "このマシンには Azure Connected Machine エージェントがインストールされていないようです"},
 	HintAsRoot:           {EN: "run as root", JA: "root として実行してください"},
 	HintExpectedLogs:     {EN: "expected azcmagent.log, himds.log, arcproxy.log, gc_agent.log, gc_ext.log, rotated copies of them, or an `azcmagent logs` zip", JA: "azcmagent.log、himds.log、arcproxy.log、gc_agent.log、gc_ext.log、それらのローテーション済みのコピー、または `azcmagent logs` の zip を指定してください"},
