@@ -232,7 +232,7 @@ func analyzeInput(e *env, an *diagnose.Analyzer, in logsource.Input, continued b
 	read := inputRead{name: in.Name, byFormat: make([]int64, len(parser.Formats()))}
 	left := logsource.DefaultMaxTotalSize - *inflated
 	if left <= 0 {
-		return read, fmt.Errorf("%s: not read: the gzip files before it decompressed to %d GiB, the bound for one analysis", in.Name, logsource.DefaultMaxTotalSize>>30)
+		return read, fmt.Errorf("%s: %s", in.Name, e.msg(msg.ProblemGzipBound, logsource.DefaultMaxTotalSize>>30))
 	}
 	rc, err := in.Open()
 	if err != nil {

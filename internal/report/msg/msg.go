@@ -183,6 +183,7 @@ const (
 	ProblemEncrypted
 	ProblemMethod
 	ProblemDamagedZip
+	ProblemGzipBound
 	ProblemDamagedStop
 	ProblemUnsafe
 	UnsafeControlChar
@@ -336,6 +337,7 @@ var catalog = [count]kb.Text{
 	ProblemEncrypted:     {EN: "entry is encrypted", JA: "エントリが暗号化されています"},
 	ProblemMethod:        {EN: "unsupported compression method %d", JA: "対応していない圧縮方式 %d です"},
 	ProblemDamagedZip:    {EN: "damaged zip (%v): %d entries found by their local headers", JA: "破損した zip です (%v)。ローカル ヘッダーから %d 個のエントリが見つかりました"},
+	ProblemGzipBound:     {EN: "not read: the gzip files before it decompressed to %d GiB, the bound for one analysis", JA: "読み込みませんでした: それより前の gzip ファイルの展開後のサイズが、1 回の分析の上限である %d GiB に達しました"},
 	ProblemDamagedStop:   {EN: "; %v", JA: "。%v"},
 	ProblemUnsafe:        {EN: "unsafe entry path: %s", JA: "安全でないエントリ パスです: %s"},
 	UnsafeControlChar:    {EN: "control character in the name", JA: "名前に制御文字があります"},
