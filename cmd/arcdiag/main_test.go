@@ -101,8 +101,16 @@ func cmdInterrupt(ts *testscript.TestScript, neg bool, args []string) {
 	if !ok {
 		ts.Fatalf("interrupt: unknown signal %s", args[0])
 	}
-	delay, err := time.ParseDuration(args[1])
-	ts.Check(err)
+	// DELAY is a duration, or out=TEXT: send the signal once the command's
+	// standard output holds TEXT (a busy machine may take longer than any
+	// fixed delay to start the command; a test of a flush needs its input read).
+	waitFor, byOutput := strings.CutPrefix(args[1], "out=")
+	var delay time.Duration
+	if !byOutput {
+		var err error
+		delay, err = time.ParseDuration(args[1])
+		ts.Check(err)
+	}
 	want, err := strconv.Atoi(args[2])
 	ts.Check(err)
 	args = args[3:]
@@ -128,7 +136,24 @@ func cmdInterrupt(ts *testscript.TestScript, neg bool, args []string) {
 	defer stderr.Close()
 	cmd.Stdout, cmd.Stderr = stdout, stderr
 	ts.Check(cmd.Start())
-	time.Sleep(delay)
+	if byOutput {
+		deadline := time.Now().Add(time.Minute)
+		for {
+			out, err := os.ReadFile(ts.MkAbs("interrupt.stdout"))
+			ts.Check(err)
+			if strings.Contains(string(out), waitFor) {
+				break
+			}
+			if time.Now().After(deadline) {
+				cmd.Process.Kill()
+				cmd.Wait()
+				ts.Fatalf("interrupt: no %q in the output after a minute", waitFor)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	} else {
+		time.Sleep(delay)
+	}
 	sent := time.Now()
 	ts.Check(cmd.Process.Signal(sig))
 	done := make(chan error, 1)
