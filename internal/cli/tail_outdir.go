@@ -42,6 +42,7 @@ type resumer struct {
 	logs      map[string]*resumedLog
 	changed   bool
 	saved     time.Time
+	locks     []*outdir.Lock // held until close
 }
 
 // resumedLog is what is known of the file being read for one followed log.
@@ -66,7 +67,6 @@ func (c *TailCmd) openOutput(e *env) (*resumer, error) {
 		return nil, usageError{fmt.Errorf("--output-dir: %w", err)}
 	}
 	w.Warn = func(err error) { fmt.Fprintf(e.stderr, "arcdiag: %v\n", err) }
-	w.Tick()
 	path := c.StateFile
 	if path == "" {
 		path = filepath.Join(c.OutputDir, stateFileName)
@@ -74,12 +74,42 @@ func (c *TailCmd) openOutput(e *env) (*resumer, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return nil, usageError{fmt.Errorf("--state-file: %w", err)}
 	}
-	st, err := outdir.LoadState(path)
-	if err != nil {
+	// Locked before anything is pruned, read or written: a second tail on
+	// the same directory or state stops here.
+	r := &resumer{out: w, statePath: path, logs: map[string]*resumedLog{}, saved: time.Now()}
+	lockPaths := []string{filepath.Join(c.OutputDir, outdir.LockName)}
+	if c.StateFile != "" {
+		lockPaths = append(lockPaths, path+".lock")
+	}
+	for _, lp := range lockPaths {
+		l, err := outdir.TryLock(lp)
+		if err != nil {
+			r.unlock()
+			var locked *outdir.LockedError
+			if errors.As(err, &locked) && locked.PID > 0 {
+				return nil, e.usagef(msg.TailLocked, lp, locked.PID)
+			} else if locked != nil {
+				return nil, e.usagef(msg.TailLockedNoPID, lp)
+			}
+			return nil, usageError{fmt.Errorf("--output-dir: %w", err)}
+		}
+		r.locks = append(r.locks, l)
+	}
+	w.Tick()
+	if r.state, err = outdir.LoadState(path); err != nil {
 		w.Close()
+		r.unlock()
 		return nil, usageError{fmt.Errorf("--state-file: %w", err)}
 	}
-	return &resumer{out: w, statePath: path, state: st, logs: map[string]*resumedLog{}, saved: time.Now()}, nil
+	return r, nil
+}
+
+// unlock releases the locks taken so far.
+func (r *resumer) unlock() {
+	for _, l := range r.locks {
+		l.Unlock()
+	}
+	r.locks = nil
 }
 
 // plan says where following path starts, from the saved state: at the
@@ -228,5 +258,6 @@ func (r *resumer) close(err error) error {
 	if cerr := r.out.Close(); err == nil {
 		err = cerr
 	}
+	r.unlock()
 	return err
 }

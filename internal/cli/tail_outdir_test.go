@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/arcdiag/arcdiag/internal/outdir"
 )
 
 // failing returns agent log lines numbered from..to, each a failure that
@@ -255,4 +257,85 @@ func TestTailOutputDirRotationWhileRunning(t *testing.T) {
 	appendTo(t, log, failing(21, 25))
 	runTailUntil(t, out, 25, log)
 	checkOnce(t, out, 25)
+}
+
+// snapshot returns the names and contents of the files in dir.
+func snapshot(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string]string{}
+	for _, e := range entries {
+		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[e.Name()] = string(data)
+	}
+	return files
+}
+
+// TestTailOutputDirLocked: while one tail writes into a directory (or a
+// state file), a second one on the same directory (or state file) exits 2
+// at once, naming the lock file and the first one's process, and writes
+// nothing; once the first has stopped, the next one runs.
+func TestTailOutputDirLocked(t *testing.T) {
+	logs, out, other := t.TempDir(), t.TempDir(), t.TempDir()
+	log := filepath.Join(logs, "azcmagent.log")
+	appendTo(t, log, failing(1, 5))
+	state := filepath.Join(logs, "state.json")
+
+	ctx, cancel := context.WithCancelCause(t.Context())
+	var stderr1 bytes.Buffer
+	done := make(chan int)
+	go func() {
+		done <- Main(ctx, []string{"tail", "--from-start", "--output-dir", out, "--state-file", state, log}, strings.NewReader(""), &bytes.Buffer{}, &stderr1)
+	}()
+	for deadline := time.Now().Add(60 * time.Second); len(findingSeqs(t, out)) < 5; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the first tail wrote %d findings: %s", len(findingSeqs(t, out)), stderr1.String())
+		}
+	}
+	for _, tt := range []struct {
+		name, dir, lock string
+		args            []string
+	}{
+		{"same --output-dir", out, filepath.Join(out, ".arcdiag-tail.lock"), nil},
+		{"same --state-file", other, state + ".lock", []string{"--state-file", state}},
+	} {
+		before, beforeState := snapshot(t, tt.dir), snapshot(t, logs)
+		var stderr bytes.Buffer
+		args := append(append([]string{"tail", "--from-start", "--output-dir", tt.dir}, tt.args...), log)
+		// Refused, it returns at once; the bound only ends a tail that was
+		// let in, which would otherwise follow forever.
+		ctx2, cancel2 := context.WithTimeoutCause(t.Context(), 5*time.Second, Interrupted{Signal: os.Interrupt})
+		code := Main(ctx2, args, strings.NewReader(""), &bytes.Buffer{}, &stderr)
+		cancel2()
+		if code != ExitUsage {
+			t.Errorf("%s: second tail exited %d, want %d: %s", tt.name, code, ExitUsage, stderr.String())
+		}
+		for _, want := range []string{tt.lock, fmt.Sprintf("process %d", os.Getpid())} {
+			if !strings.Contains(stderr.String(), want) {
+				t.Errorf("%s: stderr does not name %q: %s", tt.name, want, stderr.String())
+			}
+		}
+		after, afterState := snapshot(t, tt.dir), snapshot(t, logs)
+		delete(after, outdir.LockName) // the lock file of the refused tail itself may be new
+		delete(before, outdir.LockName)
+		if fmt.Sprint(before) != fmt.Sprint(after) || fmt.Sprint(beforeState) != fmt.Sprint(afterState) {
+			t.Errorf("%s: the refused tail wrote:\nbefore %q\nafter  %q", tt.name, before, after)
+		}
+	}
+	cancel(Interrupted{Signal: os.Interrupt})
+	if code := <-done; code != ExitOK {
+		t.Fatalf("first tail exited %d: %s", code, stderr1.String())
+	}
+	checkOnce(t, out, 5)
+
+	// The lock went with the first tail.
+	appendTo(t, log, failing(6, 8))
+	runTailUntil(t, out, 8, "--state-file", state, log)
+	checkOnce(t, out, 8)
 }
