@@ -19,7 +19,7 @@ import (
 // TailOutput are tail's flags for writing its records into a directory for a
 // log collector (the Azure Monitor Agent, an OpenTelemetry filelog receiver).
 type TailOutput struct {
-	OutputDir string `name:"output-dir" help:"Write the NDJSON records into DIR, one file per day (arcdiag-YYYY-MM-DD.ndjson, UTC), and resume where the last run stopped (-n and --from-start then apply to a log not seen before)." placeholder:"DIR"`
+	OutputDir string `name:"output-dir" help:"Write the NDJSON records into DIR, one file per day (arcdiag-YYYY-MM-DD.ndjson, UTC), and resume where the last run stopped (-n and --from-start then apply to a log not seen before). DIR is created 0755 and its files 0644 (less the umask): readable by any local user, a collector running as its own user included; the state stays 0600. One tail per DIR: a second one exits 2 (DIR/.arcdiag-tail.lock holds the first one's PID)." placeholder:"DIR"`
 	Keep      string `help:"With --output-dir: delete daily files older than this (days as 3d, or a duration as 36h)." default:"3d" placeholder:"AGE"`
 	StateFile string `name:"state-file" help:"With --output-dir: where the resume state (an offset per followed log) is kept (default: DIR/.arcdiag-tail-state.json)." placeholder:"FILE"`
 }
