@@ -137,8 +137,14 @@ func (r *resumer) plan(e *env, path string, opts follow.Options) (follow.Options
 		return opts, outdir.Plan{}
 	}
 	p := pos.Locate(path)
-	if p.Lost {
+	// One line per log says where it resumed, so that a restart is seen.
+	switch {
+	case p.Lost:
 		fmt.Fprintf(e.stderr, "arcdiag: %s: %s\n", path, e.msg(msg.TailResumeLost, pos.Offset))
+	case p.Rotated != "":
+		e.say(msg.TailResumeRotated, path, p.Rotated, p.RotatedAt)
+	default:
+		e.say(msg.TailResuming, path, p.At, countLines(path, p.At)+1)
 	}
 	opts.Resume, opts.At = true, p.At
 	l.end = p.At

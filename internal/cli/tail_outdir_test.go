@@ -74,14 +74,15 @@ func findingSeqs(t *testing.T, dir string) map[int]int {
 }
 
 // runTailUntil runs tail with args until findings 1..want are all in dir,
-// then stops it as SIGTERM would, and checks it exited 0.
-func runTailUntil(t *testing.T, dir string, want int, args ...string) {
+// then stops it as SIGTERM would, checks it exited 0, and returns its stderr.
+func runTailUntil(t *testing.T, dir string, want int, args ...string) string {
 	t.Helper()
-	runTailWhile(t, dir, func() bool { return len(findingSeqs(t, dir)) < want }, args...)
+	return runTailWhile(t, dir, func() bool { return len(findingSeqs(t, dir)) < want }, args...)
 }
 
-// runTailWhile runs tail --output-dir dir with args while waiting is true.
-func runTailWhile(t *testing.T, dir string, waiting func() bool, args ...string) {
+// runTailWhile runs tail --output-dir dir with args while waiting is true,
+// and returns its stderr.
+func runTailWhile(t *testing.T, dir string, waiting func() bool, args ...string) string {
 	t.Helper()
 	ctx, cancel := context.WithCancelCause(t.Context())
 	var stderr bytes.Buffer
@@ -103,6 +104,7 @@ func runTailWhile(t *testing.T, dir string, waiting func() bool, args ...string)
 	if code := <-done; code != ExitOK {
 		t.Fatalf("tail exited %d: %s", code, stderr.String())
 	}
+	return stderr.String()
 }
 
 // checkOnce fails unless findings 1..n were each written exactly once, and
@@ -136,10 +138,14 @@ func TestTailOutputDirResumes(t *testing.T) {
 	runTailUntil(t, out, 30, "--from-start", log)
 	checkOnce(t, out, 30)
 
-	// Restart mid-file: the same file grew while tail was stopped.
+	// Restart mid-file: the same file grew while tail was stopped. It says
+	// where it resumed: after the 30 lines read, at their size in bytes.
 	appendTo(t, log, failing(31, 40))
-	runTailUntil(t, out, 40, log)
+	stderr := runTailUntil(t, out, 40, log)
 	checkOnce(t, out, 40)
+	if want := fmt.Sprintf("resuming %s at byte %d (line 31)", log, len(failing(1, 30))); strings.Count(stderr, "resuming ") != 1 || !strings.Contains(stderr, want) {
+		t.Errorf("restart mid-file: stderr does not say once %q:\n%s", want, stderr)
+	}
 
 	// Rename + create while stopped, the old file written to before.
 	appendTo(t, log, failing(41, 45))
@@ -147,8 +153,11 @@ func TestTailOutputDirResumes(t *testing.T) {
 		t.Fatal(err)
 	}
 	appendTo(t, log, failing(46, 50))
-	runTailUntil(t, out, 50, log)
+	stderr = runTailUntil(t, out, 50, log)
 	checkOnce(t, out, 50)
+	if want := fmt.Sprintf("reading the rotated copy %s first, from byte %d", log+".1", len(failing(1, 40))); !strings.Contains(stderr, want) || strings.Contains(stderr, "resuming ") {
+		t.Errorf("restart after rotation: stderr does not say %q alone:\n%s", want, stderr)
+	}
 
 	// copytruncate while stopped.
 	appendTo(t, log, failing(51, 55))
