@@ -19,7 +19,7 @@ import (
 // TailOutput are tail's flags for writing its records into a directory for a
 // log collector (the Azure Monitor Agent, an OpenTelemetry filelog receiver).
 type TailOutput struct {
-	OutputDir string `name:"output-dir" help:"Write the NDJSON records into DIR, one file per day (arcdiag-YYYY-MM-DD.ndjson, UTC), and resume where the last run stopped (-n and --from-start then apply to a log not seen before)." placeholder:"DIR"`
+	OutputDir string `name:"output-dir" help:"Write the NDJSON records into DIR, one file per day (arcdiag-YYYY-MM-DD.ndjson, UTC), and resume where the last run stopped (-n and --from-start then apply to a log not seen before). DIR is created 0755 and its files 0644 (less the umask): readable by any local user, a collector running as its own user included; the state stays 0600. One tail per DIR: a second one exits 2 (DIR/.arcdiag-tail.lock holds the first one's PID)." placeholder:"DIR"`
 	Keep      string `help:"With --output-dir: delete daily files older than this (days as 3d, or a duration as 36h)." default:"3d" placeholder:"AGE"`
 	StateFile string `name:"state-file" help:"With --output-dir: where the resume state (an offset per followed log) is kept (default: DIR/.arcdiag-tail-state.json)." placeholder:"FILE"`
 }
@@ -42,6 +42,7 @@ type resumer struct {
 	logs      map[string]*resumedLog
 	changed   bool
 	saved     time.Time
+	locks     []*outdir.Lock // held until close
 }
 
 // resumedLog is what is known of the file being read for one followed log.
@@ -66,7 +67,6 @@ func (c *TailCmd) openOutput(e *env) (*resumer, error) {
 		return nil, usageError{fmt.Errorf("--output-dir: %w", err)}
 	}
 	w.Warn = func(err error) { fmt.Fprintf(e.stderr, "arcdiag: %v\n", err) }
-	w.Tick()
 	path := c.StateFile
 	if path == "" {
 		path = filepath.Join(c.OutputDir, stateFileName)
@@ -74,12 +74,42 @@ func (c *TailCmd) openOutput(e *env) (*resumer, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return nil, usageError{fmt.Errorf("--state-file: %w", err)}
 	}
-	st, err := outdir.LoadState(path)
-	if err != nil {
+	// Locked before anything is pruned, read or written: a second tail on
+	// the same directory or state stops here.
+	r := &resumer{out: w, statePath: path, logs: map[string]*resumedLog{}, saved: time.Now()}
+	lockPaths := []string{filepath.Join(c.OutputDir, outdir.LockName)}
+	if c.StateFile != "" {
+		lockPaths = append(lockPaths, path+".lock")
+	}
+	for _, lp := range lockPaths {
+		l, err := outdir.TryLock(lp)
+		if err != nil {
+			r.unlock()
+			var locked *outdir.LockedError
+			if errors.As(err, &locked) && locked.PID > 0 {
+				return nil, e.usagef(msg.TailLocked, lp, locked.PID)
+			} else if locked != nil {
+				return nil, e.usagef(msg.TailLockedNoPID, lp)
+			}
+			return nil, usageError{fmt.Errorf("--output-dir: %w", err)}
+		}
+		r.locks = append(r.locks, l)
+	}
+	w.Tick()
+	if r.state, err = outdir.LoadState(path); err != nil {
 		w.Close()
+		r.unlock()
 		return nil, usageError{fmt.Errorf("--state-file: %w", err)}
 	}
-	return &resumer{out: w, statePath: path, state: st, logs: map[string]*resumedLog{}, saved: time.Now()}, nil
+	return r, nil
+}
+
+// unlock releases the locks taken so far.
+func (r *resumer) unlock() {
+	for _, l := range r.locks {
+		l.Unlock()
+	}
+	r.locks = nil
 }
 
 // plan says where following path starts, from the saved state: at the
@@ -107,8 +137,14 @@ func (r *resumer) plan(e *env, path string, opts follow.Options) (follow.Options
 		return opts, outdir.Plan{}
 	}
 	p := pos.Locate(path)
-	if p.Lost {
+	// One line per log says where it resumed, so that a restart is seen.
+	switch {
+	case p.Lost:
 		fmt.Fprintf(e.stderr, "arcdiag: %s: %s\n", path, e.msg(msg.TailResumeLost, pos.Offset))
+	case p.Rotated != "":
+		e.say(msg.TailResumeRotated, path, p.Rotated, p.RotatedAt)
+	default:
+		e.say(msg.TailResuming, path, p.At, countLines(path, p.At)+1)
 	}
 	opts.Resume, opts.At = true, p.At
 	l.end = p.At
@@ -228,5 +264,6 @@ func (r *resumer) close(err error) error {
 	if cerr := r.out.Close(); err == nil {
 		err = cerr
 	}
+	r.unlock()
 	return err
 }

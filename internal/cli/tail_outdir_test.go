@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/arcdiag/arcdiag/internal/outdir"
 )
 
 // failing returns agent log lines numbered from..to, each a failure that
@@ -72,14 +74,15 @@ func findingSeqs(t *testing.T, dir string) map[int]int {
 }
 
 // runTailUntil runs tail with args until findings 1..want are all in dir,
-// then stops it as SIGTERM would, and checks it exited 0.
-func runTailUntil(t *testing.T, dir string, want int, args ...string) {
+// then stops it as SIGTERM would, checks it exited 0, and returns its stderr.
+func runTailUntil(t *testing.T, dir string, want int, args ...string) string {
 	t.Helper()
-	runTailWhile(t, dir, func() bool { return len(findingSeqs(t, dir)) < want }, args...)
+	return runTailWhile(t, dir, func() bool { return len(findingSeqs(t, dir)) < want }, args...)
 }
 
-// runTailWhile runs tail --output-dir dir with args while waiting is true.
-func runTailWhile(t *testing.T, dir string, waiting func() bool, args ...string) {
+// runTailWhile runs tail --output-dir dir with args while waiting is true,
+// and returns its stderr.
+func runTailWhile(t *testing.T, dir string, waiting func() bool, args ...string) string {
 	t.Helper()
 	ctx, cancel := context.WithCancelCause(t.Context())
 	var stderr bytes.Buffer
@@ -101,6 +104,7 @@ func runTailWhile(t *testing.T, dir string, waiting func() bool, args ...string)
 	if code := <-done; code != ExitOK {
 		t.Fatalf("tail exited %d: %s", code, stderr.String())
 	}
+	return stderr.String()
 }
 
 // checkOnce fails unless findings 1..n were each written exactly once, and
@@ -134,10 +138,14 @@ func TestTailOutputDirResumes(t *testing.T) {
 	runTailUntil(t, out, 30, "--from-start", log)
 	checkOnce(t, out, 30)
 
-	// Restart mid-file: the same file grew while tail was stopped.
+	// Restart mid-file: the same file grew while tail was stopped. It says
+	// where it resumed: after the 30 lines read, at their size in bytes.
 	appendTo(t, log, failing(31, 40))
-	runTailUntil(t, out, 40, log)
+	stderr := runTailUntil(t, out, 40, log)
 	checkOnce(t, out, 40)
+	if want := fmt.Sprintf("resuming %s at byte %d (line 31)", log, len(failing(1, 30))); strings.Count(stderr, "resuming ") != 1 || !strings.Contains(stderr, want) {
+		t.Errorf("restart mid-file: stderr does not say once %q:\n%s", want, stderr)
+	}
 
 	// Rename + create while stopped, the old file written to before.
 	appendTo(t, log, failing(41, 45))
@@ -145,8 +153,11 @@ func TestTailOutputDirResumes(t *testing.T) {
 		t.Fatal(err)
 	}
 	appendTo(t, log, failing(46, 50))
-	runTailUntil(t, out, 50, log)
+	stderr = runTailUntil(t, out, 50, log)
 	checkOnce(t, out, 50)
+	if want := fmt.Sprintf("reading the rotated copy %s first, from byte %d", log+".1", len(failing(1, 40))); !strings.Contains(stderr, want) || strings.Contains(stderr, "resuming ") {
+		t.Errorf("restart after rotation: stderr does not say %q alone:\n%s", want, stderr)
+	}
 
 	// copytruncate while stopped.
 	appendTo(t, log, failing(51, 55))
@@ -255,4 +266,85 @@ func TestTailOutputDirRotationWhileRunning(t *testing.T) {
 	appendTo(t, log, failing(21, 25))
 	runTailUntil(t, out, 25, log)
 	checkOnce(t, out, 25)
+}
+
+// snapshot returns the names and contents of the files in dir.
+func snapshot(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string]string{}
+	for _, e := range entries {
+		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[e.Name()] = string(data)
+	}
+	return files
+}
+
+// TestTailOutputDirLocked: while one tail writes into a directory (or a
+// state file), a second one on the same directory (or state file) exits 2
+// at once, naming the lock file and the first one's process, and writes
+// nothing; once the first has stopped, the next one runs.
+func TestTailOutputDirLocked(t *testing.T) {
+	logs, out, other := t.TempDir(), t.TempDir(), t.TempDir()
+	log := filepath.Join(logs, "azcmagent.log")
+	appendTo(t, log, failing(1, 5))
+	state := filepath.Join(logs, "state.json")
+
+	ctx, cancel := context.WithCancelCause(t.Context())
+	var stderr1 bytes.Buffer
+	done := make(chan int)
+	go func() {
+		done <- Main(ctx, []string{"tail", "--from-start", "--output-dir", out, "--state-file", state, log}, strings.NewReader(""), &bytes.Buffer{}, &stderr1)
+	}()
+	for deadline := time.Now().Add(60 * time.Second); len(findingSeqs(t, out)) < 5; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the first tail wrote %d findings: %s", len(findingSeqs(t, out)), stderr1.String())
+		}
+	}
+	for _, tt := range []struct {
+		name, dir, lock string
+		args            []string
+	}{
+		{"same --output-dir", out, filepath.Join(out, ".arcdiag-tail.lock"), nil},
+		{"same --state-file", other, state + ".lock", []string{"--state-file", state}},
+	} {
+		before, beforeState := snapshot(t, tt.dir), snapshot(t, logs)
+		var stderr bytes.Buffer
+		args := append(append([]string{"tail", "--from-start", "--output-dir", tt.dir}, tt.args...), log)
+		// Refused, it returns at once; the bound only ends a tail that was
+		// let in, which would otherwise follow forever.
+		ctx2, cancel2 := context.WithTimeoutCause(t.Context(), 5*time.Second, Interrupted{Signal: os.Interrupt})
+		code := Main(ctx2, args, strings.NewReader(""), &bytes.Buffer{}, &stderr)
+		cancel2()
+		if code != ExitUsage {
+			t.Errorf("%s: second tail exited %d, want %d: %s", tt.name, code, ExitUsage, stderr.String())
+		}
+		for _, want := range []string{tt.lock, fmt.Sprintf("process %d", os.Getpid())} {
+			if !strings.Contains(stderr.String(), want) {
+				t.Errorf("%s: stderr does not name %q: %s", tt.name, want, stderr.String())
+			}
+		}
+		after, afterState := snapshot(t, tt.dir), snapshot(t, logs)
+		delete(after, outdir.LockName) // the lock file of the refused tail itself may be new
+		delete(before, outdir.LockName)
+		if fmt.Sprint(before) != fmt.Sprint(after) || fmt.Sprint(beforeState) != fmt.Sprint(afterState) {
+			t.Errorf("%s: the refused tail wrote:\nbefore %q\nafter  %q", tt.name, before, after)
+		}
+	}
+	cancel(Interrupted{Signal: os.Interrupt})
+	if code := <-done; code != ExitOK {
+		t.Fatalf("first tail exited %d: %s", code, stderr1.String())
+	}
+	checkOnce(t, out, 5)
+
+	// The lock went with the first tail.
+	appendTo(t, log, failing(6, 8))
+	runTailUntil(t, out, 8, "--state-file", state, log)
+	checkOnce(t, out, 8)
 }

@@ -53,14 +53,17 @@ type Writer struct {
 	dirty   bool   // lines written since the last Sync
 }
 
-// Open prepares a Writer for dir, creating dir if needed. Files older than
+// Open prepares a Writer for dir, creating dir if needed. The directory is
+// made 0755 and its files 0644 (less what the umask removes) so that a
+// collector running as its own user (otelcol-contrib) can read them; the
+// records are redacted like tail's output. An existing dir keeps its mode. Files older than
 // keep (none when keep is 0) are deleted at the first Tick or record, and
 // then daily. now is the clock (time.Now unless a test sets it).
 func Open(dir string, keep time.Duration, now func() time.Time) (*Writer, error) {
 	if now == nil {
 		now = time.Now
 	}
-	if err := os.MkdirAll(dir, 0o750); err != nil {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
 	if _, err := os.ReadDir(dir); err != nil {

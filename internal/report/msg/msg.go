@@ -166,6 +166,10 @@ const (
 	TailAsAdmin
 	TailCannot
 	TailResumeLost
+	TailLocked
+	TailLockedNoPID
+	TailResuming
+	TailResumeRotated
 	ServeListening
 	ServeMaxUpload
 	TailKeep
@@ -323,6 +327,10 @@ var catalog = [count]kb.Text{
 	ServeListening:    {EN: "serving on %s (Ctrl-C stops)", JA: "%s で待ち受けています (Ctrl-C で終了します)"},
 	ServeMaxUpload:    {EN: "serve: --max-upload %q: give a positive size such as 512MiB, 2GiB or 1048576", JA: "serve: --max-upload %q: 512MiB、2GiB、1048576 のような正のサイズを指定してください"},
 	TailResumeLost:    {EN: "the file tail stopped in at offset %d is gone (rotated and deleted or compressed); reading the current file from its start", JA: "前回オフセット %d で停止したファイルが見つかりません (ローテーション後に削除または圧縮されました)。現在のファイルを先頭から読み込みます"},
+	TailLocked:        {EN: "another arcdiag tail (process %[2]d) already writes here: %[1]s is locked; stop it first (a service and a manual run must not share --output-dir or --state-file)", JA: "別の arcdiag tail (プロセス %[2]d) がすでにここへ書き込んでいます: %[1]s はロックされています。先にそれを停止してください (サービスと手動実行で --output-dir や --state-file を共有することはできません)"},
+	TailLockedNoPID:   {EN: "another arcdiag tail already writes here: %s is locked; stop it first (a service and a manual run must not share --output-dir or --state-file)", JA: "別の arcdiag tail がすでにここへ書き込んでいます: %s はロックされています。先にそれを停止してください (サービスと手動実行で --output-dir や --state-file を共有することはできません)"},
+	TailResuming:      {EN: "resuming %s at byte %d (line %d)", JA: "%s をバイト %d (%d 行目) から再開します"},
+	TailResumeRotated: {EN: "%s was rotated while tail was stopped: reading the rotated copy %s first, from byte %d, then the current file from its start", JA: "%s は停止中にローテーションされました。ローテーション後のファイル %s をバイト %d から先に読み込み、その後現在のファイルを先頭から読み込みます"},
 	TailKeep:          {EN: "%s %q: give a positive number of days (3d) or a duration (36h)", JA: "%s %q: 正の日数 (3d) または期間 (36h) を指定してください"},
 	ServiceNotWindows: {EN: "service install, uninstall and run manage a Windows service; on Linux, install deploy/systemd/arcdiag.service (the deb and rpm packages carry it)", JA: "service install、uninstall、run は Windows サービスを管理します。Linux では deploy/systemd/arcdiag.service をインストールしてください (deb と rpm パッケージに含まれています)"},
 	ServiceInstalled:  {EN: "service %s installed and started: %s", JA: "サービス %s をインストールして開始しました: %s"},
