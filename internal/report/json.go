@@ -28,6 +28,9 @@ type JSON struct {
 	base
 	enc *json.Encoder
 	buf []byte // reused by the hand-written run objects
+	// The last run's command and what clean made of it: a log's runs
+	// repeat a few commands thousands of times.
+	command, cleaned string
 }
 
 // NewJSON returns a JSON report writing to w.
@@ -457,7 +460,7 @@ func (j *JSON) findingJSON(f *diagnose.Finding) findingJSON {
 func (j *JSON) runJSON(run *diagnose.Run) runJSON {
 	id := j.opts.Labeller.Run(run)
 	out := runJSON{spanJSON: spanJSON{Type: "run", RunID: id.ID, Machine: id.Machine, OS: id.OS, File: run.File, Index: run.Index, StartLine: run.StartLine, EndFile: run.EndFile,
-		EndLine: run.EndLine, Start: jsonTime(run.Start), End: jsonTime(run.End)}, Command: optional(j.clean(run.Command)),
+		EndLine: run.EndLine, Start: jsonTime(run.Start), End: jsonTime(run.End)}, Command: optional(j.cleanCommand(run.Command)),
 		AgentVersion: optional(run.AgentVersion), ExitCode: optional(run.ExitCode), Failed: run.Failed,
 		Findings: run.FindingCount, Notes: []string{}}
 	if run.Verdict != nil {
@@ -476,6 +479,13 @@ func (j *JSON) runJSON(run *diagnose.Run) runJSON {
 		out.Alternatives = append(out.Alternatives, e.ID)
 	}
 	return out
+}
+
+func (j *JSON) cleanCommand(s string) string {
+	if s != j.command {
+		j.command, j.cleaned = s, j.clean(s)
+	}
+	return j.cleaned
 }
 
 func (j *JSON) incidentJSON(run *diagnose.Run) incidentJSON {
