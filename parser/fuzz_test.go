@@ -8,10 +8,9 @@ import (
 	"strings"
 	"testing"
 	"testing/iotest"
-	"unicode/utf16"
-	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
+	xunicode "golang.org/x/text/encoding/unicode"
 )
 
 // FuzzScanner feeds arbitrary bytes to the scanner, whole and one byte per
@@ -166,14 +165,17 @@ func referenceDecode(data []byte) ([]byte, error) {
 	default:
 		return data, err
 	}
-	data = data[2:]
-	units := make([]uint16, len(data)/2)
-	for i := range units {
-		units[i] = order.Uint16(data[2*i:])
+	// The decoding itself is x/text's, as in the scanner: what this checks
+	// is how the scanner cuts the decoded stream, not the decoder (which
+	// turns two unpaired low surrogates into one U+FFFD where
+	// unicode/utf16 gives two).
+	endian := xunicode.LittleEndian
+	if order == binary.BigEndian {
+		endian = xunicode.BigEndian
 	}
-	out := []byte(string(utf16.Decode(units)))
-	if len(data)%2 == 1 {
-		out = utf8.AppendRune(out, utf8.RuneError)
+	out, derr := xunicode.UTF16(endian, xunicode.IgnoreBOM).NewDecoder().Bytes(data[2:])
+	if derr != nil {
+		return nil, derr
 	}
 	return out, err
 }
