@@ -275,7 +275,11 @@ func (s *Scanner) Scan() bool {
 	}
 	if s.wrap.console && r.Lines == 1 && !r.Truncated && term != 0 {
 		// A console capture's line may have been cut by its terminal (wrap.go).
-		if c, n, t, lines, gap := s.unwrap(content, next, term); lines > 1 {
+		c, n, t, lines, gap := s.unwrap(content, next, term)
+		// Looking ahead may have read more input, moving the buffered bytes
+		// to the buffer's start: Raw must be sliced again where they are now.
+		r.Raw = s.buf[s.start : s.start+content : s.start+content]
+		if lines > 1 {
 			content, next, term, r.Lines, r.joined = c, n, t, lines, gap
 			r.Raw = s.buf[s.start : s.start+content : s.start+content]
 			r.term = term
