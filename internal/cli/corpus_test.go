@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/txtar"
 
@@ -41,7 +42,10 @@ type corpusCase struct {
 	Expect  string // the entry id an admin should be given first
 	Split   string // tune or holdout
 	LogName string // analyze only: the file name the excerpt is read under
-	Excerpt []byte
+	// Collected is the day the case was added (YYYY-MM-DD); cases from
+	// before the header existed have none.
+	Collected string
+	Excerpt   []byte
 }
 
 var (
@@ -109,7 +113,7 @@ func parseCase(root, path string) (corpusCase, []string) {
 		bad(1, "%v", err)
 		return c, problems
 	}
-	keys := map[string]*string{"source": &c.Source, "mode": &c.Mode, "expect": &c.Expect, "split": &c.Split, "file": &c.LogName, "note": nil}
+	keys := map[string]*string{"source": &c.Source, "mode": &c.Mode, "expect": &c.Expect, "split": &c.Split, "file": &c.LogName, "collected": &c.Collected, "note": nil}
 	sc := bufio.NewScanner(bytes.NewReader(a.Comment))
 	line := 0
 	for sc.Scan() {
@@ -122,7 +126,7 @@ func parseCase(root, path string) (corpusCase, []string) {
 		dst, known := keys[k]
 		switch {
 		case !ok || !known:
-			bad(line, "want a header line source:, mode:, expect:, split:, file: or note:, got %q", text)
+			bad(line, "want a header line source:, mode:, expect:, split:, file:, collected: or note:, got %q", text)
 		case dst != nil && *dst != "":
 			bad(line, "%s given twice", k)
 		case dst != nil:
@@ -141,6 +145,11 @@ func parseCase(root, path string) (corpusCase, []string) {
 	if want := corpusSplit(c.ID); c.Split != want {
 		bad(1, "split: %q, but the id's hash puts it in %s (the split is never chosen by hand)", c.Split, want)
 	}
+	if c.Collected != "" {
+		if _, err := time.Parse(time.DateOnly, c.Collected); err != nil {
+			bad(1, "collected: want the day the case was added, YYYY-MM-DD, got %q", c.Collected)
+		}
+	}
 	if c.LogName != "" && (c.Mode != "analyze" || !logNameRe.MatchString(c.LogName)) {
 		bad(1, "file: a plain file name, for analyze cases only, got %q", c.LogName)
 	}
@@ -158,6 +167,12 @@ var corpusCommands = []string{"explain", "analyze"}
 // corpusTime is the time of the log line a message case is written into for
 // analyze: any fixed time will do, the line is read, not dated.
 const corpusTime = "2026-01-01T00:00:00Z"
+
+// freshHoldoutSince is the first day of the fresh holdout. On 2026-12-04 a
+// bug in this test printed per-area counts of the holdout once, which told
+// the areas of its misses; the holdout cases collected from this day on were
+// never seen that way, and their score is printed on its own.
+const freshHoldoutSince = "2026-12-05"
 
 // asAgentLogLine writes a message case as the agent's logrus text formatter
 // would carry it in azcmagent.log: one line at level error, the message as a
@@ -342,11 +357,27 @@ func TestCorpus(t *testing.T) {
 				}
 				a.total++
 			}
+			var fresh *score
+			if c.Split == "holdout" && c.Collected >= freshHoldoutSince {
+				if fresh = scores[command+" fresh"]; fresh == nil {
+					fresh = &score{}
+					scores[command+" fresh"] = fresh
+				}
+				fresh.total++
+			}
 			if got == c.Expect {
 				s.right++
 				if a != nil {
 					a.right++
 				}
+				if fresh != nil {
+					fresh.right++
+				}
+				continue
+			}
+			if c.Split == "holdout" {
+				// Holdout misses are never printed: knowing which cases
+				// miss is what tuning to them starts from.
 				continue
 			}
 			if got == "" {
@@ -369,7 +400,7 @@ func TestCorpus(t *testing.T) {
 		t.Logf("area  %-11s %3d/%3d (tune cases, both commands, for orientation only)", name, a.right, a.total)
 	}
 	for _, command := range corpusCommands {
-		for _, split := range []string{"tune", "holdout"} {
+		for _, split := range []string{"tune", "holdout", "fresh"} {
 			s := scores[command+" "+split]
 			if s == nil {
 				s = &score{}
@@ -379,6 +410,10 @@ func TestCorpus(t *testing.T) {
 				pct = 100 * float64(s.right) / float64(s.total)
 			}
 			floor := corpusFloor[command][split]
+			if split == "fresh" {
+				t.Logf("score %-7s %-7s %3d/%3d = %5.1f%% (the holdout collected since %s, part of the line above)", command, split, s.right, s.total, pct, freshHoldoutSince)
+				continue
+			}
 			t.Logf("score %-7s %-7s %3d/%3d = %5.1f%% (floor %.1f%%, goal 95%%)", command, split, s.right, s.total, pct, floor)
 			if pct < floor {
 				t.Errorf("%s %s score %.1f%% is below the floor %.1f%%: a change lost right answers (misses above, -v lists them)", command, split, pct, floor)

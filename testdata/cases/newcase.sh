@@ -21,6 +21,7 @@ mkdir -p "$dir"
 	[ -z "${FILE:-}" ] || echo "file: $FILE"
 	echo "expect: $expect"
 	echo "split: $split"
+	echo "collected: $(date -u +%F)"
 	[ -z "$note" ] || echo "note: $note"
 	echo "-- excerpt --"
 	cat
