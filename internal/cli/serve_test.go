@@ -371,6 +371,9 @@ func englishLabels(k *kb.KB) []string {
 	}
 	words := []string{"cause", "example", "remediation", "title", "alias"}
 	for _, id := range msg.All() {
+		if id == msg.LanguageName {
+			continue // "English" is the Japanese page's link to the English one
+		}
 		en, ja := id.Text().EN, id.Text().JA
 		if en != ja && !strings.Contains(en, "%") && len(en) > 1 && !ids[en] {
 			words = append(words, en)

@@ -17,7 +17,7 @@ func (anyArg) Format(f fmt.State, verb rune) { f.Write([]byte("X")) }
 
 // argCount returns how many arguments format takes, or -1.
 func argCount(format string) int {
-	for n := 0; n < 6; n++ {
+	for n := 0; n <= 9; n++ {
 		args := make([]any, n)
 		for i := range args {
 			args[i] = anyArg{}
@@ -44,6 +44,7 @@ func TestCatalog(t *testing.T) {
 		en, ja := argCount(text.EN), argCount(text.JA)
 		if en < 0 || en != ja {
 			t.Errorf("ID %d (%q): English takes %d arguments, Japanese %d", id, text.EN, en, ja)
+			continue
 		}
 		if !strings.ContainsFunc(text.JA, func(r rune) bool {
 			return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana) || (r >= 0x3000 && r <= 0x303f)
