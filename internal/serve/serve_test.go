@@ -21,6 +21,7 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/arcdiag/arcdiag/index"
 	"github.com/arcdiag/arcdiag/internal/logsource"
@@ -404,7 +405,11 @@ func catalogNames(t *testing.T) []string {
 	return names
 }
 
-// TestWordsAreTheCatalogs: the pages have no words of their own. Every
+func clipAt(b []byte, n int) string { return string(b[:min(len(b), n)]) }
+
+// TestWordsAreTheCatalogs: the pages have no words of their own (and so no
+// Japanese but the catalog's and the knowledge base's, both held to
+// kb.JapaneseTermProblem). Every
 // name a template gives .T is in words, each key of words is the Go name
 // of the ID it maps to, and every key is used by a template.
 func TestWordsAreTheCatalogs(t *testing.T) {
@@ -417,6 +422,9 @@ func TestWordsAreTheCatalogs(t *testing.T) {
 	call := regexp.MustCompile(`\.T\b(\s+"?)([^"\s}]*)`)
 	for _, name := range tmpls {
 		data, _ := templateFS.ReadFile(name)
+		if i := bytes.IndexFunc(data, func(r rune) bool { return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana) }); i >= 0 {
+			t.Errorf("%s: Japanese of its own (%q): a page's words belong in msg, where their terms are checked", name, clipAt(data[i:], 30))
+		}
 		for _, m := range call.FindAllSubmatch(data, -1) {
 			if string(m[1]) != ` "` {
 				t.Errorf("%s: .T %s: a template names a message by a literal, so that this test sees it", name, m[2])

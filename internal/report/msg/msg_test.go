@@ -72,3 +72,13 @@ func TestOutOfRange(t *testing.T) {
 		t.Error("count has text")
 	}
 }
+
+// TestJapaneseTerms: the catalog says a concept with the knowledge base's
+// word for it (kb.JapaneseTermProblem): コンピューター, not マシン.
+func TestJapaneseTerms(t *testing.T) {
+	for _, id := range All() {
+		if p := kb.JapaneseTermProblem(id.Text().JA); p != "" {
+			t.Errorf("ID %d: %s: %q", id, p, id.Text().JA)
+		}
+	}
+}
