@@ -294,7 +294,9 @@ func (lw *lineWriter) Close() {
 
 // ndjsonLine is any line of analyze --json: a finding, a run, an incident
 // or warning, or the summary. The page is built from these lines alone, so
-// that it shows what the JSON says and nothing else.
+// that it shows what the JSON says and nothing else. It takes only the
+// fields the page shows; TestDecodingMatchesSchemas checks each against
+// the published schemas (schema/), which report's output is tested to meet.
 type ndjsonLine struct {
 	Type string `json:"type"`
 	File string `json:"file"`
