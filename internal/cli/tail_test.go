@@ -174,3 +174,62 @@ func TestTailAndAnalyzeAgree(t *testing.T) {
 		})
 	}
 }
+
+// runVerdicts returns, for each run, incident or warning object of NDJSON
+// out, its type, lines, verdict and outcome.
+func runVerdicts(t *testing.T, out string) []string {
+	t.Helper()
+	var vs []string
+	for _, l := range strings.Split(out, "\n") {
+		var m struct {
+			Type      string  `json:"type"`
+			StartLine int     `json:"start_line"`
+			EndLine   int     `json:"end_line"`
+			Verdict   *string `json:"verdict"`
+			Failed    *bool   `json:"failed"`
+		}
+		if !strings.HasPrefix(l, "{") {
+			continue
+		}
+		if err := json.Unmarshal([]byte(l), &m); err != nil {
+			t.Fatalf("not JSON: %v: %s", err, l)
+		}
+		switch m.Type {
+		case "run", "incident", "warning":
+			b, _ := json.Marshal(m)
+			vs = append(vs, string(b))
+		}
+	}
+	return vs
+}
+
+// TestTailStopGivesEveryRunItsVerdict: when tail is stopped, the run it was
+// reading gets its verdict, as analyze gives it at the end of the file, also
+// a run that prints no azcmagent exit code (an installer log, the Group
+// Policy script's log, logrus JSON lines).
+func TestTailStopGivesEveryRunItsVerdict(t *testing.T) {
+	t.Chdir(filepath.Join("..", ".."))
+	logs := []string{
+		"testdata/logs/installer/installationlog.txt",
+		"testdata/logs/json/component.log",
+		"testdata/logs/gpo/AzureArcOnboarding.log",
+		"testdata/logs/console/install-linux.txt",
+		"testdata/logs/linux/azcmagent.log",
+	}
+	for _, log := range logs {
+		t.Run(filepath.Base(log), func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			Main(t.Context(), []string{"analyze", "--json", log}, strings.NewReader(""), &stdout, &stderr)
+			want := runVerdicts(t, stdout.String())
+			if len(want) == 0 {
+				t.Fatalf("analyze gave no run in %s; stderr:\n%s", log, stderr.String())
+			}
+			nf := len(findings(stdout.String()))
+			out, _ := tailUntil(t, func(stdout, _ string) bool { return len(findings(stdout)) >= nf },
+				"--json", "--from-start", log)
+			if diff := cmp.Diff(want, runVerdicts(t, out)); diff != "" {
+				t.Errorf("tail's runs once stopped differ from analyze's (-analyze +tail):\n%s", diff)
+			}
+		})
+	}
+}
