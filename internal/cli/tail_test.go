@@ -141,7 +141,7 @@ func tailUntil(t *testing.T, done func(stdout, stderr string) bool, args ...stri
 // TestTailAndAnalyzeAgree: tail reads records with analyze's reader, so
 // on each sample log (multi-line GuestConfig records, CRLF, UTF-16, a
 // console capture) tail from the start gives the findings analyze gives,
-// line for line.
+// line for line, and once stopped the same runs and verdicts.
 func TestTailAndAnalyzeAgree(t *testing.T) {
 	t.Chdir(filepath.Join("..", ".."))
 	logs := []string{
@@ -170,6 +170,12 @@ func TestTailAndAnalyzeAgree(t *testing.T) {
 			// machine its logs name: the identity may differ, the finding not.
 			if diff := cmp.Diff(withoutIdentity(t, want), withoutIdentity(t, findings(out))); diff != "" {
 				t.Errorf("tail's findings differ from analyze's (-analyze +tail):\n%s", diff)
+			}
+			// Once stopped, tail has given the run it was reading its verdict,
+			// as analyze does at the end of the file, also a run that prints
+			// no azcmagent exit code (an installer, GPO or JSON log).
+			if diff := cmp.Diff(runVerdicts(t, stdout.String()), runVerdicts(t, out)); diff != "" {
+				t.Errorf("tail's runs once stopped differ from analyze's (-analyze +tail):\n%s", diff)
 			}
 		})
 	}
@@ -201,35 +207,4 @@ func runVerdicts(t *testing.T, out string) []string {
 		}
 	}
 	return vs
-}
-
-// TestTailStopGivesEveryRunItsVerdict: when tail is stopped, the run it was
-// reading gets its verdict, as analyze gives it at the end of the file, also
-// a run that prints no azcmagent exit code (an installer log, the Group
-// Policy script's log, logrus JSON lines).
-func TestTailStopGivesEveryRunItsVerdict(t *testing.T) {
-	t.Chdir(filepath.Join("..", ".."))
-	logs := []string{
-		"testdata/logs/installer/installationlog.txt",
-		"testdata/logs/json/component.log",
-		"testdata/logs/gpo/AzureArcOnboarding.log",
-		"testdata/logs/console/install-linux.txt",
-		"testdata/logs/linux/azcmagent.log",
-	}
-	for _, log := range logs {
-		t.Run(filepath.Base(log), func(t *testing.T) {
-			var stdout, stderr bytes.Buffer
-			Main(t.Context(), []string{"analyze", "--json", log}, strings.NewReader(""), &stdout, &stderr)
-			want := runVerdicts(t, stdout.String())
-			if len(want) == 0 {
-				t.Fatalf("analyze gave no run in %s; stderr:\n%s", log, stderr.String())
-			}
-			nf := len(findings(stdout.String()))
-			out, _ := tailUntil(t, func(stdout, _ string) bool { return len(findings(stdout)) >= nf },
-				"--json", "--from-start", log)
-			if diff := cmp.Diff(want, runVerdicts(t, out)); diff != "" {
-				t.Errorf("tail's runs once stopped differ from analyze's (-analyze +tail):\n%s", diff)
-			}
-		})
-	}
 }
