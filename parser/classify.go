@@ -9,6 +9,7 @@ import (
 // Markers the detection looks for.
 var (
 	timePrefix  = []byte(`time="`)
+	logfmtTime  = []byte(`time=`)
 	levelPrefix = []byte(`level=`)
 	gcOpen      = []byte("<GCLOG>")
 	gcClose     = []byte("</GCLOG>")
@@ -52,12 +53,17 @@ func (c *classifier) classify(r *Record) {
 	switch text[0] {
 	case 't', 'l':
 		c.logrus(r, text)
+		if r.Format == FormatPlain && bytes.HasPrefix(text, logfmtTime) {
+			c.logfmt(r, text)
+		}
 	case '<':
 		guestConfig(r, text)
 	case '{':
 		c.jsonLine(r, text)
 	case '[':
-		gpo(r, text)
+		if !gpo(r, text) {
+			windowsHandler(r, text)
+		}
 	default:
 		switch {
 		case terminal(r, text):

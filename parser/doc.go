@@ -9,7 +9,7 @@
 // gigabytes is read in one pass with memory bounded by the longest line.
 //
 // Reading is lenient because the input is whatever a customer sent: UTF-8
-// with or without a BOM, UTF-16 from Windows tools, CRLF line ends, invalid
+// with or without a BOM, UTF-16 from Windows tools (a BOM or not), CRLF line ends, invalid
 // UTF-8, binary junk, gzip-compressed rotated files and lines of any length
 // are all read without error; a line longer than MaxLineLen is truncated and
 // flagged, never dropped. Every byte of the decoded stream (decompressed,

@@ -15,13 +15,13 @@ import (
 // byte-order mark included.
 type Charset uint8
 
-// The charsets the scanner recognises. Anything without a BOM is read as
-// UTF-8; invalid bytes are kept, not replaced.
+// The charsets the scanner recognises. Anything else is read as UTF-8;
+// invalid bytes are kept, not replaced.
 const (
 	UTF8    Charset = iota // no BOM
 	UTF8BOM                // EF BB BF, stripped
-	UTF16LE                // FF FE, transcoded to UTF-8
-	UTF16BE                // FE FF, transcoded to UTF-8
+	UTF16LE                // FF FE, or no BOM (see bomlessUTF16); transcoded to UTF-8
+	UTF16BE                // FE FF, or no BOM; transcoded to UTF-8
 )
 
 var charsetNames = [...]string{"utf-8", "utf-8-bom", "utf-16le", "utf-16be"}
@@ -63,8 +63,13 @@ var (
 // readHead reads the first bytes of r, enough to see a BOM or the gzip
 // magic. A short stream is not an error.
 func readHead(r io.Reader) ([]byte, error) {
-	head := make([]byte, 3)
-	n := 0
+	return readMore(r, make([]byte, 0, 4), 3)
+}
+
+// readMore appends up to want bytes of r to head.
+func readMore(r io.Reader, head []byte, want int) ([]byte, error) {
+	n := len(head)
+	head = append(head, make([]byte, want)...)
 	// Like io.ReadFull, but a reader that keeps returning nothing is an
 	// error rather than a hang.
 	for tries := 0; n < len(head); tries++ {
@@ -110,6 +115,12 @@ func sniff(src io.Reader, gzipLimit *gzipLimit) (io.Reader, []byte, Encoding, er
 		// error here is reported after the bytes before it are scanned.
 		head, _ = readHead(r)
 	}
+	if len(head) == 3 && (head[0] == 0 || head[1] == 0) {
+		// Perhaps UTF-16 without a BOM: its second code unit decides. Half
+		// a code unit is no place to stop, so a pause is waited out. A read
+		// error comes again on the next Read, after these bytes are scanned.
+		head, _ = readMore(waitPauses{r}, head, 1)
+	}
 	switch {
 	case bytes.HasPrefix(head, bomUTF8):
 		enc.Charset = UTF8BOM
@@ -122,8 +133,26 @@ func sniff(src io.Reader, gzipLimit *gzipLimit) (io.Reader, []byte, Encoding, er
 		enc.Charset = UTF16BE
 		r = utf16Reader(io.MultiReader(bytes.NewReader(head[2:]), waitPauses{r}), xunicode.BigEndian)
 		head = nil
+	case bomlessUTF16(head, 1):
+		enc.Charset = UTF16LE
+		r = utf16Reader(io.MultiReader(bytes.NewReader(head), waitPauses{r}), xunicode.LittleEndian)
+		head = nil
+	case bomlessUTF16(head, 0):
+		enc.Charset = UTF16BE
+		r = utf16Reader(io.MultiReader(bytes.NewReader(head), waitPauses{r}), xunicode.BigEndian)
+		head = nil
 	}
 	return r, head, enc, nil
+}
+
+// bomlessUTF16 reports whether head starts with two UTF-16 code units of
+// ASCII text, their zero high byte at index hi (1: little-endian, 0:
+// big-endian): a UTF-16 log without a BOM, cut from a longer one or written
+// by a tool that adds none. UTF-8 text holds no NUL bytes.
+func bomlessUTF16(head []byte, hi int) bool {
+	lo := 1 - hi
+	ascii := func(c byte) bool { return c == '\t' || c == '\n' || c == '\r' || ' ' <= c && c < 0x7f }
+	return len(head) == 4 && head[hi] == 0 && head[hi+2] == 0 && ascii(head[lo]) && ascii(head[lo+2])
 }
 
 // utf16Reader transcodes UTF-16 to UTF-8 as it reads, so that a big

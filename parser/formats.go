@@ -515,6 +515,91 @@ func stamped(r *Record, text []byte) bool {
 	return true
 }
 
+// windowsHandler recognises the log lines of the Windows extension
+// handlers (RunCommandExtension.log, CustomScriptHandler.log):
+//
+//	[1116+00000001] [03/04/2031 20:50:05.38] [ERROR] Command execution finished, but failed ...
+//
+// process and thread, the local date (month first) and time, then the level
+// in brackets. No zone: the time is taken as UTC, like GuestConfig's.
+func windowsHandler(r *Record, text []byte) bool {
+	i := 1
+	for i < len(text) && isDigit(text[i]) {
+		i++
+	}
+	if i == 1 || i >= len(text) || text[i] != '+' {
+		return false
+	}
+	for i++; i < len(text) && isHex(text[i]); i++ {
+	}
+	// "] [MM/DD/YYYY HH:MM:SS"
+	if len(text) < i+24 || text[i] != ']' || text[i+1] != ' ' || text[i+2] != '[' || text[i+5] != '/' || text[i+8] != '/' {
+		return false
+	}
+	d := text[i+3:]
+	var ts [19]byte
+	copy(ts[:4], d[6:10])
+	ts[4], ts[7] = '-', '-'
+	copy(ts[5:7], d[0:2])
+	copy(ts[8:10], d[3:5])
+	copy(ts[10:], d[10:19])
+	sec, ok := civil(ts[:], ' ')
+	if !ok {
+		return false
+	}
+	j := i + 3 + 19
+	nsec, scale := int64(0), int64(1e9)
+	if j < len(text) && text[j] == '.' {
+		for j++; j < len(text) && isDigit(text[j]); j++ {
+			if scale > 1 {
+				scale /= 10
+				nsec += int64(text[j]-'0') * scale
+			}
+		}
+	}
+	if j+1 >= len(text) || text[j] != ']' || text[j+1] != ' ' {
+		return false
+	}
+	lv, body := levelWord(text, j+2)
+	if lv == LevelNone || body == 0 {
+		return false
+	}
+	r.Format, r.Level, r.Time, r.body = FormatStamped, lv, time.Unix(sec, nsec).UTC(), body
+	return true
+}
+
+func isHex(c byte) bool { return isDigit(c) || 'a' <= c|0x20 && c|0x20 <= 'f' }
+
+// logfmtError marks a failure in the Go extension handlers' logfmt.
+var logfmtError = []byte(" error=")
+
+// logfmt recognises the log lines of the Go extension handlers (go-kit
+// logfmt: the handler.log of CustomScript, RunCommand and other Linux
+// extensions):
+//
+//	time=2031-03-04T22:07:41Z version=v1.0.1/git@e924a1a-clean operation=enable seq=0 event=start
+//	time=2031-03-04T22:07:42Z ... event="failed to handle" error="..."
+//
+// They state no level: the handlers log a failure with an error key, so a
+// line with one is an error and any other is info.
+func (c *classifier) logfmt(r *Record, text []byte) bool {
+	rest := text[len("time="):]
+	n := bytes.IndexByte(rest, ' ')
+	if n < 20 || !isDigit(rest[0]) {
+		return false
+	}
+	t := c.parseTime(rest[:n])
+	if t.IsZero() {
+		return false
+	}
+	lv := LevelInfo
+	if bytes.Contains(rest[n:], logfmtError) {
+		lv = LevelError
+	}
+	r.Format, r.Level, r.Time, r.body = FormatStamped, lv, t, len("time=")+n+1
+	return true
+}
+
 // levelWord finds the level word at text[i:] (skipping spaces), or after
 // one bracketed component there. It returns the level and where the
 // message starts after it.

@@ -73,6 +73,15 @@ var otherFormatTests = []struct {
 	{"stamped component only", `2031/02/03 04:05:06 [Microsoft.Azure.Monitor.AzureMonitorLinuxAgent-1.29.4] RunCmd ps -ef`, FormatStamped, LevelNone, `[Microsoft.Azure.Monitor.AzureMonitorLinuxAgent-1.29.4] RunCmd ps -ef`},
 	{"stamped no level", `2031/02/03 04:05:06 RunCmd ps -ef`, FormatPlain, LevelNone, `2031/02/03 04:05:06 RunCmd ps -ef`},
 	{"stamped open bracket", `2031/02/03 04:05:06 [unclosed`, FormatPlain, LevelNone, `2031/02/03 04:05:06 [unclosed`},
+	// The Windows extension handlers' log (RunCommandExtension.log, CustomScriptHandler.log).
+	{"handler info", `[1116+00000001] [03/04/2031 20:50:04.93] [INFO] Command execution task started. Awaiting completion...`, FormatStamped, LevelInfo, "Command execution task started. Awaiting completion..."},
+	{"handler error", `[1116+00000001] [03/04/2031 20:50:05.38] [ERROR] Command execution finished, but failed because it returned a non-zero exit code of: '64'`, FormatStamped, LevelError, "Command execution finished, but failed because it returned a non-zero exit code of: '64'"},
+	{"handler bad date", `[1116+00000001] [13/04/2031 20:50:05.38] [ERROR] x`, FormatPlain, LevelNone, `[1116+00000001] [13/04/2031 20:50:05.38] [ERROR] x`},
+	{"handler no level", `[1116+00000001] [03/04/2031 20:50:05.38] hello`, FormatPlain, LevelNone, `[1116+00000001] [03/04/2031 20:50:05.38] hello`},
+	// The Go extension handlers' logfmt (handler.log of CustomScript, RunCommand on Linux).
+	{"logfmt event", `time=2031-03-04T22:07:41Z version=v1.0.1/git@e924a1a-clean operation=enable seq=0 event=start`, FormatStamped, LevelInfo, "version=v1.0.1/git@e924a1a-clean operation=enable seq=0 event=start"},
+	{"logfmt error", `time=2031-03-04T22:07:42Z version=v2.1.6/git@0000000-clean operation=enable seq=0 event="failed to handle" error="failed to execute command: command terminated with exit status=64"`, FormatStamped, LevelError, `version=v2.1.6/git@0000000-clean operation=enable seq=0 event="failed to handle" error="failed to execute command: command terminated with exit status=64"`},
+	{"logfmt bad time", `time=soon event=start`, FormatPlain, LevelNone, `time=soon event=start`},
 	{"gc verbose", `<GCLOG>[2031-02-03 13:05:06.789] [PID 1] [TID 2] [Pull Client] [VERBOSE] [00000000-0000-0000-0000-000000000000] polling</GCLOG>`, FormatGuestConfig, LevelDebug, "polling"},
 	{"date in prose", `2031-02-03 was a Monday`, FormatPlain, LevelNone, `2031-02-03 was a Monday`},
 }

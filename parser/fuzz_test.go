@@ -48,6 +48,7 @@ func FuzzScanner(f *testing.F) {
 	f.Add(append([]byte{0xef, 0xbb, 0xbf}, encodingSample...))
 	f.Add(utf16Bytes(encodingSample, binary.LittleEndian, true))
 	f.Add(utf16Bytes(encodingSample, binary.BigEndian, true))
+	f.Add(utf16Bytes(encodingSample, binary.LittleEndian, false))
 	f.Add(append(utf16Bytes("a\n", binary.LittleEndian, true), 0x00, 0xd8, 'Z'))
 	f.Add(gzipBytes(f, []byte(encodingSample)))
 	f.Add(gzipBytes(f, utf16Bytes(encodingSample, binary.LittleEndian, true)))
@@ -155,6 +156,9 @@ func referenceDecode(data []byte) ([]byte, error) {
 		data, err = io.ReadAll(zr)
 	}
 	var order binary.ByteOrder
+	bom := 2
+	// Without a BOM, UTF-16 is two ASCII characters whose other byte is 0.
+	ascii := func(c byte) bool { return c == '\t' || c == '\n' || c == '\r' || c >= ' ' && c <= '~' }
 	switch {
 	case bytes.HasPrefix(data, bomUTF8):
 		return data[len(bomUTF8):], err
@@ -162,6 +166,10 @@ func referenceDecode(data []byte) ([]byte, error) {
 		order = binary.LittleEndian
 	case bytes.HasPrefix(data, bomUTF16BE):
 		order = binary.BigEndian
+	case len(data) >= 4 && data[1] == 0 && data[3] == 0 && ascii(data[0]) && ascii(data[2]):
+		order, bom = binary.LittleEndian, 0
+	case len(data) >= 4 && data[0] == 0 && data[2] == 0 && ascii(data[1]) && ascii(data[3]):
+		order, bom = binary.BigEndian, 0
 	default:
 		return data, err
 	}
@@ -173,7 +181,7 @@ func referenceDecode(data []byte) ([]byte, error) {
 	if order == binary.BigEndian {
 		endian = xunicode.BigEndian
 	}
-	out, derr := xunicode.UTF16(endian, xunicode.IgnoreBOM).NewDecoder().Bytes(data[2:])
+	out, derr := xunicode.UTF16(endian, xunicode.IgnoreBOM).NewDecoder().Bytes(data[bom:])
 	if derr != nil {
 		return nil, derr
 	}

@@ -94,3 +94,16 @@ func TestPauseThroughDecoders(t *testing.T) {
 		t.Errorf("records (-want +got):\n%s err %v paused %v", diff, s.Err(), s.Paused())
 	}
 }
+
+// TestPauseInBOMlessUTF16Head: a live UTF-16 log without a BOM that pauses
+// after three bytes is still read as UTF-16 (the fourth byte decides).
+func TestPauseInBOMlessUTF16Head(t *testing.T) {
+	s := NewScanner(&pausing{[]string{"a\x00\n", "", "\x00b\x00\n\x00"}}, "live.log", Options{})
+	var got []string
+	for s.Scan() {
+		got = append(got, string(s.Record().Raw))
+	}
+	if diff := cmp.Diff([]string{"a", "b"}, got); diff != "" || s.Err() != nil || s.Encoding().Charset != UTF16LE {
+		t.Errorf("records (-want +got):\n%s err %v encoding %v", diff, s.Err(), s.Encoding())
+	}
+}

@@ -263,6 +263,11 @@ func TestScanEncodings(t *testing.T) {
 		{"utf8.log.gz", gzipBytes(t, []byte(encodingSample)), Encoding{UTF8, true}},
 		{"utf8-bom.log.gz", gzipBytes(t, utf8BOM), Encoding{UTF8BOM, true}},
 		{"utf16le.log.gz", gzipBytes(t, le), Encoding{UTF16LE, true}},
+		// A UTF-16 log without a BOM: cut from a longer one, or appended to
+		// by a tool that writes none.
+		{"utf16le-nobom.log", utf16Bytes(encodingSample, binary.LittleEndian, false), Encoding{UTF16LE, false}},
+		{"utf16be-nobom.log", utf16Bytes(encodingSample, binary.BigEndian, false), Encoding{UTF16BE, false}},
+		{"utf16le-nobom.log.gz", gzipBytes(t, utf16Bytes(encodingSample, binary.LittleEndian, false)), Encoding{UTF16LE, true}},
 	}
 	dir := t.TempDir()
 	for _, tt := range tests {

@@ -10,7 +10,9 @@ import (
 )
 
 // TestMessagesUsed: every ID of the catalog (internal/report/msg) is used
-// by the CLI or the report package; an unused one is a word nobody prints.
+// by the CLI, the report package or the web pages (serve, whose templates
+// name their words in serve's words map); an unused one is a word nobody
+// prints.
 func TestMessagesUsed(t *testing.T) {
 	catalog, err := os.ReadFile(filepath.Join("..", "report", "msg", "msg.go"))
 	if err != nil {
@@ -23,7 +25,7 @@ func TestMessagesUsed(t *testing.T) {
 		t.Fatalf("found %d IDs in the catalog", len(ids))
 	}
 	var code []byte
-	for _, glob := range []string{"*.go", filepath.Join("..", "report", "*.go")} {
+	for _, glob := range []string{"*.go", filepath.Join("..", "report", "*.go"), filepath.Join("..", "serve", "*.go")} {
 		files, err := filepath.Glob(glob)
 		if err != nil || len(files) == 0 {
 			t.Fatalf("no Go files in %s: %v", glob, err)

@@ -71,6 +71,15 @@ func (g Globals) problemCause(err error) string {
 	if errors.As(err, &ue) {
 		return g.msg(msg.ProblemUnsafe, g.msg(unsafeReasons[ue.Reason]))
 	}
+	var nz *logsource.NotZipError
+	if errors.As(err, &nz) {
+		// archive/zip's own words are the detail, printed as they are.
+		return g.msg(msg.ProblemNotZip, nz.Err)
+	}
+	var te *logsource.TooManyEntriesError
+	if errors.As(err, &te) {
+		return g.msg(msg.ProblemTooManyEntries, te.Entries, te.Max)
+	}
 	var de *logsource.DamagedZipError
 	if errors.As(err, &de) {
 		// The zip's own error and where the walk stopped are details in

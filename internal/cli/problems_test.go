@@ -1,7 +1,10 @@
 package cli
 
 import (
+	"archive/zip"
 	"bytes"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -27,7 +30,7 @@ var problemWords = []msg.ID{
 // take some: under one language, none of the other's may show either.
 func leads(lang kb.Lang) []string {
 	var out []string
-	for _, id := range []msg.ID{msg.ProblemDamagedZip, msg.ProblemUnsafe, msg.ProblemMethod} {
+	for _, id := range []msg.ID{msg.ProblemDamagedZip, msg.ProblemUnsafe, msg.ProblemMethod, msg.ProblemNotZip, msg.ProblemTooManyEntries} {
 		out = append(out, strings.TrimSpace(strings.Split(id.Text().In(lang), "%")[0]))
 	}
 	return out
@@ -45,18 +48,26 @@ func TestProblemsInReadersLanguage(t *testing.T) {
 		args []string
 		want []msg.ID // the sentences stderr must have
 		ja   string   // and a Japanese lead it must have under ja
+		// detail is the lower-level text (archive/zip's) kept in both
+		// languages.
+		detail string
 	}
+	notZip := filepath.Join(t.TempDir(), "azcmagent-logs.zip")
+	writeTestFile(t, notZip, "not a zip at all\n")
 	cases := []problemCase{
-		{"damaged zip", []string{filepath.Join(bundles, "truncated.zip")}, []msg.ID{msg.HintDamagedZip}, "破損した zip です"},
-		{"unsafe entries", []string{filepath.Join(bundles, "evil.zip")}, []msg.ID{msg.HintUnsafeName, msg.UnsafeDotDot, msg.UnsafeAbsolute, msg.UnsafeDriveLetter}, "安全でないエントリ パスです"},
-		{"folder with no logs", []string{empty}, []msg.ID{msg.ProblemNoLogFiles, msg.HintExpectedLogs}, ""},
-		{"missing file", []string{filepath.Join(empty, "absent.log")}, []msg.ID{msg.ProblemNotFound}, ""},
+		{"not a zip", []string{notZip}, nil, "zip アーカイブではありません: ", "zip: not a valid zip file"},
+		{"too many entries", []string{manyEntriesZip(t, logsource.DefaultMaxEntries+1)}, []msg.ID{msg.HintTooManyEntries},
+			fmt.Sprintf("zip のエントリが多すぎます: %d 個あり", logsource.DefaultMaxEntries+1), ""},
+		{"damaged zip", []string{filepath.Join(bundles, "truncated.zip")}, []msg.ID{msg.HintDamagedZip}, "破損した zip です", ""},
+		{"unsafe entries", []string{filepath.Join(bundles, "evil.zip")}, []msg.ID{msg.HintUnsafeName, msg.UnsafeDotDot, msg.UnsafeAbsolute, msg.UnsafeDriveLetter}, "安全でないエントリ パスです", ""},
+		{"folder with no logs", []string{empty}, []msg.ID{msg.ProblemNoLogFiles, msg.HintExpectedLogs}, "", ""},
+		{"missing file", []string{filepath.Join(empty, "absent.log")}, []msg.ID{msg.ProblemNotFound}, "", ""},
 	}
 	if _, err := os.Stat(logsource.DefaultPaths("linux", nil)[0]); os.IsNotExist(err) {
-		cases = append(cases, problemCase{"no argument, no agent", nil, []msg.ID{msg.ProblemNotFound, msg.HintNotInstalled}, ""})
+		cases = append(cases, problemCase{"no argument, no agent", nil, []msg.ID{msg.ProblemNotFound, msg.HintNotInstalled}, "", ""})
 	}
 	if locked := filepath.Join(t.TempDir(), "azcmagent.log"); !readableWhenLocked(t, locked) {
-		cases = append(cases, problemCase{"unreadable file", []string{locked}, []msg.ID{msg.ProblemDenied, msg.HintAsRoot}, ""})
+		cases = append(cases, problemCase{"unreadable file", []string{locked}, []msg.ID{msg.ProblemDenied, msg.HintAsRoot}, "", ""})
 	}
 	for _, tt := range cases {
 		for _, lang := range []kb.Lang{kb.EN, kb.JA} {
@@ -77,6 +88,9 @@ func TestProblemsInReadersLanguage(t *testing.T) {
 			}
 			if lang == kb.JA && !strings.Contains(out, tt.ja) {
 				t.Errorf("%s, %s: stderr lacks %q:\n%s", tt.name, lang, tt.ja, out)
+			}
+			if !strings.Contains(out, tt.detail) {
+				t.Errorf("%s, %s: stderr lacks the detail %q:\n%s", tt.name, lang, tt.detail, out)
 			}
 			forbidden := leads(other)
 			for _, id := range problemWords {
@@ -123,6 +137,26 @@ func readableWhenLocked(t *testing.T, path string) bool {
 		return true
 	}
 	return false
+}
+
+// manyEntriesZip writes a zip of n empty entries.
+func manyEntriesZip(t *testing.T, n int) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "many.zip")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zw := zip.NewWriter(f)
+	for i := range n {
+		if _, err := zw.CreateHeader(&zip.FileHeader{Name: fmt.Sprintf("e%d.txt", i), Method: zip.Store}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := errors.Join(zw.Close(), f.Close()); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }
 
 func writeTestFile(t *testing.T, path, text string) {

@@ -371,6 +371,9 @@ func englishLabels(k *kb.KB) []string {
 	}
 	words := []string{"cause", "example", "remediation", "title", "alias"}
 	for _, id := range msg.All() {
+		if id == msg.LanguageName {
+			continue // "English" is the Japanese page's link to the English one
+		}
 		en, ja := id.Text().EN, id.Text().JA
 		if en != ja && !strings.Contains(en, "%") && len(en) > 1 && !ids[en] {
 			words = append(words, en)
@@ -381,7 +384,8 @@ func englishLabels(k *kb.KB) []string {
 
 // Every page in Japanese shows no English label: a label is the whole text
 // of an element, or the text before a colon at the start of one or of a
-// line.
+// line. And it keeps to the knowledge base's Japanese terms
+// (kb.JapaneseTermProblem), in its words and in the entries it shows.
 func TestServeJapanesePages(t *testing.T) {
 	hs, k := startServe(t)
 	pages := map[string]string{}
@@ -400,6 +404,15 @@ func TestServeJapanesePages(t *testing.T) {
 	_, pages["POST /analyze"] = post(t, hs, "/analyze?lang=ja", form, ctype)
 	if !strings.Contains(pages["/search?q=proxy"], `class="field"`) {
 		t.Fatal("the search for proxy shows no fragment: the test checks nothing")
+	}
+	if !strings.Contains(pages["POST /analyze"], `id="by-verdict"`) {
+		t.Fatal("the bundles' analysis shows no machines: the terms of that view are not checked")
+	}
+	for path, page := range pages {
+		if p := kb.JapaneseTermProblem(html.UnescapeString(page)); p != "" {
+			i := strings.Index(page, "マシン")
+			t.Errorf("%s in Japanese: %s: %q", path, p, page[max(0, i-60):min(len(page), i+60)])
+		}
 	}
 	for _, w := range englishLabels(k) {
 		e := regexp.QuoteMeta(html.EscapeString(w))

@@ -172,9 +172,11 @@ func (c *TailCmd) follow(e *env, k *kb.KB, rep report.Report, paths []string, ou
 		an := analyzers[te.path]
 		switch {
 		case te.closed:
-			// Following stopped (Ctrl-C, SIGTERM): a run that printed its
-			// exit code gets its verdict now rather than never.
-			an.Settle()
+			// Following stopped (Ctrl-C, SIGTERM): the run being read gets
+			// its verdict now rather than never, as analyze gives it at the
+			// end of a file; installer, script and JSON logs print no exit
+			// code that would have settled it.
+			an.EndFile()
 			pending--
 		case te.rec != nil:
 			if out != nil && te.at.unended && ctx.Err() != nil {

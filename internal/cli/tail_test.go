@@ -141,7 +141,7 @@ func tailUntil(t *testing.T, done func(stdout, stderr string) bool, args ...stri
 // TestTailAndAnalyzeAgree: tail reads records with analyze's reader, so
 // on each sample log (multi-line GuestConfig records, CRLF, UTF-16, a
 // console capture) tail from the start gives the findings analyze gives,
-// line for line.
+// line for line, and once stopped the same runs and verdicts.
 func TestTailAndAnalyzeAgree(t *testing.T) {
 	t.Chdir(filepath.Join("..", ".."))
 	logs := []string{
@@ -171,6 +171,40 @@ func TestTailAndAnalyzeAgree(t *testing.T) {
 			if diff := cmp.Diff(withoutIdentity(t, want), withoutIdentity(t, findings(out))); diff != "" {
 				t.Errorf("tail's findings differ from analyze's (-analyze +tail):\n%s", diff)
 			}
+			// Once stopped, tail has given the run it was reading its verdict,
+			// as analyze does at the end of the file, also a run that prints
+			// no azcmagent exit code (an installer, GPO or JSON log).
+			if diff := cmp.Diff(runVerdicts(t, stdout.String()), runVerdicts(t, out)); diff != "" {
+				t.Errorf("tail's runs once stopped differ from analyze's (-analyze +tail):\n%s", diff)
+			}
 		})
 	}
+}
+
+// runVerdicts returns, for each run, incident or warning object of NDJSON
+// out, its type, lines, verdict and outcome.
+func runVerdicts(t *testing.T, out string) []string {
+	t.Helper()
+	var vs []string
+	for _, l := range strings.Split(out, "\n") {
+		var m struct {
+			Type      string  `json:"type"`
+			StartLine int     `json:"start_line"`
+			EndLine   int     `json:"end_line"`
+			Verdict   *string `json:"verdict"`
+			Failed    *bool   `json:"failed"`
+		}
+		if !strings.HasPrefix(l, "{") {
+			continue
+		}
+		if err := json.Unmarshal([]byte(l), &m); err != nil {
+			t.Fatalf("not JSON: %v: %s", err, l)
+		}
+		switch m.Type {
+		case "run", "incident", "warning":
+			b, _ := json.Marshal(m)
+			vs = append(vs, string(b))
+		}
+	}
+	return vs
 }

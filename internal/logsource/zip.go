@@ -60,8 +60,7 @@ func (r *resolver) zip(zpath string, src zipSource, size int64, localMagic bool)
 	// archive/zip holds the whole central directory in memory, a few
 	// hundred bytes an entry: 100,000 entries took 175 MiB.
 	if n, ok := declaredEntries(f, size); ok && n > int64(r.opts.MaxEntries) {
-		return nil, []*Problem{{Path: zpath, Err: fmt.Errorf("%w: the zip has %d entries, more than the %d arcdiag reads", ErrTooManyEntries, n, r.opts.MaxEntries),
-			Hint: HintTooManyEntries}}
+		return nil, []*Problem{{Path: zpath, Err: &TooManyEntriesError{Entries: n, Max: r.opts.MaxEntries}, Hint: HintTooManyEntries}}
 	}
 	zr, err := zip.NewReader(f, size)
 	switch {
@@ -105,7 +104,7 @@ func (r *resolver) zip(zpath string, src zipSource, size int64, localMagic bool)
 			}
 		}
 	default:
-		return nil, []*Problem{r.problem(zpath, fmt.Errorf("not a zip archive: %w", err))}
+		return nil, []*Problem{r.problem(zpath, &NotZipError{Err: err})}
 	}
 
 	slices.SortStableFunc(ents, func(a, b entry) int {
@@ -393,3 +392,26 @@ func (e *DamagedZipError) Error() string {
 }
 
 func (e *DamagedZipError) Unwrap() error { return e.Err }
+
+// NotZipError is the cause of a file read as a zip (by its name or its
+// first bytes) that archive/zip cannot open and whose start is no local
+// header either: Err is archive/zip's.
+type NotZipError struct{ Err error }
+
+func (e *NotZipError) Error() string { return "not a zip archive: " + e.Err.Error() }
+
+func (e *NotZipError) Unwrap() error { return e.Err }
+
+// TooManyEntriesError is the cause of a zip refused for the entries its
+// central directory declares, more than Options.MaxEntries. It is
+// ErrTooManyEntries.
+type TooManyEntriesError struct {
+	Entries int64
+	Max     int
+}
+
+func (e *TooManyEntriesError) Error() string {
+	return fmt.Sprintf("%v: the zip has %d entries, more than the %d arcdiag reads", ErrTooManyEntries, e.Entries, e.Max)
+}
+
+func (e *TooManyEntriesError) Is(target error) bool { return target == ErrTooManyEntries }

@@ -16,6 +16,7 @@ import (
 	"github.com/arcdiag/arcdiag/internal/logsource"
 	"github.com/arcdiag/arcdiag/internal/machine"
 	"github.com/arcdiag/arcdiag/internal/redact"
+	"github.com/arcdiag/arcdiag/internal/report/msg"
 	"github.com/arcdiag/arcdiag/internal/safetext"
 	"github.com/arcdiag/arcdiag/kb"
 	"github.com/arcdiag/arcdiag/parser"
@@ -195,22 +196,22 @@ func (s *Server) requestError(w http.ResponseWriter, r *http.Request, err error,
 		w.Header().Set("Connection", "close")
 	}
 	lang := s.lang(r)
-	msg := err.Error()
+	text := err.Error()
 	switch {
 	case errors.Is(err, errTooLarge):
-		msg = label(lang, "analyze.tooLarge", s.uploadLimit())
+		text = msg.WebTooLarge.In(lang, s.uploadLimit())
 	case errors.Is(err, errNothing):
-		msg = label(lang, "analyze.nothing")
+		text = msg.WebNothing.In(lang)
 	case errors.Is(err, errNoTextField):
-		msg = label(lang, "analyze.noText")
+		text = msg.WebNoTextField.In(lang)
 	case errors.Is(err, errUnsupported):
-		msg = label(lang, "analyze.unsupported")
+		text = msg.WebUnsupported.In(lang)
 	}
 	if !html {
-		apiError(w, status, msg)
+		apiError(w, status, text)
 		return
 	}
-	s.render(w, r, status, "analyze", page{Lang: lang, Title: label(lang, "analyze.label"), Data: &analysisView{Max: s.uploadLimit(), Error: msg}})
+	s.render(w, r, status, "analyze", page{Lang: lang, Title: msg.WebAnalyzeLabel.In(lang), Data: &analysisView{Max: s.uploadLimit(), Error: text}})
 }
 
 // apiAnalyze answers with exactly what `arcdiag analyze --json` prints for
@@ -258,7 +259,7 @@ func (s *Server) analyzePage(w http.ResponseWriter, r *http.Request) {
 	v.finish()
 	s.neighbours(v, req, pasted)
 	v.groupMachines()
-	s.render(w, r, http.StatusOK, "analyze", page{Lang: req.Lang, Title: label(req.Lang, "analyze.label"), Data: v})
+	s.render(w, r, http.StatusOK, "analyze", page{Lang: req.Lang, Title: msg.WebAnalyzeLabel.In(req.Lang), Data: v})
 }
 
 // lineWriter calls line with every complete line written to it.
@@ -293,7 +294,9 @@ func (lw *lineWriter) Close() {
 
 // ndjsonLine is any line of analyze --json: a finding, a run, an incident
 // or warning, or the summary. The page is built from these lines alone, so
-// that it shows what the JSON says and nothing else.
+// that it shows what the JSON says and nothing else. It takes only the
+// fields the page shows; TestDecodingMatchesSchemas checks each against
+// the published schemas (schema/), which report's output is tested to meet.
 type ndjsonLine struct {
 	Type string `json:"type"`
 	File string `json:"file"`
@@ -471,13 +474,13 @@ func (v *analysisView) run(l *ndjsonLine) *runView {
 	}
 	switch {
 	case l.Type == "incident":
-		rv.Status, rv.StatusLabel, rv.FindingCount = "failed", "incident", l.Count
+		rv.Status, rv.StatusLabel, rv.FindingCount = "failed", msg.WebIncident.In(v.lang), l.Count
 	case l.Type == "warning":
-		rv.Status, rv.StatusLabel, rv.FindingCount = "warning", "warning", l.Count
+		rv.Status, rv.StatusLabel, rv.FindingCount = "warning", msg.WebWarning.In(v.lang), l.Count
 	case l.Failed:
-		rv.Status, rv.StatusLabel = "failed", "failed"
+		rv.Status, rv.StatusLabel = "failed", msg.WebFailed.In(v.lang)
 	default:
-		rv.Status, rv.StatusLabel = "ok", "ok"
+		rv.Status, rv.StatusLabel = "ok", msg.WebOK.In(v.lang)
 	}
 	rv.Findings = v.pending
 	v.pending = nil
@@ -490,7 +493,7 @@ func (v *analysisView) finish() {
 	if len(v.pending) > 0 {
 		// Findings no run claimed (none are expected): shown all the same.
 		v.Runs = append(v.Runs, &runView{File: v.pending[0].File, Findings: v.pending, FindingCount: len(v.pending) + v.extra,
-			More: v.extra, Status: "failed", StatusLabel: "failed", Failed: true})
+			More: v.extra, Status: "failed", StatusLabel: msg.WebFailed.In(v.lang), Failed: true})
 		v.pending = nil
 	}
 }

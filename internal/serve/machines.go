@@ -8,6 +8,7 @@ import (
 
 	"github.com/arcdiag/arcdiag/internal/logsource"
 	"github.com/arcdiag/arcdiag/internal/machine"
+	"github.com/arcdiag/arcdiag/internal/report/msg"
 )
 
 // verdictGroup is one row group of the by-verdict view: the machines whose
@@ -127,9 +128,9 @@ func (v *analysisView) groupMachines() {
 		g := verdictGroup{Key: c.Verdict, Title: c.Verdict}
 		switch c.Verdict {
 		case machine.VerdictOK:
-			g.Title = label(v.lang, "noFailure")
+			g.Title = msg.WebNoFailure.In(v.lang)
 		case machine.VerdictUnexplained:
-			g.Title = label(v.lang, "unexplained")
+			g.Title = msg.Unexplained.In(v.lang)
 		default:
 			if e, ok := v.k.Get(c.Verdict); ok {
 				g.Verdict, g.Title = c.Verdict, e.Title.In(v.lang)

@@ -11,6 +11,7 @@ import (
 	"github.com/arcdiag/arcdiag/index"
 	"github.com/arcdiag/arcdiag/internal/redact"
 	"github.com/arcdiag/arcdiag/internal/report"
+	"github.com/arcdiag/arcdiag/internal/report/msg"
 	"github.com/arcdiag/arcdiag/kb"
 )
 
@@ -54,7 +55,20 @@ type page struct {
 	Data  any
 }
 
-func (p page) T(key string, args ...any) string { return label(p.Lang, key, args...) }
+// T is the catalog's message the template names (see words), in the
+// page's language.
+func (p page) T(name string, args ...any) (string, error) { return word(p.Lang, name, args...) }
+
+// Other is the language the page links to.
+func (p page) Other() kb.Lang {
+	if p.Lang == kb.JA {
+		return kb.EN
+	}
+	return kb.JA
+}
+
+// OtherName is the other language's name for itself, the switch's text.
+func (p page) OtherName() string { return msg.LanguageName.In(p.Other()) }
 
 // Link is path with the page's language, so that a reader stays in it.
 func (p page) Link(path string) string {
@@ -136,12 +150,12 @@ func switchURL(u *url.URL, lang kb.Lang) string {
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	lang := s.lang(r)
-	s.render(w, r, http.StatusOK, "home", page{Lang: lang, Title: label(lang, "tagline"), Data: &analysisView{Max: s.uploadLimit()}})
+	s.render(w, r, http.StatusOK, "home", page{Lang: lang, Title: msg.WebTagline.In(lang), Data: &analysisView{Max: s.uploadLimit()}})
 }
 
 func (s *Server) analyzeForm(w http.ResponseWriter, r *http.Request) {
 	lang := s.lang(r)
-	s.render(w, r, http.StatusOK, "analyze", page{Lang: lang, Title: label(lang, "analyze.label"), Data: &analysisView{Max: s.uploadLimit()}})
+	s.render(w, r, http.StatusOK, "analyze", page{Lang: lang, Title: msg.WebAnalyzeLabel.In(lang), Data: &analysisView{Max: s.uploadLimit()}})
 }
 
 // ---- search ----
@@ -191,7 +205,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
 	// The query is echoed (the title, the search box): a pasted line may
 	// hold a secret.
-	p := page{Lang: lang, Title: label(lang, "nav.search"), Query: redact.String(q)}
+	p := page{Lang: lang, Title: msg.WebSearch.In(lang), Query: redact.String(q)}
 	if q == "" {
 		http.Redirect(w, r, p.Link("/"), http.StatusSeeOther)
 		return
@@ -307,7 +321,7 @@ func (s *Server) explainAnswer(w http.ResponseWriter, r *http.Request, lang kb.L
 	if len(a.Entries) == 0 {
 		status = http.StatusNotFound
 	}
-	s.render(w, r, status, "explain", page{Lang: lang, Title: label(lang, "explain.button"), Data: v})
+	s.render(w, r, status, "explain", page{Lang: lang, Title: msg.WebExplain.In(lang), Data: v})
 }
 
 // ---- kb ----
@@ -349,5 +363,5 @@ func (s *Server) kbPage(w http.ResponseWriter, r *http.Request) {
 			v.ByKind = append(v.ByKind, kindGroup{k, groups[k]})
 		}
 	}
-	s.render(w, r, http.StatusOK, "kb", page{Lang: lang, Title: label(lang, "nav.kb"), Data: v})
+	s.render(w, r, http.StatusOK, "kb", page{Lang: lang, Title: msg.WebKB.In(lang), Data: v})
 }

@@ -7,10 +7,13 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"io/fs"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -18,9 +21,11 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/arcdiag/arcdiag/index"
 	"github.com/arcdiag/arcdiag/internal/logsource"
+	"github.com/arcdiag/arcdiag/internal/report/msg"
 	"github.com/arcdiag/arcdiag/kb"
 )
 
@@ -381,18 +386,65 @@ func htmlText(s string) string {
 	return b.String()
 }
 
-func TestLabels(t *testing.T) {
-	for key := range labels[kb.EN] {
-		if labels[kb.JA][key] == "" {
-			t.Errorf("label %q has no Japanese", key)
+// catalogNames are the Go names of msg's IDs, in order: the i-th is ID(i).
+func catalogNames(t *testing.T) []string {
+	t.Helper()
+	src, err := os.ReadFile(filepath.Join("..", "report", "msg", "msg.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	block := src[bytes.Index(src, []byte("const (")):]
+	block = block[:bytes.Index(block, []byte("\n)"))]
+	var names []string
+	for _, m := range regexp.MustCompile(`(?m)^\t([A-Z]\w*)`).FindAllSubmatch(block, -1) {
+		names = append(names, string(m[1]))
+	}
+	if len(names) != len(msg.All()) {
+		t.Fatalf("read %d names in msg.go's const block, the catalog has %d IDs", len(names), len(msg.All()))
+	}
+	return names
+}
+
+func clipAt(b []byte, n int) string { return string(b[:min(len(b), n)]) }
+
+// TestWordsAreTheCatalogs: the pages have no words of their own (and so no
+// Japanese but the catalog's and the knowledge base's, both held to
+// kb.JapaneseTermProblem). Every
+// name a template gives .T is in words, each key of words is the Go name
+// of the ID it maps to, and every key is used by a template.
+func TestWordsAreTheCatalogs(t *testing.T) {
+	names := catalogNames(t)
+	used := map[string]bool{}
+	tmpls, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil || len(tmpls) == 0 {
+		t.Fatalf("no templates: %v", err)
+	}
+	call := regexp.MustCompile(`\.T\b(\s+"?)([^"\s}]*)`)
+	for _, name := range tmpls {
+		data, _ := templateFS.ReadFile(name)
+		if i := bytes.IndexFunc(data, func(r rune) bool { return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana) }); i >= 0 {
+			t.Errorf("%s: Japanese of its own (%q): a page's words belong in msg, where their terms are checked", name, clipAt(data[i:], 30))
+		}
+		for _, m := range call.FindAllSubmatch(data, -1) {
+			if string(m[1]) != ` "` {
+				t.Errorf("%s: .T %s: a template names a message by a literal, so that this test sees it", name, m[2])
+				continue
+			}
+			used[string(m[2])] = true
+			if _, ok := words[string(m[2])]; !ok {
+				t.Errorf("%s: .T %q is not in words", name, m[2])
+			}
 		}
 	}
-	for key, v := range labels[kb.JA] {
-		if labels[kb.EN][key] == "" || v == "" {
-			t.Errorf("label %q: English %q, Japanese %q", key, labels[kb.EN][key], v)
+	if len(used) < 40 {
+		t.Fatalf("found %d message names in the templates", len(used))
+	}
+	for key, id := range words {
+		if int(id) >= len(names) || names[id] != key {
+			t.Errorf("words[%q] is msg ID %d, not msg.%s", key, id, key)
 		}
-		if strings.Count(v, "%") != strings.Count(labels[kb.EN][key], "%") {
-			t.Errorf("label %q takes other arguments in Japanese", key)
+		if !used[key] {
+			t.Errorf("words[%q] is used by no template", key)
 		}
 	}
 }

@@ -1,8 +1,9 @@
 // Package msg is arcdiag's one catalog of words and sentences, in English
-// and Japanese: the labels of every output format and the tool's own
-// errors, hints and notices. Each is an ID, never a string key, so that a
-// typo does not compile and TestCatalog can check every ID has both
-// languages, takes the same arguments in both, and is not empty.
+// and Japanese: the labels of every output format and of the web pages
+// (serve), and the tool's own errors, hints and notices. Each is an ID,
+// never a string key, so that a typo does not compile and TestCatalog can
+// check every ID has both languages, takes the same arguments in both, and
+// is not empty.
 //
 // One concept has one ID and so one word: the text that says why a failure
 // happens is "Probable cause" wherever it is printed.
@@ -132,6 +133,61 @@ const (
 	ByVerdict
 	Machines
 
+	// Labels of the web pages (arcdiag serve). LanguageName is a language's
+	// own name for itself: the page in one language links to the other by
+	// that language's name.
+	LanguageName
+	WebTagline
+	WebSearch
+	WebKB
+	WebNavAnalyze
+	WebSearchLabel
+	WebSearchHint
+	WebSearchTotal
+	WebSearchNone
+	WebDidYouMean
+	WebExplainLabel
+	WebExplain
+	WebExplainHint
+	WebExplainNone
+	WebExplainUnknown
+	WebNearest
+	WebTrySearch
+	WebAnalyzeLabel
+	WebPaste
+	WebChooseFiles
+	WebAnalyze
+	WebMaxUpload
+	WebNothing
+	WebTooLarge
+	WebNoTextField
+	WebUnsupported
+	WebRelang
+	WebFootnotes
+	WebEntries
+	WebAllTags
+	WebRuns
+	WebFile
+	WebCommand
+	WebAgent
+	WebVerdict
+	WebTime
+	WebLines
+	WebFailed
+	WebOK
+	WebIncident
+	WebWarning
+	WebNoFailure
+	WebProblems
+	WebByVerdict
+	WebMachine
+	WebCurrentState
+	WebContext
+	WebMoreFindings
+	WebOKRuns
+	WebMoreRuns
+	WebSummary
+
 	// The tool's own messages, on standard error.
 	UsageCommand
 	UsageRoot
@@ -187,6 +243,8 @@ const (
 	ProblemEncrypted
 	ProblemMethod
 	ProblemDamagedZip
+	ProblemNotZip
+	ProblemTooManyEntries
 	ProblemGzipBound
 	ProblemDamagedStop
 	ProblemUnsafe
@@ -279,15 +337,67 @@ var catalog = [count]kb.Text{
 	SeeLine:      {EN: "explained at line %d", JA: "%d 行目で説明済み"},
 	MoreIn:       {EN: "(all of it: arcdiag explain %s)", JA: "(全文: arcdiag explain %s)"},
 
-	ColMachine:    {EN: "MACHINE", JA: "マシン"},
+	ColMachine:    {EN: "MACHINE", JA: "コンピューター"},
 	ColOS:         {EN: "OS", JA: "OS 種別"},
 	ColAgent:      {EN: "AGENT", JA: "エージェント"},
 	ColLastRun:    {EN: "LAST RUN", JA: "最後の実行"},
 	ColVerdict:    {EN: "VERDICT", JA: "判定"},
 	ColFailedRuns: {EN: "FAILED RUNS", JA: "失敗した実行"},
 	ColIncidents:  {EN: "INCIDENTS", JA: "インシデント"},
-	ByVerdict:     {EN: "Machines by verdict", JA: "判定ごとのマシン数"},
+	ByVerdict:     {EN: "Machines by verdict", JA: "判定ごとのコンピューター数"},
 	Machines:      {EN: "%d machine(s)", JA: "%d 台"},
+
+	LanguageName:      {EN: "English", JA: "日本語"},
+	WebTagline:        {EN: "Azure Arc Connected Machine agent failures, explained", JA: "Azure Arc Connected Machine エージェントの失敗の説明"},
+	WebSearch:         {EN: "Search", JA: "検索"},
+	WebKB:             {EN: "Knowledge base", JA: "ナレッジ ベース"},
+	WebNavAnalyze:     {EN: "Analyze logs", JA: "ログの分析"},
+	WebSearchLabel:    {EN: "Search the knowledge base", JA: "ナレッジ ベースを検索"},
+	WebSearchHint:     {EN: "Words in English or Japanese, \"phrases\", AZCM004*, and filters kind:, tag:, code:", JA: "英語または日本語の語句、\"フレーズ\"、AZCM004*、フィルター kind:、tag:、code:"},
+	WebSearchTotal:    {EN: "%d entries match", JA: "%d 件が一致しました"},
+	WebSearchNone:     {EN: "No entry matches %q.", JA: "「%s」に一致する項目はありません。"},
+	WebDidYouMean:     {EN: "Did you mean:", JA: "もしかして:"},
+	WebExplainLabel:   {EN: "Explain an error message or code", JA: "エラー メッセージまたはコードの説明"},
+	WebExplain:        {EN: "Explain", JA: "説明"},
+	WebExplainHint:    {EN: "Paste an error line, or give a code: AZCM0041, 41, exit 42", JA: "エラー行を貼り付けるか、コードを指定します: AZCM0041、41、exit 42"},
+	WebExplainNone:    {EN: "Nothing in the knowledge base matches this text.", JA: "このテキストに一致する項目はナレッジ ベースにありません。"},
+	WebExplainUnknown: {EN: "%s is not a known code.", JA: "%s はナレッジ ベースにありません。"},
+	WebNearest:        {EN: "Nearest known codes:", JA: "近いコード:"},
+	WebTrySearch:      {EN: "Try a keyword search:", JA: "キーワードで検索:"},
+	WebAnalyzeLabel:   {EN: "Analyze agent logs", JA: "エージェントのログを分析"},
+	WebPaste:          {EN: "Paste log lines", JA: "ログの行を貼り付け"},
+	WebChooseFiles:    {EN: "Or choose files: logs, .gz copies, azcmagent logs zips (several at once)", JA: "またはファイルを選択: ログ、.gz、azcmagent logs の zip (複数可)"},
+	WebAnalyze:        {EN: "Analyze", JA: "分析"},
+	WebMaxUpload:      {EN: "Up to %s in all. Nothing is stored: the files are read in memory and dropped with the answer.", JA: "合計 %s まで。何も保存されません: ファイルはメモリ上で読み取られ、応答とともに破棄されます。"},
+	WebNothing:        {EN: "Nothing to analyze: paste log lines or choose files.", JA: "分析する対象がありません: ログの行を貼り付けるか、ファイルを選択してください。"},
+	WebTooLarge:       {EN: "Upload over %s (--max-upload).", JA: "アップロードが %s (--max-upload) を超えています。"},
+	WebNoTextField:    {EN: "A form-encoded body needs the field text (the log lines); send a raw log as text/plain, or files as multipart/form-data.", JA: "フォーム エンコードの本文にはフィールド text (ログの行) が必要です。生のログは text/plain で、ファイルは multipart/form-data で送信してください。"},
+	WebUnsupported:    {EN: "Unsupported Content-Type: send multipart/form-data (fields text and files), application/x-www-form-urlencoded (field text) or a raw log as text/plain.", JA: "サポートされていない Content-Type です: multipart/form-data (フィールド text と files)、application/x-www-form-urlencoded (フィールド text)、または text/plain の生のログを送信してください。"},
+	WebRelang:         {EN: "The analysis is not kept: to see it in the other language, submit the files again.", JA: "分析結果は保存されません。別の言語で表示するには、ファイルをもう一度送信してください。"},
+	WebFootnotes:      {EN: "Footnotes", JA: "脚注"},
+	WebEntries:        {EN: "%d entries", JA: "%d 件"},
+	WebAllTags:        {EN: "All tags", JA: "すべてのタグ"},
+	WebRuns:           {EN: "Runs", JA: "実行"},
+	WebFile:           {EN: "File", JA: "ファイル"},
+	WebCommand:        {EN: "Command", JA: "コマンド"},
+	WebAgent:          {EN: "Agent", JA: "エージェント"},
+	WebVerdict:        {EN: "Verdict", JA: "判定"},
+	WebTime:           {EN: "Time", JA: "日時"},
+	WebLines:          {EN: "Lines", JA: "行"},
+	WebFailed:         {EN: "Failed", JA: "失敗"},
+	WebOK:             {EN: "OK", JA: "正常"},
+	WebIncident:       {EN: "Incident", JA: "インシデント"},
+	WebWarning:        {EN: "Warning (recovered)", JA: "警告 (自動的に回復)"},
+	WebNoFailure:      {EN: "No failure", JA: "失敗なし"},
+	WebProblems:       {EN: "Not read, or read in part", JA: "読み取れなかったもの、一部のみ読み取ったもの"},
+	WebByVerdict:      {EN: "Machines by verdict", JA: "判定ごとのコンピューター"},
+	WebMachine:        {EN: "Machine", JA: "コンピューター"},
+	WebCurrentState:   {EN: "Each machine's current state, by the rule of analyze --by machine: its last run's verdict, unless an incident that did not recover (himds, extensions, guest configuration) started after that run.", JA: "各コンピューターの現在の状態です（analyze --by machine と同じ規則）。最後の実行の判定です。ただし、その実行より後に始まり回復していないインシデント（himds、拡張機能、ゲスト構成）があれば、その判定です。"},
+	WebContext:        {EN: "Lines around it", JA: "前後の行"},
+	WebMoreFindings:   {EN: "%d more findings not shown", JA: "ほかに %d 件の検出結果 (省略)"},
+	WebOKRuns:         {EN: "%d run(s) ok", JA: "%d 回の実行が正常"},
+	WebMoreRuns:       {EN: "%d more runs not shown (the JSON API gives them all)", JA: "ほかに %d 回の実行 (省略。JSON API ではすべて取得できます)"},
+	WebSummary:        {EN: "%d file(s), %d records, %d run(s) (%d failed), %d incident(s), %d finding(s)", JA: "%d ファイル、%d レコード、%d 回の実行 (%d 件失敗)、%d 件のインシデント、%d 件の検出"},
 
 	UsageCommand:      {EN: "Run 'arcdiag %s --help' for usage.", JA: "使い方は 'arcdiag %s --help' で表示されます。"},
 	UsageRoot:         {EN: "Run 'arcdiag --help' for usage.", JA: "使い方は 'arcdiag --help' で表示されます。"},
@@ -337,29 +447,31 @@ var catalog = [count]kb.Text{
 	ServiceRemoved:    {EN: "service %s removed", JA: "サービス %s を削除しました"},
 	ServiceRunTail:    {EN: "service run: give the tail command and its flags, not %q", JA: "service run: tail コマンドとそのフラグを指定してください (%q ではなく)"},
 
-	ProblemNotFound:      {EN: "no such file or directory", JA: "ファイルまたはディレクトリが存在しません"},
-	ProblemDenied:        {EN: "permission denied", JA: "アクセスが拒否されました"},
-	ProblemNoLogFiles:    {EN: "no agent log files found", JA: "エージェントのログ ファイルが見つかりません"},
-	ProblemNotRegular:    {EN: "not a regular file", JA: "通常のファイルではありません"},
-	ProblemNestedZip:     {EN: "zip inside a zip: not read", JA: "zip の中の zip は読み込みません"},
-	ProblemEncrypted:     {EN: "entry is encrypted", JA: "エントリが暗号化されています"},
-	ProblemMethod:        {EN: "unsupported compression method %d", JA: "対応していない圧縮方式 %d です"},
-	ProblemDamagedZip:    {EN: "damaged zip (%v): %d entries found by their local headers", JA: "破損した zip です (%v)。ローカル ヘッダーから %d 個のエントリが見つかりました"},
-	ProblemGzipBound:     {EN: "not read: the gzip files before it decompressed to %d GiB, the bound for one analysis", JA: "読み込みませんでした: それより前の gzip ファイルの展開後のサイズが、1 回の分析の上限である %d GiB に達しました"},
-	ProblemDamagedStop:   {EN: "; %v", JA: "。%v"},
-	ProblemUnsafe:        {EN: "unsafe entry path: %s", JA: "安全でないエントリ パスです: %s"},
-	UnsafeControlChar:    {EN: "control character in the name", JA: "名前に制御文字があります"},
-	UnsafeDriveLetter:    {EN: "absolute path with a drive letter", JA: "ドライブ文字付きの絶対パスです"},
-	UnsafeUNC:            {EN: "absolute network (UNC) path", JA: "ネットワーク (UNC) の絶対パスです"},
-	UnsafeAbsolute:       {EN: "absolute path outside the agent's folders", JA: "エージェントのフォルダー外の絶対パスです"},
-	UnsafeDotDot:         {EN: "\"..\" element in the path", JA: "パスに \"..\" 要素があります"},
-	HintNotInstalled:     {EN: "the Azure Connected Machine agent does not seem to be installed on this machine", JA: "このマシンには Azure Connected Machine エージェントがインストールされていないようです"},
-	HintAsRoot:           {EN: "run as root", JA: "root として実行してください"},
-	HintExpectedLogs:     {EN: "expected azcmagent.log, himds.log, arcproxy.log, gc_agent.log, gc_ext.log, rotated copies of them, or an `azcmagent logs` zip", JA: "azcmagent.log、himds.log、arcproxy.log、gc_agent.log、gc_ext.log、それらのローテーション済みのコピー、または `azcmagent logs` の zip を指定してください"},
-	HintDamagedZip:       {EN: "it was probably cut short in transfer: the entries before the damage are read; ask for the zip again for the rest", JA: "転送中に途切れた可能性があります。破損箇所より前のエントリは読み込みました。残りについては zip をもう一度送ってもらってください"},
-	HintUnsafeName:       {EN: "skipped: `azcmagent logs` does not write such names", JA: "読み飛ばしました: `azcmagent logs` はこのような名前を書き込みません"},
-	HintExtractNested:    {EN: "extract it and pass it to arcdiag", JA: "展開してから arcdiag に渡してください"},
-	HintExtractEncrypted: {EN: "extract it with its password and pass the file to arcdiag", JA: "パスワードを使って展開し、そのファイルを arcdiag に渡してください"},
-	HintExtractMethod:    {EN: "extract it with the tool that made the zip and pass the file to arcdiag", JA: "zip を作成したツールで展開し、そのファイルを arcdiag に渡してください"},
-	HintTooManyEntries:   {EN: "an `azcmagent logs` zip has a few dozen; extract the logs you need and pass them to arcdiag", JA: "`azcmagent logs` の zip のエントリは数十個です。必要なログを展開して arcdiag に渡してください"},
+	ProblemNotFound:       {EN: "no such file or directory", JA: "ファイルまたはディレクトリが存在しません"},
+	ProblemDenied:         {EN: "permission denied", JA: "アクセスが拒否されました"},
+	ProblemNoLogFiles:     {EN: "no agent log files found", JA: "エージェントのログ ファイルが見つかりません"},
+	ProblemNotRegular:     {EN: "not a regular file", JA: "通常のファイルではありません"},
+	ProblemNestedZip:      {EN: "zip inside a zip: not read", JA: "zip の中の zip は読み込みません"},
+	ProblemEncrypted:      {EN: "entry is encrypted", JA: "エントリが暗号化されています"},
+	ProblemMethod:         {EN: "unsupported compression method %d", JA: "対応していない圧縮方式 %d です"},
+	ProblemDamagedZip:     {EN: "damaged zip (%v): %d entries found by their local headers", JA: "破損した zip です (%v)。ローカル ヘッダーから %d 個のエントリが見つかりました"},
+	ProblemNotZip:         {EN: "not a zip archive: %v", JA: "zip アーカイブではありません: %v"},
+	ProblemTooManyEntries: {EN: "too many zip entries: the zip has %d entries, more than the %d arcdiag reads", JA: "zip のエントリが多すぎます: %d 個あり、arcdiag が読み込む上限の %d 個を超えています"},
+	ProblemGzipBound:      {EN: "not read: the gzip files before it decompressed to %d GiB, the bound for one analysis", JA: "読み込みませんでした: それより前の gzip ファイルの展開後のサイズが、1 回の分析の上限である %d GiB に達しました"},
+	ProblemDamagedStop:    {EN: "; %v", JA: "。%v"},
+	ProblemUnsafe:         {EN: "unsafe entry path: %s", JA: "安全でないエントリ パスです: %s"},
+	UnsafeControlChar:     {EN: "control character in the name", JA: "名前に制御文字があります"},
+	UnsafeDriveLetter:     {EN: "absolute path with a drive letter", JA: "ドライブ文字付きの絶対パスです"},
+	UnsafeUNC:             {EN: "absolute network (UNC) path", JA: "ネットワーク (UNC) の絶対パスです"},
+	UnsafeAbsolute:        {EN: "absolute path outside the agent's folders", JA: "エージェントのフォルダー外の絶対パスです"},
+	UnsafeDotDot:          {EN: "\"..\" element in the path", JA: "パスに \"..\" 要素があります"},
+	HintNotInstalled:      {EN: "the Azure Connected Machine agent does not seem to be installed on this machine", JA: "このコンピューターには Azure Connected Machine エージェントがインストールされていないようです"},
+	HintAsRoot:            {EN: "run as root", JA: "root として実行してください"},
+	HintExpectedLogs:      {EN: "expected azcmagent.log, himds.log, arcproxy.log, gc_agent.log, gc_ext.log, rotated copies of them, or an `azcmagent logs` zip", JA: "azcmagent.log、himds.log、arcproxy.log、gc_agent.log、gc_ext.log、それらのローテーション済みのコピー、または `azcmagent logs` の zip を指定してください"},
+	HintDamagedZip:        {EN: "it was probably cut short in transfer: the entries before the damage are read; ask for the zip again for the rest", JA: "転送中に途切れた可能性があります。破損箇所より前のエントリは読み込みました。残りについては zip をもう一度送ってもらってください"},
+	HintUnsafeName:        {EN: "skipped: `azcmagent logs` does not write such names", JA: "読み飛ばしました: `azcmagent logs` はこのような名前を書き込みません"},
+	HintExtractNested:     {EN: "extract it and pass it to arcdiag", JA: "展開してから arcdiag に渡してください"},
+	HintExtractEncrypted:  {EN: "extract it with its password and pass the file to arcdiag", JA: "パスワードを使って展開し、そのファイルを arcdiag に渡してください"},
+	HintExtractMethod:     {EN: "extract it with the tool that made the zip and pass the file to arcdiag", JA: "zip を作成したツールで展開し、そのファイルを arcdiag に渡してください"},
+	HintTooManyEntries:    {EN: "an `azcmagent logs` zip has a few dozen; extract the logs you need and pass them to arcdiag", JA: "`azcmagent logs` の zip のエントリは数十個です。必要なログを展開して arcdiag に渡してください"},
 }

@@ -17,7 +17,7 @@ func (anyArg) Format(f fmt.State, verb rune) { f.Write([]byte("X")) }
 
 // argCount returns how many arguments format takes, or -1.
 func argCount(format string) int {
-	for n := 0; n < 6; n++ {
+	for n := 0; n <= 9; n++ {
 		args := make([]any, n)
 		for i := range args {
 			args[i] = anyArg{}
@@ -44,6 +44,7 @@ func TestCatalog(t *testing.T) {
 		en, ja := argCount(text.EN), argCount(text.JA)
 		if en < 0 || en != ja {
 			t.Errorf("ID %d (%q): English takes %d arguments, Japanese %d", id, text.EN, en, ja)
+			continue
 		}
 		if !strings.ContainsFunc(text.JA, func(r rune) bool {
 			return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana) || (r >= 0x3000 && r <= 0x303f)
@@ -69,5 +70,15 @@ func TestOutOfRange(t *testing.T) {
 	}
 	if !count.Text().IsZero() {
 		t.Error("count has text")
+	}
+}
+
+// TestJapaneseTerms: the catalog says a concept with the knowledge base's
+// word for it (kb.JapaneseTermProblem): コンピューター, not マシン.
+func TestJapaneseTerms(t *testing.T) {
+	for _, id := range All() {
+		if p := kb.JapaneseTermProblem(id.Text().JA); p != "" {
+			t.Errorf("ID %d: %s: %q", id, p, id.Text().JA)
+		}
 	}
 }
