@@ -29,8 +29,8 @@ import (
 // change pass). New cases change what the scores measure: the floors are then
 // set again under the new scores, in the commit that adds the cases' merge.
 var corpusFloor = map[string]map[string]float64{
-	"explain": {"tune": 87.0, "holdout": 79.0},
-	"analyze": {"tune": 87.0, "holdout": 78.0},
+	"explain": {"tune": 86.0, "holdout": 79.0},
+	"analyze": {"tune": 86.0, "holdout": 77.5},
 }
 
 // corpusCase is one real excerpt of testdata/cases (see its README).
