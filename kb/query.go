@@ -65,6 +65,7 @@ func (k *KB) Annotate(matches []Match, refs []CodeRef) (entries []*Entry, unknow
 	}
 	var found []ranked
 	seen := map[*Entry]bool{}
+	quietFirst := QuietOverGeneric(matches)
 	for _, m := range matches {
 		if !seen[m.Entry] {
 			seen[m.Entry] = true
@@ -72,8 +73,14 @@ func (k *KB) Annotate(matches []Match, refs []CodeRef) (entries []*Entry, unknow
 			switch {
 			case m.Entry.Kind == KindBenign || m.Entry.Kind == KindState:
 				group = 3 // a pasted capture's failures come before its benign and state lines
+				if quietFirst {
+					group = 2
+				}
 			case m.Entry.IsGeneric():
 				group = 2
+				if quietFirst {
+					group = 3
+				}
 			}
 			found = append(found, ranked{m.Entry, group, m.Start})
 		}
@@ -102,6 +109,24 @@ func (k *KB) Annotate(matches []Match, refs []CodeRef) (entries []*Entry, unknow
 		entries = append(entries, r.e)
 	}
 	return entries, unknown
+}
+
+// QuietOverGeneric reports whether a benign or state entry recognised the
+// text and no failure entry did but generic ones. A generic entry names a
+// failure by its wording alone ("i/o timeout" to any host); a benign or state
+// entry that recognises the same text knows which line it is (the cloud
+// metadata probe that is expected to time out), so it wins.
+func QuietOverGeneric(matches []Match) bool {
+	quiet := false
+	for _, m := range matches {
+		switch {
+		case m.Entry.Kind == KindBenign || m.Entry.Kind == KindState:
+			quiet = true
+		case !m.Entry.IsGeneric():
+			return false
+		}
+	}
+	return quiet
 }
 
 // IsGeneric reports whether the entry is a code that only wraps a more

@@ -44,6 +44,17 @@ func TestExplain(t *testing.T) {
 			wantIDs: []string{"msg-secret"},
 		},
 		{query: "GET http://169.254.169.254/metadata/instance: 404 Not Found", wantIDs: []string{"benign-imds"}},
+		{
+			// A line a benign entry knows stays benign when only a generic
+			// wording also recognises it; a specific failure still wins.
+			query:   "GET http://169.254.169.254/metadata/instance: 404 Not Found dial tcp 169.254.169.254:80: i/o timeout",
+			wantIDs: []string{"benign-imds", "msg-timeout"},
+		},
+		{query: "dial tcp 203.0.113.10:443: i/o timeout", wantIDs: []string{"msg-timeout"}},
+		{
+			query:   "x509: certificate signed by unknown authority; dial tcp 203.0.113.10:443: i/o timeout; Agent status is Connected",
+			wantIDs: []string{"msg-x509", "msg-timeout", "state-connected"},
+		},
 		{query: "wrapper said AZCM0099 and azcmagent exitcode: 41", wantIDs: []string{"AZCM0041"}, wantUnknown: []string{"AZCM0099"}, wantNearest: []string{"AZCM0062", "AZCM0041", "AZCM0026"}},
 		{query: "wrapper said AZCM0099 and exitcode: 41", wantUnknown: []string{"AZCM0099"}, wantNearest: []string{"AZCM0062", "AZCM0041", "AZCM0026"}}, // not the agent's exit status
 		{query: "subprocess returned error exit status 1"},

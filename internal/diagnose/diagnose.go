@@ -548,7 +548,10 @@ func (a *Analyzer) classify(rec *parser.Record, f facts) classified {
 			c.specific = append(c.specific, m)
 		}
 	}
-	if quiet != nil && len(c.specific) == 0 {
+	if quiet != nil && (len(c.specific) == 0 || kb.QuietOverGeneric(f.matches)) {
+		// A line a benign or state entry knows stays quiet when only
+		// generic wordings (a timeout to any host) also recognise it.
+		c.specific = nil
 		if quiet.Kind == kb.KindState {
 			c.state = quiet
 		} else {
@@ -776,12 +779,18 @@ func (a *Analyzer) finding(rec *parser.Record, run *Run, matches []kb.Match, ref
 	if kept {
 		run.Findings = append(run.Findings, f)
 	}
+	specificAlternative := false
 	for _, e := range f.Entries[:f.Matched] {
 		switch {
 		case !versionStated(e, run.Context):
 			if !slices.Contains(run.Alternatives, e) {
 				run.Alternatives = append(run.Alternatives, e)
 			}
+			specificAlternative = specificAlternative || !e.IsGeneric()
+		case e.IsGeneric() && specificAlternative:
+			// A generic wording ("connection reset") does not outrank the
+			// specific cause the log cannot confirm for its version: both
+			// stay listed, neither is the verdict.
 		case run.Verdict == nil || run.Verdict.IsGeneric() && !e.IsGeneric():
 			// A generic wrapper gives way to the specific entry after it.
 			run.Verdict, run.VerdictFinding = e, f
@@ -804,7 +813,13 @@ func (a *Analyzer) countOnce(run *Run, f *Finding) {
 	if run.counted == nil {
 		run.counted = map[string]bool{}
 	}
+	specific := slices.ContainsFunc(f.Entries, func(e *kb.Entry) bool { return !e.IsGeneric() })
 	for _, e := range f.Entries {
+		if specific && e.IsGeneric() && e.Kind == kb.KindMessage {
+			// A generic wording beside a specific cause is no cause of its
+			// own: the summary counts causes.
+			continue
+		}
 		if key := "e" + e.ID; !run.counted[key] {
 			run.counted[key] = true
 			a.summary.ByEntry[e.ID]++
@@ -897,8 +912,14 @@ func (a *Analyzer) fallbackVerdict(run *Run) (*kb.Entry, *Finding) {
 		return exitEntry, findingWithEntry(run, exitEntry)
 	}
 	for _, f := range run.Findings {
+		specificAlternative := false
 		for _, e := range f.Entries {
-			if versionStated(e, run.Context) {
+			switch {
+			case !versionStated(e, run.Context):
+				specificAlternative = specificAlternative || !e.IsGeneric()
+			case !e.IsGeneric() || !specificAlternative:
+				// A generic wording never stands in for a specific cause
+				// the log cannot confirm for its version.
 				return e, f
 			}
 		}

@@ -620,3 +620,31 @@ func TestServiceLog(t *testing.T) {
 		}
 	}
 }
+
+// TestGenericWordingYieldsToKnownLines checks the generic network wordings
+// (a timeout or a reset to any host): a line a benign entry knows stays
+// benign, and a specific cause the log cannot confirm for its version is not
+// replaced by the wording as the run's verdict.
+func TestGenericWordingYieldsToKnownLines(t *testing.T) {
+	probe := `time="2031-02-03T04:05:06Z" level=error msg="Probing cloud metadata endpoint" Error="Get \"http://169.254.169.253/latest/meta-data/\": dial tcp 169.254.169.253:80: i/o timeout"
+`
+	rec, sum := analyze(t, probe, "", Options{})
+	if sum.Benign != 1 || len(rec.findings) != 0 {
+		t.Errorf("metadata probe timeout: benign %d findings %d, want 1 and 0", sum.Benign, len(rec.findings))
+	}
+
+	// windows-cipher-suites is scoped to agents 1.56-1.63; this log states no
+	// version, so it is an alternative, and the reset beside it no verdict.
+	handshake := `time="2031-02-03T04:05:06Z" level=fatal msg="required endpoints unavailable: https://gbl.his.arc.azure.com/ (error: Get \"https://gbl.his.arc.azure.com/connectivitytest\": remote error: tls: handshake failure), https://management.azure.com/ (error: Get \"https://management.azure.com\": read tcp 192.0.2.15:49577->203.0.113.10:443: wsarecv: An existing connection was forcibly closed by the remote host.)"
+`
+	rec, _ = analyze(t, handshake, "windows", Options{})
+	if len(rec.runs) != 1 {
+		t.Fatalf("%d runs, want 1", len(rec.runs))
+	}
+	if v := rec.runs[0].Verdict; v != nil && v.IsGeneric() {
+		t.Errorf("verdict %s, a generic wording, beside a specific alternative", v.ID)
+	}
+	if alts := rec.runs[0].Alternatives; len(alts) == 0 || alts[0].ID != "windows-cipher-suites" {
+		t.Errorf("alternatives %v, want windows-cipher-suites first", alts)
+	}
+}
