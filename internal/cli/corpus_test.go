@@ -29,8 +29,8 @@ import (
 // change pass). New cases change what the scores measure: the floors are then
 // set again under the new scores, in the commit that adds the cases' merge.
 var corpusFloor = map[string]map[string]float64{
-	"explain": {"tune": 86.0, "holdout": 79.0},
-	"analyze": {"tune": 86.0, "holdout": 77.5},
+	"explain": {"tune": 88.5, "holdout": 77.0},
+	"analyze": {"tune": 88.5, "holdout": 75.0},
 }
 
 // corpusCase is one real excerpt of testdata/cases (see its README).
