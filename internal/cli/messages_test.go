@@ -59,6 +59,8 @@ func TestMessagesInJapanese(t *testing.T) {
 		{[]string{"--lang=ja", "search"}, "使い方は 'arcdiag search --help'"},
 		{[]string{"--lang", "ja", "search", "--limit=-1", "proxy"}, "0 (すべて) 以上を指定してください"},
 		{[]string{"--lang", "ja", "search", " "}, "検索する語句がありません"},
+		{[]string{"--lang", "ja", "search", "kind:poem", "proxy"}, "search: kind:poem: 種類は code、message、note、benign のいずれかです"},
+		{[]string{"--lang", "ja", "search", "code:hello"}, "search: code:hello は AZCM コードではありません"},
 		{[]string{"--lang", "ja", "explain", "AZCM0047"}, "AZCM0047 はナレッジ ベースにありません。近いコード: "},
 		{[]string{"--lang", "ja", "kb", "list", "--tag", "none"}, "これらの条件に一致する項目はありません"},
 		{[]string{"--lang", "ja", "kb", "show", "login-blockd"}, "項目 \"login-blockd\" はありません。もしかして: "},

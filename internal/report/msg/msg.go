@@ -202,6 +202,13 @@ const (
 	SearchShown
 	SearchNone
 	SearchDidYou
+	SearchNothing
+	SearchTooLong
+	SearchTooManyWords
+	SearchBadKind
+	SearchBadStatus
+	SearchBadCode
+	SearchFailed
 	KBListNone
 	KBShowNone
 	KBLintFailed
@@ -399,24 +406,31 @@ var catalog = [count]kb.Text{
 	WebMoreRuns:       {EN: "%d more runs not shown (the JSON API gives them all)", JA: "ほかに %d 回の実行 (省略。JSON API ではすべて取得できます)"},
 	WebSummary:        {EN: "%d file(s), %d records, %d run(s) (%d failed), %d incident(s), %d finding(s)", JA: "%d ファイル、%d レコード、%d 回の実行 (%d 件失敗)、%d 件のインシデント、%d 件の検出"},
 
-	UsageCommand:      {EN: "Run 'arcdiag %s --help' for usage.", JA: "使い方は 'arcdiag %s --help' で表示されます。"},
-	UsageRoot:         {EN: "Run 'arcdiag --help' for usage.", JA: "使い方は 'arcdiag --help' で表示されます。"},
-	KBNotLoaded:       {EN: "knowledge base not loaded: %d problem(s)", JA: "ナレッジ ベースを読み込めませんでした: 問題 %d 件"},
-	ExplainEmpty:      {EN: "explain: nothing to explain; give a code such as AZCM0041 or a message", JA: "explain: 説明する対象がありません。AZCM0041 のようなコードかメッセージを指定してください"},
-	ExplainStdinLarge: {EN: "explain: standard input is over %d KiB; for a whole log use arcdiag analyze", JA: "explain: 標準入力が %d KiB を超えています。ログ全体には arcdiag analyze を使用してください"},
-	ExplainUnknown:    {EN: "%s is not a known code", JA: "%s はナレッジ ベースにありません"},
-	ExplainNearest:    {EN: "; nearest known codes: %s", JA: "。近いコード: %s"},
-	ExplainNoMatch:    {EN: "nothing in the knowledge base matches this text; try a keyword search: arcdiag search <words>", JA: "このテキストに一致する項目はありません。キーワードで探すには: arcdiag search <語句>"},
-	SearchEmpty:       {EN: "search: nothing to search for; give a word, a code or a filter such as tag:proxy", JA: "search: 検索する語句がありません。語句、コード、または tag:proxy のようなフィルターを指定してください"},
-	SearchLimit:       {EN: "search: --limit %d: give 0 (all) or more", JA: "search: --limit %d: 0 (すべて) 以上を指定してください"},
-	SearchShown:       {EN: "showing %d of %d entries; --limit 0 shows all", JA: "%[2]d 件中 %[1]d 件を表示しました。すべて表示するには --limit 0"},
-	SearchNone:        {EN: "no entry matches %q", JA: "「%s」に一致する項目はありません"},
-	SearchDidYou:      {EN: "; did you mean %s?", JA: "。もしかして: %s"},
-	KBListNone:        {EN: "no entry matches these filters", JA: "これらの条件に一致する項目はありません"},
-	KBShowNone:        {EN: "no entry %q", JA: "項目 %q はありません"},
-	KBLintFailed:      {EN: "%d problem(s)", JA: "問題 %d 件"},
-	KBLintOK:          {EN: "ok: %d entries (%s)", JA: "問題なし: %d 件の項目 (%s)"},
-	AnalyzeNoLogs:     {EN: "no agent logs found in the given paths", JA: "指定されたパスにエージェントのログが見つかりません"},
+	UsageCommand:       {EN: "Run 'arcdiag %s --help' for usage.", JA: "使い方は 'arcdiag %s --help' で表示されます。"},
+	UsageRoot:          {EN: "Run 'arcdiag --help' for usage.", JA: "使い方は 'arcdiag --help' で表示されます。"},
+	KBNotLoaded:        {EN: "knowledge base not loaded: %d problem(s)", JA: "ナレッジ ベースを読み込めませんでした: 問題 %d 件"},
+	ExplainEmpty:       {EN: "explain: nothing to explain; give a code such as AZCM0041 or a message", JA: "explain: 説明する対象がありません。AZCM0041 のようなコードかメッセージを指定してください"},
+	ExplainStdinLarge:  {EN: "explain: standard input is over %d KiB; for a whole log use arcdiag analyze", JA: "explain: 標準入力が %d KiB を超えています。ログ全体には arcdiag analyze を使用してください"},
+	ExplainUnknown:     {EN: "%s is not a known code", JA: "%s はナレッジ ベースにありません"},
+	ExplainNearest:     {EN: "; nearest known codes: %s", JA: "。近いコード: %s"},
+	ExplainNoMatch:     {EN: "nothing in the knowledge base matches this text; try a keyword search: arcdiag search <words>", JA: "このテキストに一致する項目はありません。キーワードで探すには: arcdiag search <語句>"},
+	SearchEmpty:        {EN: "search: nothing to search for; give a word, a code or a filter such as tag:proxy", JA: "search: 検索する語句がありません。語句、コード、または tag:proxy のようなフィルターを指定してください"},
+	SearchLimit:        {EN: "search: --limit %d: give 0 (all) or more", JA: "search: --limit %d: 0 (すべて) 以上を指定してください"},
+	SearchShown:        {EN: "showing %d of %d entries; --limit 0 shows all", JA: "%[2]d 件中 %[1]d 件を表示しました。すべて表示するには --limit 0"},
+	SearchNone:         {EN: "no entry matches %q", JA: "「%s」に一致する項目はありません"},
+	SearchDidYou:       {EN: "; did you mean %s?", JA: "。もしかして: %s"},
+	SearchNothing:      {EN: "nothing to search for", JA: "検索する語句がありません"},
+	SearchTooLong:      {EN: "the query is %d bytes long, more than %d: search for a few words (for a whole error message, use arcdiag explain)", JA: "検索語句が %d バイトあり、上限の %d バイトを超えています。いくつかの語句で検索してください (エラー メッセージ全体には arcdiag explain を使用してください)"},
+	SearchTooManyWords: {EN: "the query has %d words, more than %d: search for the few that matter (for a whole error message, use arcdiag explain)", JA: "検索語句が %d 語あり、上限の %d 語を超えています。重要な語句に絞って検索してください (エラー メッセージ全体には arcdiag explain を使用してください)"},
+	SearchBadKind:      {EN: "%s: the kinds are code, message, note and benign", JA: "%s: 種類は code、message、note、benign のいずれかです"},
+	SearchBadStatus:    {EN: "%s: the statuses are current and historic", JA: "%s: 状態は current または historic です"},
+	SearchBadCode:      {EN: "%s is not an AZCM code (AZCM0041, 41, AZCM004*)", JA: "%s は AZCM コードではありません (AZCM0041、41、AZCM004*)"},
+	SearchFailed:       {EN: "%v", JA: "検索できませんでした: %v"},
+	KBListNone:         {EN: "no entry matches these filters", JA: "これらの条件に一致する項目はありません"},
+	KBShowNone:         {EN: "no entry %q", JA: "項目 %q はありません"},
+	KBLintFailed:       {EN: "%d problem(s)", JA: "問題 %d 件"},
+	KBLintOK:           {EN: "ok: %d entries (%s)", JA: "問題なし: %d 件の項目 (%s)"},
+	AnalyzeNoLogs:      {EN: "no agent logs found in the given paths", JA: "指定されたパスにエージェントのログが見つかりません"},
 	AnalyzeNotLog: {EN: "not an agent log: no line in a log format arcdiag reads, and nothing the knowledge base recognises",
 		JA: "エージェントのログではありません: arcdiag が読めるログ形式の行も、ナレッジ ベースが認識する内容もありません"},
 	AnalyzePartly: {EN: "%s (the records before it were analyzed)", JA: "%s (それより前のレコードは分析済みです)"},
