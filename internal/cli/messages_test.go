@@ -51,6 +51,10 @@ func TestMessagesUsed(t *testing.T) {
 // TestMessagesInJapanese: under --lang ja the tool's own errors and hints
 // are in Japanese, usage errors included.
 func TestMessagesInJapanese(t *testing.T) {
+	brokenKB := t.TempDir()
+	if err := os.WriteFile(filepath.Join(brokenKB, "a.yaml"), []byte("- id: [\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	for _, tt := range []struct {
 		args []string
 		want string
@@ -66,6 +70,7 @@ func TestMessagesInJapanese(t *testing.T) {
 		{[]string{"--lang", "ja", "kb", "show", "login-blockd"}, "項目 \"login-blockd\" はありません。もしかして: "},
 		{[]string{"--lang", "ja", "analyze", "--since", "yesterday", "x.log"}, "--since \"yesterday\": RFC 3339"},
 		{[]string{"--lang", "ja", "tail", filepath.Join(t.TempDir(), "nodir", "x.log")}, "を監視できません"},
+		{[]string{"--lang", "ja", "--kb-dir", brokenKB, "explain", "41"}, filepath.Join(brokenKB, "a.yaml") + ":1: ナレッジ ベースの問題: invalid YAML: "},
 	} {
 		var stdout, stderr bytes.Buffer
 		Main(t.Context(), tt.args, strings.NewReader(""), &stdout, &stderr)

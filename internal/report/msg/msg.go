@@ -192,6 +192,7 @@ const (
 	UsageCommand
 	UsageRoot
 	KBNotLoaded
+	KBProblem
 	ExplainEmpty
 	ExplainStdinLarge
 	ExplainUnknown
@@ -409,6 +410,7 @@ var catalog = [count]kb.Text{
 	UsageCommand:       {EN: "Run 'arcdiag %s --help' for usage.", JA: "使い方は 'arcdiag %s --help' で表示されます。"},
 	UsageRoot:          {EN: "Run 'arcdiag --help' for usage.", JA: "使い方は 'arcdiag --help' で表示されます。"},
 	KBNotLoaded:        {EN: "knowledge base not loaded: %d problem(s)", JA: "ナレッジ ベースを読み込めませんでした: 問題 %d 件"},
+	KBProblem:          {EN: "%s: %s", JA: "%s: ナレッジ ベースの問題: %s"},
 	ExplainEmpty:       {EN: "explain: nothing to explain; give a code such as AZCM0041 or a message", JA: "explain: 説明する対象がありません。AZCM0041 のようなコードかメッセージを指定してください"},
 	ExplainStdinLarge:  {EN: "explain: standard input is over %d KiB; for a whole log use arcdiag analyze", JA: "explain: 標準入力が %d KiB を超えています。ログ全体には arcdiag analyze を使用してください"},
 	ExplainUnknown:     {EN: "%s is not a known code", JA: "%s はナレッジ ベースにありません"},
