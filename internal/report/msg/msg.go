@@ -237,6 +237,10 @@ const (
 	ServeListening
 	ServeMaxUpload
 	TailKeep
+	OutputDirUnusable
+	StateFileUnusable
+	OutputDirPrune
+	OutputWriteFailed
 	ServiceNotWindows
 	ServiceInstalled
 	ServiceRemoved
@@ -458,6 +462,10 @@ var catalog = [count]kb.Text{
 	TailResuming:      {EN: "resuming %s at byte %d (line %d)", JA: "%s をバイト %d (%d 行目) から再開します"},
 	TailResumeRotated: {EN: "%s was rotated while tail was stopped: reading the rotated copy %s first, from byte %d, then the current file from its start", JA: "%s は停止中にローテーションされました。ローテーション後のファイル %s をバイト %d から先に読み込み、その後現在のファイルを先頭から読み込みます"},
 	TailKeep:          {EN: "%s %q: give a positive number of days (3d) or a duration (36h)", JA: "%s %q: 正の日数 (3d) または期間 (36h) を指定してください"},
+	OutputDirUnusable: {EN: "--output-dir: %v", JA: "--output-dir: 出力先のディレクトリを使用できません: %v"},
+	StateFileUnusable: {EN: "--state-file: %v", JA: "--state-file: 再開状態のファイルを使用できません: %v"},
+	OutputDirPrune:    {EN: "%v", JA: "--output-dir の保持期間 (--keep) を過ぎたファイルを削除できませんでした: %v"},
+	OutputWriteFailed: {EN: "%v", JA: "出力 (--output-dir、--state-file) を書き込めませんでした: %v"},
 	ServiceNotWindows: {EN: "service install, uninstall and run manage a Windows service; on Linux, install deploy/systemd/arcdiag.service (the deb and rpm packages carry it)", JA: "service install、uninstall、run は Windows サービスを管理します。Linux では deploy/systemd/arcdiag.service をインストールしてください (deb と rpm パッケージに含まれています)"},
 	ServiceInstalled:  {EN: "service %s installed and started: %s", JA: "サービス %s をインストールして開始しました: %s"},
 	ServiceRemoved:    {EN: "service %s removed", JA: "サービス %s を削除しました"},
