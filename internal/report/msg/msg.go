@@ -126,7 +126,7 @@ const (
 	ColMachine
 	ColOS
 	ColAgent
-	ColLastRun
+	ColVerdictFrom
 	ColVerdict
 	ColFailedRuns
 	ColIncidents
@@ -349,15 +349,15 @@ var catalog = [count]kb.Text{
 	SeeLine:      {EN: "explained at line %d", JA: "%d 行目で説明済み"},
 	MoreIn:       {EN: "(all of it: arcdiag explain %s)", JA: "(全文: arcdiag explain %s)"},
 
-	ColMachine:    {EN: "MACHINE", JA: "コンピューター"},
-	ColOS:         {EN: "OS", JA: "OS 種別"},
-	ColAgent:      {EN: "AGENT", JA: "エージェント"},
-	ColLastRun:    {EN: "LAST RUN", JA: "最後の実行"},
-	ColVerdict:    {EN: "VERDICT", JA: "判定"},
-	ColFailedRuns: {EN: "FAILED RUNS", JA: "失敗した実行"},
-	ColIncidents:  {EN: "INCIDENTS", JA: "インシデント"},
-	ByVerdict:     {EN: "Machines by verdict", JA: "判定ごとのコンピューター数"},
-	Machines:      {EN: "%d machine(s)", JA: "%d 台"},
+	ColMachine:     {EN: "MACHINE", JA: "コンピューター"},
+	ColOS:          {EN: "OS", JA: "OS 種別"},
+	ColAgent:       {EN: "AGENT", JA: "エージェント"},
+	ColVerdictFrom: {EN: "VERDICT FROM", JA: "判定の根拠"},
+	ColVerdict:     {EN: "VERDICT", JA: "判定"},
+	ColFailedRuns:  {EN: "FAILED RUNS", JA: "失敗した実行"},
+	ColIncidents:   {EN: "INCIDENTS", JA: "インシデント"},
+	ByVerdict:      {EN: "Machines by verdict", JA: "判定ごとのコンピューター数"},
+	Machines:       {EN: "%d machine(s)", JA: "%d 台"},
 
 	LanguageName:      {EN: "English", JA: "日本語"},
 	WebTagline:        {EN: "Azure Arc Connected Machine agent failures, explained", JA: "Azure Arc Connected Machine エージェントの失敗の説明"},
