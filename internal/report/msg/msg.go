@@ -253,6 +253,8 @@ const (
 	ProblemNotRegular
 	ProblemNestedZip
 	ProblemEncrypted
+	ProblemStdinTwice
+	ProblemStdinZip
 	ProblemMethod
 	ProblemDamagedZip
 	ProblemNotZip
@@ -477,6 +479,8 @@ var catalog = [count]kb.Text{
 	ProblemNotRegular:     {EN: "not a regular file", JA: "通常のファイルではありません"},
 	ProblemNestedZip:      {EN: "zip inside a zip: not read", JA: "zip の中の zip は読み込みません"},
 	ProblemEncrypted:      {EN: "entry is encrypted", JA: "エントリが暗号化されています"},
+	ProblemStdinTwice:     {EN: "standard input given more than once", JA: "標準入力が 2 回以上指定されています"},
+	ProblemStdinZip:       {EN: "standard input is a zip archive: pass its path instead", JA: "標準入力が zip アーカイブです。zip はパスで指定してください"},
 	ProblemMethod:         {EN: "unsupported compression method %d", JA: "対応していない圧縮方式 %d です"},
 	ProblemDamagedZip:     {EN: "damaged zip (%v): %d entries found by their local headers", JA: "破損した zip です (%v)。ローカル ヘッダーから %d 個のエントリが見つかりました"},
 	ProblemNotZip:         {EN: "not a zip archive: %v", JA: "zip アーカイブではありません: %v"},
