@@ -9,14 +9,47 @@ import (
 	"github.com/arcdiag/arcdiag/kb"
 )
 
-// QueryError is a query that cannot be searched: empty, or a field filter
-// with a value the field never has.
+// QueryError is a query that cannot be searched: empty, too large, or a
+// field filter with a value the field never has. Its fields let a caller
+// say why in the reader's language.
 type QueryError struct {
-	Query   string
-	Message string
+	Query  string
+	Reason QueryReason
+	// Filter is the filter as typed (kind:poem), for the filter reasons.
+	Filter string
+	// N is the query's bytes (QueryTooLong) or words (QueryTooManyWords),
+	// Max their bound.
+	N, Max int
 }
 
-func (e *QueryError) Error() string { return e.Message }
+// QueryReason says why a query cannot be searched.
+type QueryReason int
+
+// The reasons of a QueryError.
+const (
+	QueryEmpty        QueryReason = iota // no word and no filter
+	QueryTooLong                         // more than MaxQueryBytes
+	QueryTooManyWords                    // more than MaxQueryWords words and phrases
+	QueryBadKind                         // kind: names no kind
+	QueryBadStatus                       // status: names no status
+	QueryBadCode                         // code: holds no AZCM code
+)
+
+func (e *QueryError) Error() string {
+	switch e.Reason {
+	case QueryTooLong:
+		return fmt.Sprintf("the query is %d bytes long, more than %d: search for a few words (for a whole error message, use arcdiag explain)", e.N, e.Max)
+	case QueryTooManyWords:
+		return fmt.Sprintf("the query has %d words, more than %d: search for the few that matter (for a whole error message, use arcdiag explain)", e.N, e.Max)
+	case QueryBadKind:
+		return e.Filter + ": the kinds are code, message, note and benign"
+	case QueryBadStatus:
+		return e.Filter + ": the statuses are current and historic"
+	case QueryBadCode:
+		return e.Filter + " is not an AZCM code (AZCM0041, 41, AZCM004*)"
+	}
+	return "nothing to search for"
+}
 
 // termKind says how a term of a query is matched.
 type termKind int
@@ -87,7 +120,7 @@ func parse(q string) (*parsed, error) {
 	// megabyte query took 2 GB and half a minute. No remembered query is
 	// this long; a pasted error message is explain's job.
 	if len(q) > MaxQueryBytes {
-		return nil, &QueryError{Query: q, Message: fmt.Sprintf("the query is %d bytes long, more than %d: search for a few words (for a whole error message, use arcdiag explain)", len(q), MaxQueryBytes)}
+		return nil, &QueryError{Query: q, Reason: QueryTooLong, N: len(q), Max: MaxQueryBytes}
 	}
 	p := &parsed{filters: map[string][]string{}}
 	rs := []rune(q)
@@ -140,10 +173,10 @@ func parse(q string) (*parsed, error) {
 		}
 	}
 	if len(p.terms) == 0 && len(p.filters) == 0 {
-		return nil, &QueryError{q, "nothing to search for"}
+		return nil, &QueryError{Query: q, Reason: QueryEmpty}
 	}
 	if len(p.terms) > MaxQueryWords {
-		return nil, &QueryError{q, fmt.Sprintf("the query has %d words, more than %d: search for the few that matter (for a whole error message, use arcdiag explain)", len(p.terms), MaxQueryWords)}
+		return nil, &QueryError{Query: q, Reason: QueryTooManyWords, N: len(p.terms), Max: MaxQueryWords}
 	}
 	return p, nil
 }
@@ -155,12 +188,12 @@ func (p *parsed) addFilter(q, field, name, value, typed string) error {
 	case fieldKind:
 		value = strings.ToLower(value)
 		if !slices.Contains(kb.Kinds, kb.Kind(value)) {
-			return &QueryError{q, fmt.Sprintf("%s:%s: the kinds are code, message, note and benign", name, value)}
+			return &QueryError{Query: q, Reason: QueryBadKind, Filter: name + ":" + value}
 		}
 	case fieldStatus:
 		value = strings.ToLower(value)
 		if value != string(kb.StatusCurrent) && value != string(kb.StatusHistoric) {
-			return &QueryError{q, fmt.Sprintf("%s:%s: the statuses are current and historic", name, value)}
+			return &QueryError{Query: q, Reason: QueryBadStatus, Filter: name + ":" + value}
 		}
 	case fieldCode:
 		if strings.HasSuffix(value, "*") {
@@ -169,7 +202,7 @@ func (p *parsed) addFilter(q, field, name, value, typed string) error {
 		}
 		kind, code := kb.ParseQuery(value)
 		if kind == kb.QueryText {
-			return &QueryError{q, fmt.Sprintf("%s:%s is not an AZCM code (AZCM0041, 41, AZCM004*)", name, value)}
+			return &QueryError{Query: q, Reason: QueryBadCode, Filter: name + ":" + value}
 		}
 		value = strings.ToLower(code)
 	default:

@@ -19,11 +19,15 @@ type Problem struct {
 }
 
 // String formats the problem as file:line: message.
-func (p Problem) String() string {
+func (p Problem) String() string { return p.Where() + ": " + p.Message }
+
+// Where is the problem's place: file:line, or the file (or directory)
+// alone when no line is known.
+func (p Problem) Where() string {
 	if p.Line > 0 {
-		return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Message)
+		return fmt.Sprintf("%s:%d", p.File, p.Line)
 	}
-	return fmt.Sprintf("%s: %s", p.File, p.Message)
+	return p.File
 }
 
 // LoadError lists every problem that kept the knowledge base from loading.

@@ -264,6 +264,10 @@ func analyzeInput(e *env, an *diagnose.Analyzer, in logsource.Input, continued b
 	}
 	after := an.Summary()
 	read.recognised = after.Findings > before.Findings || after.Benign > before.Benign || after.States > before.States
+	if errors.Is(err, logsource.ErrStdinZip) {
+		// Refused before any record: nothing was analyzed.
+		return read, partlyRead{err, in.Name + ": " + e.msg(msg.ProblemStdinZip)}
+	}
 	if err != nil {
 		return read, partlyRead{err, e.msg(msg.AnalyzePartly, err)}
 	}

@@ -242,12 +242,18 @@ func (e *env) reportLoadError(err error) error {
 	var le *kb.LoadError
 	if errors.As(err, &le) {
 		for _, p := range le.Problems {
-			fmt.Fprintln(e.stderr, p)
+			fmt.Fprintln(e.stderr, e.kbProblem(p))
 		}
 		e.say(msg.KBNotLoaded, len(le.Problems))
 		return exitCode(ExitUsage)
 	}
 	return err
+}
+
+// kbProblem is a knowledge-base problem in the user's language: its place
+// and, as the detail, kb's own words for it.
+func (g Globals) kbProblem(p kb.Problem) string {
+	return g.msg(msg.KBProblem, p.Where(), p.Message)
 }
 
 // language resolves --lang, then the locale variables, to a KB language.

@@ -174,7 +174,7 @@ func (c *KBLintCmd) Run(e *env) error {
 	}
 	problems := k.Lint()
 	for _, p := range problems {
-		fmt.Fprintln(e.stdout, p)
+		fmt.Fprintln(e.stdout, e.kbProblem(p))
 	}
 	if len(problems) > 0 {
 		e.say(msg.KBLintFailed, len(problems))

@@ -51,6 +51,10 @@ func TestMessagesUsed(t *testing.T) {
 // TestMessagesInJapanese: under --lang ja the tool's own errors and hints
 // are in Japanese, usage errors included.
 func TestMessagesInJapanese(t *testing.T) {
+	brokenKB := t.TempDir()
+	if err := os.WriteFile(filepath.Join(brokenKB, "a.yaml"), []byte("- id: [\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	for _, tt := range []struct {
 		args []string
 		want string
@@ -59,11 +63,14 @@ func TestMessagesInJapanese(t *testing.T) {
 		{[]string{"--lang=ja", "search"}, "使い方は 'arcdiag search --help'"},
 		{[]string{"--lang", "ja", "search", "--limit=-1", "proxy"}, "0 (すべて) 以上を指定してください"},
 		{[]string{"--lang", "ja", "search", " "}, "検索する語句がありません"},
+		{[]string{"--lang", "ja", "search", "kind:poem", "proxy"}, "search: kind:poem: 種類は code、message、note、benign のいずれかです"},
+		{[]string{"--lang", "ja", "search", "code:hello"}, "search: code:hello は AZCM コードではありません"},
 		{[]string{"--lang", "ja", "explain", "AZCM0047"}, "AZCM0047 はナレッジ ベースにありません。近いコード: "},
 		{[]string{"--lang", "ja", "kb", "list", "--tag", "none"}, "これらの条件に一致する項目はありません"},
 		{[]string{"--lang", "ja", "kb", "show", "login-blockd"}, "項目 \"login-blockd\" はありません。もしかして: "},
 		{[]string{"--lang", "ja", "analyze", "--since", "yesterday", "x.log"}, "--since \"yesterday\": RFC 3339"},
 		{[]string{"--lang", "ja", "tail", filepath.Join(t.TempDir(), "nodir", "x.log")}, "を監視できません"},
+		{[]string{"--lang", "ja", "--kb-dir", brokenKB, "explain", "41"}, filepath.Join(brokenKB, "a.yaml") + ":1: ナレッジ ベースの問題: invalid YAML: "},
 	} {
 		var stdout, stderr bytes.Buffer
 		Main(t.Context(), tt.args, strings.NewReader(""), &stdout, &stderr)

@@ -46,6 +46,7 @@ var problemCauses = []struct {
 	{logsource.ErrNotRegular, msg.ProblemNotRegular},
 	{logsource.ErrNestedZip, msg.ProblemNestedZip},
 	{logsource.ErrEncrypted, msg.ProblemEncrypted},
+	{logsource.ErrStdinTwice, msg.ProblemStdinTwice},
 	{fs.ErrNotExist, msg.ProblemNotFound},
 	{fs.ErrPermission, msg.ProblemDenied},
 }

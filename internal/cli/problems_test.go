@@ -165,3 +165,31 @@ func writeTestFile(t *testing.T, path, text string) {
 		t.Fatal(err)
 	}
 }
+
+// TestStdinProblemsInReadersLanguage: "-" given twice and a zip piped to
+// standard input are said in the reader's language.
+func TestStdinProblemsInReadersLanguage(t *testing.T) {
+	zipData, err := os.ReadFile(filepath.Join("..", "..", "testdata", "logs", "bundles", "azcmagent-20310203T040506-arc-web-01.zip"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		args  []string
+		stdin string
+		id    msg.ID
+	}{
+		{[]string{"-", "-"}, "", msg.ProblemStdinTwice},
+		{[]string{"-"}, string(zipData), msg.ProblemStdinZip},
+	} {
+		for _, lang := range []kb.Lang{kb.EN, kb.JA} {
+			var stdout, stderr bytes.Buffer
+			args := append([]string{"--lang", string(lang), "analyze"}, tt.args...)
+			if code := Main(t.Context(), args, strings.NewReader(tt.stdin), &stdout, &stderr); code != ExitUsage {
+				t.Errorf("%v: exit %d, want %d", args, code, ExitUsage)
+			}
+			if !strings.Contains(stderr.String(), tt.id.In(lang)) {
+				t.Errorf("%v: stderr lacks %q:\n%s", args, tt.id.In(lang), stderr.String())
+			}
+		}
+	}
+}

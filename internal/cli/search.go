@@ -1,11 +1,13 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/arcdiag/arcdiag/index"
 	"github.com/arcdiag/arcdiag/internal/redact"
+	"github.com/arcdiag/arcdiag/internal/report"
 	"github.com/arcdiag/arcdiag/internal/report/msg"
 	"github.com/arcdiag/arcdiag/kb"
 )
@@ -44,14 +46,14 @@ func (c *SearchCmd) Run(e *env) error {
 	if c.Limit < 0 {
 		return e.usagef(msg.SearchLimit, c.Limit)
 	}
+	lang := e.language()
 	if err := index.Validate(query); err != nil {
-		return usageError{fmt.Errorf("search: %w", err)}
+		return usageError{fmt.Errorf("search: %s", report.SearchProblem(err, lang))}
 	}
 	k, err := e.loadKB()
 	if err != nil {
 		return e.reportLoadError(err)
 	}
-	lang := e.language()
 	ix, err := buildIndex(k, query)
 	if err != nil {
 		return err
@@ -59,7 +61,7 @@ func (c *SearchCmd) Run(e *env) error {
 	defer ix.Close()
 	res, err := ix.Search(query, index.SearchOptions{Limit: c.Limit, Lang: lang})
 	if err != nil {
-		return err
+		return errors.New(report.SearchProblem(err, lang))
 	}
 	// The query is echoed (JSON, the no-match message): a pasted line may
 	// hold a secret.

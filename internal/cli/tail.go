@@ -107,7 +107,7 @@ func (c *TailCmd) Run(e *env) error {
 	}
 	if out != nil {
 		// The records go to the directory, as NDJSON; notices stay on stderr.
-		rep = report.NewJSON(out.out, k, opts)
+		rep = report.NewJSON(out, k, opts)
 	}
 	err = c.follow(e, k, rep, paths, out)
 	if out != nil {

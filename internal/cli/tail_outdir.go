@@ -43,6 +43,32 @@ type resumer struct {
 	changed   bool
 	saved     time.Time
 	locks     []*outdir.Lock // held until close
+	lang      Globals        // words a failure to write
+}
+
+// writeError is a failure to write the records or the state, worded in
+// the user's language with the system's words as the detail.
+type writeError struct {
+	err  error
+	text string
+}
+
+func (w writeError) Error() string { return w.text }
+func (w writeError) Unwrap() error { return w.err }
+
+// failed words err, once, as a failure to write the output.
+func (r *resumer) failed(err error) error {
+	var we writeError
+	if err == nil || errors.As(err, &we) {
+		return err
+	}
+	return writeError{err, r.lang.msg(msg.OutputWriteFailed, err)}
+}
+
+// Write writes records into the directory: the JSON report's writer.
+func (r *resumer) Write(p []byte) (int, error) {
+	n, err := r.out.Write(p)
+	return n, r.failed(err)
 }
 
 // resumedLog is what is known of the file being read for one followed log.
@@ -64,19 +90,19 @@ func (c *TailCmd) openOutput(e *env) (*resumer, error) {
 	}
 	w, err := outdir.Open(c.OutputDir, keep, nil)
 	if err != nil {
-		return nil, usageError{fmt.Errorf("--output-dir: %w", err)}
+		return nil, e.usagef(msg.OutputDirUnusable, err)
 	}
-	w.Warn = func(err error) { fmt.Fprintf(e.stderr, "arcdiag: %v\n", err) }
+	w.Warn = func(err error) { e.say(msg.OutputDirPrune, err) }
 	path := c.StateFile
 	if path == "" {
 		path = filepath.Join(c.OutputDir, stateFileName)
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
-		return nil, usageError{fmt.Errorf("--state-file: %w", err)}
+		return nil, e.usagef(msg.StateFileUnusable, err)
 	}
 	// Locked before anything is pruned, read or written: a second tail on
 	// the same directory or state stops here.
-	r := &resumer{out: w, statePath: path, logs: map[string]*resumedLog{}, saved: time.Now()}
+	r := &resumer{out: w, statePath: path, logs: map[string]*resumedLog{}, saved: time.Now(), lang: e.Globals}
 	lockPaths := []string{filepath.Join(c.OutputDir, outdir.LockName)}
 	if c.StateFile != "" {
 		lockPaths = append(lockPaths, path+".lock")
@@ -91,7 +117,7 @@ func (c *TailCmd) openOutput(e *env) (*resumer, error) {
 			} else if locked != nil {
 				return nil, e.usagef(msg.TailLockedNoPID, lp)
 			}
-			return nil, usageError{fmt.Errorf("--output-dir: %w", err)}
+			return nil, e.usagef(msg.OutputDirUnusable, err)
 		}
 		r.locks = append(r.locks, l)
 	}
@@ -99,7 +125,7 @@ func (c *TailCmd) openOutput(e *env) (*resumer, error) {
 	if r.state, err = outdir.LoadState(path); err != nil {
 		w.Close()
 		r.unlock()
-		return nil, usageError{fmt.Errorf("--state-file: %w", err)}
+		return nil, e.usagef(msg.StateFileUnusable, err)
 	}
 	return r, nil
 }
@@ -236,7 +262,7 @@ func (r *resumer) commit(force bool) error {
 		return nil
 	}
 	if err := r.out.Sync(); err != nil {
-		return err
+		return r.failed(err)
 	}
 	for path, rl := range r.logs {
 		if rl.sum == "" {
@@ -245,7 +271,7 @@ func (r *resumer) commit(force bool) error {
 		r.state.Logs[path] = outdir.Position{Offset: rl.end, Sum: rl.sum, SumLen: rl.sumLen}
 	}
 	if err := r.state.Save(r.statePath); err != nil {
-		return err
+		return r.failed(err)
 	}
 	r.changed, r.saved = false, time.Now()
 	return nil
@@ -262,7 +288,7 @@ func (r *resumer) close(err error) error {
 		}
 	}
 	if cerr := r.out.Close(); err == nil {
-		err = cerr
+		err = r.failed(cerr)
 	}
 	r.unlock()
 	return err

@@ -227,6 +227,60 @@ func TestTailOutputDirBadFlags(t *testing.T) {
 	}
 }
 
+// TestTailOutputDirInJapanese: a --output-dir or --state-file that cannot
+// be used, and a state that can no longer be saved (its folder removed
+// while tail runs), are said after a Japanese lead, the system's words
+// kept as the detail.
+func TestTailOutputDirInJapanese(t *testing.T) {
+	dir := t.TempDir()
+	log := filepath.Join(dir, "azcmagent.log")
+	appendTo(t, log, failing(1, 1))
+	file := filepath.Join(dir, "a-file")
+	appendTo(t, file, "x\n")
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--output-dir", filepath.Join(file, "out")}, "--output-dir: 出力先のディレクトリを使用できません: "},
+		{[]string{"--output-dir", filepath.Join(dir, "out"), "--state-file", filepath.Join(file, "state.json")}, "--state-file: 再開状態のファイルを使用できません: "},
+	} {
+		var stderr bytes.Buffer
+		args := append(append([]string{"--lang", "ja", "tail"}, tt.args...), log)
+		code := Main(t.Context(), args, strings.NewReader(""), &bytes.Buffer{}, &stderr)
+		if code != ExitUsage || !strings.Contains(stderr.String(), tt.want) || !strings.Contains(stderr.String(), "not a directory") {
+			t.Errorf("%q: exit %d, stderr %q; want %q and the system's words", tt.args, code, stderr.String(), tt.want)
+		}
+	}
+
+	out, stateDir := filepath.Join(dir, "out"), filepath.Join(dir, "state")
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	var stderr bytes.Buffer
+	done := make(chan int)
+	go func() {
+		done <- Main(ctx, []string{"--lang", "ja", "tail", "--from-start", "--output-dir", out, "--state-file", filepath.Join(stateDir, "state.json"), log},
+			strings.NewReader(""), &bytes.Buffer{}, &stderr)
+	}()
+	for deadline := time.Now().Add(60 * time.Second); len(findingSeqs(t, out)) < 1; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no finding written: %s", stderr.String())
+		}
+	}
+	if err := os.RemoveAll(stateDir); err != nil {
+		t.Fatal(err)
+	}
+	appendTo(t, log, failing(2, 2))
+	select {
+	case code := <-done:
+		const want = "出力 (--output-dir、--state-file) を書き込めませんでした: "
+		if code == ExitOK || !strings.Contains(stderr.String(), want) || !strings.Contains(stderr.String(), stateDir) {
+			t.Errorf("exit %d, stderr %q; want %q", code, stderr.String(), want)
+		}
+	case <-time.After(60 * time.Second):
+		t.Fatalf("tail goes on without its state: %s", stderr.String())
+	}
+}
+
 // TestTailOutputDirRotationWhileRunning: a rotation while tail runs, then
 // a restart after more lines: every finding once. The state saved after
 // the rotation names the new file, so the restart does not go back to the
@@ -302,9 +356,19 @@ func TestTailOutputDirLocked(t *testing.T) {
 	go func() {
 		done <- Main(ctx, []string{"tail", "--from-start", "--output-dir", out, "--state-file", state, log}, strings.NewReader(""), &bytes.Buffer{}, &stderr1)
 	}()
-	for deadline := time.Now().Add(60 * time.Second); len(findingSeqs(t, out)) < 5; time.Sleep(20 * time.Millisecond) {
+	// Until the first tail has saved the log's end, it may still save its
+	// state: that is not the refused tail writing.
+	info, err := os.Stat(log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	savedEnd := func() bool {
+		st, err := outdir.LoadState(state)
+		return err == nil && st.Logs[log].Offset == info.Size()
+	}
+	for deadline := time.Now().Add(60 * time.Second); len(findingSeqs(t, out)) < 5 || !savedEnd(); time.Sleep(20 * time.Millisecond) {
 		if time.Now().After(deadline) {
-			t.Fatalf("the first tail wrote %d findings: %s", len(findingSeqs(t, out)), stderr1.String())
+			t.Fatalf("the first tail wrote %d findings (state saved at the end: %v): %s", len(findingSeqs(t, out)), savedEnd(), stderr1.String())
 		}
 	}
 	for _, tt := range []struct {

@@ -195,6 +195,10 @@ var (
 	ErrNotRegular = errors.New("not a regular file")
 	ErrNestedZip  = errors.New("zip inside a zip: not read")
 	ErrEncrypted  = errors.New("entry is encrypted")
+	ErrStdinTwice = errors.New("standard input given more than once")
+	// ErrStdinZip is the read error of a zip piped to standard input: a
+	// zip can only be read in place, from a file.
+	ErrStdinZip = errors.New("standard input is a zip archive: pass its path instead")
 )
 
 // MethodError is the cause of a zip entry compressed with a method arcdiag
@@ -505,7 +509,7 @@ func (r *resolver) walk(root string) (inputs []Input, problems []*Problem, dup b
 // be rewound, so a zip piped in is reported when read rather than unpacked.
 func (r *resolver) stdin() ([]Input, []*Problem) {
 	if r.stdinUsed {
-		return nil, []*Problem{{Path: "-", Err: errors.New("standard input given more than once")}}
+		return nil, []*Problem{{Path: "-", Err: ErrStdinTwice}}
 	}
 	r.stdinUsed = true
 	in := Input{Name: "<stdin>", Size: -1}
@@ -531,7 +535,7 @@ func (s *stdinReader) Read(p []byte) (int, error) {
 	if !s.checked {
 		s.checked = true
 		if head, _ := s.br.Peek(len(zipMagic)); bytes.Equal(head, zipMagic) {
-			s.err = errors.New("<stdin>: standard input is a zip archive: pass its path instead")
+			s.err = fmt.Errorf("<stdin>: %w", ErrStdinZip)
 		}
 	}
 	if s.err != nil {

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"errors"
 	"fmt"
 	"path"
 	"path/filepath"
@@ -162,6 +163,37 @@ func FieldLabel(field string, lang kb.Lang) string {
 		return id.In(lang)
 	}
 	return field
+}
+
+// queryProblems word each reason a query cannot be searched.
+var queryProblems = map[index.QueryReason]msg.ID{
+	index.QueryEmpty:        msg.SearchNothing,
+	index.QueryTooLong:      msg.SearchTooLong,
+	index.QueryTooManyWords: msg.SearchTooManyWords,
+	index.QueryBadKind:      msg.SearchBadKind,
+	index.QueryBadStatus:    msg.SearchBadStatus,
+	index.QueryBadCode:      msg.SearchBadCode,
+}
+
+// SearchProblem words a search's failure in lang: a query that cannot be
+// searched (index.QueryError) by its reason, with the filter or the bound
+// it names; any other failure (the search library's) keeps its own words
+// as the detail.
+func SearchProblem(err error, lang kb.Lang) string {
+	var qe *index.QueryError
+	if !errors.As(err, &qe) {
+		return msg.SearchFailed.In(lang, err)
+	}
+	if id, ok := queryProblems[qe.Reason]; ok {
+		switch qe.Reason {
+		case index.QueryTooLong, index.QueryTooManyWords:
+			return id.In(lang, qe.N, qe.Max)
+		case index.QueryBadKind, index.QueryBadStatus, index.QueryBadCode:
+			return id.In(lang, qe.Filter)
+		}
+		return id.In(lang)
+	}
+	return msg.SearchFailed.In(lang, err)
 }
 
 // Search implements Answers: each hit's id, title (its matching words

@@ -132,24 +132,30 @@ func (m *Markdown) Machines(rows []*machine.Row, counts []machine.VerdictCount, 
 }
 
 func (b *base) machineColumns() []string {
-	return []string{b.label(msg.ColMachine), b.label(msg.ColOS), b.label(msg.ColAgent), b.label(msg.ColLastRun),
+	return []string{b.label(msg.ColMachine), b.label(msg.ColOS), b.label(msg.ColAgent), b.label(msg.ColVerdictFrom),
 		b.label(msg.ColVerdict), b.label(msg.ColFailedRuns), b.label(msg.ColIncidents)}
 }
 
-// machineCells are a row's cells, log text made safe to print: the last
-// run is its start and command; failed runs are "failed/all".
+// machineCells are a row's cells, log text made safe to print. The verdict
+// is from what machine.Row.Current returns, and the cell before it says
+// which: the last run (its start and command) or the incident that came
+// after it (its start and log). Failed runs are "failed/all".
 func (b *base) machineCells(r *machine.Row) []string {
-	last := "-"
-	if l := r.Last; l != nil {
-		last = strings.TrimSpace(timeSpan(l.Start, time.Time{}) + " " + b.clean(l.Command))
-		if last == "" {
-			last = l.File
+	from := "-"
+	if c := r.Current(); c != nil {
+		what := b.clean(c.Command)
+		if c == r.Incident {
+			what = b.label(msg.Incident) + " " + baseName(c.File)
 		}
-		last = clipText(last, 60)
+		from = strings.TrimSpace(timeSpan(c.Start, time.Time{}) + " " + what)
+		if from == "" {
+			from = c.File
+		}
+		from = clipText(from, 60)
 	}
 	return []string{
 		safetext.Controls(cmp.Or(r.Name, "?")), cmp.Or(r.OS, "-"), safetext.Controls(cmp.Or(r.AgentVersion, "-")),
-		safetext.Controls(last), r.Verdict(), fmt.Sprintf("%d/%d", r.FailedRuns, r.Runs), fmt.Sprint(r.Incidents),
+		safetext.Controls(from), r.Verdict(), fmt.Sprintf("%d/%d", r.FailedRuns, r.Runs), fmt.Sprint(r.Incidents),
 	}
 }
 
@@ -178,4 +184,10 @@ func writeColumns(w io.Writer, cells [][]string) {
 		}
 		fmt.Fprintln(w, b.String())
 	}
+}
+
+// baseName is a log's name without its folders, whichever system's
+// separators its path (a zip entry of a Windows machine) uses.
+func baseName(file string) string {
+	return file[strings.LastIndexAny(file, `/\:`)+1:]
 }

@@ -2,8 +2,10 @@ package report
 
 import (
 	"bytes"
+	"errors"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/arcdiag/arcdiag/index"
 	"github.com/arcdiag/arcdiag/kb"
@@ -48,5 +50,41 @@ func TestSearchHighlight(t *testing.T) {
 	// One JSON style for every command: < is written as it is.
 	if !strings.Contains(buf.String(), "the <mark>proxy</mark>") {
 		t.Errorf("search JSON escapes <mark>:\n%s", buf.String())
+	}
+}
+
+// TestSearchProblem words every reason the parser refuses a query for:
+// in English as the index says it, in Japanese with the filter or the
+// bound kept; another failure keeps its own words.
+func TestSearchProblem(t *testing.T) {
+	reasons := map[index.QueryReason]bool{}
+	for q, detail := range map[string]string{
+		"":                         "",
+		strings.Repeat("a", 2000):  "2000",
+		strings.Repeat("zzq ", 40): "40",
+		"kind:poem proxy":          "kind:poem",
+		"status:old proxy":         "status:old",
+		"code:hello":               "code:hello",
+	} {
+		err := index.Validate(q)
+		var qe *index.QueryError
+		if !errors.As(err, &qe) {
+			t.Fatalf("Validate(%.20q) = %v, want a *QueryError", q, err)
+		}
+		reasons[qe.Reason] = true
+		if en := SearchProblem(err, kb.EN); en != err.Error() {
+			t.Errorf("%.20q: English %q, the index says %q", q, en, err.Error())
+		}
+		ja := SearchProblem(err, kb.JA)
+		if !strings.Contains(ja, detail) || !strings.ContainsFunc(ja, func(r rune) bool { return unicode.In(r, unicode.Hiragana, unicode.Katakana) }) {
+			t.Errorf("%.20q: Japanese %q, want Japanese with %q", q, ja, detail)
+		}
+	}
+	if len(reasons) != len(queryProblems) {
+		t.Errorf("the queries gave %d reasons, queryProblems words %d", len(reasons), len(queryProblems))
+	}
+	other := errors.New("bleve: index closed")
+	if got := SearchProblem(other, kb.JA); !strings.Contains(got, "bleve: index closed") || got == other.Error() {
+		t.Errorf("another failure in Japanese: %q", got)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/arcdiag/arcdiag/internal/redact"
+	"github.com/arcdiag/arcdiag/internal/report"
 )
 
 // apiSearch answers as `arcdiag search --json` prints: the same search on
@@ -19,7 +20,7 @@ func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) {
 	lang := s.lang(r)
 	res, err := s.runSearch(q, lang)
 	if err != nil {
-		apiError(w, http.StatusBadRequest, redact.String(err.Error()))
+		apiError(w, http.StatusBadRequest, redact.String(report.SearchProblem(err, lang)))
 		return
 	}
 	var buf bytes.Buffer

@@ -214,7 +214,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 	p.Data = v
 	res, err := s.runSearch(q, lang)
 	if err != nil {
-		v.Error = redact.String(err.Error())
+		v.Error = redact.String(report.SearchProblem(err, lang))
 		s.render(w, r, http.StatusBadRequest, "search", p)
 		return
 	}

@@ -25,6 +25,7 @@ import (
 
 	"github.com/arcdiag/arcdiag/index"
 	"github.com/arcdiag/arcdiag/internal/logsource"
+	"github.com/arcdiag/arcdiag/internal/report"
 	"github.com/arcdiag/arcdiag/internal/report/msg"
 	"github.com/arcdiag/arcdiag/kb"
 )
@@ -629,6 +630,24 @@ func TestHumanSize(t *testing.T) {
 		_, body := ts.get(t, "/?lang="+lang)
 		if !strings.Contains(body, "100 KiB") || strings.Contains(body, "102400") {
 			t.Errorf("the %s form does not give its limit as 100 KiB", lang)
+		}
+	}
+}
+
+// A query the parser refuses is explained in the page's language, on the
+// page and by the API, with the filter as typed.
+func TestSearchErrorInPagesLanguage(t *testing.T) {
+	ts := newTestServer(t, Options{})
+	for _, lang := range []kb.Lang{kb.EN, kb.JA} {
+		want := html.EscapeString(report.SearchProblem(&index.QueryError{Reason: index.QueryBadKind, Filter: "kind:poem"}, lang))
+		resp, body := ts.get(t, "/search?lang="+string(lang)+"&q="+url.QueryEscape("kind:poem proxy"))
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, `class="error" role="alert">`+want+"<") {
+			t.Errorf("%s page: status %d, want 400 and %q", lang, resp.StatusCode, want)
+		}
+		_, body = ts.get(t, "/api/search?lang="+string(lang)+"&q="+url.QueryEscape("kind:poem proxy"))
+		var got struct{ Error string }
+		if err := json.Unmarshal([]byte(body), &got); err != nil || got.Error != html.UnescapeString(want) {
+			t.Errorf("%s API: %s, want the error %q", lang, body, want)
 		}
 	}
 }

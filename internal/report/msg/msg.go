@@ -126,7 +126,7 @@ const (
 	ColMachine
 	ColOS
 	ColAgent
-	ColLastRun
+	ColVerdictFrom
 	ColVerdict
 	ColFailedRuns
 	ColIncidents
@@ -192,6 +192,7 @@ const (
 	UsageCommand
 	UsageRoot
 	KBNotLoaded
+	KBProblem
 	ExplainEmpty
 	ExplainStdinLarge
 	ExplainUnknown
@@ -202,6 +203,13 @@ const (
 	SearchShown
 	SearchNone
 	SearchDidYou
+	SearchNothing
+	SearchTooLong
+	SearchTooManyWords
+	SearchBadKind
+	SearchBadStatus
+	SearchBadCode
+	SearchFailed
 	KBListNone
 	KBShowNone
 	KBLintFailed
@@ -229,6 +237,10 @@ const (
 	ServeListening
 	ServeMaxUpload
 	TailKeep
+	OutputDirUnusable
+	StateFileUnusable
+	OutputDirPrune
+	OutputWriteFailed
 	ServiceNotWindows
 	ServiceInstalled
 	ServiceRemoved
@@ -241,6 +253,8 @@ const (
 	ProblemNotRegular
 	ProblemNestedZip
 	ProblemEncrypted
+	ProblemStdinTwice
+	ProblemStdinZip
 	ProblemMethod
 	ProblemDamagedZip
 	ProblemNotZip
@@ -337,15 +351,15 @@ var catalog = [count]kb.Text{
 	SeeLine:      {EN: "explained at line %d", JA: "%d 行目で説明済み"},
 	MoreIn:       {EN: "(all of it: arcdiag explain %s)", JA: "(全文: arcdiag explain %s)"},
 
-	ColMachine:    {EN: "MACHINE", JA: "コンピューター"},
-	ColOS:         {EN: "OS", JA: "OS 種別"},
-	ColAgent:      {EN: "AGENT", JA: "エージェント"},
-	ColLastRun:    {EN: "LAST RUN", JA: "最後の実行"},
-	ColVerdict:    {EN: "VERDICT", JA: "判定"},
-	ColFailedRuns: {EN: "FAILED RUNS", JA: "失敗した実行"},
-	ColIncidents:  {EN: "INCIDENTS", JA: "インシデント"},
-	ByVerdict:     {EN: "Machines by verdict", JA: "判定ごとのコンピューター数"},
-	Machines:      {EN: "%d machine(s)", JA: "%d 台"},
+	ColMachine:     {EN: "MACHINE", JA: "コンピューター"},
+	ColOS:          {EN: "OS", JA: "OS 種別"},
+	ColAgent:       {EN: "AGENT", JA: "エージェント"},
+	ColVerdictFrom: {EN: "VERDICT FROM", JA: "判定の根拠"},
+	ColVerdict:     {EN: "VERDICT", JA: "判定"},
+	ColFailedRuns:  {EN: "FAILED RUNS", JA: "失敗した実行"},
+	ColIncidents:   {EN: "INCIDENTS", JA: "インシデント"},
+	ByVerdict:      {EN: "Machines by verdict", JA: "判定ごとのコンピューター数"},
+	Machines:       {EN: "%d machine(s)", JA: "%d 台"},
 
 	LanguageName:      {EN: "English", JA: "日本語"},
 	WebTagline:        {EN: "Azure Arc Connected Machine agent failures, explained", JA: "Azure Arc Connected Machine エージェントの失敗の説明"},
@@ -399,24 +413,32 @@ var catalog = [count]kb.Text{
 	WebMoreRuns:       {EN: "%d more runs not shown (the JSON API gives them all)", JA: "ほかに %d 回の実行 (省略。JSON API ではすべて取得できます)"},
 	WebSummary:        {EN: "%d file(s), %d records, %d run(s) (%d failed), %d incident(s), %d finding(s)", JA: "%d ファイル、%d レコード、%d 回の実行 (%d 件失敗)、%d 件のインシデント、%d 件の検出"},
 
-	UsageCommand:      {EN: "Run 'arcdiag %s --help' for usage.", JA: "使い方は 'arcdiag %s --help' で表示されます。"},
-	UsageRoot:         {EN: "Run 'arcdiag --help' for usage.", JA: "使い方は 'arcdiag --help' で表示されます。"},
-	KBNotLoaded:       {EN: "knowledge base not loaded: %d problem(s)", JA: "ナレッジ ベースを読み込めませんでした: 問題 %d 件"},
-	ExplainEmpty:      {EN: "explain: nothing to explain; give a code such as AZCM0041 or a message", JA: "explain: 説明する対象がありません。AZCM0041 のようなコードかメッセージを指定してください"},
-	ExplainStdinLarge: {EN: "explain: standard input is over %d KiB; for a whole log use arcdiag analyze", JA: "explain: 標準入力が %d KiB を超えています。ログ全体には arcdiag analyze を使用してください"},
-	ExplainUnknown:    {EN: "%s is not a known code", JA: "%s はナレッジ ベースにありません"},
-	ExplainNearest:    {EN: "; nearest known codes: %s", JA: "。近いコード: %s"},
-	ExplainNoMatch:    {EN: "nothing in the knowledge base matches this text; try a keyword search: arcdiag search <words>", JA: "このテキストに一致する項目はありません。キーワードで探すには: arcdiag search <語句>"},
-	SearchEmpty:       {EN: "search: nothing to search for; give a word, a code or a filter such as tag:proxy", JA: "search: 検索する語句がありません。語句、コード、または tag:proxy のようなフィルターを指定してください"},
-	SearchLimit:       {EN: "search: --limit %d: give 0 (all) or more", JA: "search: --limit %d: 0 (すべて) 以上を指定してください"},
-	SearchShown:       {EN: "showing %d of %d entries; --limit 0 shows all", JA: "%[2]d 件中 %[1]d 件を表示しました。すべて表示するには --limit 0"},
-	SearchNone:        {EN: "no entry matches %q", JA: "「%s」に一致する項目はありません"},
-	SearchDidYou:      {EN: "; did you mean %s?", JA: "。もしかして: %s"},
-	KBListNone:        {EN: "no entry matches these filters", JA: "これらの条件に一致する項目はありません"},
-	KBShowNone:        {EN: "no entry %q", JA: "項目 %q はありません"},
-	KBLintFailed:      {EN: "%d problem(s)", JA: "問題 %d 件"},
-	KBLintOK:          {EN: "ok: %d entries (%s)", JA: "問題なし: %d 件の項目 (%s)"},
-	AnalyzeNoLogs:     {EN: "no agent logs found in the given paths", JA: "指定されたパスにエージェントのログが見つかりません"},
+	UsageCommand:       {EN: "Run 'arcdiag %s --help' for usage.", JA: "使い方は 'arcdiag %s --help' で表示されます。"},
+	UsageRoot:          {EN: "Run 'arcdiag --help' for usage.", JA: "使い方は 'arcdiag --help' で表示されます。"},
+	KBNotLoaded:        {EN: "knowledge base not loaded: %d problem(s)", JA: "ナレッジ ベースを読み込めませんでした: 問題 %d 件"},
+	KBProblem:          {EN: "%s: %s", JA: "%s: ナレッジ ベースの問題: %s"},
+	ExplainEmpty:       {EN: "explain: nothing to explain; give a code such as AZCM0041 or a message", JA: "explain: 説明する対象がありません。AZCM0041 のようなコードかメッセージを指定してください"},
+	ExplainStdinLarge:  {EN: "explain: standard input is over %d KiB; for a whole log use arcdiag analyze", JA: "explain: 標準入力が %d KiB を超えています。ログ全体には arcdiag analyze を使用してください"},
+	ExplainUnknown:     {EN: "%s is not a known code", JA: "%s はナレッジ ベースにありません"},
+	ExplainNearest:     {EN: "; nearest known codes: %s", JA: "。近いコード: %s"},
+	ExplainNoMatch:     {EN: "nothing in the knowledge base matches this text; try a keyword search: arcdiag search <words>", JA: "このテキストに一致する項目はありません。キーワードで探すには: arcdiag search <語句>"},
+	SearchEmpty:        {EN: "search: nothing to search for; give a word, a code or a filter such as tag:proxy", JA: "search: 検索する語句がありません。語句、コード、または tag:proxy のようなフィルターを指定してください"},
+	SearchLimit:        {EN: "search: --limit %d: give 0 (all) or more", JA: "search: --limit %d: 0 (すべて) 以上を指定してください"},
+	SearchShown:        {EN: "showing %d of %d entries; --limit 0 shows all", JA: "%[2]d 件中 %[1]d 件を表示しました。すべて表示するには --limit 0"},
+	SearchNone:         {EN: "no entry matches %q", JA: "「%s」に一致する項目はありません"},
+	SearchDidYou:       {EN: "; did you mean %s?", JA: "。もしかして: %s"},
+	SearchNothing:      {EN: "nothing to search for", JA: "検索する語句がありません"},
+	SearchTooLong:      {EN: "the query is %d bytes long, more than %d: search for a few words (for a whole error message, use arcdiag explain)", JA: "検索語句が %d バイトあり、上限の %d バイトを超えています。いくつかの語句で検索してください (エラー メッセージ全体には arcdiag explain を使用してください)"},
+	SearchTooManyWords: {EN: "the query has %d words, more than %d: search for the few that matter (for a whole error message, use arcdiag explain)", JA: "検索語句が %d 語あり、上限の %d 語を超えています。重要な語句に絞って検索してください (エラー メッセージ全体には arcdiag explain を使用してください)"},
+	SearchBadKind:      {EN: "%s: the kinds are code, message, note and benign", JA: "%s: 種類は code、message、note、benign のいずれかです"},
+	SearchBadStatus:    {EN: "%s: the statuses are current and historic", JA: "%s: 状態は current または historic です"},
+	SearchBadCode:      {EN: "%s is not an AZCM code (AZCM0041, 41, AZCM004*)", JA: "%s は AZCM コードではありません (AZCM0041、41、AZCM004*)"},
+	SearchFailed:       {EN: "%v", JA: "検索できませんでした: %v"},
+	KBListNone:         {EN: "no entry matches these filters", JA: "これらの条件に一致する項目はありません"},
+	KBShowNone:         {EN: "no entry %q", JA: "項目 %q はありません"},
+	KBLintFailed:       {EN: "%d problem(s)", JA: "問題 %d 件"},
+	KBLintOK:           {EN: "ok: %d entries (%s)", JA: "問題なし: %d 件の項目 (%s)"},
+	AnalyzeNoLogs:      {EN: "no agent logs found in the given paths", JA: "指定されたパスにエージェントのログが見つかりません"},
 	AnalyzeNotLog: {EN: "not an agent log: no line in a log format arcdiag reads, and nothing the knowledge base recognises",
 		JA: "エージェントのログではありません: arcdiag が読めるログ形式の行も、ナレッジ ベースが認識する内容もありません"},
 	AnalyzePartly: {EN: "%s (the records before it were analyzed)", JA: "%s (それより前のレコードは分析済みです)"},
@@ -442,6 +464,10 @@ var catalog = [count]kb.Text{
 	TailResuming:      {EN: "resuming %s at byte %d (line %d)", JA: "%s をバイト %d (%d 行目) から再開します"},
 	TailResumeRotated: {EN: "%s was rotated while tail was stopped: reading the rotated copy %s first, from byte %d, then the current file from its start", JA: "%s は停止中にローテーションされました。ローテーション後のファイル %s をバイト %d から先に読み込み、その後現在のファイルを先頭から読み込みます"},
 	TailKeep:          {EN: "%s %q: give a positive number of days (3d) or a duration (36h)", JA: "%s %q: 正の日数 (3d) または期間 (36h) を指定してください"},
+	OutputDirUnusable: {EN: "--output-dir: %v", JA: "--output-dir: 出力先のディレクトリを使用できません: %v"},
+	StateFileUnusable: {EN: "--state-file: %v", JA: "--state-file: 再開状態のファイルを使用できません: %v"},
+	OutputDirPrune:    {EN: "%v", JA: "--output-dir の保持期間 (--keep) を過ぎたファイルを削除できませんでした: %v"},
+	OutputWriteFailed: {EN: "%v", JA: "出力 (--output-dir、--state-file) を書き込めませんでした: %v"},
 	ServiceNotWindows: {EN: "service install, uninstall and run manage a Windows service; on Linux, install deploy/systemd/arcdiag.service (the deb and rpm packages carry it)", JA: "service install、uninstall、run は Windows サービスを管理します。Linux では deploy/systemd/arcdiag.service をインストールしてください (deb と rpm パッケージに含まれています)"},
 	ServiceInstalled:  {EN: "service %s installed and started: %s", JA: "サービス %s をインストールして開始しました: %s"},
 	ServiceRemoved:    {EN: "service %s removed", JA: "サービス %s を削除しました"},
@@ -453,6 +479,8 @@ var catalog = [count]kb.Text{
 	ProblemNotRegular:     {EN: "not a regular file", JA: "通常のファイルではありません"},
 	ProblemNestedZip:      {EN: "zip inside a zip: not read", JA: "zip の中の zip は読み込みません"},
 	ProblemEncrypted:      {EN: "entry is encrypted", JA: "エントリが暗号化されています"},
+	ProblemStdinTwice:     {EN: "standard input given more than once", JA: "標準入力が 2 回以上指定されています"},
+	ProblemStdinZip:       {EN: "standard input is a zip archive: pass its path instead", JA: "標準入力が zip アーカイブです。zip はパスで指定してください"},
 	ProblemMethod:         {EN: "unsupported compression method %d", JA: "対応していない圧縮方式 %d です"},
 	ProblemDamagedZip:     {EN: "damaged zip (%v): %d entries found by their local headers", JA: "破損した zip です (%v)。ローカル ヘッダーから %d 個のエントリが見つかりました"},
 	ProblemNotZip:         {EN: "not a zip archive: %v", JA: "zip アーカイブではありません: %v"},
