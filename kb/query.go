@@ -215,12 +215,26 @@ func (k *KB) matchWrapped(text string) []Match {
 	if !strings.Contains(text, "\n") {
 		return matches
 	}
+	add := func(m Match) {
+		if !slices.ContainsFunc(matches, func(x Match) bool { return x.Entry == m.Entry }) {
+			matches = append(matches, m)
+		}
+	}
 	for _, sep := range []string{" ", ""} {
 		for _, m := range k.Match(unwrap(text, sep)) {
-			if !slices.ContainsFunc(matches, func(x Match) bool { return x.Entry == m.Entry }) {
-				matches = append(matches, m)
-			}
+			add(m)
 		}
+	}
+	// A pattern anchored at a line's start or end (a line of azcmagent
+	// show) holds on every line of a capture, as analyze reads it, not
+	// only on the first and the last.
+	at := 0
+	for line := range strings.Lines(text) {
+		for _, m := range k.Match(strings.TrimRight(line, "\r\n")) {
+			m.Start, m.End = m.Start+at, m.End+at
+			add(m)
+		}
+		at += len(line)
 	}
 	return matches
 }

@@ -54,6 +54,12 @@ func TestExplain(t *testing.T) {
 			query:   "Agent status is Connected\nGET http://169.254.169.254/metadata/instance: 404 Not Found\nx509: certificate signed by unknown authority",
 			wantIDs: []string{"msg-x509", "state-connected", "benign-imds"},
 		},
+		{
+			// A pattern anchored at the start of a line (a line of
+			// azcmagent show) holds on any line of a pasted capture.
+			query:   "Resource Name : arc-web-01\r\n  Agent Service (himds)   : running\nx509: certificate signed by unknown authority",
+			wantIDs: []string{"msg-x509", "state-service-running"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.query, func(t *testing.T) {
