@@ -42,6 +42,14 @@ func (k *KB) Explain(query string) Answer {
 			return a
 		}
 	}
+	if m := exitQueryRE.FindStringSubmatch(strings.TrimSpace(query)); kind == QueryText && m != nil {
+		// An exit code no agent process gives (msiexec's 1603, as a script
+		// or the portal reports it) is answered like the bare status.
+		if es := k.installerStatus(strings.TrimLeft(m[1], "0")); len(es) > 0 {
+			a.Entries = es
+			return a
+		}
+	}
 	if kind != QueryText {
 		a.addCode(k, code)
 		return a

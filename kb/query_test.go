@@ -85,7 +85,8 @@ func TestExplain(t *testing.T) {
 }
 
 // TestExplainInstallerStatus checks that a Windows Installer status typed on
-// its own is answered with its entry and never read as an AZCM code.
+// its own, or as an exit code, is answered with its entry and never read as
+// an AZCM code.
 func TestExplainInstallerStatus(t *testing.T) {
 	k, err := Load(Builtin())
 	if err != nil {
@@ -102,6 +103,10 @@ func TestExplainInstallerStatus(t *testing.T) {
 		{"41", "AZCM0041", nil},
 		{"AZCM1603", "", []string{"AZCM1603"}},
 		{"1700", "", []string{"AZCM1700"}},
+		// msiexec's exit code, as a script or the portal reports it.
+		{"exit code 1603", "msi-fatal-error-1603", nil},
+		{"ExitCode: 1618", "msi-install-already-running-1618", nil},
+		{"exit code 1700", "", nil},
 	}
 	for _, tt := range tests {
 		a := k.Explain(tt.query)
