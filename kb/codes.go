@@ -16,8 +16,9 @@ var (
 	// azcm41, AZCM-0041, 0041, 41.
 	codeQueryRE = regexp.MustCompile(`(?i)^(?:azcm[\s_-]?)?(\d{1,4})$`)
 	// exitQueryRE accepts an exit status typed on its own: "exit 42",
-	// "exit code 42", "exit status: 42", "exitcode=42", "rc 42".
-	exitQueryRE = regexp.MustCompile(`(?i)^(?:exit[\s_-]*(?:code|status)?|rc|errorlevel|\$\?)\s*[:=]?\s*(\d{1,3})$`)
+	// "exit code 42", "exit status: 42", "exitcode=42", "rc 42"; above
+	// MaxExitStatus it is another program's (msiexec's 1603).
+	exitQueryRE = regexp.MustCompile(`(?i)^(?:exit[\s_-]*(?:code|status)?|rc|errorlevel|\$\?)\s*[:=]?\s*(\d{1,5})$`)
 )
 
 // Code formats a code number as AZCMnnnn.

@@ -42,6 +42,14 @@ func (k *KB) Explain(query string) Answer {
 			return a
 		}
 	}
+	if m := exitQueryRE.FindStringSubmatch(strings.TrimSpace(query)); kind == QueryText && m != nil {
+		// An exit code no agent process gives (msiexec's 1603, as a script
+		// or the portal reports it) is answered like the bare status.
+		if es := k.installerStatus(strings.TrimLeft(m[1], "0")); len(es) > 0 {
+			a.Entries = es
+			return a
+		}
+	}
 	if kind != QueryText {
 		a.addCode(k, code)
 		return a
@@ -240,12 +248,26 @@ func (k *KB) matchWrapped(text string) []Match {
 	if !strings.Contains(text, "\n") {
 		return matches
 	}
+	add := func(m Match) {
+		if !slices.ContainsFunc(matches, func(x Match) bool { return x.Entry == m.Entry }) {
+			matches = append(matches, m)
+		}
+	}
 	for _, sep := range []string{" ", ""} {
 		for _, m := range k.Match(unwrap(text, sep)) {
-			if !slices.ContainsFunc(matches, func(x Match) bool { return x.Entry == m.Entry }) {
-				matches = append(matches, m)
-			}
+			add(m)
 		}
+	}
+	// A pattern anchored at a line's start or end (a line of azcmagent
+	// show) holds on every line of a capture, as analyze reads it, not
+	// only on the first and the last.
+	at := 0
+	for line := range strings.Lines(text) {
+		for _, m := range k.Match(strings.TrimRight(line, "\r\n")) {
+			m.Start, m.End = m.Start+at, m.End+at
+			add(m)
+		}
+		at += len(line)
 	}
 	return matches
 }

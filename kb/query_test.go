@@ -65,6 +65,12 @@ func TestExplain(t *testing.T) {
 			query:   "Agent status is Connected\nGET http://169.254.169.254/metadata/instance: 404 Not Found\nx509: certificate signed by unknown authority",
 			wantIDs: []string{"msg-x509", "state-connected", "benign-imds"},
 		},
+		{
+			// A pattern anchored at the start of a line (a line of
+			// azcmagent show) holds on any line of a pasted capture.
+			query:   "Resource Name : arc-web-01\r\n  Agent Service (himds)   : running\nx509: certificate signed by unknown authority",
+			wantIDs: []string{"msg-x509", "state-service-running"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.query, func(t *testing.T) {
@@ -90,7 +96,8 @@ func TestExplain(t *testing.T) {
 }
 
 // TestExplainInstallerStatus checks that a Windows Installer status typed on
-// its own is answered with its entry and never read as an AZCM code.
+// its own, or as an exit code, is answered with its entry and never read as
+// an AZCM code.
 func TestExplainInstallerStatus(t *testing.T) {
 	k, err := Load(Builtin())
 	if err != nil {
@@ -107,6 +114,10 @@ func TestExplainInstallerStatus(t *testing.T) {
 		{"41", "AZCM0041", nil},
 		{"AZCM1603", "", []string{"AZCM1603"}},
 		{"1700", "", []string{"AZCM1700"}},
+		// msiexec's exit code, as a script or the portal reports it.
+		{"exit code 1603", "msi-fatal-error-1603", nil},
+		{"ExitCode: 1618", "msi-install-already-running-1618", nil},
+		{"exit code 1700", "", nil},
 	}
 	for _, tt := range tests {
 		a := k.Explain(tt.query)

@@ -794,6 +794,10 @@ func (a *Analyzer) finding(rec *parser.Record, run *Run, matches []kb.Match, ref
 		case run.Verdict == nil || run.Verdict.IsGeneric() && !e.IsGeneric():
 			// A generic wrapper gives way to the specific entry after it.
 			run.Verdict, run.VerdictFinding = e, f
+		case run.VerdictFinding == f && e.Scope.Agent != "" && run.Verdict.Scope.Agent == "" && !e.IsGeneric():
+			// On one line, an entry for the stated agent version (a defect
+			// of that build) is more specific than one for every version.
+			run.Verdict = e
 		}
 	}
 	a.sink.Finding(f)

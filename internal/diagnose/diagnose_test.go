@@ -427,22 +427,29 @@ time="2031-02-06T09:00:02Z" level=debug msg="Exiting azcmagent" ExitStatus=41
 // TestVersionScopedEntries: an entry that holds for some agent versions is
 // the verdict only when the log states a version in its scope; without a
 // version it is an alternative, and a stated version outside its scope
-// drops it.
+// drops it. On one line with a general entry, the scoped entry in its scope
+// is the verdict (the 1.31 build's proxy defect over a proxy
+// misconfiguration).
 func TestVersionScopedEntries(t *testing.T) {
-	body := `time="2031-02-03T04:05:06Z" level=error msg="Failed to reach the Azure Arc service" Error="no IP addresses found"
+	body := `time="2031-02-03T04:05:06Z" level=error msg="Failed to reach the Azure Arc service" Error="ERR"
 time="2031-02-03T04:05:06Z" level=info msg="Exit Code:  AZCM0026: Network Error"
 `
+	const bare, proxied = "no IP addresses found", "proxyconnect tcp: no IP addresses found"
+	both := []string{"proxy-misconfiguration", "agent-131-proxy-bug"}
 	for _, tt := range []struct {
-		name, version, wantVerdict string
-		wantAlternatives           []string
-		wantEntries                []string // of the first finding
+		name, err, version, wantVerdict string
+		wantAlternatives                []string
+		wantEntries                     []string // of the first finding
 	}{
-		{"version in scope", "1.31.02347.957", "agent-131-proxy-bug", nil, []string{"agent-131-proxy-bug"}},
-		{"no version stated", "", "AZCM0026", []string{"agent-131-proxy-bug"}, []string{"agent-131-proxy-bug"}},
-		{"version out of scope", "1.40.02664.1629", "AZCM0026", nil, nil},
+		{"version in scope", bare, "1.31.02347.957", "agent-131-proxy-bug", nil, []string{"agent-131-proxy-bug"}},
+		{"no version stated", bare, "", "AZCM0026", []string{"agent-131-proxy-bug"}, []string{"agent-131-proxy-bug"}},
+		{"version out of scope", bare, "1.40.02664.1629", "AZCM0026", nil, nil},
+		{"in scope beside a general entry", proxied, "1.31.02347.957", "agent-131-proxy-bug", nil, both},
+		{"no version beside a general entry", proxied, "", "proxy-misconfiguration", []string{"agent-131-proxy-bug"}, both},
+		{"out of scope beside a general entry", proxied, "1.40.02664.1629", "proxy-misconfiguration", nil, both[:1]},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			log := body
+			log := strings.Replace(body, "ERR", tt.err, 1)
 			if tt.version != "" {
 				log = `time="2031-02-03T04:05:05Z" level=debug msg="Agent Version: ` + tt.version + `"` + "\n" + log
 			}
