@@ -519,6 +519,17 @@ func (a *Analyzer) add(rec *parser.Record, f facts) {
 	a.finding(rec, run, c.specific, refs)
 }
 
+// addRepeat analyses a record that repeats the one before it for the run
+// logic (see repeatsPrevious): add would only count it and, in an agent
+// log, end the run at its line.
+func (a *Analyzer) addRepeat(rec *parser.Record) {
+	a.summary.Records++
+	a.seq++
+	if !a.service && a.run != nil {
+		a.run.EndLine = rec.Line
+	}
+}
+
 // classified is what a record is to the analysis.
 type classified struct {
 	// benign and state are the benign or state entry that recognised the
