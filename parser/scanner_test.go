@@ -495,7 +495,7 @@ func TestGzipBound(t *testing.T) {
 // and a GPO line after a decoded logrus line once showed the latter's
 // fields.
 func TestScanToReusedRecord(t *testing.T) {
-	logrus := `time="2031-02-03T04:05:06Z" level=error msg="Failed" Error="boom"`+"\n"
+	logrus := `time="2031-02-03T04:05:06Z" level=error msg="Failed" Error="boom"` + "\n"
 	var r Record
 	sc := NewScanner(strings.NewReader(logrus), "a.log", Options{})
 	if !sc.ScanTo(&r) {
@@ -518,4 +518,3 @@ func TestScanToReusedRecord(t *testing.T) {
 		t.Errorf("Text = %q, want %q", got, want)
 	}
 }
-
