@@ -28,9 +28,19 @@ type JSON struct {
 	base
 	enc *json.Encoder
 	buf []byte // reused by the hand-written run objects
-	// The last run's command and what clean made of it: a log's runs
-	// repeat a few commands thousands of times.
-	command, cleaned string
+	// The commands of the runs written and what clean made of them: a
+	// log's runs repeat a few commands thousands of times, in turn.
+	cleaned map[string]string
+	// The values the last run objects wrote, reused: consecutive runs
+	// share their command, agent version and exit code, and a run often
+	// starts and ends within the same second. A *string each was most of
+	// the allocations of writing a run.
+	strs  [3]*string
+	times [2]struct {
+		t time.Time
+		s *string
+	}
+	nextTime int
 }
 
 // NewJSON returns a JSON report writing to w.
@@ -485,8 +495,8 @@ func (j *JSON) findingJSON(f *diagnose.Finding) findingJSON {
 func (j *JSON) runJSON(run *diagnose.Run) runJSON {
 	id := j.opts.Labeller.Run(run)
 	out := runJSON{spanJSON: spanJSON{Type: "run", RunID: id.ID, Machine: id.Machine, OS: id.OS, File: run.File, Index: run.Index, StartLine: run.StartLine, EndFile: run.EndFile,
-		EndLine: run.EndLine, Start: jsonTime(run.Start), End: jsonTime(run.End)}, Command: optional(j.cleanCommand(run.Command)),
-		AgentVersion: optional(run.AgentVersion), ExitCode: optional(run.ExitCode), Failed: run.Failed,
+		EndLine: run.EndLine, Start: j.time(run.Start), End: j.time(run.End)}, Command: j.optional(0, j.cleanCommand(run.Command)),
+		AgentVersion: j.optional(1, run.AgentVersion), ExitCode: j.optional(2, run.ExitCode), Failed: run.Failed,
 		Findings: run.FindingCount, Notes: []string{}}
 	if run.Verdict != nil {
 		out.Verdict = &run.Verdict.ID
@@ -506,12 +516,50 @@ func (j *JSON) runJSON(run *diagnose.Run) runJSON {
 	return out
 }
 
-func (j *JSON) cleanCommand(s string) string {
-	if s != j.command {
-		j.command, j.cleaned = s, j.clean(s)
+// optional is optional(s), the same pointer as the last call with slot
+// when s is the same.
+func (j *JSON) optional(slot int, s string) *string {
+	if s == "" {
+		return nil
 	}
-	return j.cleaned
+	if p := j.strs[slot]; p != nil && *p == s {
+		return p
+	}
+	j.strs[slot] = &s
+	return &s
 }
+
+// time is jsonTime(t), the same pointer as one of the last two calls when
+// t is the same.
+func (j *JSON) time(t time.Time) *string {
+	if t.IsZero() {
+		return nil
+	}
+	for _, m := range j.times {
+		if m.s != nil && m.t == t {
+			return m.s
+		}
+	}
+	s := jsonTime(t)
+	j.times[j.nextTime].t, j.times[j.nextTime].s = t, s
+	j.nextTime = 1 - j.nextTime
+	return s
+}
+
+func (j *JSON) cleanCommand(s string) string {
+	c, ok := j.cleaned[s]
+	if !ok {
+		if j.cleaned == nil || len(j.cleaned) >= maxCleaned {
+			j.cleaned = make(map[string]string)
+		}
+		c = j.clean(s)
+		j.cleaned[s] = c
+	}
+	return c
+}
+
+// maxCleaned bounds the commands cleanCommand remembers.
+const maxCleaned = 256
 
 func (j *JSON) incidentJSON(run *diagnose.Run) incidentJSON {
 	r := j.runJSON(run)
