@@ -28,9 +28,6 @@ type JSON struct {
 	base
 	enc *json.Encoder
 	buf []byte // reused by the hand-written run objects
-	// The commands of the runs written and what clean made of them: a
-	// log's runs repeat a few commands thousands of times, in turn.
-	cleaned map[string]string
 	// The values the last run objects wrote, reused: consecutive runs
 	// share their command, agent version and exit code, and a run often
 	// starts and ends within the same second. A *string each was most of
@@ -495,7 +492,7 @@ func (j *JSON) findingJSON(f *diagnose.Finding) findingJSON {
 func (j *JSON) runJSON(run *diagnose.Run) runJSON {
 	id := j.opts.Labeller.Run(run)
 	out := runJSON{spanJSON: spanJSON{Type: "run", RunID: id.ID, Machine: id.Machine, OS: id.OS, File: run.File, Index: run.Index, StartLine: run.StartLine, EndFile: run.EndFile,
-		EndLine: run.EndLine, Start: j.time(run.Start), End: j.time(run.End)}, Command: j.optional(0, j.cleanCommand(run.Command)),
+		EndLine: run.EndLine, Start: j.time(run.Start), End: j.time(run.End)}, Command: j.optional(0, j.clean(run.Command)),
 		AgentVersion: j.optional(1, run.AgentVersion), ExitCode: j.optional(2, run.ExitCode), Failed: run.Failed,
 		Findings: run.FindingCount, Notes: []string{}}
 	if run.Verdict != nil {
@@ -546,20 +543,6 @@ func (j *JSON) time(t time.Time) *string {
 	return s
 }
 
-func (j *JSON) cleanCommand(s string) string {
-	c, ok := j.cleaned[s]
-	if !ok {
-		if j.cleaned == nil || len(j.cleaned) >= maxCleaned {
-			j.cleaned = make(map[string]string)
-		}
-		c = j.clean(s)
-		j.cleaned[s] = c
-	}
-	return c
-}
-
-// maxCleaned bounds the commands cleanCommand remembers.
-const maxCleaned = 256
 
 func (j *JSON) incidentJSON(run *diagnose.Run) incidentJSON {
 	r := j.runJSON(run)
