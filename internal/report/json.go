@@ -543,7 +543,6 @@ func (j *JSON) time(t time.Time) *string {
 	return s
 }
 
-
 func (j *JSON) incidentJSON(run *diagnose.Run) incidentJSON {
 	r := j.runJSON(run)
 	out := incidentJSON{spanJSON: r.spanJSON, AgentVersion: r.AgentVersion, Count: run.FindingCount, Verdict: r.Verdict, VerdictLine: r.VerdictLine,
