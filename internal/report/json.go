@@ -433,7 +433,8 @@ func jsonTime(t time.Time) *string {
 	if t.IsZero() {
 		return nil
 	}
-	s := string(appendRFC3339(make([]byte, 0, len(time.RFC3339)), t))
+	var buf [len(time.RFC3339)]byte
+	s := string(appendRFC3339(buf[:0], t))
 	return &s
 }
 
