@@ -13,6 +13,9 @@ func (r *Record) decode() {
 		return
 	}
 	r.decoded = true
+	// A reused record (Scanner.ScanTo) may hold the fields of an earlier
+	// one; the forms without fields must not show them.
+	r.fields = nil
 	text := r.Raw
 	if r.ansi {
 		text = stripANSI(nil, text)

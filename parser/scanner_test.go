@@ -489,3 +489,32 @@ func TestGzipBound(t *testing.T) {
 		t.Errorf("after %d records, inflated %d: err %v, want ErrTooLarge at 4096 bytes", n, sc.Inflated(), sc.Err())
 	}
 }
+
+// TestScanToReusedRecord checks that a record filled again by ScanTo shows
+// only what its new line holds: a batch reuses its records across files,
+// and a GPO line after a decoded logrus line once showed the latter's
+// fields.
+func TestScanToReusedRecord(t *testing.T) {
+	logrus := `time="2031-02-03T04:05:06Z" level=error msg="Failed" Error="boom"` + "\n"
+	var r Record
+	sc := NewScanner(strings.NewReader(logrus), "a.log", Options{})
+	if !sc.ScanTo(&r) {
+		t.Fatal("no record")
+	}
+	if v, ok := r.Field("Error"); !ok || v != "boom" {
+		t.Fatalf("Error = %q, %v", v, ok)
+	}
+	sc = NewScanner(strings.NewReader("[2031-02-11][02:00:12] ERROR Installation failed\n"), "b.log", Options{})
+	if !sc.ScanTo(&r) {
+		t.Fatal("no second record")
+	}
+	if r.Format != FormatGPO || r.File != "b.log" {
+		t.Fatalf("format %v, file %q", r.Format, r.File)
+	}
+	if f := r.Fields(); len(f) != 0 {
+		t.Errorf("fields of the line before: %v", f)
+	}
+	if got, want := r.Text(), "Installation failed"; got != want {
+		t.Errorf("Text = %q, want %q", got, want)
+	}
+}

@@ -66,9 +66,10 @@ func TestTuneGC(t *testing.T) {
 		t.Errorf("after explain: GC percent %d, want 100 restored", got)
 	}
 	t.Setenv("GOMEMLIMIT", "")
+	t.Setenv("GOGC", "")
 	restore = tuneGC("analyze")
-	if got := debug.SetGCPercent(100); got != 100 {
-		t.Errorf("analyze: GC percent %d, want the default kept", got)
+	if got := debug.SetGCPercent(100); got != analyzeGCPercent {
+		t.Errorf("analyze: GC percent %d, want %d", got, analyzeGCPercent)
 	}
 	if got := debug.SetMemoryLimit(-1); got != heapLimit {
 		t.Errorf("analyze: memory limit %d, want %d", got, heapLimit)
@@ -77,4 +78,13 @@ func TestTuneGC(t *testing.T) {
 	if got := debug.SetMemoryLimit(-1); got == heapLimit {
 		t.Error("after analyze: the memory limit was not restored")
 	}
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Errorf("after analyze: GC percent %d, want 100 restored", got)
+	}
+	t.Setenv("GOGC", "100")
+	restore = tuneGC("analyze")
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Errorf("analyze with GOGC set: GC percent %d, want it kept", got)
+	}
+	restore()
 }

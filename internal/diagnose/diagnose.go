@@ -260,6 +260,9 @@ type Analyzer struct {
 	// lastVersion and lastParsed cache the parse of the agent version.
 	lastVersion string
 	lastParsed  kb.Version
+	// lastCommand is the last run's command, reused when the next states
+	// the same.
+	lastCommand string
 }
 
 // New returns an analyzer that reports to sink.
@@ -519,6 +522,17 @@ func (a *Analyzer) add(rec *parser.Record, f facts) {
 	a.finding(rec, run, c.specific, refs)
 }
 
+// addRepeat analyses a record that repeats the one before it for the run
+// logic (see repeatsPrevious): add would only count it and, in an agent
+// log, end the run at its line.
+func (a *Analyzer) addRepeat(rec *parser.Record) {
+	a.summary.Records++
+	a.seq++
+	if !a.service && a.run != nil {
+		a.run.EndLine = rec.Line
+	}
+}
+
 // classified is what a record is to the analysis.
 type classified struct {
 	// benign and state are the benign or state entry that recognised the
@@ -670,7 +684,7 @@ func (a *Analyzer) currentRun(rec *parser.Record) *Run {
 func (a *Analyzer) header(rec *parser.Record, run *Run, kind headerKind) {
 	switch kind {
 	case versionHeader:
-		v := headerValue(rec, agentVersion)
+		v := headerValue(rec, agentVersion, a.lastVersion)
 		run.AgentVersion = v
 		// Every run of a log states the same version: parse it once.
 		if v != a.lastVersion {
@@ -681,7 +695,8 @@ func (a *Analyzer) header(rec *parser.Record, run *Run, kind headerKind) {
 		}
 		run.Context.Agent = a.lastParsed
 	case commandHeader:
-		run.Command = headerValue(rec, agentCommand)
+		run.Command = headerValue(rec, agentCommand, a.lastCommand)
+		a.lastCommand = run.Command
 	}
 	if run.Context.OS == "" {
 		run.Context.OS = osHint(rec.Raw)
@@ -690,14 +705,18 @@ func (a *Analyzer) header(rec *parser.Record, run *Run, kind headerKind) {
 
 // headerValue returns what a header line states after its label. Header
 // lines come twice a run, so the message is read raw when it holds no
-// escapes, without decoding its fields.
-func headerValue(rec *parser.Record, label []byte) string {
+// escapes, without decoding its fields; and a value equal to last (the
+// run before's) is last, not a new string.
+func headerValue(rec *parser.Record, label []byte, last string) string {
 	raw := rec.RawMessage()
 	quoted := len(raw) < len(rec.Raw) && rec.Raw[len(rec.Raw)-len(raw)-1] == '"'
 	if i := bytes.Index(raw, label); i >= 0 && rec.Format == parser.FormatLogrus && quoted {
 		rest := raw[i+len(label):]
 		if end := bytes.IndexByte(rest, '"'); end >= 0 && bytes.IndexByte(rest[:end], '\\') < 0 {
-			return string(bytes.TrimSpace(rest[:end]))
+			if v := bytes.TrimSpace(rest[:end]); string(v) != last {
+				return string(v)
+			}
+			return last
 		}
 	}
 	_, rest, ok := strings.Cut(rec.Message(), string(label))

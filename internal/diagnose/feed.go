@@ -67,6 +67,10 @@ type batch struct {
 	marks []kb.Candidate
 	ends  []int
 	known []bool
+	// repeats marks the records that repeat the one before them for the
+	// run logic (see repeatsPrevious): the in-order goroutine only counts
+	// them.
+	repeats []bool
 }
 
 func (b *batch) reset() {
@@ -79,7 +83,18 @@ func (b *batch) reset() {
 	b.done = make(chan struct{})
 }
 
-// add copies rec into the batch: the scanner reuses its buffer.
+// slot returns the record after the batch's last, for the scanner to fill
+// in place (parser.Scanner.ScanTo); add then takes it into the batch.
+func (b *batch) slot() *parser.Record {
+	n := len(b.recs)
+	if n == cap(b.recs) {
+		b.recs = append(b.recs, parser.Record{})[:n]
+	}
+	return &b.recs[:n+1][n]
+}
+
+// add takes the record filled in slot into the batch, copying its text:
+// the scanner reuses its buffer.
 func (b *batch) add(rec *parser.Record) {
 	start := len(b.arena)
 	if cap(b.arena)-start < len(rec.Raw) {
@@ -88,8 +103,8 @@ func (b *batch) add(rec *parser.Record) {
 		b.arena = append(make([]byte, 0, start+len(rec.Raw)), b.arena...)
 	}
 	b.arena = append(b.arena, rec.Raw...)
-	b.recs = append(b.recs, *rec)
-	b.recs[len(b.recs)-1].Raw = b.arena[start:len(b.arena):len(b.arena)]
+	rec.Raw = b.arena[start:len(b.arena):len(b.arena)]
+	b.recs = b.recs[:len(b.recs)+1]
 }
 
 func (b *batch) full(chunk int) bool { return len(b.recs) >= batchRecords || len(b.arena) >= chunk }
@@ -183,8 +198,8 @@ func (a *Analyzer) FeedWith(ctx context.Context, sc *parser.Scanner, keep func(*
 			b.reset()
 			return true
 		}
-		for sc.Scan() {
-			if rec := sc.Record(); keep == nil || keep(rec) {
+		for rec := b.slot(); sc.ScanTo(rec); rec = b.slot() {
+			if keep == nil || keep(rec) {
 				b.add(rec)
 				if b.full(chunk) && !send() {
 					return
@@ -208,9 +223,7 @@ func (a *Analyzer) FeedWith(ctx context.Context, sc *parser.Scanner, keep func(*
 			}
 		}
 		if err == nil {
-			for i := range b.recs {
-				a.add(&b.recs[i], b.facts[i])
-			}
+			a.addBatch(b)
 		}
 		room.give(len(b.arena))
 		select {
@@ -296,6 +309,43 @@ func (a *Analyzer) batchFacts(b *batch, scratch *kb.Scratch, cache *factCache) {
 		}
 		i = j
 	}
+	b.repeats = slices.Grow(b.repeats[:0], n)[:n]
+	clear(b.repeats)
+	if !a.opts.All {
+		for k := 1; k < n; k++ {
+			b.repeats[k] = repeatsPrevious(&b.recs[k-1], &b.facts[k-1], &b.recs[k], &b.facts[k])
+		}
+	}
+}
+
+// repeatsPrevious reports whether add, given rec after prev, would change
+// nothing but the counts and where the run ends (addRepeat): both lines
+// hold nothing for the knowledge base, and rec has prev's format, clock
+// time, elapsed seconds and level, below error. Most lines of a big log
+// are such debug lines, written within the same second as the line before.
+// Every test of add's run logic then gives rec prev's answer: the time
+// since the last record is zero, no header or code can start or close a
+// run, and the echo of an exit (echoesExit) looks only at what they share.
+// Lines without a clock time are left to add: there the echo also counts
+// lines.
+func repeatsPrevious(prev *parser.Record, pf *facts, rec *parser.Record, f *facts) bool {
+	return f.empty() && pf.empty() && rec.Lines == 1 && !rec.Truncated && rec.Level < parser.LevelError &&
+		rec.Level == prev.Level && rec.Format == prev.Format && rec.Elapsed == prev.Elapsed &&
+		!rec.Time.IsZero() && rec.Time == prev.Time
+}
+
+// empty reports whether the record holds nothing for the knowledge base.
+func (f *facts) empty() bool { return len(f.matches) == 0 && len(f.refs) == 0 && f.header == notHeader }
+
+// addBatch analyses a batch's records, in order, once their facts are known.
+func (a *Analyzer) addBatch(b *batch) {
+	for i := range b.recs {
+		if b.repeats[i] {
+			a.addRepeat(&b.recs[i])
+		} else {
+			a.add(&b.recs[i], b.facts[i])
+		}
+	}
 }
 
 // factCache remembers the facts of agent log lines that differ only in
@@ -308,9 +358,25 @@ func (a *Analyzer) batchFacts(b *batch, scratch *kb.Scratch, cache *factCache) {
 // worker has its own cache, bounded by maxCached lines; a log whose lines
 // rarely repeat turns it off for a while (see worthTrying).
 type factCache struct {
-	lines map[string]facts
+	lines map[string]*cached
+	// last is the entry of the line looked up or stored last: a big log
+	// repeats whole sequences of lines (each run of the same command), so
+	// the line after it is most often the one it was followed by before,
+	// and comparing with that costs less than hashing the line.
+	last *cached
+	// gen counts the maps: entries link only to entries of the same map,
+	// so that a map given up is not kept alive by the links.
+	gen int
 	// rest counts the batches left before the cache is tried again.
 	rest int
+}
+
+// cached is a line's facts in the cache, and the line that came after it.
+type cached struct {
+	key   string
+	facts facts
+	next  *cached
+	gen   int
 }
 
 const (
@@ -364,8 +430,19 @@ func (c *factCache) lookup(rec *parser.Record) (facts, bool) {
 	if !ok {
 		return facts{}, false
 	}
-	f, ok := c.lines[string(key)]
-	return f, ok
+	if c.last != nil {
+		if next := c.last.next; next != nil && next.key == string(key) {
+			c.last = next
+			return next.facts, true
+		}
+	}
+	e, ok := c.lines[string(key)]
+	if !ok {
+		c.last = nil
+		return facts{}, false
+	}
+	c.follow(e)
+	return e.facts, true
 }
 
 func (c *factCache) store(rec *parser.Record, f facts) {
@@ -374,9 +451,21 @@ func (c *factCache) store(rec *parser.Record, f facts) {
 		return
 	}
 	if c.lines == nil || len(c.lines) >= maxCached {
-		c.lines = make(map[string]facts, 256)
+		c.lines = make(map[string]*cached, 256)
+		c.gen++
+		c.last = nil
 	}
-	c.lines[string(key)] = f
+	e := &cached{key: string(key), facts: f, gen: c.gen}
+	c.lines[e.key] = e
+	c.follow(e)
+}
+
+// follow notes that e came after the last line.
+func (c *factCache) follow(e *cached) {
+	if l := c.last; l != nil && l.gen == e.gen && e.gen == c.gen {
+		l.next = e
+	}
+	c.last = e
 }
 
 // feedBatches is Feed on one core: the same batches, without goroutines.
@@ -397,14 +486,12 @@ func (a *Analyzer) feedBatches(ctx context.Context, sc *parser.Scanner, keep fun
 			return err
 		}
 		a.batchFacts(b, a.scratch, &a.cache)
-		for i := range b.recs {
-			a.add(&b.recs[i], b.facts[i])
-		}
+		a.addBatch(b)
 		b.reset()
 		return nil
 	}
-	for sc.Scan() {
-		if rec := sc.Record(); keep == nil || keep(rec) {
+	for rec := b.slot(); sc.ScanTo(rec); rec = b.slot() {
+		if keep == nil || keep(rec) {
 			b.add(rec)
 			if b.full(chunk) {
 				if err := flush(); err != nil {

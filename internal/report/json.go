@@ -28,9 +28,16 @@ type JSON struct {
 	base
 	enc *json.Encoder
 	buf []byte // reused by the hand-written run objects
-	// The last run's command and what clean made of it: a log's runs
-	// repeat a few commands thousands of times.
-	command, cleaned string
+	// The values the last run objects wrote, reused: consecutive runs
+	// share their command, agent version and exit code, and a run often
+	// starts and ends within the same second. A *string each was most of
+	// the allocations of writing a run.
+	strs  [3]*string
+	times [2]struct {
+		t time.Time
+		s *string
+	}
+	nextTime int
 }
 
 // NewJSON returns a JSON report writing to w.
@@ -426,8 +433,34 @@ func jsonTime(t time.Time) *string {
 	if t.IsZero() {
 		return nil
 	}
-	s := t.Format(time.RFC3339)
+	var buf [len(time.RFC3339)]byte
+	s := string(appendRFC3339(buf[:0], t))
 	return &s
+}
+
+// appendRFC3339 is t.AppendFormat(b, time.RFC3339), with the UTC times of
+// agent logs written digit by digit: each run record holds two times, and
+// the general formatter was a third of writing one.
+func appendRFC3339(b []byte, t time.Time) []byte {
+	year, month, day := t.Date()
+	if t.Location() != time.UTC || year < 0 || year > 9999 {
+		return t.AppendFormat(b, time.RFC3339)
+	}
+	hour, minute, sec := t.Clock()
+	two := func(b []byte, n int) []byte { return append(b, byte('0'+n/10), byte('0'+n%10)) }
+	b = two(b, year/100)
+	b = two(b, year%100)
+	b = append(b, '-')
+	b = two(b, int(month))
+	b = append(b, '-')
+	b = two(b, day)
+	b = append(b, 'T')
+	b = two(b, hour)
+	b = append(b, ':')
+	b = two(b, minute)
+	b = append(b, ':')
+	b = two(b, sec)
+	return append(b, 'Z')
 }
 
 func optional(s string) *string {
@@ -460,8 +493,8 @@ func (j *JSON) findingJSON(f *diagnose.Finding) findingJSON {
 func (j *JSON) runJSON(run *diagnose.Run) runJSON {
 	id := j.opts.Labeller.Run(run)
 	out := runJSON{spanJSON: spanJSON{Type: "run", RunID: id.ID, Machine: id.Machine, OS: id.OS, File: run.File, Index: run.Index, StartLine: run.StartLine, EndFile: run.EndFile,
-		EndLine: run.EndLine, Start: jsonTime(run.Start), End: jsonTime(run.End)}, Command: optional(j.cleanCommand(run.Command)),
-		AgentVersion: optional(run.AgentVersion), ExitCode: optional(run.ExitCode), Failed: run.Failed,
+		EndLine: run.EndLine, Start: j.time(run.Start), End: j.time(run.End)}, Command: j.optional(0, j.clean(run.Command)),
+		AgentVersion: j.optional(1, run.AgentVersion), ExitCode: j.optional(2, run.ExitCode), Failed: run.Failed,
 		Findings: run.FindingCount, Notes: []string{}}
 	if run.Verdict != nil {
 		out.Verdict = &run.Verdict.ID
@@ -481,11 +514,34 @@ func (j *JSON) runJSON(run *diagnose.Run) runJSON {
 	return out
 }
 
-func (j *JSON) cleanCommand(s string) string {
-	if s != j.command {
-		j.command, j.cleaned = s, j.clean(s)
+// optional is optional(s), the same pointer as the last call with slot
+// when s is the same.
+func (j *JSON) optional(slot int, s string) *string {
+	if s == "" {
+		return nil
 	}
-	return j.cleaned
+	if p := j.strs[slot]; p != nil && *p == s {
+		return p
+	}
+	j.strs[slot] = &s
+	return &s
+}
+
+// time is jsonTime(t), the same pointer as one of the last two calls when
+// t is the same.
+func (j *JSON) time(t time.Time) *string {
+	if t.IsZero() {
+		return nil
+	}
+	for _, m := range j.times {
+		if m.s != nil && m.t == t {
+			return m.s
+		}
+	}
+	s := jsonTime(t)
+	j.times[j.nextTime].t, j.times[j.nextTime].s = t, s
+	j.nextTime = 1 - j.nextTime
+	return s
 }
 
 func (j *JSON) incidentJSON(run *diagnose.Run) incidentJSON {

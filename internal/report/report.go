@@ -151,7 +151,18 @@ type base struct {
 	// without findings are not reported.
 	notLogs map[string]bool
 	hidden  int // runs of notLogs left out
+	// cleaned remembers what clean made of recent texts: a log repeats
+	// the same failure (a whole HTTP exchange) run after run, and the same
+	// few commands in turn, and redacting a long text costs tens of
+	// microseconds.
+	cleaned map[string]string
 }
+
+// Bounds of base.cleaned: the texts remembered and the longest.
+const (
+	maxCleaned    = 64
+	maxCleanedLen = 16 << 10
+)
 
 func newBase(w io.Writer, k *kb.KB, opts Options) base {
 	if opts.Labeller == nil {
@@ -199,7 +210,18 @@ func (b *base) clean(s string) string {
 	if b.opts.NoRedact {
 		return s
 	}
-	return redact.String(s)
+	if len(s) > maxCleanedLen {
+		return redact.String(s)
+	}
+	c, ok := b.cleaned[s]
+	if !ok {
+		if b.cleaned == nil || len(b.cleaned) >= maxCleaned {
+			b.cleaned = make(map[string]string, maxCleaned)
+		}
+		c = redact.String(s)
+		b.cleaned[s] = c
+	}
+	return c
 }
 
 // shownText is log text for text and markdown: secrets removed, control
