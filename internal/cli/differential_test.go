@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/arcdiag/arcdiag/internal/diagnose"
@@ -149,13 +150,65 @@ func TestDifferentialCases(t *testing.T) {
 			if err := os.WriteFile(path, c.Excerpt, 0o644); err != nil {
 				t.Fatal(err)
 			}
+			// Without --all too: only then are lines that repeat the
+			// one before for the run logic merely counted.
 			differ(t, "analyze", "--json", "--all", path)
+			differ(t, "analyze", "--json", path)
 		}
 	}
 }
 
+// repeatsLog is TestDifferentialRepeats's log.
+var repeatsLog = func() string {
+	const ts = `time="2031-02-03T04:05:06Z" `
+	const later = `time="2031-02-03T04:35:06Z" `
+	return ts + `level=debug msg="Agent Version: 1.60.00000.1"` + "\n" +
+		ts + `level=debug msg="Agent Command: connect"` + "\n" +
+		ts + `level=debug msg="Loading agent config file" Path=/var/opt/azcmagent/agentconfig.json` + "\n" +
+		ts + `level=debug msg="Loading agent config file" Path=/var/opt/azcmagent/agentconfig.json` + "\n" +
+		ts + `level=error msg="Failed to connect" Error="dial tcp: i/o timeout"` + "\n" +
+		ts + `level=error msg="Failed to connect" Error="dial tcp: i/o timeout"` + "\n" +
+		ts + `level=debug msg="Exiting azcmagent" ExitStatus=26` + "\n" +
+		ts + `level=debug msg="Loading local config file" Path=/etc/azcmagent/config.json` + "\n" +
+		ts + `level=debug msg="Loading local config file" Path=/etc/azcmagent/config.json` + "\n" +
+		ts + `level=info msg="Command finished"` + "\n" +
+		ts + `level=info msg="Command finished"` + "\n" +
+		ts + `level=debug msg="Agent Version: 1.60.00000.1"` + "\n" +
+		ts + `level=debug msg="Loading local config file" Path=/etc/azcmagent/config.json` + "\n" +
+		later + `level=debug msg="Loading local config file" Path=/etc/azcmagent/config.json` + "\n" +
+		later + `level=debug msg="Loading local config file" Path=/etc/azcmagent/config.json` + "\n" +
+		later + `level=fatal msg="Exit Code:  AZCM0026: Network Error"` + "\n" +
+		later + `level=debug msg="Loading local config file" Path=/etc/azcmagent/config.json` + "\n" +
+		"DEBUG[0001] Loading local config file\nDEBUG[0001] Loading local config file\nDEBUG[0000] Loading local config file\n" +
+		// Past 20 lines without a clock time, the echo of an exit ends.
+		"Exit Code:  AZCM0026: Network Error\n" + strings.Repeat("DEBUG[0002] Loading local config file\n", 25) +
+		"plain text\nplain text\n" +
+		later + `level=debug msg="himds is running"` + "\n" +
+		later + `level=debug msg="himds is running"` + "\n"
+}()
+
+// TestDifferentialRepeats: lines written within the same second as the line
+// before, at each place where the run logic looks at a line's time or level
+// (the echo of an exit status, a version header, a long silence, error
+// lines, a service's failures and recovery, lines without a clock time),
+// read without --all, where the fast path only counts a line that repeats
+// the one before (diagnose's repeatsPrevious).
+func TestDifferentialRepeats(t *testing.T) {
+	t.Setenv("ARCDIAG_KB_DIR", "")
+	dir := t.TempDir()
+	for _, name := range []string{"azcmagent.log", "himds.log", "console.txt"} {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(repeatsLog), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		differ(t, "analyze", "--json", path)
+		differ(t, "analyze", path)
+	}
+}
+
 // FuzzAnalyzeDifferential feeds arbitrary logs to both paths. The first
-// byte picks the file name (an agent's log or a service's timeline).
+// byte picks the file name (an agent's log or a service's timeline) and
+// whether --all is given.
 func FuzzAnalyzeDifferential(f *testing.F) {
 	f.Setenv("ARCDIAG_KB_DIR", "")
 	root := filepath.Join("..", "..", "testdata", "logs")
@@ -175,6 +228,8 @@ func FuzzAnalyzeDifferential(f *testing.F) {
 		"time=\"2031-02-03T04:25:06Z\" level=debug msg=\"Exiting azcmagent\" ExitStatus=41\n" +
 		"time=\"AZCM0041-02-03T04:25Z\" level=debug msg=\"Exiting azcmagent\" ExitStatus=41\n" +
 		"time=\"2031-02-03T04:25:07Z\" level=debug msg=\"Cloud provider check: Azure not detected\" Error=\"GET http://169.254.169.254/metadata/instance/compute?api-version=2019-06-01\\nRESPONSE 404 Not Found\"\n"))
+	f.Add(append([]byte{4}, repeatsLog...))
+	f.Add(append([]byte{5}, repeatsLog...))
 	dir := f.TempDir()
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if len(data) == 0 {
@@ -184,6 +239,12 @@ func FuzzAnalyzeDifferential(f *testing.F) {
 		path := filepath.Join(dir, name)
 		if err := os.WriteFile(path, data[1:], 0o644); err != nil {
 			t.Fatal(err)
+		}
+		// The next bit of the first byte leaves out --all, with which
+		// every line is reported and none is only counted.
+		if data[0]&4 != 0 {
+			differ(t, "analyze", "--json", path)
+			return
 		}
 		differ(t, "analyze", "--json", "--all", path)
 	})
