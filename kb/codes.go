@@ -246,6 +246,9 @@ func skipSpaces(b []byte, j int) int {
 	return j
 }
 
+// isNameByte reports whether c may continue a program's name.
+func isNameByte(c byte) bool { return isLetter(rune(c)) || isDigit(c) || c == '_' }
+
 // otherProgramRE names a program other than the agent that prints exit
 // statuses into the same logs and consoles.
 var otherProgramRE = regexp.MustCompile(`(?i)\b(?:dpkg|rpm|apt|apt-get|yum|dnf|tdnf|zypper|msiexec|extension|handler|scriptlet|subprocess|script|installer|curl|wget|powershell)\b`)
@@ -282,6 +285,11 @@ func agentExit(before []byte) bool {
 	for i := len(before) - len("azcmagent"); i >= 0; i-- {
 		if hasFoldedPrefix(before[i:], "azcmagent") {
 			between := before[i+len("azcmagent"):]
+			if i > 0 && isNameByte(before[i-1]) || len(between) > 0 && isNameByte(between[0]) {
+				// Part of another program's name: install_linux_azcmagent.sh,
+				// azcmagent_proxy.
+				return false
+			}
 			// The agent's own exiting line has only punctuation between
 			// its name and the status: `"Exiting azcmagent" ExitStatus=0`.
 			return !bytes.ContainsFunc(between, isLetter) || !otherProgramRE.Match(before[i:])

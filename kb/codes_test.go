@@ -127,6 +127,10 @@ func TestAgentCodes(t *testing.T) {
 		{`Product: Azure Connected Machine Agent -- Installation failed. Exit status 112`, nil},
 		{`level=error msg="Request failed" Status Code=404`, nil},
 		{"azcmagent is fine\ninstall.sh: exit code 5", nil},
+		// Programs whose names contain the agent's.
+		{`install_linux_azcmagent.sh exited with exit code 5`, nil},
+		{`/opt/azcmagent/bin/azcmagent_proxy add "http://proxy.contoso.example:3128" failed with exit code 3`, nil},
+		{`/opt/azcmagent/bin/azcmagent exited with exit code 3`, []string{"AZCM0003"}},
 	}
 	for _, tt := range tests {
 		var got []string

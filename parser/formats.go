@@ -581,7 +581,8 @@ var logfmtError = []byte(" error=")
 //	time=2031-03-04T22:07:42Z ... event="failed to handle" error="..."
 //
 // They state no level: the handlers log a failure with an error key, so a
-// line with one is an error and any other is info.
+// line with one is an error and any other is info. A level key, where a
+// logger writes one (Go's slog), gives the level.
 func (c *classifier) logfmt(r *Record, text []byte) bool {
 	rest := text[len("time="):]
 	n := bytes.IndexByte(rest, ' ')
@@ -593,7 +594,14 @@ func (c *classifier) logfmt(r *Record, text []byte) bool {
 		return false
 	}
 	lv := LevelInfo
-	if bytes.Contains(rest[n:], logfmtError) {
+	if v, ok := bytes.CutPrefix(rest[n+1:], levelPrefix); ok {
+		if end := bytes.IndexByte(v, ' '); end >= 0 {
+			v = v[:end]
+		}
+		if l, ok := wordLevel(v); ok {
+			lv = l
+		}
+	} else if bytes.Contains(rest[n:], logfmtError) {
 		lv = LevelError
 	}
 	r.Format, r.Level, r.Time, r.body = FormatStamped, lv, t, len("time=")+n+1

@@ -81,6 +81,7 @@ var otherFormatTests = []struct {
 	// The Go extension handlers' logfmt (handler.log of CustomScript, RunCommand on Linux).
 	{"logfmt event", `time=2031-03-04T22:07:41Z version=v1.0.1/git@e924a1a-clean operation=enable seq=0 event=start`, FormatStamped, LevelInfo, "version=v1.0.1/git@e924a1a-clean operation=enable seq=0 event=start"},
 	{"logfmt error", `time=2031-03-04T22:07:42Z version=v2.1.6/git@0000000-clean operation=enable seq=0 event="failed to handle" error="failed to execute command: command terminated with exit status=64"`, FormatStamped, LevelError, `version=v2.1.6/git@0000000-clean operation=enable seq=0 event="failed to handle" error="failed to execute command: command terminated with exit status=64"`},
+	{"logfmt with a level", `time=2031-03-04T22:07:42.123+09:00 level=WARN msg="retrying" error="EOF"`, FormatStamped, LevelWarning, `level=WARN msg="retrying" error="EOF"`},
 	{"logfmt bad time", `time=soon event=start`, FormatPlain, LevelNone, `time=soon event=start`},
 	{"gc verbose", `<GCLOG>[2031-02-03 13:05:06.789] [PID 1] [TID 2] [Pull Client] [VERBOSE] [00000000-0000-0000-0000-000000000000] polling</GCLOG>`, FormatGuestConfig, LevelDebug, "polling"},
 	{"date in prose", `2031-02-03 was a Monday`, FormatPlain, LevelNone, `2031-02-03 was a Monday`},
