@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/search/query"
 	bleveindex "github.com/blevesearch/bleve_index_api"
@@ -463,13 +465,39 @@ func (s *request) japanese(text string, phrase bool) []clause {
 		}
 		cs := fieldsMatch(text, japanFields, weight, true)
 		if !phrase && len([]rune(text)) >= 4 {
-			cs = append(cs, fieldsMatch(text, japanFields, weightBigrams, false)...)
+			cs = append(cs, s.bigrams(text)...)
 		}
 		return cs
 	case s.opts.Lang == kb.JA:
 		return fieldsMatch(text, japanFields, weightLatinInJA, phrase)
 	}
 	return nil
+}
+
+// bigrams returns the weak clauses of a long Japanese word: any of its
+// bigrams but those of hiragana alone, the particles and endings (ない,
+// でき) found in every entry, which would count the word as found where
+// only its ending is (取得できない in 解決できない). locate.go marks the
+// same bigrams.
+func (s *request) bigrams(text string) []clause {
+	var terms []string
+	for _, t := range s.analyze(cjk.AnalyzerName, text) {
+		if strings.ContainsFunc(t, func(r rune) bool { return !unicode.Is(unicode.Hiragana, r) }) && !slices.Contains(terms, t) {
+			terms = append(terms, t)
+		}
+	}
+	if len(terms) == 0 {
+		return nil
+	}
+	cs := make([]clause, 0, len(japanFields))
+	for _, f := range japanFields {
+		alts := make([]query.Query, len(terms))
+		for i, t := range terms {
+			alts[i] = termQuery(t, f)
+		}
+		cs = append(cs, clause{q: query.NewDisjunctionQuery(alts), weight: weights[f] * weightBigrams, field: f, text: text})
+	}
+	return cs
 }
 
 // phrase returns the clauses for "quoted words": the words in that order.
