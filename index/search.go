@@ -447,6 +447,15 @@ func (s *request) known(tokens []string) (bool, error) {
 	return true, nil
 }
 
+// japaneseSynonyms maps a word a reader types to the word the knowledge
+// base's Japanese text uses for the same thing, which a plain word also
+// finds. The text follows Microsoft's Japanese style and calls the server
+// コンピューター; マシン, as commonly typed, occurs in it only inside other
+// terms (仮想マシン, マシン構成) and would find those alone.
+var japaneseSynonyms = map[string]string{
+	"マシン": "コンピューター",
+}
+
 // japanese returns the clauses that match text in the Japanese fields: a
 // Japanese word as a phrase of its bigrams (so that プロキシ does not find
 // プロセス through the shared プロ), with a weaker match on any of its
@@ -464,6 +473,9 @@ func (s *request) japanese(text string, phrase bool) []clause {
 			weight = weightPhrase
 		}
 		cs := fieldsMatch(text, japanFields, weight, true)
+		if kbWord, ok := japaneseSynonyms[text]; ok && !phrase {
+			cs = append(cs, fieldsMatch(kbWord, japanFields, weight, true)...)
+		}
 		if !phrase && len([]rune(text)) >= 4 {
 			cs = append(cs, s.bigrams(text)...)
 		}
