@@ -2,6 +2,7 @@ package index
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -87,6 +88,10 @@ const (
 	weightCode   = 8   // the query names a code the entry explains
 	weightTag    = 1.5 // the word is one of the entry's tags
 	weightPrefix = 4   // an id or code starts with the prefix
+	// A known word of at most maxAbbrev letters found in at most rareDocs
+	// entries is also read as the words it starts (see englishWord).
+	maxAbbrev = 6
+	rareDocs  = 2
 	// weightPhrase rewards words found in the order typed.
 	weightPhrase = 1.5
 	// weightTypo weighs a word the user meant: found by expanding a typo or
@@ -369,14 +374,27 @@ func (s *request) englishWord(w string) ([]clause, error) {
 	if len(tokens) == 0 {
 		return nil, nil // a stop word
 	}
-	known, err := s.known(tokens)
+	known, docs, err := s.known(tokens)
 	if err != nil {
 		return nil, err
 	}
-	if known {
-		return fieldsMatch(w, englishFields, 1, false), nil
-	}
 	word := strings.Trim(strings.ToLower(w), punctuation)
+	if known {
+		cs := fieldsMatch(w, englishFields, 1, false)
+		// A short word that few entries use may also stand for the longer
+		// words it starts, which many do: one entry's "Sync" must not hide
+		// every "synchronised" clock from sync.
+		if n := len([]rune(word)); n >= 3 && n <= maxAbbrev && docs <= rareDocs {
+			alts, err := s.abbreviates(word, tokens)
+			if err != nil {
+				return nil, err
+			}
+			if len(alts) > 0 {
+				cs = append(cs, fieldsMatch(strings.Join(alts, " "), englishFields, weightTypo, false)...)
+			}
+		}
+		return cs, nil
+	}
 	maxDist := 0
 	switch n := len([]rune(word)); {
 	case n >= 6:
@@ -411,40 +429,64 @@ func (s *request) englishWord(w string) ([]clause, error) {
 }
 
 // known reports whether every analysed token of a word is a term of some
-// English field.
-func (s *request) known(tokens []string) (bool, error) {
+// English field, and in how many entries at most the rarest of them occurs
+// (its largest count in one field).
+func (s *request) known(tokens []string) (bool, int, error) {
 	adv, err := s.ix.main.Advanced()
 	if err != nil {
-		return false, err
+		return false, 0, err
 	}
 	r, err := adv.Reader()
 	if err != nil {
-		return false, err
+		return false, 0, err
 	}
 	defer r.Close()
 	rc, ok := r.(bleveindex.IndexReaderContains)
 	if !ok {
-		return true, nil // cannot tell: search the word as typed
+		return true, s.ix.Len(), nil // cannot tell: search the word as typed
 	}
+	rarest := s.ix.Len()
 	for _, tok := range tokens {
-		found := false
+		docs := 0
 		for _, f := range englishFields {
 			c, err := rc.FieldDictContains(f)
 			if err != nil {
-				return false, err
+				return false, 0, err
 			}
 			if ok, err := c.Contains([]byte(tok)); err != nil {
-				return false, err
-			} else if ok {
-				found = true
-				break
+				return false, 0, err
+			} else if !ok {
+				continue
 			}
+			tfr, err := r.TermFieldReader(context.Background(), []byte(tok), f, false, false, false)
+			if err != nil {
+				return false, 0, err
+			}
+			docs = max(docs, int(tfr.Count()))
+			tfr.Close()
 		}
-		if !found {
-			return false, nil
+		if docs == 0 {
+			return false, 0, nil
+		}
+		rarest = min(rarest, docs)
+	}
+	return true, rarest, nil
+}
+
+// abbreviates returns the most frequent dictionary words that start with
+// word and are not forms of it (their stems differ from its tokens).
+func (s *request) abbreviates(word string, tokens []string) ([]string, error) {
+	d, err := s.ix.dictionary()
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, t := range d.withPrefix(word, 3+len(tokens)) {
+		if !slices.Equal(s.analyze(en.AnalyzerName, t), tokens) && len(out) < 3 {
+			out = append(out, t)
 		}
 	}
-	return true, nil
+	return out, nil
 }
 
 // japaneseSynonyms maps a word a reader types to the word the knowledge
