@@ -102,6 +102,11 @@ const (
 	weightLatinInJA = 0.5
 	// weightBigrams weighs a long Japanese word found only in part.
 	weightBigrams = 0.3
+	// weightSecondary weighs a generic entry (a wording whatever the cause,
+	// a code that wraps another error) and a benign line: a specific
+	// failure the same words find is the better answer, as explain and
+	// analyze also put it first.
+	weightSecondary = 0.7
 	// tieBreaker is how much a term's matches in its other fields add to
 	// its best one.
 	tieBreaker = 0.2
@@ -242,6 +247,9 @@ func (ix *Index) run(q string, p *parsed, opts SearchOptions) (*Result, *request
 		}
 		if active > 0 {
 			score *= float64(found) / float64(active)
+		}
+		if e.IsGeneric() || e.Kind == kb.KindBenign {
+			score *= weightSecondary
 		}
 		h := Hit{Entry: e, ID: e.ID, Kind: e.Kind, Title: strings.TrimSpace(e.Title.In(opts.Lang)), Score: score}
 		named := slices.ContainsFunc(e.Codes, func(c string) bool { return s.exactCodes[c] })
