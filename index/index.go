@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -207,11 +208,44 @@ func newDocument(e *kb.Entry, langs []kb.Lang) *document {
 	return d
 }
 
-// data is the document as bleve's mapping walks it.
+// data is the document as bleve's mapping walks it. The Japanese text is
+// given with the spaces between two Japanese characters taken out: it
+// writes compounds apart (リソース プロバイダー), a reader types them
+// together, and the cjk analyzer makes no bigram across a space. Phrases
+// and fragments are found in the text as written, white space aside
+// (locate.go).
 func (d *document) data() map[string]any {
 	m := make(map[string]any, len(d.fields))
 	for f, vs := range d.fields {
+		if slices.Contains(japanFields, f) {
+			joined := make([]string, len(vs))
+			for i, v := range vs {
+				joined[i] = joinJapanese(v)
+			}
+			vs = joined
+		}
 		m[f] = vs
 	}
 	return m
+}
+
+// joinJapanese removes the white space between two Japanese characters.
+func joinJapanese(s string) string {
+	rs := []rune(s)
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(rs); i++ {
+		if unicode.IsSpace(rs[i]) && i > 0 && isCJK(rs[i-1]) {
+			j := i
+			for j < len(rs) && unicode.IsSpace(rs[j]) {
+				j++
+			}
+			if j < len(rs) && isCJK(rs[j]) {
+				i = j - 1
+				continue
+			}
+		}
+		b.WriteRune(rs[i])
+	}
+	return b.String()
 }

@@ -386,3 +386,88 @@ func TestLevenshtein(t *testing.T) {
 		}
 	}
 }
+
+// TestRankingRules checks the rules that weigh what the words alone would
+// not, each on entries made for it, listed so that without the rule the
+// wrong one would come first.
+func TestRankingRules(t *testing.T) {
+	entry := func(id, en, ja string, tags ...string) *kb.Entry {
+		return &kb.Entry{ID: id, Kind: kb.KindMessage, Title: kb.Text{EN: en, JA: ja},
+			Cause: kb.Text{EN: "Cause.", JA: "原因。"}, Remediation: kb.Text{EN: "Fix.", JA: "対処。"}, Tags: tags}
+	}
+	tests := []struct {
+		name    string
+		entries []*kb.Entry
+		query   string
+		lang    kb.Lang
+		first   string
+		absent  string
+	}{
+		{
+			name: "マシン also finds the KB's コンピューター",
+			entries: []*kb.Entry{
+				entry("vm-config", "VM configuration", "仮想マシンの構成"),
+				entry("cloned", "Cloned machines", "複製されたコンピューター"),
+			},
+			query: "複製 マシン", lang: kb.JA, first: "cloned",
+		},
+		{
+			name: "a compound typed without the KB's space",
+			entries: []*kb.Entry{
+				entry("provider-resource", "The provider's resource", "プロバイダーのリソース"),
+				entry("rp", "Resource provider", "リソース プロバイダーが登録されていない"),
+			},
+			query: "リソースプロバイダー", lang: kb.JA, first: "rp",
+		},
+		{
+			name: "a long word's ending alone does not find it",
+			entries: []*kb.Entry{
+				entry("dns", "Cannot resolve the host name", "ホスト名を解決できない"),
+				entry("hostname", "Cannot get the host name", "コンピューター名を取得できない"),
+			},
+			query: "取得できない", lang: kb.JA, first: "hostname", absent: "dns",
+		},
+		{
+			name: "a generic entry after a specific one",
+			entries: []*kb.Entry{
+				entry("any-timeout", "Connection timed out", "接続がタイムアウトした", "generic"),
+				entry("gw-timeout", "Connection timed out", "接続がタイムアウトした"),
+			},
+			query: "connection timed out", first: "gw-timeout",
+		},
+		{
+			name: "a word one entry uses still abbreviates others'",
+			entries: []*kb.Entry{
+				entry("sync-button", "Sync button", "同期ボタン"),
+				entry("clock", "Clock not synchronised, time wrong", "時刻のずれ"),
+			},
+			query: "time sync", first: "clock",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ix := newIndexOf(t, tt.entries)
+			res, err := ix.Search(tt.query, SearchOptions{Lang: cmpOr(tt.lang, kb.EN)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := ids(res.Hits)
+			if len(got) == 0 || got[0] != tt.first {
+				t.Errorf("got %v, want %s first", got, tt.first)
+			}
+			if tt.absent != "" && slices.Contains(got, tt.absent) {
+				t.Errorf("got %v, want no %s", got, tt.absent)
+			}
+		})
+	}
+}
+
+func newIndexOf(t *testing.T, entries []*kb.Entry) *Index {
+	t.Helper()
+	ix, err := New(entries, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	return ix
+}

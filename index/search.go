@@ -2,11 +2,14 @@ package index
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/search/query"
 	bleveindex "github.com/blevesearch/bleve_index_api"
@@ -85,6 +88,10 @@ const (
 	weightCode   = 8   // the query names a code the entry explains
 	weightTag    = 1.5 // the word is one of the entry's tags
 	weightPrefix = 4   // an id or code starts with the prefix
+	// A known word of at most maxAbbrev letters found in at most rareDocs
+	// entries is also read as the words it starts (see englishWord).
+	maxAbbrev = 6
+	rareDocs  = 2
 	// weightPhrase rewards words found in the order typed.
 	weightPhrase = 1.5
 	// weightTypo weighs a word the user meant: found by expanding a typo or
@@ -95,6 +102,11 @@ const (
 	weightLatinInJA = 0.5
 	// weightBigrams weighs a long Japanese word found only in part.
 	weightBigrams = 0.3
+	// weightSecondary weighs a generic entry (a wording whatever the cause,
+	// a code that wraps another error) and a benign line: a specific
+	// failure the same words find is the better answer, as explain and
+	// analyze also put it first.
+	weightSecondary = 0.7
 	// tieBreaker is how much a term's matches in its other fields add to
 	// its best one.
 	tieBreaker = 0.2
@@ -236,6 +248,9 @@ func (ix *Index) run(q string, p *parsed, opts SearchOptions) (*Result, *request
 		if active > 0 {
 			score *= float64(found) / float64(active)
 		}
+		if e.IsGeneric() || e.Kind == kb.KindBenign {
+			score *= weightSecondary
+		}
 		h := Hit{Entry: e, ID: e.ID, Kind: e.Kind, Title: strings.TrimSpace(e.Title.In(opts.Lang)), Score: score}
 		named := slices.ContainsFunc(e.Codes, func(c string) bool { return s.exactCodes[c] })
 		tier := 3
@@ -367,14 +382,27 @@ func (s *request) englishWord(w string) ([]clause, error) {
 	if len(tokens) == 0 {
 		return nil, nil // a stop word
 	}
-	known, err := s.known(tokens)
+	known, docs, err := s.known(tokens)
 	if err != nil {
 		return nil, err
 	}
-	if known {
-		return fieldsMatch(w, englishFields, 1, false), nil
-	}
 	word := strings.Trim(strings.ToLower(w), punctuation)
+	if known {
+		cs := fieldsMatch(w, englishFields, 1, false)
+		// A short word that few entries use may also stand for the longer
+		// words it starts, which many do: one entry's "Sync" must not hide
+		// every "synchronised" clock from sync.
+		if n := len([]rune(word)); n >= 3 && n <= maxAbbrev && docs <= rareDocs {
+			alts, err := s.abbreviates(word, tokens)
+			if err != nil {
+				return nil, err
+			}
+			if len(alts) > 0 {
+				cs = append(cs, fieldsMatch(strings.Join(alts, " "), englishFields, weightTypo, false)...)
+			}
+		}
+		return cs, nil
+	}
 	maxDist := 0
 	switch n := len([]rune(word)); {
 	case n >= 6:
@@ -409,40 +437,73 @@ func (s *request) englishWord(w string) ([]clause, error) {
 }
 
 // known reports whether every analysed token of a word is a term of some
-// English field.
-func (s *request) known(tokens []string) (bool, error) {
+// English field, and in how many entries at most the rarest of them occurs
+// (its largest count in one field).
+func (s *request) known(tokens []string) (bool, int, error) {
 	adv, err := s.ix.main.Advanced()
 	if err != nil {
-		return false, err
+		return false, 0, err
 	}
 	r, err := adv.Reader()
 	if err != nil {
-		return false, err
+		return false, 0, err
 	}
 	defer r.Close()
 	rc, ok := r.(bleveindex.IndexReaderContains)
 	if !ok {
-		return true, nil // cannot tell: search the word as typed
+		return true, s.ix.Len(), nil // cannot tell: search the word as typed
 	}
+	rarest := s.ix.Len()
 	for _, tok := range tokens {
-		found := false
+		docs := 0
 		for _, f := range englishFields {
 			c, err := rc.FieldDictContains(f)
 			if err != nil {
-				return false, err
+				return false, 0, err
 			}
 			if ok, err := c.Contains([]byte(tok)); err != nil {
-				return false, err
-			} else if ok {
-				found = true
-				break
+				return false, 0, err
+			} else if !ok {
+				continue
 			}
+			tfr, err := r.TermFieldReader(context.Background(), []byte(tok), f, false, false, false)
+			if err != nil {
+				return false, 0, err
+			}
+			docs = max(docs, int(tfr.Count()))
+			tfr.Close()
 		}
-		if !found {
-			return false, nil
+		if docs == 0 {
+			return false, 0, nil
+		}
+		rarest = min(rarest, docs)
+	}
+	return true, rarest, nil
+}
+
+// abbreviates returns the most frequent dictionary words that start with
+// word and are not forms of it (their stems differ from its tokens).
+func (s *request) abbreviates(word string, tokens []string) ([]string, error) {
+	d, err := s.ix.dictionary()
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, t := range d.withPrefix(word, 3+len(tokens)) {
+		if !slices.Equal(s.analyze(en.AnalyzerName, t), tokens) && len(out) < 3 {
+			out = append(out, t)
 		}
 	}
-	return true, nil
+	return out, nil
+}
+
+// japaneseSynonyms maps a word a reader types to the word the knowledge
+// base's Japanese text uses for the same thing, which a plain word also
+// finds. The text follows Microsoft's Japanese style and calls the server
+// コンピューター; マシン, as commonly typed, occurs in it only inside other
+// terms (仮想マシン, マシン構成) and would find those alone.
+var japaneseSynonyms = map[string]string{
+	"マシン": "コンピューター",
 }
 
 // japanese returns the clauses that match text in the Japanese fields: a
@@ -462,14 +523,43 @@ func (s *request) japanese(text string, phrase bool) []clause {
 			weight = weightPhrase
 		}
 		cs := fieldsMatch(text, japanFields, weight, true)
+		if kbWord, ok := japaneseSynonyms[text]; ok && !phrase {
+			cs = append(cs, fieldsMatch(kbWord, japanFields, weight, true)...)
+		}
 		if !phrase && len([]rune(text)) >= 4 {
-			cs = append(cs, fieldsMatch(text, japanFields, weightBigrams, false)...)
+			cs = append(cs, s.bigrams(text)...)
 		}
 		return cs
 	case s.opts.Lang == kb.JA:
 		return fieldsMatch(text, japanFields, weightLatinInJA, phrase)
 	}
 	return nil
+}
+
+// bigrams returns the weak clauses of a long Japanese word: any of its
+// bigrams but those of hiragana alone, the particles and endings (ない,
+// でき) found in every entry, which would count the word as found where
+// only its ending is (取得できない in 解決できない). locate.go marks the
+// same bigrams.
+func (s *request) bigrams(text string) []clause {
+	var terms []string
+	for _, t := range s.analyze(cjk.AnalyzerName, text) {
+		if strings.ContainsFunc(t, func(r rune) bool { return !unicode.Is(unicode.Hiragana, r) }) && !slices.Contains(terms, t) {
+			terms = append(terms, t)
+		}
+	}
+	if len(terms) == 0 {
+		return nil
+	}
+	cs := make([]clause, 0, len(japanFields))
+	for _, f := range japanFields {
+		alts := make([]query.Query, len(terms))
+		for i, t := range terms {
+			alts[i] = termQuery(t, f)
+		}
+		cs = append(cs, clause{q: query.NewDisjunctionQuery(alts), weight: weights[f] * weightBigrams, field: f, text: text})
+	}
+	return cs
 }
 
 // phrase returns the clauses for "quoted words": the words in that order.
