@@ -28,7 +28,7 @@ type classifier struct {
 	lastLen  int // 0 when nothing is cached
 	lastTime time.Time
 	lastSec  int  // the seconds of lastTS in the UTC layout, or -1
-	general  bool // tests: parse every time in full
+	general  bool // tests: the general path only, every time parsed in full
 	zones    map[int]*time.Location
 	clean    []byte // scratch for a line without its colour sequences
 
@@ -142,19 +142,19 @@ func (c *classifier) agentLine(r *Record, text []byte) bool {
 	if len(text) < lv+5 || text[26] != '"' || string(text[:6]) != `time="` || string(text[27:lv]) != ` level=` {
 		return false
 	}
-	var n int
+	level, n := LevelNone, 0
 	switch {
 	case string(text[lv:lv+5]) == "debug":
-		r.Level, n = LevelDebug, 5
+		level, n = LevelDebug, 5
 	case string(text[lv:lv+4]) == "info":
-		r.Level, n = LevelInfo, 4
+		level, n = LevelInfo, 4
 	default:
 		return false
 	}
 	if len(text) > lv+n && text[lv+n] != ' ' {
 		return false
 	}
-	r.Format = FormatLogrus
+	r.Format, r.Level = FormatLogrus, level
 	r.Time = c.parseTime(text[6:26])
 	r.body = lv + n
 	return true
