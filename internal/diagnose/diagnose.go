@@ -889,7 +889,7 @@ func (a *Analyzer) endRun() {
 		}
 	}
 	if run.Failed {
-		if !run.HasDebug && (!run.service || run.agent) && a.notes.verbose != nil {
+		if !run.HasDebug && azcmagentsFailure(run) && a.notes.verbose != nil {
 			run.Notes = append(run.Notes, a.notes.verbose)
 		}
 		if (run.Verdict == nil || run.Verdict.IsGeneric()) && a.notes.nextSteps != nil {
@@ -909,6 +909,27 @@ func (a *Analyzer) endRun() {
 		a.summary.WarningFindings += run.FindingCount
 	}
 	a.sink.RunEnd(run)
+}
+
+// otherPrograms are the tags of entries about a failure of a program other
+// than azcmagent: an installer, a package manager, an extension, Azure
+// Local's tooling, the Group Policy script, SSH. Re-running azcmagent with
+// --verbose says nothing more about those.
+var otherPrograms = []string{"install", "package-manager", "msi", "extension", "extensions", "azure-local", "group-policy", "ssh"}
+
+// azcmagentsFailure reports whether a failed run is azcmagent's, the only
+// failure the verbose-log note's advice (re-run azcmagent with --verbose)
+// fits: azcmagent wrote some of its lines; or, in plain text (a pasted
+// error, which any program may have printed), its verdict is an entry about
+// the agent, not one of another program's.
+func azcmagentsFailure(run *Run) bool {
+	switch {
+	case run.agent:
+		return true
+	case run.service, run.Verdict == nil:
+		return false
+	}
+	return !slices.ContainsFunc(otherPrograms, run.Verdict.HasTag)
 }
 
 // fallbackVerdict explains a failed run that no pattern recognised: the exit

@@ -350,6 +350,20 @@ C:\Temp\install_windows_azcmagent.ps1 : Installation failed: [1618]: Another ins
 			want: []runView{{Lines: [2]int{1, 2}, Failed: true, Verdict: "msi-install-already-running-1618", Findings: 1}},
 		},
 		{
+			name: "a pasted apt output: the package manager's failure, no verbose-log note",
+			log: `Reading package lists...
+E: Unable to locate package azcmagent
+`,
+			want: []runView{{Lines: [2]int{1, 2}, Failed: true, Verdict: "linux-package-not-found", Findings: 1}},
+		},
+		{
+			name: "a pasted error of the agent's in plain text keeps it",
+			log: `Failed to acquire authorization token from SPN: AADSTS7000215: Invalid client secret is provided.
+`,
+			want: []runView{{Lines: [2]int{1, 1}, Failed: true, Verdict: "spn-invalid-secret",
+				Notes: []string{"verbose-log"}, Findings: 1}},
+		},
+		{
 			name: "azcmagent's lines in the same console still get it",
 			log: `Latest version of azcmagent is installed.
 ERROR[0001] Something nobody has seen before happened
