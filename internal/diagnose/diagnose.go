@@ -260,6 +260,11 @@ type Analyzer struct {
 	// lastVersion and lastParsed cache the parse of the agent version.
 	lastVersion string
 	lastParsed  kb.Version
+	// fileAgent is the agent version the current log stated last: a run
+	// that states none ran with it (the agent is not replaced between two
+	// invocations without a run saying so), for the entries scoped to some
+	// versions. Reset with each new file.
+	fileAgent kb.Version
 	// lastCommand is the last run's command, reused when the next states
 	// the same.
 	lastCommand string
@@ -289,6 +294,7 @@ func New(k *kb.KB, sink Sink, opts Options) *Analyzer {
 func (a *Analyzer) StartFile(name, os string) {
 	a.EndFile()
 	a.file, a.fileOS = name, os
+	a.fileAgent = nil
 	a.service = ServiceLog(name)
 	a.runs = 0
 	a.lastTime, a.lastElaps = time.Time{}, -1
@@ -674,7 +680,7 @@ func (a *Analyzer) currentRun(rec *parser.Record) *Run {
 		a.runs++
 		a.run = &Run{
 			File: a.file, Index: a.runs, StartLine: rec.Line,
-			Context: kb.Context{OS: a.fileOS},
+			Context: kb.Context{OS: a.fileOS, Agent: a.fileAgent},
 		}
 	}
 	return a.run
@@ -694,6 +700,7 @@ func (a *Analyzer) header(rec *parser.Record, run *Run, kind headerKind) {
 			}
 		}
 		run.Context.Agent = a.lastParsed
+		a.fileAgent = a.lastParsed
 	case commandHeader:
 		run.Command = headerValue(rec, agentCommand, a.lastCommand)
 		a.lastCommand = run.Command
