@@ -149,16 +149,8 @@ func (c *AnalyzeCmd) Run(e *env) error {
 	}
 	an.EndFile()
 	progress.done()
-	anyKnown := false
-	for _, r := range read {
-		if r.known() || !r.opened {
-			anyKnown = anyKnown || r.known()
-			continue
-		}
-		notLog := e.msg(msg.AnalyzeNotLog)
-		fmt.Fprintf(e.stderr, "arcdiag: %s: %s\n", r.name, notLog)
-		unread = append(unread, report.Problem{File: r.name, Problem: notLog})
-	}
+	anyKnown := slices.ContainsFunc(read, inputRead.known)
+	unread = append(unread, e.reportNotLogs(read, anyKnown)...)
 	sum := an.Summary()
 	ins := make([]report.Input, len(read))
 	for i, r := range read {
@@ -186,6 +178,8 @@ func (c *AnalyzeCmd) Run(e *env) error {
 // inputRead is what reading one input showed of its formats.
 type inputRead struct {
 	name string
+	// found is set for an input found by a walk or in a zip, not named.
+	found bool
 	// opened is unset when the input could not be opened (already reported).
 	opened bool
 	// byFormat counts the input's records by parser.Format.
@@ -229,7 +223,7 @@ func (r inputRead) input() report.Input {
 // together (inflated counts what they have decompressed to so far).
 // workers is Feed's (0: one per core).
 func analyzeInput(e *env, an *diagnose.Analyzer, in logsource.Input, continued bool, window timeWindow, progress *progress, inflated *int64, workers int) (inputRead, error) {
-	read := inputRead{name: in.Name, byFormat: make([]int64, len(parser.Formats()))}
+	read := inputRead{name: in.Name, found: in.Found, byFormat: make([]int64, len(parser.Formats()))}
 	left := logsource.DefaultMaxTotalSize - *inflated
 	if left <= 0 {
 		return read, fmt.Errorf("%s: %s", in.Name, e.msg(msg.ProblemGzipBound, logsource.DefaultMaxTotalSize>>30))

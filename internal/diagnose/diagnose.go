@@ -260,6 +260,11 @@ type Analyzer struct {
 	// lastVersion and lastParsed cache the parse of the agent version.
 	lastVersion string
 	lastParsed  kb.Version
+	// fileAgent is the agent version the current log stated last: a run
+	// that states none ran with it (the agent is not replaced between two
+	// invocations without a run saying so), for the entries scoped to some
+	// versions. Reset with each new file.
+	fileAgent kb.Version
 	// lastCommand is the last run's command, reused when the next states
 	// the same.
 	lastCommand string
@@ -289,6 +294,7 @@ func New(k *kb.KB, sink Sink, opts Options) *Analyzer {
 func (a *Analyzer) StartFile(name, os string) {
 	a.EndFile()
 	a.file, a.fileOS = name, os
+	a.fileAgent = nil
 	a.service = ServiceLog(name)
 	a.runs = 0
 	a.lastTime, a.lastElaps = time.Time{}, -1
@@ -674,7 +680,7 @@ func (a *Analyzer) currentRun(rec *parser.Record) *Run {
 		a.runs++
 		a.run = &Run{
 			File: a.file, Index: a.runs, StartLine: rec.Line,
-			Context: kb.Context{OS: a.fileOS},
+			Context: kb.Context{OS: a.fileOS, Agent: a.fileAgent},
 		}
 	}
 	return a.run
@@ -694,6 +700,7 @@ func (a *Analyzer) header(rec *parser.Record, run *Run, kind headerKind) {
 			}
 		}
 		run.Context.Agent = a.lastParsed
+		a.fileAgent = a.lastParsed
 	case commandHeader:
 		run.Command = headerValue(rec, agentCommand, a.lastCommand)
 		a.lastCommand = run.Command
@@ -889,7 +896,7 @@ func (a *Analyzer) endRun() {
 		}
 	}
 	if run.Failed {
-		if !run.HasDebug && (!run.service || run.agent) && a.notes.verbose != nil {
+		if !run.HasDebug && azcmagentsFailure(run) && a.notes.verbose != nil {
 			run.Notes = append(run.Notes, a.notes.verbose)
 		}
 		if (run.Verdict == nil || run.Verdict.IsGeneric()) && a.notes.nextSteps != nil {
@@ -909,6 +916,27 @@ func (a *Analyzer) endRun() {
 		a.summary.WarningFindings += run.FindingCount
 	}
 	a.sink.RunEnd(run)
+}
+
+// otherPrograms are the tags of entries about a failure of a program other
+// than azcmagent: an installer, a package manager, an extension, Azure
+// Local's tooling, the Group Policy script, SSH. Re-running azcmagent with
+// --verbose says nothing more about those.
+var otherPrograms = []string{"install", "package-manager", "msi", "extension", "extensions", "azure-local", "group-policy", "ssh"}
+
+// azcmagentsFailure reports whether a failed run is azcmagent's, the only
+// failure the verbose-log note's advice (re-run azcmagent with --verbose)
+// fits: azcmagent wrote some of its lines; or, in plain text (a pasted
+// error, which any program may have printed), its verdict is an entry about
+// the agent, not one of another program's.
+func azcmagentsFailure(run *Run) bool {
+	switch {
+	case run.agent:
+		return true
+	case run.service, run.Verdict == nil:
+		return false
+	}
+	return !slices.ContainsFunc(otherPrograms, run.Verdict.HasTag)
 }
 
 // fallbackVerdict explains a failed run that no pattern recognised: the exit

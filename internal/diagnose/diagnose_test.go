@@ -2,6 +2,7 @@ package diagnose
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -350,6 +351,20 @@ C:\Temp\install_windows_azcmagent.ps1 : Installation failed: [1618]: Another ins
 			want: []runView{{Lines: [2]int{1, 2}, Failed: true, Verdict: "msi-install-already-running-1618", Findings: 1}},
 		},
 		{
+			name: "a pasted apt output: the package manager's failure, no verbose-log note",
+			log: `Reading package lists...
+E: Unable to locate package azcmagent
+`,
+			want: []runView{{Lines: [2]int{1, 2}, Failed: true, Verdict: "linux-package-not-found", Findings: 1}},
+		},
+		{
+			name: "a pasted error of the agent's in plain text keeps it",
+			log: `Failed to acquire authorization token from SPN: AADSTS7000215: Invalid client secret is provided.
+`,
+			want: []runView{{Lines: [2]int{1, 1}, Failed: true, Verdict: "spn-invalid-secret",
+				Notes: []string{"verbose-log"}, Findings: 1}},
+		},
+		{
 			name: "azcmagent's lines in the same console still get it",
 			log: `Latest version of azcmagent is installed.
 ERROR[0001] Something nobody has seen before happened
@@ -476,6 +491,58 @@ time="2031-02-03T04:05:06Z" level=info msg="Exit Code:  AZCM0026: Network Error"
 				t.Errorf("first finding's entries (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestVersionStatedEarlierInTheLog: a run that states no version ran with
+// the version an earlier run of the same log stated last (the agent is not
+// replaced between two invocations without a run saying so), so an entry
+// scoped to it is the verdict, not an alternative; a later version line
+// holds from its run on, and another file starts without one.
+func TestVersionStatedEarlierInTheLog(t *testing.T) {
+	stated := func(at, v string) string {
+		return `time="2031-02-03T` + at + `Z" level=debug msg="Agent Version: ` + v + `"` + "\n"
+	}
+	failure := func(at string) string {
+		return `time="2031-02-03T` + at + `Z" level=error msg="Failed to reach the Azure Arc service" Error="no IP addresses found"` + "\n" +
+			`time="2031-02-03T` + at + `Z" level=info msg="Exit Code:  AZCM0026: Network Error"` + "\n"
+	}
+	log := stated("04:05:05", "1.31.02347.957") + failure("04:05:06") +
+		failure("05:10:00") + // no version line: 1.31 still
+		stated("06:00:00", "1.40.02664.1629") + failure("06:00:01") +
+		failure("07:00:00") // no version line: 1.40 now
+	rec, _ := analyze(t, log, "linux", Options{})
+	var got []string
+	for _, r := range rec.runs {
+		var alts []string
+		for _, e := range r.Alternatives {
+			alts = append(alts, e.ID)
+		}
+		got = append(got, fmt.Sprintf("%s %q %v", r.Verdict.ID, r.AgentVersion, alts))
+	}
+	want := []string{
+		`agent-131-proxy-bug "1.31.02347.957" []`,
+		`agent-131-proxy-bug "" []`,
+		`AZCM0026 "1.40.02664.1629" []`,
+		`AZCM0026 "" []`,
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("runs' verdict, stated version, alternatives (-want +got):\n%s", diff)
+	}
+
+	// The next file states nothing: its runs know no version.
+	a := New(loadKB(t), rec, Options{})
+	rec.runs = nil
+	for _, part := range []struct{ name, log string }{{"one.log", stated("04:05:05", "1.31.02347.957") + failure("04:05:06")}, {"two.log", failure("05:00:00")}} {
+		a.StartFile(part.name, "linux")
+		sc := parser.NewScanner(strings.NewReader(part.log), part.name, parser.Options{})
+		for sc.Scan() {
+			a.Add(sc.Record())
+		}
+	}
+	a.EndFile()
+	if n := len(rec.runs); n != 2 || rec.runs[1].Verdict.ID != "AZCM0026" || len(rec.runs[1].Alternatives) != 1 {
+		t.Errorf("another file's run: %+v, want verdict AZCM0026 with the scoped entry an alternative", view(rec.runs))
 	}
 }
 

@@ -32,6 +32,10 @@ type Input struct {
 	// Zip is the zip file the input is an entry of, as found; "" for a
 	// file or standard input.
 	Zip string
+	// Found is set when the input was not named by the user but found: by
+	// walking a directory, or as an entry of a zip. A found file that holds
+	// no record is summarised, not reported one by one.
+	Found bool
 
 	open func() (io.ReadCloser, error)
 }
@@ -498,6 +502,9 @@ func (r *resolver) walk(root string) (inputs []Input, problems []*Problem, dup b
 				continue
 			}
 			ins, probs := r.file(c.path, st.Size())
+			for i := range ins {
+				ins[i].Found = true
+			}
 			inputs = append(inputs, ins...)
 			problems = append(problems, probs...)
 		}

@@ -119,7 +119,7 @@ func (r *resolver) zip(zpath string, src zipSource, size int64, localMagic bool)
 	z := &zipFile{path: zpath, src: src, maxEntry: r.opts.MaxEntrySize, maxTotal: r.opts.MaxTotalSize}
 	inputs := make([]Input, 0, len(ents))
 	for _, e := range ents {
-		in := Input{Name: zpath + ":" + e.name, Size: -1, OS: inferEntryOS(e.name), Zip: zpath}
+		in := Input{Name: zpath + ":" + e.name, Size: -1, OS: inferEntryOS(e.name), Zip: zpath, Found: true}
 		if e.usize >= 0 {
 			in.Size = min(e.usize, z.maxEntry)
 		}

@@ -216,6 +216,7 @@ const (
 	KBLintOK
 	AnalyzeNoLogs
 	AnalyzeNotLog
+	AnalyzeNotLogsFound
 	AnalyzePartly
 	AnalyzeLongLine
 	AnalyzeMoreLong
@@ -441,6 +442,8 @@ var catalog = [count]kb.Text{
 	AnalyzeNoLogs:      {EN: "no agent logs found in the given paths", JA: "指定されたパスにエージェントのログが見つかりません"},
 	AnalyzeNotLog: {EN: "not an agent log: no line in a log format arcdiag reads, and nothing the knowledge base recognises",
 		JA: "エージェントのログではありません: arcdiag が読めるログ形式の行も、ナレッジ ベースが認識する内容もありません"},
+	AnalyzeNotLogsFound: {EN: "%d file(s) found held no log records (%s)",
+		JA: "見つかったファイルのうち %d 個にはログのレコードがありません (%s)"},
 	AnalyzePartly: {EN: "%s (the records before it were analyzed)", JA: "%s (それより前のレコードは分析済みです)"},
 	AnalyzeLongLine: {EN: "%s: line longer than %d MiB: its start was analyzed, the rest skipped",
 		JA: "%s: 行が %d MiB を超えています。先頭を分析し、残りは読み飛ばしました"},
