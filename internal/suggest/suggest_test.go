@@ -53,23 +53,20 @@ func caseExcerpt(t *testing.T, path string) string {
 	return string(a.Files[0].Data)
 }
 
-// TestSuggestRealMessages: real messages that no pattern recognises get the
-// entry that explains them first, from a real index of the built-in
-// knowledge base.
+// TestSuggestRealMessages: real messages get the entry that explains them
+// first, from a real index of the built-in knowledge base. Whether a
+// pattern also recognises them (the knowledge base grows) does not matter:
+// the search is what is tested.
 func TestSuggestRealMessages(t *testing.T) {
 	k := builtin(t)
 	s := New(k, Options{})
 	for _, tc := range []struct{ name, text, want string }{
-		{"tune case", caseExcerpt(t, "extensions/gh-docs-112219-connectedmachine-module-not-installed.txtar"), "az-connectedmachine-module-outdated"},
-		{"tune case", caseExcerpt(t, "network/edyoung-docs-fork-proxy-settings-mismatch.txtar"), "proxy-misconfiguration"},
+		{"tune case (patterns missed it when written)", caseExcerpt(t, "extensions/gh-docs-112219-connectedmachine-module-not-installed.txtar"), "az-connectedmachine-module-outdated"},
+		{"tune case (patterns missed it when written)", caseExcerpt(t, "network/edyoung-docs-fork-proxy-settings-mismatch.txtar"), "proxy-misconfiguration"},
 		// Error lines of testdata/logs that no pattern recognises.
 		{"linux/azcmagent.log:43", `TLS handshake failed; certificate chain presented by the server Chain=[0] subject="CN=gbl.his.arc.azure.com" issuer="CN=Contoso Web Gateway Inspection CA"`, "tls-untrusted-certificate"},
 		{"linux/azcmagent.log:86", `Unable to reach the agent service`, "AZCM0061"},
 	} {
-		if a := k.Explain(tc.text); len(a.Entries) > 0 {
-			t.Errorf("%s: a pattern recognises %q (%s): pick a message none does", tc.name, tc.text, a.Entries[0].ID)
-			continue
-		}
 		got := s.Suggest(tc.text)
 		if len(got) == 0 || got[0].Entry.ID != tc.want {
 			t.Errorf("%s: Suggest(%q) = %v, want %s first", tc.name, tc.text, ids(got), tc.want)
