@@ -14,7 +14,7 @@
 // A Suggester builds its index once, on its first lookup, and remembers
 // each cleaned message's answer; it makes at most Options.MaxLookups
 // searches, so a log with thousands of distinct unmatched errors costs a
-// bounded time.
+// bounded time (BenchmarkBuild, BenchmarkLookup).
 package suggest
 
 import (
@@ -45,7 +45,10 @@ const (
 	MinMatched = 2
 	// MaxSuggestions is the most entries offered for one message.
 	MaxSuggestions = 3
-	// maxWords bounds the words searched (index.MaxQueryWords).
+	// maxWords bounds the words searched, and so a search's time (each
+	// word is a search per field): the first words of a message say what
+	// failed, the tail is detail. Fewer (16) made a success message of the
+	// tune split look like an entry's (10 of its 16 words).
 	maxWords = 24
 )
 
@@ -57,8 +60,8 @@ type Suggestion struct {
 
 // Options bound a Suggester.
 type Options struct {
-	// MaxLookups is the most distinct messages searched (default 64); the
-	// others get no suggestion.
+	// MaxLookups is the most distinct messages searched (default 32, a
+	// few milliseconds each); the others get no suggestion.
 	MaxLookups int
 }
 
@@ -69,35 +72,37 @@ type Suggester struct {
 	opts Options
 	ix   *lazyIndex
 
-	mu      sync.Mutex
+	mu sync.Mutex
+	// cache holds the answer for each cleaned message; texts the answer
+	// for each message as given, so that a line the log repeats is not
+	// cleaned again (bounded: cleared when full).
 	cache   map[string][]Suggestion
+	texts   map[string][]Suggestion
 	lookups int
 }
+
+// maxTexts bounds Suggester.texts.
+const maxTexts = 4096
 
 // New returns a Suggester over the entries of k; no index is built until
 // the first lookup.
 func New(k *kb.KB, opts Options) *Suggester {
 	if opts.MaxLookups <= 0 {
-		opts.MaxLookups = 64
+		opts.MaxLookups = 32
 	}
-	ix := &lazyIndex{load: k.Entries}
+	ix := &lazyIndex{}
 	if builtinOnly(k) {
 		ix = builtinIndex
 	}
-	return &Suggester{k: k, opts: opts, ix: ix, cache: map[string][]Suggestion{}}
+	return &Suggester{k: k, opts: opts, ix: ix, cache: map[string][]Suggestion{}, texts: map[string][]Suggestion{}}
 }
 
 // builtinIndex is the index of the built-in entries, shared by every
 // Suggester of the process whose knowledge base is the built-in one alone
 // (serve, and the tests that run hundreds of commands): the embedded
-// entries cannot change while the process runs.
-var builtinIndex = &lazyIndex{load: func() []*kb.Entry {
-	k, err := kb.Load(kb.Builtin())
-	if err != nil {
-		return nil // then every built-in load fails too
-	}
-	return k.Entries()
-}}
+// entries cannot change while the process runs, and each load of them has
+// the same ids and text.
+var builtinIndex = &lazyIndex{}
 
 // builtinOnly reports whether every entry of k comes from the built-in
 // layer (no --kb-dir entry adds to or replaces one).
@@ -111,20 +116,18 @@ func builtinOnly(k *kb.KB) bool {
 	return true
 }
 
-// lazyIndex is the search index, built on first use from the entries
-// load returns.
+// lazyIndex is the search index, built on first use.
 type lazyIndex struct {
-	load func() []*kb.Entry
 	once sync.Once
 	ix   *index.Index
 	err  error
 }
 
-// get builds the index once. The agent writes English: the Japanese text
-// is not indexed.
-func (l *lazyIndex) get() (*index.Index, error) {
+// get builds the index of entries once (later calls get that index,
+// whatever their entries: see builtinIndex). The agent writes English: the
+// Japanese text is not indexed.
+func (l *lazyIndex) get(entries []*kb.Entry) (*index.Index, error) {
 	l.once.Do(func() {
-		entries := l.load()
 		if len(entries) == 0 {
 			l.err = errors.New("suggest: no entries to index")
 			return
@@ -137,12 +140,26 @@ func (l *lazyIndex) get() (*index.Index, error) {
 // Suggest returns up to MaxSuggestions entries close to text, best first,
 // or none when no entry clears the thresholds (or the lookups are spent).
 func (s *Suggester) Suggest(text string) []Suggestion {
-	q := strings.Join(Words(text), " ")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if got, ok := s.texts[text]; ok {
+		return got
+	}
+	got := s.lookup(strings.Join(Words(text), " "))
+	if len(s.texts) >= maxTexts {
+		clear(s.texts)
+	}
+	// The same answer as lookup would give again: a cleaned message is
+	// searched once, and one refused for the bound stays refused.
+	s.texts[text] = got
+	return got
+}
+
+// lookup answers a cleaned message, from the cache or by a search.
+func (s *Suggester) lookup(q string) []Suggestion {
 	if q == "" {
 		return nil
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	if got, ok := s.cache[q]; ok {
 		return got
 	}
@@ -168,7 +185,7 @@ func (s *Suggester) Entries(text string) []*kb.Entry {
 // query it refuses, gives no suggestion: a suggestion is a courtesy, never
 // a reason to fail.
 func (s *Suggester) search(q string) []Suggestion {
-	ix, err := s.ix.get()
+	ix, err := s.ix.get(s.k.Entries())
 	if err != nil {
 		return nil
 	}
