@@ -9,7 +9,8 @@
 // search; error codes (AADSTS700027, HCRP400, 0x80070005), provider and
 // ARM error names and ordinary words stay. The search matches words as
 // written (index.SearchOptions.NoGuesses): a host name is not a typo of
-// some entry's word. An entry is offered only when it clears Threshold.
+// some entry's word. An entry is offered only when it clears MinScore,
+// MinMatched and MinShare.
 //
 // A Suggester builds its index once, on its first lookup, and remembers
 // each cleaned message's answer; it makes at most Options.MaxLookups
@@ -116,11 +117,37 @@ func builtinOnly(k *kb.KB) bool {
 	return true
 }
 
-// lazyIndex is the search index, built on first use.
+// lazyIndex is the search index, built on first use, and the hits of the
+// queries it answered: the same query of another Suggester (another
+// command of serve or of a test) is not searched again.
 type lazyIndex struct {
 	once sync.Once
 	ix   *index.Index
 	err  error
+
+	mu   sync.Mutex
+	hits map[string]*index.Result
+}
+
+// maxHits bounds lazyIndex.hits.
+const maxHits = 4096
+
+// search returns the result of q, from the memo or by a search.
+func (l *lazyIndex) search(q string) (*index.Result, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if res, ok := l.hits[q]; ok {
+		return res, nil
+	}
+	res, err := l.ix.Search(q, index.SearchOptions{Limit: MaxSuggestions, NoGuesses: true})
+	if err != nil {
+		return nil, err
+	}
+	if l.hits == nil || len(l.hits) >= maxHits {
+		l.hits = map[string]*index.Result{}
+	}
+	l.hits[q] = res
+	return res, nil
 }
 
 // get builds the index of entries once (later calls get that index,
@@ -185,11 +212,10 @@ func (s *Suggester) Entries(text string) []*kb.Entry {
 // query it refuses, gives no suggestion: a suggestion is a courtesy, never
 // a reason to fail.
 func (s *Suggester) search(q string) []Suggestion {
-	ix, err := s.ix.get(s.k.Entries())
-	if err != nil {
+	if _, err := s.ix.get(s.k.Entries()); err != nil {
 		return nil
 	}
-	res, err := ix.Search(q, index.SearchOptions{Limit: MaxSuggestions, NoGuesses: true})
+	res, err := s.ix.search(q)
 	if err != nil {
 		return nil
 	}
