@@ -24,6 +24,12 @@ type SearchOptions struct {
 	// Lang is the language of the titles and, where it has matches, of the
 	// fragments. The query itself is matched in every indexed language.
 	Lang kb.Lang
+	// NoGuesses matches each word as written: a word the index lacks is
+	// not replaced by its nearest words or the words it starts, and a
+	// search that finds nothing gets no did-you-mean. For text a person
+	// did not type (a log message), where an unknown word is a host name
+	// or an identifier, not a typo.
+	NoGuesses bool
 }
 
 // Result is the answer to a search.
@@ -34,6 +40,9 @@ type Result struct {
 	Total int
 	// Hits are the best matches, best first.
 	Hits []Hit
+	// Terms counts the query's words and phrases that can match (stop
+	// words and filters do not).
+	Terms int
 	// Suggestions, given only when nothing matched, are queries close to
 	// this one, built from the index's own terms, that do match.
 	Suggestions []string
@@ -51,6 +60,8 @@ type Hit struct {
 	// Score is the entry's relevance, comparable between the hits of one
 	// search only; 0 for a hit that passed filters alone.
 	Score float64
+	// Matched counts the query's terms the entry matched, of Result.Terms.
+	Matched int
 	// Exact is set when the query named the entry's id or one of its codes:
 	// such hits come first, whatever their score.
 	Exact bool
@@ -155,7 +166,7 @@ func (ix *Index) Search(q string, opts SearchOptions) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if res.Total == 0 {
+	if res.Total == 0 && !opts.NoGuesses {
 		res.Suggestions = ix.suggest(p, s, opts)
 	}
 	return res, nil
@@ -251,7 +262,7 @@ func (ix *Index) run(q string, p *parsed, opts SearchOptions) (*Result, *request
 		if e.IsGeneric() || e.Kind == kb.KindBenign {
 			score *= weightSecondary
 		}
-		h := Hit{Entry: e, ID: e.ID, Kind: e.Kind, Title: strings.TrimSpace(e.Title.In(opts.Lang)), Score: score}
+		h := Hit{Entry: e, ID: e.ID, Kind: e.Kind, Title: strings.TrimSpace(e.Title.In(opts.Lang)), Score: score, Matched: found}
 		named := slices.ContainsFunc(e.Codes, func(c string) bool { return s.exactCodes[c] })
 		tier := 3
 		switch {
@@ -271,7 +282,7 @@ func (ix *Index) run(q string, p *parsed, opts SearchOptions) (*Result, *request
 		return cmp.Or(cmp.Compare(a.tier, b.tier), cmp.Compare(b.hit.Score, a.hit.Score),
 			cmp.Compare(ix.order[a.hit.ID], ix.order[b.hit.ID]))
 	})
-	res := &Result{Query: q, Total: len(all)}
+	res := &Result{Query: q, Total: len(all), Terms: active}
 	if opts.Limit > 0 && len(all) > opts.Limit {
 		all = all[:opts.Limit]
 	}
@@ -392,7 +403,7 @@ func (s *request) englishWord(w string) ([]clause, error) {
 		// A short word that few entries use may also stand for the longer
 		// words it starts, which many do: one entry's "Sync" must not hide
 		// every "synchronised" clock from sync.
-		if n := len([]rune(word)); n >= 3 && n <= maxAbbrev && docs <= rareDocs {
+		if n := len([]rune(word)); !s.opts.NoGuesses && n >= 3 && n <= maxAbbrev && docs <= rareDocs {
 			alts, err := s.abbreviates(word, tokens)
 			if err != nil {
 				return nil, err
@@ -402,6 +413,10 @@ func (s *request) englishWord(w string) ([]clause, error) {
 			}
 		}
 		return cs, nil
+	}
+	if s.opts.NoGuesses {
+		s.unknown = append(s.unknown, w)
+		return nil, nil
 	}
 	maxDist := 0
 	switch n := len([]rune(word)); {

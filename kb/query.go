@@ -20,6 +20,10 @@ type Answer struct {
 	// Causes are, for a code or an exit status, the entries known to produce
 	// it, most common first (see KnownCauses).
 	Causes []*Entry
+	// Suggested are, when no entry answers the query, the entries closest
+	// to its words by full-text search: a guess, shown as one. Explain
+	// never sets them; the caller does (internal/suggest).
+	Suggested []*Entry
 }
 
 // genericTag marks codes that only wrap a more specific error (AZCM0062:

@@ -16,6 +16,7 @@ import (
 	"github.com/arcdiag/arcdiag/internal/machine"
 	"github.com/arcdiag/arcdiag/internal/report"
 	"github.com/arcdiag/arcdiag/internal/report/msg"
+	"github.com/arcdiag/arcdiag/internal/suggest"
 	"github.com/arcdiag/arcdiag/kb"
 	"github.com/arcdiag/arcdiag/parser"
 )
@@ -120,7 +121,7 @@ func (c *AnalyzeCmd) Run(e *env) error {
 	if err != nil {
 		return usageError{err}
 	}
-	an := diagnose.New(k, rep, diagnose.Options{All: c.All})
+	an := diagnose.New(k, rep, diagnose.Options{All: c.All, Suggester: suggest.New(k, suggest.Options{})})
 	progress := newProgress(e.stderr, inputs)
 	series := ""
 	read := make([]inputRead, 0, len(inputs))

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/arcdiag/arcdiag/internal/report/msg"
+	"github.com/arcdiag/arcdiag/internal/suggest"
 	"github.com/arcdiag/arcdiag/kb"
 )
 
@@ -29,7 +30,11 @@ func (c *ExplainCmd) Help() string {
   arcdiag explain --lang ja AZCM0018
   arcdiag explain 'time="2031-02-03T04:05:06Z" level=fatal msg="Invalid client secret is provided"'
 
-Exit status: 0 explained, 1 nothing known about it, 2 usage error.`
+With no exact match, up to three entries found closest by a full-text
+search of the message's words are printed as suggestions.
+
+Exit status: 0 explained, 1 nothing known about it (also when only
+suggestions are printed), 2 usage error.`
 }
 
 // Run explains the query.
@@ -49,6 +54,11 @@ func (c *ExplainCmd) Run(e *env) error {
 		return e.reportLoadError(err)
 	}
 	a := k.Explain(query)
+	if len(a.Entries) == 0 && a.Kind == kb.QueryText {
+		// No pattern recognises it: offer the closest entries, as a guess
+		// (the exit status stays ExitNotFound: nothing was explained).
+		a.Suggested = suggest.New(k, suggest.Options{}).Entries(query)
+	}
 	opts := e.output()
 	opts.NoRedact = c.NoRedact
 	out := answers(e, k, c.JSON, opts)
@@ -89,7 +99,7 @@ func (c *ExplainCmd) reportMisses(e *env, a kb.Answer) {
 		}
 		fmt.Fprintln(e.stderr, "arcdiag: "+text)
 	}
-	if len(a.Entries) == 0 && a.Kind == kb.QueryText {
+	if len(a.Entries) == 0 && len(a.Suggested) == 0 && a.Kind == kb.QueryText {
 		e.say(msg.ExplainNoMatch)
 	}
 }

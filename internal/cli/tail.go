@@ -18,6 +18,7 @@ import (
 	"github.com/arcdiag/arcdiag/internal/outdir"
 	"github.com/arcdiag/arcdiag/internal/report"
 	"github.com/arcdiag/arcdiag/internal/report/msg"
+	"github.com/arcdiag/arcdiag/internal/suggest"
 	"github.com/arcdiag/arcdiag/kb"
 	"github.com/arcdiag/arcdiag/parser"
 )
@@ -124,6 +125,9 @@ func (c *TailCmd) follow(e *env, k *kb.KB, rep report.Report, paths []string, ou
 
 	events := make(chan tailEvent)
 	analyzers := map[string]*diagnose.Analyzer{}
+	// One index for every file followed, built when a first error no
+	// entry explains needs it.
+	suggestions := suggest.New(k, suggest.Options{})
 	pending := 0
 	// stop ends the followers started so far and returns err.
 	stop := func(err error) error {
@@ -141,7 +145,7 @@ func (c *TailCmd) follow(e *env, k *kb.KB, rep report.Report, paths []string, ou
 		if err != nil {
 			return stop(usageError{e.tailOpenError(p, err)})
 		}
-		an := diagnose.New(k, rep, diagnose.Options{All: c.All})
+		an := diagnose.New(k, rep, diagnose.Options{All: c.All, Suggester: suggestions})
 		an.StartFile(p, logsource.InferOS(p))
 		analyzers[p] = an
 		if err := catchUp(an, p, plan); err != nil {

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/arcdiag/arcdiag/internal/loggen"
+	"github.com/arcdiag/arcdiag/internal/suggest"
 	"github.com/arcdiag/arcdiag/kb"
 	"github.com/arcdiag/arcdiag/parser"
 )
@@ -20,7 +21,15 @@ func (discard) Record(*parser.Record, *kb.Entry) {}
 // BenchmarkFeed measures the analysis of a generated 64 MiB agent log in
 // memory (no file I/O, no output), sequentially and with the matching
 // spread over goroutines.
-func BenchmarkFeed(b *testing.B) {
+func BenchmarkFeed(b *testing.B) { benchFeed(b, false) }
+
+// BenchmarkFeedSuggest is BenchmarkFeed with analyze's suggester: each
+// iteration searches the log's distinct unexplained errors again (a new
+// Suggester, an empty cache); the index is the process's, built once
+// before the timer (internal/suggest's BenchmarkBuild measures it).
+func BenchmarkFeedSuggest(b *testing.B) { benchFeed(b, true) }
+
+func benchFeed(b *testing.B, suggesting bool) {
 	var log bytes.Buffer
 	if err := loggen.Write(&log, 64<<20, 1); err != nil {
 		b.Fatal(err)
@@ -32,8 +41,15 @@ func BenchmarkFeed(b *testing.B) {
 	for _, workers := range []int{1, 2} {
 		b.Run(fmt.Sprintf("workers=%d", workers), func(b *testing.B) {
 			b.SetBytes(int64(log.Len()))
+			if suggesting {
+				suggest.New(k, suggest.Options{}).Suggest("Unable to reach the agent service") // the index
+			}
 			for b.Loop() {
-				a := New(k, discard{}, Options{})
+				var opts Options
+				if suggesting {
+					opts.Suggester = suggest.New(k, suggest.Options{})
+				}
+				a := New(k, discard{}, opts)
 				a.StartFile("big.log", "linux")
 				sc := parser.NewScanner(bytes.NewReader(log.Bytes()), "big.log", parser.Options{})
 				if err := a.Feed(b.Context(), sc, nil, workers); err != nil {

@@ -36,6 +36,17 @@ type Options struct {
 	// minutes: three heartbeats). It is also the silence after which a
 	// service's next failure starts a new stretch.
 	RecoverWithin time.Duration
+	// Suggester, when set, offers the closest entries to a finding at
+	// error level or above that no entry explains (Finding.Suggested).
+	// It is asked only for such findings, never for the other lines.
+	Suggester Suggester
+}
+
+// Suggester offers the knowledge-base entries closest to a message no
+// entry recognises: a full-text search (internal/suggest), a guess that
+// the reports label as such. It must answer the same text the same way.
+type Suggester interface {
+	Entries(text string) []*kb.Entry
 }
 
 // Finding is a record worth an admin's attention, with its explanations.
@@ -60,6 +71,10 @@ type Finding struct {
 	Matched int
 	// Unknown lists codes that no entry explains.
 	Unknown []string
+	// Suggested are, for a finding at error level or above that no entry
+	// explains, the entries a full-text search of its text found closest
+	// (Options.Suggester): a guess, never counted as an explanation.
+	Suggested []*kb.Entry
 	// Context is what is known about the machine when the record was written
 	// (OS, agent version), for choosing the meaning of version-dependent
 	// entries.
@@ -102,6 +117,10 @@ type Run struct {
 	Verdict *kb.Entry
 	// VerdictFinding is the finding the verdict came from.
 	VerdictFinding *Finding
+	// VerdictSuggested is set when the verdict is a suggestion (the first
+	// entry of a finding's Suggested): only when no entry in the run was
+	// recognised by a pattern or a code, and labelled as a guess.
+	VerdictSuggested bool
 	// Alternatives are entries that recognised a finding but hold only for
 	// some agent versions while the log states none: offered as "if the
 	// agent is …", never the verdict.
@@ -791,6 +810,11 @@ func (a *Analyzer) finding(rec *parser.Record, run *Run, matches []kb.Match, ref
 	// An entry whose scope the log's OS or agent version rules out does not
 	// explain this line.
 	f.Entries = slices.DeleteFunc(f.Entries, func(e *kb.Entry) bool { return !e.Scope.Applies(run.Context) })
+	if len(f.Entries) == 0 && len(f.Unknown) == 0 && f.Level >= parser.LevelError && a.opts.Suggester != nil {
+		// Only here, for an error nothing explains: the suggester caches
+		// per message and bounds its searches, so the hot path is untouched.
+		f.Suggested = slices.DeleteFunc(a.opts.Suggester.Entries(f.Text), func(e *kb.Entry) bool { return !e.Scope.Applies(run.Context) })
+	}
 	for _, e := range f.Entries {
 		if e.Kind == kb.KindCode {
 			break
@@ -888,7 +912,17 @@ func (a *Analyzer) endRun() {
 			run.Verdict, run.VerdictFinding = e, f
 		}
 	}
-	if run.Failed && run.Verdict != nil && run.Verdict.Kind == kb.KindCode {
+	if run.Failed && run.Verdict == nil {
+		// Nothing in the run was recognised: the closest entry to its
+		// first unexplained error is offered, as a suggestion.
+		for _, f := range run.Findings {
+			if len(f.Suggested) > 0 {
+				run.Verdict, run.VerdictFinding, run.VerdictSuggested = f.Suggested[0], f, true
+				break
+			}
+		}
+	}
+	if run.Failed && run.Verdict != nil && run.Verdict.Kind == kb.KindCode && !run.VerdictSuggested {
 		for _, e := range a.kb.KnownCauses(run.Verdict.ID) {
 			if e.Scope.Applies(run.Context) {
 				run.KnownCauses = append(run.KnownCauses, e)
@@ -899,7 +933,7 @@ func (a *Analyzer) endRun() {
 		if !run.HasDebug && azcmagentsFailure(run) && a.notes.verbose != nil {
 			run.Notes = append(run.Notes, a.notes.verbose)
 		}
-		if (run.Verdict == nil || run.Verdict.IsGeneric()) && a.notes.nextSteps != nil {
+		if (run.Verdict == nil || run.Verdict.IsGeneric() || run.VerdictSuggested) && a.notes.nextSteps != nil {
 			run.Notes = append(run.Notes, a.notes.nextSteps)
 		}
 		if !run.Timeline {

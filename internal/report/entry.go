@@ -13,9 +13,21 @@ import (
 	"github.com/arcdiag/arcdiag/kb"
 )
 
-// Explain implements Answers: each entry in full, a blank line between.
+// Explain implements Answers: each entry in full, a blank line between;
+// with no entry, the suggested ones under a heading that says they are a
+// guess.
 func (t *Text) Explain(_ string, a kb.Answer) {
 	for i, e := range a.Entries {
+		if i > 0 {
+			fmt.Fprintln(t.w)
+		}
+		t.entry(e, false)
+	}
+	if len(a.Entries) > 0 || len(a.Suggested) == 0 {
+		return
+	}
+	fmt.Fprintf(t.w, "%s\n\n", t.st.paint(bold+";"+yellow, t.label(msg.ExplainSuggested)))
+	for i, e := range a.Suggested {
 		if i > 0 {
 			fmt.Fprintln(t.w)
 		}

@@ -126,9 +126,18 @@ func (j *JSON) Summary(sum diagnose.Summary, inputs []Input, problems []Problem)
 // Explain implements Answers: the query (secrets redacted unless
 // NoRedact), the entries and, for a code, the known causes.
 func (j *JSON) Explain(query string, a kb.Answer) {
-	out := explainJSON{Query: j.clean(query), Entries: []entryJSON{}, Unknown: a.Unknown, Nearest: a.Nearest}
+	out := explainJSON{Query: j.clean(query), Match: matchNone, Entries: []entryJSON{}, Unknown: a.Unknown, Nearest: a.Nearest}
 	for _, e := range a.Entries {
 		out.Entries = append(out.Entries, j.entryJSON(e))
+	}
+	switch {
+	case len(a.Entries) > 0:
+		out.Match = matchExact
+	case len(a.Suggested) > 0:
+		out.Match = matchSuggested
+		for _, e := range a.Suggested {
+			out.Suggested = append(out.Suggested, j.entryJSON(e))
+		}
 	}
 	for _, e := range a.Causes {
 		out.KnownCauses = append(out.KnownCauses, e.ID)
@@ -154,10 +163,15 @@ func (j *JSON) List(rows []ListRow) {
 
 type (
 	explainJSON struct {
-		Query   string      `json:"query"`
-		Entries []entryJSON `json:"entries"`
-		Unknown []string    `json:"unknown,omitempty"`
-		Nearest []string    `json:"nearest,omitempty"`
+		Query string `json:"query"`
+		// Match says how the entries were found: exact (a pattern, a code,
+		// an id), suggested (none was: Suggested holds the closest by
+		// full-text search, a guess), or none.
+		Match     string      `json:"match"`
+		Entries   []entryJSON `json:"entries"`
+		Suggested []entryJSON `json:"suggested,omitempty"`
+		Unknown   []string    `json:"unknown,omitempty"`
+		Nearest   []string    `json:"nearest,omitempty"`
 		// KnownCauses lists, for a code, the entries known to produce it,
 		// most common first.
 		KnownCauses []string `json:"known_causes,omitempty"`
@@ -250,6 +264,9 @@ type (
 		Codes      []string      `json:"codes"`
 		Unknown    []string      `json:"unknown_codes,omitempty"`
 		Entries    []brieflyJSON `json:"entries"`
+		// Suggested are, for an error no entry explains, the closest
+		// entries by full-text search: a guess.
+		Suggested []brieflyJSON `json:"suggested,omitempty"`
 	}
 	brieflyJSON struct {
 		ID          string         `json:"id"`
@@ -284,6 +301,7 @@ type (
 		Failed       bool     `json:"failed"`
 		Verdict      *string  `json:"verdict"`
 		VerdictLine  int      `json:"verdict_line,omitempty"`
+		VerdictMatch string   `json:"verdict_match,omitempty"`
 		Findings     int      `json:"findings"`
 		Notes        []string `json:"notes"`
 		// KnownCauses and Alternatives are entry ids (see diagnose.Run).
@@ -339,6 +357,7 @@ type (
 		RecoveredBy   string   `json:"recovered_by,omitempty"`
 		Verdict       *string  `json:"verdict"`
 		VerdictLine   int      `json:"verdict_line,omitempty"`
+		VerdictMatch  string   `json:"verdict_match,omitempty"`
 		Notes         []string `json:"notes"`
 		KnownCauses   []string `json:"known_causes,omitempty"`
 		Alternatives  []string `json:"alternatives,omitempty"`
@@ -481,13 +500,29 @@ func (j *JSON) findingJSON(f *diagnose.Finding) findingJSON {
 		id := j.opts.Labeller.Run(f.Run)
 		out.RunID, out.Machine, out.OS, out.AgentVersion = id.ID, id.Machine, id.OS, optional(f.Run.AgentVersion)
 	}
-	lang := j.opts.Lang
 	for _, e := range f.Entries {
-		m := e.MeaningFor(f.Context)
-		out.Entries = append(out.Entries, brieflyJSON{ID: e.ID, Kind: e.Kind, Title: m.Title.In(lang), Cause: m.Cause.In(lang),
-			Remediation: m.Remediation.In(lang), Footnotes: j.footnotes(e)})
+		out.Entries = append(out.Entries, j.briefly(e, f.Context))
+	}
+	for _, e := range f.Suggested {
+		out.Suggested = append(out.Suggested, j.briefly(e, f.Context))
 	}
 	return out
+}
+
+// How explain's entries, or a run's verdict, were found.
+const (
+	matchExact     = "exact"
+	matchSuggested = "suggested"
+	matchNone      = "none"
+)
+
+// briefly is an entry as a finding carries it, in the meaning that holds
+// in ctx.
+func (j *JSON) briefly(e *kb.Entry, ctx kb.Context) brieflyJSON {
+	lang := j.opts.Lang
+	m := e.MeaningFor(ctx)
+	return brieflyJSON{ID: e.ID, Kind: e.Kind, Title: m.Title.In(lang), Cause: m.Cause.In(lang),
+		Remediation: m.Remediation.In(lang), Footnotes: j.footnotes(e)}
 }
 
 func (j *JSON) runJSON(run *diagnose.Run) runJSON {
@@ -500,6 +535,9 @@ func (j *JSON) runJSON(run *diagnose.Run) runJSON {
 		out.Verdict = &run.Verdict.ID
 		if run.VerdictFinding != nil {
 			out.VerdictLine = run.VerdictFinding.Line
+		}
+		if run.VerdictSuggested {
+			out.VerdictMatch = matchSuggested
 		}
 	}
 	for _, n := range run.Notes {
@@ -547,7 +585,7 @@ func (j *JSON) time(t time.Time) *string {
 func (j *JSON) incidentJSON(run *diagnose.Run) incidentJSON {
 	r := j.runJSON(run)
 	out := incidentJSON{spanJSON: r.spanJSON, AgentVersion: r.AgentVersion, Count: run.FindingCount, Verdict: r.Verdict, VerdictLine: r.VerdictLine,
-		Notes: r.Notes, KnownCauses: r.KnownCauses, Alternatives: r.Alternatives}
+		VerdictMatch: r.VerdictMatch, Notes: r.Notes, KnownCauses: r.KnownCauses, Alternatives: r.Alternatives}
 	out.Type = "incident"
 	if !run.Failed {
 		out.Type = "warning"

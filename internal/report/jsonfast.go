@@ -117,6 +117,10 @@ func appendRunJSON(b []byte, j runJSON) []byte {
 		b = append(b, `,"verdict_line":`...)
 		b = strconv.AppendInt(b, int64(j.VerdictLine), 10)
 	}
+	if j.VerdictMatch != "" {
+		b = append(b, `,"verdict_match":`...)
+		b = appendJSONString(b, j.VerdictMatch)
+	}
 	b = append(b, `,"findings":`...)
 	b = strconv.AppendInt(b, int64(j.Findings), 10)
 	b = append(b, `,"notes":[`...)

@@ -125,7 +125,7 @@ func (m *Markdown) Machines(rows []*machine.Row, counts []machine.VerdictCount, 
 	for _, c := range counts {
 		if e, ok := m.k.Get(c.Verdict); ok {
 			fmt.Fprintln(m.w)
-			m.probableCause(e, kb.Context{})
+			m.probableCause(msg.ProbableCause, e, kb.Context{})
 		}
 	}
 	m.event()

@@ -70,7 +70,11 @@ func (m *Markdown) verdict(run *diagnose.Run) {
 		fmt.Fprintf(m.w, "- **%s:** `%s`\n", m.label(msg.ExitCode), run.ExitCode)
 	}
 	if run.Verdict != nil {
-		m.probableCause(run.Verdict, run.Context)
+		label := msg.ProbableCause
+		if run.VerdictSuggested {
+			label = msg.SuggestedCause
+		}
+		m.probableCause(label, run.Verdict, run.Context)
 	} else if run.Failed {
 		fmt.Fprintf(m.w, "- **%s:** %s\n", m.label(msg.ProbableCause), m.label(msg.Unexplained))
 	}
@@ -95,6 +99,9 @@ func (m *Markdown) verdict(run *diagnose.Run) {
 		for _, e := range f.Entries {
 			ids = append(ids, "`"+e.ID+"`")
 		}
+		for _, e := range f.Suggested {
+			ids = append(ids, "≈ `"+e.ID+"` ("+m.label(msg.Suggested)+")")
+		}
 		fmt.Fprintf(m.w, "| %d | %s | %s | %s |\n", f.Line, f.Level, safetext.Markdown(m.findingText(f, 200)), strings.Join(ids, ", "))
 	}
 	fmt.Fprintln(m.w)
@@ -102,10 +109,10 @@ func (m *Markdown) verdict(run *diagnose.Run) {
 
 // probableCause writes a verdict: its entry's title, probable cause,
 // remediation and footnotes, for the meaning that holds in ctx.
-func (m *Markdown) probableCause(e *kb.Entry, ctx kb.Context) {
+func (m *Markdown) probableCause(label msg.ID, e *kb.Entry, ctx kb.Context) {
 	lang := m.opts.Lang
 	mean := e.MeaningFor(ctx)
-	fmt.Fprintf(m.w, "- **%s:** `%s` — %s\n", m.label(msg.ProbableCause), e.ID, mdInline(mean.Title.In(lang)))
+	fmt.Fprintf(m.w, "- **%s:** `%s` — %s\n", m.label(label), e.ID, mdInline(mean.Title.In(lang)))
 	fmt.Fprintf(m.w, "\n%s\n\n**%s:**\n\n%s\n", mdQuote(mdBlocks(mean.Cause.In(lang))), m.label(msg.Remediation), mdBlocks(mean.Remediation.In(lang)))
 	for _, n := range m.k.Footnotes(e) {
 		m.note(msg.Footnote, n)

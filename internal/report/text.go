@@ -248,7 +248,11 @@ func (t *Text) verdict(run *diagnose.Run) {
 		if seen > 0 {
 			at = "  " + st.paint(dim, "("+t.label(msg.SeeLine, seen)+")")
 		}
-		fmt.Fprintf(t.w, "  %s: %s  %s%s\n", t.label(msg.ProbableCause), st.paint(bold+";"+cyan, run.Verdict.ID),
+		label := t.label(msg.ProbableCause)
+		if run.VerdictSuggested {
+			label = st.paint(yellow, t.label(msg.SuggestedCause))
+		}
+		fmt.Fprintf(t.w, "  %s: %s  %s%s\n", label, st.paint(bold+";"+cyan, run.Verdict.ID),
 			st.paint(bold, run.Verdict.MeaningFor(run.Context).Title.In(lang)), at)
 		if seen == 0 {
 			t.meaning(run.Verdict, run.Context, 4, false)
@@ -383,6 +387,11 @@ func (t *Text) finding(f *diagnose.Finding, full bool) {
 	}
 	for _, c := range f.Unknown {
 		fmt.Fprintf(t.w, "      → %s  %s\n", c, t.label(msg.UnknownCode))
+	}
+	for _, e := range f.Suggested {
+		// ≈, not →: the closest entry by full-text search, a guess.
+		fmt.Fprintf(t.w, "      ≈ %s  %s  %s\n", st.paint(cyan, e.ID), e.MeaningFor(f.Context).Title.In(t.opts.Lang),
+			st.paint(dim, "("+t.label(msg.Suggested)+")"))
 	}
 }
 

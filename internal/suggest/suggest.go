@@ -1,0 +1,325 @@
+// Package suggest offers the knowledge-base entries closest to a message
+// that no entry's pattern recognises, by a full-text search of the
+// message's distinguishing words: a probable answer, labelled as a guess,
+// where there would otherwise be none.
+//
+// The message is cleaned first (Words): the log's framing (time=, level=,
+// key= names), timestamps, GUIDs, IP addresses, URLs, paths, numbers and
+// hex identifiers say nothing about the cause and would only dilute the
+// search; error codes (AADSTS700027, HCRP400, 0x80070005), provider and
+// ARM error names and ordinary words stay. The search matches words as
+// written (index.SearchOptions.NoGuesses): a host name is not a typo of
+// some entry's word. An entry is offered only when it clears MinScore,
+// MinMatched and MinShare.
+//
+// A Suggester builds its index once, on its first lookup, and remembers
+// each cleaned message's answer; it makes at most Options.MaxLookups
+// searches, so a log with thousands of distinct unmatched errors costs a
+// bounded time (BenchmarkBuild, BenchmarkLookup).
+package suggest
+
+import (
+	"errors"
+	"regexp"
+	"strings"
+	"sync"
+	"unicode"
+
+	"github.com/arcdiag/arcdiag/index"
+	"github.com/arcdiag/arcdiag/kb"
+)
+
+// Thresholds an entry must clear to be offered, tuned on the tune split of
+// testdata/cases and on the error lines of testdata/logs that no entry
+// recognises (see TestCorpus and TestNoSuggestionForUnrelated).
+const (
+	// MinScore is the least relevance (index.Hit.Score) of an offered
+	// entry. On the tune split, the right entries scored 11.8 and 24.5,
+	// the best wrong ones 5.7 to 8.9.
+	MinScore = 10.0
+	// MinShare is the least share of the message's words an offered entry
+	// must match: a long message a few of whose words an entry shares is
+	// about something else.
+	MinShare = 0.5
+	// MinMatched is the least number of the message's words an offered
+	// entry must match: one shared word is a coincidence.
+	MinMatched = 2
+	// MaxSuggestions is the most entries offered for one message.
+	MaxSuggestions = 3
+	// maxWords bounds the words searched, and so a search's time (each
+	// word is a search per field): the first words of a message say what
+	// failed, the tail is detail. Fewer (16) made a success message of the
+	// tune split look like an entry's (10 of its 16 words).
+	maxWords = 24
+)
+
+// Suggestion is an entry offered for a message, with its relevance.
+type Suggestion struct {
+	Entry *kb.Entry
+	Score float64
+}
+
+// Options bound a Suggester.
+type Options struct {
+	// MaxLookups is the most distinct messages searched (default 32, a
+	// few milliseconds each); the others get no suggestion.
+	MaxLookups int
+}
+
+// Suggester finds the entries closest to messages. It is safe for
+// concurrent use.
+type Suggester struct {
+	k    *kb.KB
+	opts Options
+	ix   *lazyIndex
+
+	mu sync.Mutex
+	// cache holds the answer for each cleaned message; texts the answer
+	// for each message as given, so that a line the log repeats is not
+	// cleaned again (bounded: cleared when full).
+	cache   map[string][]Suggestion
+	texts   map[string][]Suggestion
+	lookups int
+}
+
+// maxTexts bounds Suggester.texts.
+const maxTexts = 4096
+
+// New returns a Suggester over the entries of k; no index is built until
+// the first lookup.
+func New(k *kb.KB, opts Options) *Suggester {
+	if opts.MaxLookups <= 0 {
+		opts.MaxLookups = 32
+	}
+	ix := &lazyIndex{}
+	if builtinOnly(k) {
+		ix = builtinIndex
+	}
+	return &Suggester{k: k, opts: opts, ix: ix, cache: map[string][]Suggestion{}, texts: map[string][]Suggestion{}}
+}
+
+// builtinIndex is the index of the built-in entries, shared by every
+// Suggester of the process whose knowledge base is the built-in one alone
+// (serve, and the tests that run hundreds of commands): the embedded
+// entries cannot change while the process runs, and each load of them has
+// the same ids and text.
+var builtinIndex = &lazyIndex{}
+
+// builtinOnly reports whether every entry of k comes from the built-in
+// layer (no --kb-dir entry adds to or replaces one).
+func builtinOnly(k *kb.KB) bool {
+	name := kb.Builtin().Name
+	for _, e := range k.Entries() {
+		if e.Origin.Layer != name || !strings.HasPrefix(e.Origin.File, kb.Builtin().Prefix) {
+			return false
+		}
+	}
+	return true
+}
+
+// lazyIndex is the search index, built on first use, and the hits of the
+// queries it answered: the same query of another Suggester (another
+// command of serve or of a test) is not searched again.
+type lazyIndex struct {
+	once sync.Once
+	ix   *index.Index
+	err  error
+
+	mu   sync.Mutex
+	hits map[string]*index.Result
+}
+
+// maxHits bounds lazyIndex.hits.
+const maxHits = 4096
+
+// search returns the result of q, from the memo or by a search.
+func (l *lazyIndex) search(q string) (*index.Result, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if res, ok := l.hits[q]; ok {
+		return res, nil
+	}
+	res, err := l.ix.Search(q, index.SearchOptions{Limit: MaxSuggestions, NoGuesses: true})
+	if err != nil {
+		return nil, err
+	}
+	if l.hits == nil || len(l.hits) >= maxHits {
+		l.hits = map[string]*index.Result{}
+	}
+	l.hits[q] = res
+	return res, nil
+}
+
+// get builds the index of entries once (later calls get that index,
+// whatever their entries: see builtinIndex). The agent writes English: the
+// Japanese text is not indexed.
+func (l *lazyIndex) get(entries []*kb.Entry) (*index.Index, error) {
+	l.once.Do(func() {
+		if len(entries) == 0 {
+			l.err = errors.New("suggest: no entries to index")
+			return
+		}
+		l.ix, l.err = index.New(entries, index.Options{Langs: []kb.Lang{kb.EN}})
+	})
+	return l.ix, l.err
+}
+
+// Suggest returns up to MaxSuggestions entries close to text, best first,
+// or none when no entry clears the thresholds (or the lookups are spent).
+func (s *Suggester) Suggest(text string) []Suggestion {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if got, ok := s.texts[text]; ok {
+		return got
+	}
+	got := s.lookup(strings.Join(Words(text), " "))
+	if len(s.texts) >= maxTexts {
+		clear(s.texts)
+	}
+	// The same answer as lookup would give again: a cleaned message is
+	// searched once, and one refused for the bound stays refused.
+	s.texts[text] = got
+	return got
+}
+
+// lookup answers a cleaned message, from the cache or by a search.
+func (s *Suggester) lookup(q string) []Suggestion {
+	if q == "" {
+		return nil
+	}
+	if got, ok := s.cache[q]; ok {
+		return got
+	}
+	if s.lookups >= s.opts.MaxLookups {
+		return nil
+	}
+	s.lookups++
+	got := s.search(q)
+	s.cache[q] = got
+	return got
+}
+
+// Entries returns the entries of Suggest(text).
+func (s *Suggester) Entries(text string) []*kb.Entry {
+	var out []*kb.Entry
+	for _, sg := range s.Suggest(text) {
+		out = append(out, sg.Entry)
+	}
+	return out
+}
+
+// search runs one cleaned query. An index that cannot be built, or a
+// query it refuses, gives no suggestion: a suggestion is a courtesy, never
+// a reason to fail.
+func (s *Suggester) search(q string) []Suggestion {
+	if _, err := s.ix.get(s.k.Entries()); err != nil {
+		return nil
+	}
+	res, err := s.ix.search(q)
+	if err != nil {
+		return nil
+	}
+	var out []Suggestion
+	for _, h := range res.Hits {
+		// The caller's own entry: a shared index holds another load's.
+		e, ok := s.k.Get(h.ID)
+		if !ok || h.Score < MinScore || h.Matched < MinMatched || float64(h.Matched) < MinShare*float64(res.Terms) || !offered(e) {
+			continue
+		}
+		out = append(out, Suggestion{Entry: e, Score: h.Score})
+	}
+	return out
+}
+
+// offered reports whether an entry may be a suggestion: a cause, not a
+// benign line or a note (a benign entry is no answer to an error).
+func offered(e *kb.Entry) bool {
+	return e.Kind == kb.KindMessage || e.Kind == kb.KindCode
+}
+
+// Noise the cleaning removes whole, before the text is cut into words.
+var (
+	noiseRe = regexp.MustCompile(strings.Join([]string{
+		`[a-zA-Z][a-zA-Z0-9+.-]*://\S+`,                                               // URLs
+		`[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}`, // GUIDs
+		`\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})?`,         // timestamps
+		`\d{1,2}:\d{2}:\d{2}(\.\d+)?`,                                                 // clock times
+		`\b\d{1,3}(\.\d{1,3}){3}(:\d+)?\b`,                                            // IPv4
+		`\b[0-9a-fA-F]{0,4}(:[0-9a-fA-F]{0,4}){2,7}\b`,                                // IPv6
+		`[A-Za-z]:\\[^\s"']*`,                                                         // Windows paths
+		`(^|\s|["'=(])/[^\s"']*`,                                                      // Unix paths
+		`\bComponent=[A-Z_ ]*[A-Z_]`,                                                  // GuestConfig's framing: the component's name
+		`\b[A-Za-z_][A-Za-z0-9_.]*=`,                                                  // key= framing (time=, level=, msg=, Error=)
+		`\b([a-z0-9-]+\.)+(com|net|org|io|ms)\b`,                                      // host names
+	}, "|"))
+	// codeRe is an error code: letters then digits (AADSTS700027,
+	// HCRP400, AZCM0041) or an HRESULT.
+	codeRe = regexp.MustCompile(`^([A-Za-z]{2,}[0-9]{2,}|0x[0-9A-Fa-f]{6,8})$`)
+)
+
+// Words returns the distinguishing words of a message, in order, each
+// once: error codes, names and ordinary words, without the log's framing
+// and the identifiers of one machine or one moment.
+func Words(text string) []string {
+	text = noiseRe.ReplaceAllString(text, " ")
+	var out []string
+	seen := map[string]bool{}
+	for _, w := range strings.FieldsFunc(text, func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '_'
+	}) {
+		if !distinguishing(w) {
+			continue
+		}
+		lw := strings.ToLower(w)
+		if seen[lw] {
+			continue
+		}
+		seen[lw] = true
+		out = append(out, w)
+		if len(out) == maxWords {
+			break
+		}
+	}
+	return out
+}
+
+// distinguishing reports whether a word of a message may tell its cause.
+func distinguishing(w string) bool {
+	if codeRe.MatchString(w) {
+		return true
+	}
+	letters, digits := 0, 0
+	for _, r := range w {
+		switch {
+		case unicode.IsLetter(r):
+			if r > unicode.MaxLatin1 {
+				return false // the index holds the English text only
+			}
+			letters++
+		case unicode.IsDigit(r):
+			digits++
+		}
+	}
+	// A number, a hex identifier, a generated name (vm-01a2b3): no cause.
+	if digits > 0 || letters < 3 || len(w) >= 8 && strings.Trim(strings.ToLower(w), "abcdef") == "" {
+		return false
+	}
+	return !stopWords[strings.ToLower(w)]
+}
+
+// stopWords are the words of every log line (its level and framing) and
+// English's commonest words: each would count as a word an entry must
+// match, and none tells one cause from another.
+var stopWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`
+		time level msg error errors err fatal warn warning info debug trace panic
+		the and for with from this that these those was were are has have had not
+		but you your its our their there here into onto out over under than then
+		when which while who whom why how what will would can could should may might
+		been being does did doing done all any some each other such only own same
+		too very just also get got set via per use used using`) {
+		m[w] = true
+	}
+	return m
+}()
