@@ -810,9 +810,11 @@ func (a *Analyzer) finding(rec *parser.Record, run *Run, matches []kb.Match, ref
 	// An entry whose scope the log's OS or agent version rules out does not
 	// explain this line.
 	f.Entries = slices.DeleteFunc(f.Entries, func(e *kb.Entry) bool { return !e.Scope.Applies(run.Context) })
-	if len(f.Entries) == 0 && len(f.Unknown) == 0 && f.Level >= parser.LevelError && a.opts.Suggester != nil {
-		// Only here, for an error nothing explains: the suggester caches
-		// per message and bounds its searches, so the hot path is untouched.
+	if len(f.Entries) == 0 && len(f.Unknown) == 0 && f.Level >= parser.LevelError && run.Verdict == nil && a.opts.Suggester != nil {
+		// Only here, for an error nothing explains in a run where nothing
+		// before it was recognised (a guess beside a known cause is noise):
+		// the suggester caches per message and bounds its searches, so the
+		// hot path is untouched.
 		f.Suggested = slices.DeleteFunc(a.opts.Suggester.Entries(f.Text), func(e *kb.Entry) bool { return !e.Scope.Applies(run.Context) })
 	}
 	for _, e := range f.Entries {
