@@ -132,9 +132,10 @@ var collectedByAgent = []string{"TimeGenerated", "Computer", "FilePath"}
 // rareKeys are keys the report leaves out unless they apply (omitempty),
 // and which no sample log calls for: a line cut to an excerpt, an unknown
 // AZCM code, a service that recovered, a verdict with alternatives, a
-// verdict that is only a suggestion (every failed run of the samples has a
-// recognised cause).
-var rareKeys = []string{"line_length", "excerpt", "unknown_codes", "recovered_line", "recovered_at", "recovered_by", "alternatives", "verdict_match"}
+// verdict that is only a suggestion, a finding's suggestions (every failed
+// run of the samples has a recognised cause before its unexplained lines,
+// and a guess is offered only where nothing was recognised yet).
+var rareKeys = []string{"line_length", "excerpt", "unknown_codes", "recovered_line", "recovered_at", "recovered_by", "alternatives", "verdict_match", "suggested"}
 
 // fits reports why a JSON value does not fit a stream column type, or "".
 func fits(typ string, v any) string {
