@@ -358,42 +358,34 @@ func TestCorpus(t *testing.T) {
 	// and codes give (exact), and with its suggestions (suggested, the
 	// headline: the first answer an admin is shown).
 	type score struct{ right, total int }
-	scores := map[string]*score{}
-	count := func(key string, right bool) {
-		s := scores[key]
+	count := func(m map[string]*score, key string, right bool) {
+		s := m[key]
 		if s == nil {
 			s = &score{}
-			scores[key] = s
+			m[key] = s
 		}
 		s.total++
 		if right {
 			s.right++
 		}
 	}
+	scores := map[string]*score{}
 	areas := map[string]*score{}
 	var misses []string
 	for _, c := range cases {
 		for _, command := range corpusCommands {
 			got := firstAnswer(t, c, command)
 			for kind, id := range map[string]string{"exact": got.exact, "suggested": got.suggested} {
-				count(command+" "+c.Split+" "+kind, id == c.Expect)
+				count(scores, command+" "+c.Split+" "+kind, id == c.Expect)
 				if c.Split == "holdout" && c.Collected >= freshHoldoutSince {
-					count(command+" fresh "+kind, id == c.Expect)
+					count(scores, command+" fresh "+kind, id == c.Expect)
 				}
 			}
 			right := got.suggested == c.Expect
 			// Areas count tune cases only: per-area counts of the holdout
 			// would tell which holdout cases miss.
 			if c.Split == "tune" {
-				a := areas[c.Area]
-				if a == nil {
-					a = &score{}
-					areas[c.Area] = a
-				}
-				a.total++
-				if right {
-					a.right++
-				}
+				count(areas, c.Area, right)
 			}
 			if right || c.Split == "holdout" {
 				// Holdout misses are never printed: knowing which cases
