@@ -21,7 +21,7 @@ mkdir -p "$dir"
 	[ -z "${FILE:-}" ] || echo "file: $FILE"
 	echo "expect: $expect"
 	echo "split: $split"
-	echo "collected: $(date -u +%F)"
+	echo "collected: $(date -u +%FT%H:%MZ)"
 	[ -z "$note" ] || echo "note: $note"
 	echo "-- excerpt --"
 	cat
