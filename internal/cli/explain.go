@@ -53,12 +53,7 @@ func (c *ExplainCmd) Run(e *env) error {
 	if err != nil {
 		return e.reportLoadError(err)
 	}
-	a := k.Explain(query)
-	if len(a.Entries) == 0 && a.Kind == kb.QueryText {
-		// No pattern recognises it: offer the closest entries, as a guess
-		// (the exit status stays ExitNotFound: nothing was explained).
-		a.Suggested = suggest.New(k, suggest.Options{}).Entries(query)
-	}
+	a := explainAnswer(k, query)
 	opts := e.output()
 	opts.NoRedact = c.NoRedact
 	out := answers(e, k, c.JSON, opts)
@@ -73,6 +68,18 @@ func (c *ExplainCmd) Run(e *env) error {
 		return exitCode(ExitNotFound)
 	}
 	return nil
+}
+
+// explainAnswer is explain's answer to a query, shared with serve's pages
+// and API: the entries that recognise it, else, for pasted text, the
+// closest entries as suggestions (the exit status stays ExitNotFound:
+// nothing was explained).
+func explainAnswer(k *kb.KB, query string) kb.Answer {
+	a := k.Explain(query)
+	if len(a.Entries) == 0 && a.Kind == kb.QueryText {
+		a.Suggested = suggest.New(k, suggest.Options{}).Entries(query)
+	}
+	return a
 }
 
 // readPaste reads a pasted message from standard input, as text with LF line

@@ -85,7 +85,7 @@ func (c *ServeCmd) Run(e *env) error {
 }
 
 // newServer gives the server the CLI's own answers: analyze's pipeline,
-// explain's and search's JSON.
+// explain's answer (suggestions included) and explain's and search's JSON.
 func newServer(e *env, k *kb.KB, maxUpload int64, hosts []string) (*serve.Server, error) {
 	return serve.New(serve.Options{
 		KB: k, Lang: e.language(), MaxUpload: maxUpload, Hosts: hosts,
@@ -97,9 +97,10 @@ func newServer(e *env, k *kb.KB, maxUpload int64, hosts []string) (*serve.Server
 			out.Search(res)
 			return out.Flush()
 		},
-		ExplainJSON: func(w io.Writer, query string, lang kb.Lang) error {
+		Explain: func(query string) kb.Answer { return explainAnswer(k, query) },
+		ExplainJSON: func(w io.Writer, query string, a kb.Answer, lang kb.Lang) error {
 			out := report.NewJSON(w, k, report.Options{Lang: lang})
-			out.Explain(query, k.Explain(query))
+			out.Explain(query, a)
 			return out.Flush()
 		},
 	})

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -181,7 +182,7 @@ func TestServeAnalyzeAsCLI(t *testing.T) {
 
 // The JSON API answers as search --json and explain --json.
 func TestServeAPIAsCLI(t *testing.T) {
-	hs, _ := startServe(t)
+	hs, k := startServe(t)
 	for _, c := range []struct{ cmd, lang, q string }{
 		{"search", "en", "proxy blocking login"},
 		{"search", "ja", "プロキシ 経由"},
@@ -193,6 +194,9 @@ func TestServeAPIAsCLI(t *testing.T) {
 		{"explain", "ja", "AZCM0018"},
 		{"explain", "en", `time="2031-02-03T04:05:06Z" level=fatal msg="Invalid client secret is provided"`},
 		{"explain", "en", "AZCM9999"},
+		// No pattern recognises it: the closest entries, as suggestions.
+		{"explain", "en", unmatchedLine(t, k)},
+		{"explain", "ja", unmatchedLine(t, k)},
 	} {
 		var want bytes.Buffer
 		Main(context.Background(), []string{"--lang", c.lang, c.cmd, "--json", c.q}, strings.NewReader(""), &want, io.Discard)
@@ -296,7 +300,7 @@ func verdictsOf(t testing.TB, ndjson string) []string {
 
 // verdictCell is a run's verdict cell on the analyze page.
 // A row of ok runs in a row says how many it stands for.
-var verdictCell = regexp.MustCompile(`<td class="verdict" data-verdict="([^"]*)"(?: data-runs="(\d+)")?>`)
+var verdictCell = regexp.MustCompile(`<td class="verdict" data-verdict="([^"]*)"(?: data-runs="(\d+)")?(?: data-match="suggested")?>`)
 
 // pageVerdicts lists the verdict of each run of the analyze page.
 func pageVerdicts(page string) []string {
@@ -322,25 +326,7 @@ func pageVerdicts(page string) []string {
 func TestServeMachinesAsCLI(t *testing.T) {
 	hs, _ := startServe(t)
 	bundles, _ := filepath.Glob("../../testdata/logs/bundles/*.zip")
-	cli := map[string]string{}
-	for _, line := range strings.Split(strings.TrimSpace(cliAnalyze(t, ".", nil, append([]string{"--by", "machine"}, bundles...)...)), "\n") {
-		var obj struct{ Type, Machine, Verdict string }
-		if err := json.Unmarshal([]byte(line), &obj); err != nil {
-			t.Fatalf("%v: %s", err, line)
-		}
-		if obj.Type == "machine" {
-			cli[obj.Machine] = obj.Verdict
-		}
-	}
-	form, ctype := uploadForm(t, bundles, "")
-	status, page := post(t, hs, "/analyze", form, ctype)
-	if status != http.StatusOK {
-		t.Fatalf("status %d", status)
-	}
-	web := map[string]string{}
-	for _, m := range machineRowOnPage.FindAllStringSubmatch(page, -1) {
-		web[html.UnescapeString(m[2])] = html.UnescapeString(m[1])
-	}
+	cli, web := machinesBothWays(t, hs, bundles)
 	t.Logf("machines: %v", web)
 	if diff := cmp.Diff(cli, web); diff != "" {
 		t.Errorf("machines and verdicts differ (-cli +page):\n%s", diff)
@@ -350,6 +336,31 @@ func TestServeMachinesAsCLI(t *testing.T) {
 	if v := cli["arc-web-01"]; v == "ok" || v == "" {
 		t.Errorf("arc-web-01: verdict %q, want the incident after its last run", v)
 	}
+}
+
+// machinesBothWays gives each machine's verdict by analyze --by machine
+// and by the analyze page's view by verdict, for the same zips.
+func machinesBothWays(t *testing.T, hs *httptest.Server, zips []string) (cli, web map[string]string) {
+	t.Helper()
+	cli, web = map[string]string{}, map[string]string{}
+	for _, line := range strings.Split(strings.TrimSpace(cliAnalyze(t, ".", nil, append([]string{"--by", "machine"}, zips...)...)), "\n") {
+		var obj struct{ Type, Machine, Verdict string }
+		if err := json.Unmarshal([]byte(line), &obj); err != nil {
+			t.Fatalf("%v: %s", err, line)
+		}
+		if obj.Type == "machine" {
+			cli[obj.Machine] = obj.Verdict
+		}
+	}
+	form, ctype := uploadForm(t, zips, "")
+	status, page := post(t, hs, "/analyze", form, ctype)
+	if status != http.StatusOK {
+		t.Fatalf("status %d", status)
+	}
+	for _, m := range machineRowOnPage.FindAllStringSubmatch(page, -1) {
+		web[html.UnescapeString(m[2])] = html.UnescapeString(m[1])
+	}
+	return cli, web
 }
 
 // machineRowOnPage is a machine's row in the page's view by verdict.
@@ -467,5 +478,168 @@ func TestServeFormEncoded(t *testing.T) {
 		if status, body := post(t, hs, path, strings.NewReader("files=x"), "application/x-www-form-urlencoded"); status != http.StatusBadRequest || !strings.Contains(body, "text") {
 			t.Errorf("%s, a form without text: status %d, want 400 naming the field: %s", path, status, body)
 		}
+	}
+}
+
+// unmatchedLine is an error line of the sample logs that no entry's
+// pattern recognises (linux/azcmagent.log:43, a TLS inspection device's
+// chain), for which explain and analyze suggest the closest entries.
+func unmatchedLine(t testing.TB, k *kb.KB) string {
+	t.Helper()
+	data, err := os.ReadFile("../../testdata/logs/linux/azcmagent.log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(data), "\n")
+	if len(lines) < 43 {
+		t.Fatalf("linux/azcmagent.log has %d lines", len(lines))
+	}
+	line := lines[42]
+	if a := k.Explain(line); len(a.Entries) > 0 || !strings.Contains(line, "level=error") {
+		t.Fatalf("linux/azcmagent.log:43 is no unmatched error line (entries %v): %s", a.Entries, line)
+	}
+	return line
+}
+
+// cliSuggested runs explain --json on text and returns the ids it suggests.
+func cliSuggested(t testing.TB, lang, text string) []string {
+	t.Helper()
+	var out bytes.Buffer
+	Main(context.Background(), []string{"--lang", lang, "explain", "--json", text}, strings.NewReader(""), &out, io.Discard)
+	var a struct {
+		Match     string `json:"match"`
+		Suggested []struct {
+			ID string `json:"id"`
+		} `json:"suggested"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &a); err != nil {
+		t.Fatalf("explain --json: %v: %s", err, out.String())
+	}
+	if a.Match != "suggested" || len(a.Suggested) == 0 {
+		t.Fatalf("explain --json suggests nothing (match %q): the test checks nothing", a.Match)
+	}
+	var ids []string
+	for _, s := range a.Suggested {
+		ids = append(ids, s.ID)
+	}
+	return ids
+}
+
+// An unmatched message gets on the pages the suggestions the CLI gives,
+// labelled as the CLI labels them, in English and in Japanese: the explain
+// page under explain's heading, each entry marked "(suggestion)"; the
+// analyze page with the run's verdict as a "Suggested cause" and the line's
+// entries as "≈ id (suggestion)". /api/explain stays explain --json.
+func TestServeShowsSuggestions(t *testing.T) {
+	hs, k := startServe(t)
+	line := unmatchedLine(t, k)
+	for _, lang := range []kb.Lang{kb.EN, kb.JA} {
+		ids := cliSuggested(t, string(lang), line)
+		resp, err := hs.Client().Get(hs.URL + "/explain?lang=" + string(lang) + "&q=" + url.QueryEscape(line))
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		page := string(body)
+		if resp.StatusCode != http.StatusNotFound {
+			t.Errorf("%s: explain page status %d, want 404 (a suggestion explains nothing)", lang, resp.StatusCode)
+		}
+		for _, want := range []string{
+			`<p class="suggested-head" id="suggested">` + html.EscapeString(msg.ExplainSuggested.In(lang)) + `</p>`,
+			`<span class="suggestion">(` + msg.Suggested.In(lang) + `)</span>`,
+		} {
+			if !strings.Contains(page, want) {
+				t.Errorf("%s: the explain page has no %s", lang, want)
+			}
+		}
+		if strings.Contains(page, html.EscapeString(msg.WebExplainNone.In(lang))) {
+			t.Errorf("%s: the explain page says nothing matches beside its suggestions", lang)
+		}
+		for _, id := range ids {
+			if !strings.Contains(page, `<article class="entry suggested" id="`+id+`" data-match="suggested">`) {
+				t.Errorf("%s: the explain page does not show %s as a suggestion", lang, id)
+			}
+		}
+		if n := strings.Count(page, `<article class="entry`); n != len(ids) {
+			t.Errorf("%s: the explain page shows %d entries, explain --json suggests %d", lang, n, len(ids))
+		}
+
+		// analyze: the same line pasted, as analyze - reads it.
+		var run struct{ Verdict, VerdictMatch string }
+		var finding []string
+		for _, l := range strings.Split(strings.TrimSpace(cliAnalyze(t, ".", strings.NewReader(line+"\n"), "-")), "\n") {
+			var obj struct {
+				Type         string `json:"type"`
+				Verdict      string `json:"verdict"`
+				VerdictMatch string `json:"verdict_match"`
+				Suggested    []struct {
+					ID string `json:"id"`
+				} `json:"suggested"`
+			}
+			if err := json.Unmarshal([]byte(l), &obj); err != nil {
+				t.Fatal(err)
+			}
+			switch obj.Type {
+			case "run":
+				run.Verdict, run.VerdictMatch = obj.Verdict, obj.VerdictMatch
+			case "finding":
+				for _, s := range obj.Suggested {
+					finding = append(finding, s.ID)
+				}
+			}
+		}
+		if run.VerdictMatch != "suggested" || len(finding) == 0 {
+			t.Fatalf("analyze --json: run %+v, finding's suggestions %v: the test checks nothing", run, finding)
+		}
+		form, ctype := uploadForm(t, nil, line)
+		status, page := post(t, hs, "/analyze?lang="+string(lang), form, ctype)
+		if status != http.StatusOK {
+			t.Fatalf("%s: analyze page status %d", lang, status)
+		}
+		cell := `<td class="verdict" data-verdict="` + run.Verdict + `" data-match="suggested"><span class="suggested-cause">` +
+			html.EscapeString(msg.SuggestedCause.In(lang)) + `:</span> <a href="/explain/` + run.Verdict
+		if !strings.Contains(page, cell) {
+			t.Errorf("%s: the analyze page does not label the verdict %s as a suggestion (want %s)", lang, run.Verdict, cell)
+		}
+		for _, id := range finding {
+			item := regexp.MustCompile(`<li data-match="suggested"><span class="approx" aria-hidden="true">≈</span> <a href="[^"]*">` +
+				regexp.QuoteMeta(id) + `</a> [^<]* <span class="suggestion">\(` + regexp.QuoteMeta(msg.Suggested.In(lang)) + `\)</span></li>`)
+			if !item.MatchString(page) {
+				t.Errorf("%s: the analyze page does not show %s as the line's suggestion", lang, id)
+			}
+		}
+	}
+}
+
+// The page's view by machine follows analyze --by machine, which computes
+// no suggestions: a machine whose failure nothing explains is unexplained
+// there, not its run's suggested verdict.
+func TestServeMachinesIgnoreSuggestions(t *testing.T) {
+	hs, k := startServe(t)
+	dir := t.TempDir()
+	guess := filepath.Join(dir, "azcmagent-20310108T023300-arc-guess-01.zip")
+	f, err := os.Create(guess)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zw := zip.NewWriter(f)
+	w, _ := zw.Create("var/opt/azcmagent/log/azcmagent.log")
+	io.WriteString(w, `time="2031-01-08T02:32:01Z" level=debug msg="Agent Version: 1.58.03079.1821"`+"\n"+
+		`time="2031-01-08T02:32:01Z" level=debug msg="Agent Command: connect"`+"\n"+unmatchedLine(t, k)+"\n")
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	zips := []string{guess, "../../testdata/logs/bundles/azcmagent-20310203T040506-arc-web-01.zip"}
+	if !strings.Contains(cliAnalyze(t, ".", nil, guess), `"verdict_match":"suggested"`) {
+		t.Fatal("the run of arc-guess-01 has no suggested verdict: the test checks nothing")
+	}
+	cli, web := machinesBothWays(t, hs, zips)
+	if cli["arc-guess-01"] != "unexplained" {
+		t.Fatalf("analyze --by machine: arc-guess-01 is %q, want unexplained", cli["arc-guess-01"])
+	}
+	if diff := cmp.Diff(cli, web); diff != "" {
+		t.Errorf("machines and verdicts differ (-cli +page):\n%s", diff)
 	}
 }

@@ -302,12 +302,10 @@ type ndjsonLine struct {
 	File string `json:"file"`
 	Line int    `json:"line"`
 	// finding
-	Level   string `json:"level"`
-	Text    string `json:"text"`
-	Entries []struct {
-		ID    string `json:"id"`
-		Title string `json:"title"`
-	} `json:"entries"`
+	Level     string      `json:"level"`
+	Text      string      `json:"text"`
+	Entries   []briefJSON `json:"entries"`
+	Suggested []briefJSON `json:"suggested"`
 	// run, incident, warning
 	RunID        string   `json:"run_id"`
 	Machine      string   `json:"machine"`
@@ -323,6 +321,7 @@ type ndjsonLine struct {
 	ExitCode     *string  `json:"exit_code"`
 	Failed       bool     `json:"failed"`
 	Verdict      *string  `json:"verdict"`
+	VerdictMatch string   `json:"verdict_match"`
 	Findings     int      `json:"findings"`
 	Count        int      `json:"count"`
 	Notes        []string `json:"notes"`
@@ -337,6 +336,15 @@ type ndjsonLine struct {
 	Inputs     []inputView    `json:"inputs"`
 	ByEntry    map[string]int `json:"by_entry"`
 }
+
+// briefJSON is an entry named by a finding: its id and title.
+type briefJSON struct {
+	ID    string `json:"id"`
+	Title string `json:"title"`
+}
+
+// suggestedMatch is a verdict_match that says the verdict is a guess.
+const suggestedMatch = "suggested"
 
 type problemView struct {
 	File    string `json:"file"`
@@ -381,11 +389,14 @@ type runView struct {
 	File, Lines, Command, Agent, ExitCode, Time string
 	Index                                       int
 	Verdict, VerdictTitle                       string
-	Failed                                      bool
-	Status, StatusLabel                         string
-	Findings                                    []*findingView
-	FindingCount, More                          int
-	KnownCauses, Notes                          []string
+	// VerdictSuggested marks a verdict that is only the closest entry by
+	// full-text search (verdict_match "suggested"), labelled as such.
+	VerdictSuggested    bool
+	Failed              bool
+	Status, StatusLabel string
+	Findings            []*findingView
+	FindingCount, More  int
+	KnownCauses, Notes  []string
 	// OKRuns, when set, makes the row stand for this many ok runs in a
 	// row, without findings.
 	OKRuns             int
@@ -398,7 +409,9 @@ type findingView struct {
 	File, Level, Text string
 	Line              int
 	Entries           []entryRef
-	Context           []contextLine
+	// Suggested are the closest entries to an error no entry explains.
+	Suggested []entryRef
+	Context   []contextLine
 }
 
 type entryRef struct{ ID, Title string }
@@ -424,6 +437,9 @@ func (v *analysisView) add(line []byte) {
 		f := &findingView{File: l.File, Line: l.Line, Level: l.Level, Text: clip(l.Text, 2000)}
 		for _, e := range l.Entries {
 			f.Entries = append(f.Entries, entryRef{e.ID, e.Title})
+		}
+		for _, e := range l.Suggested {
+			f.Suggested = append(f.Suggested, entryRef{e.ID, e.Title})
 		}
 		v.pending = append(v.pending, f)
 	case "run", "incident", "warning":
@@ -467,7 +483,7 @@ func (v *analysisView) run(l *ndjsonLine) *runView {
 	rv.start = deref(l.Start)
 	rv.Time = span(rv.start, deref(l.End))
 	if l.Verdict != nil {
-		rv.Verdict = *l.Verdict
+		rv.Verdict, rv.VerdictSuggested = *l.Verdict, l.VerdictMatch == suggestedMatch
 		if e, ok := v.k.Get(rv.Verdict); ok {
 			rv.VerdictTitle = e.Title.In(v.lang)
 		}

@@ -38,7 +38,7 @@ func (s *Server) apiExplain(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var buf bytes.Buffer
-	if err := s.opts.ExplainJSON(&buf, q, s.lang(r)); err != nil {
+	if err := s.opts.ExplainJSON(&buf, q, s.opts.Explain(q), s.lang(r)); err != nil {
 		apiError(w, http.StatusInternalServerError, err.Error())
 		return
 	}

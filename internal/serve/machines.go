@@ -69,7 +69,9 @@ func (v *analysisView) event(l *ndjsonLine) {
 	}
 	e := machine.Event{ID: l.RunID, File: l.File, Command: deref(l.Command), ExitCode: deref(l.ExitCode),
 		AgentVersion: deref(l.AgentVersion), Failed: l.Failed || l.Type == "incident", Timeline: l.Type != "run"}
-	if l.Verdict != nil {
+	if l.Verdict != nil && l.VerdictMatch != suggestedMatch {
+		// A suggested verdict is a guess: analyze --by machine computes
+		// none, and a machine it explains nothing for is unexplained.
 		e.Verdict = *l.Verdict
 	}
 	if l.Start != nil {

@@ -253,9 +253,12 @@ func (s *Server) runSearch(q string, lang kb.Lang) (*index.Result, error) {
 type explainView struct {
 	Query   string
 	Entries []entryView
-	Unknown []string
-	Nearest []string
-	Causes  []*kb.Entry
+	// Suggested are, when no entry recognises the text, the closest
+	// entries by full-text search, shown as guesses.
+	Suggested []entryView
+	Unknown   []string
+	Nearest   []string
+	Causes    []*kb.Entry
 	// Single is set on an entry's permanent page.
 	Single bool
 }
@@ -284,7 +287,7 @@ func (s *Server) explainID(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusOK, "explain", p)
 		return
 	}
-	a := s.k.Explain(id)
+	a := s.opts.Explain(id)
 	if len(a.Entries) > 0 && a.Kind != kb.QueryText {
 		// A code form: the permanent page is the code's entry.
 		target := "/explain/" + url.PathEscape(a.Entries[0].ID)
@@ -309,7 +312,7 @@ func (s *Server) explainQuery(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "query too long: for a whole log, use Analyze", http.StatusRequestEntityTooLarge)
 		return
 	}
-	s.explainAnswer(w, r, lang, q, s.k.Explain(q))
+	s.explainAnswer(w, r, lang, q, s.opts.Explain(q))
 }
 
 func (s *Server) explainAnswer(w http.ResponseWriter, r *http.Request, lang kb.Lang, q string, a kb.Answer) {
@@ -317,8 +320,13 @@ func (s *Server) explainAnswer(w http.ResponseWriter, r *http.Request, lang kb.L
 	for _, e := range a.Entries {
 		v.Entries = append(v.Entries, s.view(e))
 	}
+	for _, e := range a.Suggested {
+		v.Suggested = append(v.Suggested, s.view(e))
+	}
 	status := http.StatusOK
 	if len(a.Entries) == 0 {
+		// Suggestions are a guess: nothing was explained, as explain's
+		// exit status says.
 		status = http.StatusNotFound
 	}
 	s.render(w, r, status, "explain", page{Lang: lang, Title: msg.WebExplain.In(lang), Data: v})

@@ -60,8 +60,12 @@ type AnalyzeFunc func(ctx context.Context, req AnalyzeRequest, ndjson io.Writer)
 // result.
 type SearchJSONFunc func(w io.Writer, res *index.Result, lang kb.Lang) error
 
-// ExplainJSONFunc writes `arcdiag explain --json`'s answer for a query.
-type ExplainJSONFunc func(w io.Writer, query string, lang kb.Lang) error
+// ExplainFunc answers a query as `arcdiag explain` does: the entries that
+// recognise it, else, for pasted text, the suggested ones.
+type ExplainFunc func(query string) kb.Answer
+
+// ExplainJSONFunc writes `arcdiag explain --json`'s answer a to a query.
+type ExplainJSONFunc func(w io.Writer, query string, a kb.Answer, lang kb.Lang) error
 
 // Options configure a Server.
 type Options struct {
@@ -77,6 +81,9 @@ type Options struct {
 	// in memory (up to MaxUpload): more wait their turn. 0 means 2.
 	MaxAnalyses int
 	Analyze     AnalyzeFunc
+	// Explain is explain's answer, which the explain page and the API
+	// show (so that both suggest what the CLI suggests).
+	Explain ExplainFunc
 	// SearchJSON and ExplainJSON write `search --json` and `explain --json`.
 	SearchJSON  SearchJSONFunc
 	ExplainJSON ExplainJSONFunc
@@ -106,8 +113,8 @@ func New(opts Options) (*Server, error) { return newServerWith(opts, nil) }
 // newServerWith builds a server on search indexes already built for
 // opts.KB, or builds them when si is nil.
 func newServerWith(opts Options, si *searchIndexes) (*Server, error) {
-	if opts.KB == nil || opts.Analyze == nil || opts.SearchJSON == nil || opts.ExplainJSON == nil {
-		return nil, errors.New("serve: KB, Analyze, SearchJSON and ExplainJSON are required")
+	if opts.KB == nil || opts.Analyze == nil || opts.Explain == nil || opts.SearchJSON == nil || opts.ExplainJSON == nil {
+		return nil, errors.New("serve: KB, Analyze, Explain, SearchJSON and ExplainJSON are required")
 	}
 	if opts.MaxUpload <= 0 {
 		opts.MaxUpload = DefaultMaxUpload

@@ -78,7 +78,8 @@ func newServer(tb testing.TB, opts Options, analyzed *atomic.Int32) *Server {
 		}
 	}
 	opts.SearchJSON = func(w io.Writer, res *index.Result, lang kb.Lang) error { return json.NewEncoder(w).Encode(res.Total) }
-	opts.ExplainJSON = func(w io.Writer, q string, lang kb.Lang) error { return json.NewEncoder(w).Encode(q) }
+	opts.Explain = built.k.Explain
+	opts.ExplainJSON = func(w io.Writer, q string, a kb.Answer, lang kb.Lang) error { return json.NewEncoder(w).Encode(q) }
 	srv, err := newServerWith(opts, built.si)
 	if err != nil {
 		tb.Fatal(err)
