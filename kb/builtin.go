@@ -15,5 +15,5 @@ func Builtin() Layer {
 	if err != nil {
 		panic(err) // cannot happen: "data" is a fixed, embedded directory
 	}
-	return Layer{Name: "built-in", FS: sub, Prefix: "kb/data/", Trusted: true, snapshot: builtinSnapshot}
+	return Layer{Name: "built-in", FS: sub, Prefix: "kb/data/", Trusted: true, snapshot: builtinSnapshot, embedded: true}
 }
