@@ -23,7 +23,7 @@ func TestLintSourcesAndMarkup(t *testing.T) {
   kind: note
   title: {en: Markup, ja: マークアップ}
   cause:
-    en: Allow *.his.arc.azure.com and *.guestconfiguration.azure.com; msiexec /l*v log.txt.
+    en: Allow *.his.arc.azure.com and *.guestconfiguration.azure.com; msiexec /l*v log.txt; Get-ClusterGroup -Name "*control-plan*".
     ja: サービス *himds* のプロファイル
   remediation:
     en: See footnote <sup>1</sup>.

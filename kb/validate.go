@@ -308,8 +308,9 @@ func (k *KB) Overlaps() []Problem {
 // superscripts (footnote marks) and markdown emphasis such as *himds*. A
 // wildcard host (*.his.arc.azure.com) or msiexec's /l*v is not emphasis: the
 // opening star is neither followed by a dot nor preceded by a letter, and a
-// closing star is not followed by a dot and a letter.
-var pageMarkup = regexp.MustCompile(`(?i)(</?sup\b[^>]*>)|(?:^|[^\w*])(\*[^*\s.][^*\n]*?[^*\s]\*)(?:$|[^\w.*]|\.(?:$|\W))`)
+// closing star is not followed by a dot and a letter. A quoted PowerShell
+// wildcard ("*control-plan*") is not emphasis either: no quote around the stars.
+var pageMarkup = regexp.MustCompile(`(?i)(</?sup\b[^>]*>)|(?:^|[^\w*"'])(\*[^*\s.][^*\n]*?[^*\s]\*)(?:$|[^\w.*"']|\.(?:$|\W))`)
 
 // fieldText is one piece of prose of an entry, with its field path.
 type fieldText struct{ path, text string }
