@@ -55,3 +55,18 @@ func TestFolderBounds(t *testing.T) {
 		})
 	}
 }
+
+// The built-in layer is bounded by review, not by the --kb-dir limits: the
+// same bytes that stop a folder load when they are the embedded layer's.
+func TestEmbeddedLayerNotSizeBounded(t *testing.T) {
+	big := fstest.MapFS{"entries.yaml": {Data: []byte("[]\n")}}
+	for i := range 3 {
+		big[fmt.Sprintf("f%d.yaml", i)] = &fstest.MapFile{Data: []byte("# " + strings.Repeat("x", maxLayerSize/2) + "\n")}
+	}
+	if _, err := Load(Layer{Name: "built-in", FS: big, Prefix: "kb/data/", embedded: true}); err != nil {
+		t.Errorf("embedded layer over %d bytes: %v", maxLayerSize, err)
+	}
+	if _, err := Load(DirLayer("ours", big)); err == nil || !strings.Contains(err.Error(), "pass 1 MiB") {
+		t.Errorf("folder over %d bytes: got %v, want the size problem", maxLayerSize, err)
+	}
+}
