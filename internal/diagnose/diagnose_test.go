@@ -217,7 +217,9 @@ func TestFindingsCarryEntriesAndCodes(t *testing.T) {
 	}
 	want := []fv{
 		{Line: 4, Level: "error", Entries: []string{"tls-untrusted-certificate"}},
-		{Line: 5, Level: "error", Entries: []string{"arm-authorization-403"}},
+		// The generic AuthorizationFailed entry also knows the line; it
+		// comes after the specific one.
+		{Line: 5, Level: "error", Entries: []string{"arm-authorization-403", "arm-authorization-failed"}},
 		{Line: 6, Level: "info", Codes: []string{"AZCM0042"}, Entries: []string{"AZCM0042"}},
 		{Line: 7, Level: "fatal"},
 	}
