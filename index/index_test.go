@@ -395,6 +395,11 @@ func TestRankingRules(t *testing.T) {
 		return &kb.Entry{ID: id, Kind: kb.KindMessage, Title: kb.Text{EN: en, JA: ja},
 			Cause: kb.Text{EN: "Cause.", JA: "原因。"}, Remediation: kb.Text{EN: "Fix.", JA: "対処。"}, Tags: tags}
 	}
+	// ending makes e an entry of that kind that ends in code.
+	ending := func(kind kb.Kind, code string, e *kb.Entry) *kb.Entry {
+		e.Kind, e.Codes = kind, []string{code}
+		return e
+	}
 	tests := []struct {
 		name    string
 		entries []*kb.Entry
@@ -432,11 +437,9 @@ func TestRankingRules(t *testing.T) {
 			entries: []*kb.Entry{
 				// Alone, the code's shorter title would rank it first (1.61
 				// against 1.35).
-				{ID: "AZCM0145", Kind: kb.KindCode, Codes: []string{"AZCM0145"}, Title: kb.Text{EN: "dpkg lock not released after 5 minutes", JA: "5 分経過しても dpkg のロックが解放されない"},
-					Cause: kb.Text{EN: "The lock stayed.", JA: "ロックが残った。"}, Remediation: kb.Text{EN: "Wait.", JA: "待つ。"}},
-				{ID: "package-manager-locked", Kind: kb.KindMessage, Codes: []string{"AZCM0145"},
-					Title: kb.Text{EN: "Another process holds the package manager's lock (apt/dpkg)", JA: "別のプロセスがパッケージ マネージャーのロックを保持している (apt/dpkg)"},
-					Cause: kb.Text{EN: "Cause.", JA: "原因。"}, Remediation: kb.Text{EN: "Fix.", JA: "対処。"}},
+				ending(kb.KindCode, "AZCM0145", entry("AZCM0145", "dpkg lock not released after 5 minutes", "5 分経過しても dpkg のロックが解放されない")),
+				ending(kb.KindMessage, "AZCM0145", entry("package-manager-locked", "Another process holds the package manager's lock (apt/dpkg)",
+					"別のプロセスがパッケージ マネージャーのロックを保持している (apt/dpkg)")),
 				entry("other", "Something else", "別の問題"),
 			},
 			query: "dpkg lock", first: "package-manager-locked",
