@@ -45,16 +45,18 @@
 // rest by relevance. Relevance is BM25 per field, weighted by field (a
 // title counts more than a remediation); each query term counts its best
 // field and a fifth of the others, and an entry's score is the sum over the
-// terms times the share of terms it matched. A generic entry (tag generic)
-// and a benign line get 0.7 of that, so that a specific failure the same
-// words find comes first, as explain and analyze put it.
+// terms times the share of terms it matched. A generic entry (tag generic),
+// a benign line, and a code whose known cause the same typed words find
+// get 0.7 of that, so that a specific failure the same words find comes
+// first, as explain and analyze put it.
 //
 // Japanese words are matched in the text with the spaces between Japanese
 // characters taken out (リソースプロバイダー finds リソース プロバイダー);
 // a long word found only in part counts only through bigrams that are not
 // hiragana alone (an ending such as できない is in every entry); マシン,
 // as typed, also finds the text's コンピューター. A short English word
-// that at most two entries use is also read as the words it starts.
+// that at most two entries use is also read as the words it starts, and a
+// few words as the text's word for the same thing (sync: skew).
 //
 // Results are this package's own types (Result, Hit, Fragment, Span); a
 // caller never sees a bleve value.

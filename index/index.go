@@ -38,6 +38,9 @@ type Index struct {
 	ids map[string]string
 	// codes holds every code some entry explains.
 	codes map[string]bool
+	// causes maps a code entry's id to its known causes: the failure
+	// entries whose codes name it (kb.KnownCauses, less benign lines).
+	causes map[string][]string
 	// tags lists every tag, lower-case, for did-you-mean on tag: filters.
 	tags []string
 
@@ -72,6 +75,7 @@ func New(entries []*kb.Entry, opts Options) (*Index, error) {
 		order:   make(map[string]int, len(entries)),
 		ids:     make(map[string]string, len(entries)),
 		codes:   map[string]bool{},
+		causes:  map[string][]string{},
 	}
 	seenTag := map[string]bool{}
 	data := make([]map[string]any, len(entries))
@@ -82,6 +86,9 @@ func New(entries []*kb.Entry, opts Options) (*Index, error) {
 		ix.ids[strings.ToLower(e.ID)] = e.ID
 		for _, c := range e.Codes {
 			ix.codes[c] = true
+			if c != e.ID && e.Kind != kb.KindNote && e.Kind != kb.KindBenign {
+				ix.causes[c] = append(ix.causes[c], e.ID)
+			}
 		}
 		for _, t := range e.Tags {
 			if t = strings.ToLower(t); !seenTag[t] {

@@ -395,6 +395,11 @@ func TestRankingRules(t *testing.T) {
 		return &kb.Entry{ID: id, Kind: kb.KindMessage, Title: kb.Text{EN: en, JA: ja},
 			Cause: kb.Text{EN: "Cause.", JA: "原因。"}, Remediation: kb.Text{EN: "Fix.", JA: "対処。"}, Tags: tags}
 	}
+	// ending makes e an entry of that kind that ends in code.
+	ending := func(kind kb.Kind, code string, e *kb.Entry) *kb.Entry {
+		e.Kind, e.Codes = kind, []string{code}
+		return e
+	}
 	tests := []struct {
 		name    string
 		entries []*kb.Entry
@@ -426,6 +431,26 @@ func TestRankingRules(t *testing.T) {
 				entry("hostname", "Cannot get the host name", "コンピューター名を取得できない"),
 			},
 			query: "取得できない", lang: kb.JA, first: "hostname", absent: "dns",
+		},
+		{
+			name: "a code after its known cause that the same words find",
+			entries: []*kb.Entry{
+				// Alone, the code's shorter title would rank it first (1.61
+				// against 1.35).
+				ending(kb.KindCode, "AZCM0145", entry("AZCM0145", "dpkg lock not released after 5 minutes", "5 分経過しても dpkg のロックが解放されない")),
+				ending(kb.KindMessage, "AZCM0145", entry("package-manager-locked", "Another process holds the package manager's lock (apt/dpkg)",
+					"別のプロセスがパッケージ マネージャーのロックを保持している (apt/dpkg)")),
+				entry("other", "Something else", "別の問題"),
+			},
+			query: "dpkg lock", first: "package-manager-locked",
+		},
+		{
+			name: "a reader's word finds the KB's word for the same thing",
+			entries: []*kb.Entry{
+				entry("clock-skew", "Clock skew makes certificates look expired", "時刻のずれ"),
+				entry("tls", "TLS handshake failed", "TLS ハンドシェイクの失敗"),
+			},
+			query: "out of sync", first: "clock-skew",
 		},
 		{
 			name: "a generic entry after a specific one",
@@ -470,4 +495,20 @@ func newIndexOf(t *testing.T, entries []*kb.Entry) *Index {
 	}
 	t.Cleanup(func() { ix.Close() })
 	return ix
+}
+
+// A synonym is a guess, as a typo's correction is: text a person did not
+// type (NoGuesses) finds only its own words.
+func TestSynonymsAreGuesses(t *testing.T) {
+	ix := newIndexOf(t, []*kb.Entry{{ID: "clock-skew", Kind: kb.KindMessage, Title: kb.Text{EN: "Clock skew", JA: "時刻のずれ"},
+		Cause: kb.Text{EN: "Cause.", JA: "原因。"}, Remediation: kb.Text{EN: "Fix.", JA: "対処。"}}})
+	for _, noGuesses := range []bool{false, true} {
+		res, err := ix.Search("sync", SearchOptions{NoGuesses: noGuesses})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if found := res.Total > 0; found == noGuesses {
+			t.Errorf("NoGuesses %v: sync found %v, want %v", noGuesses, ids(res.Hits), !noGuesses)
+		}
+	}
 }

@@ -25,10 +25,12 @@ type SearchOptions struct {
 	// fragments. The query itself is matched in every indexed language.
 	Lang kb.Lang
 	// NoGuesses matches each word as written: a word the index lacks is
-	// not replaced by its nearest words or the words it starts, and a
-	// search that finds nothing gets no did-you-mean. For text a person
-	// did not type (a log message), where an unknown word is a host name
-	// or an identifier, not a typo.
+	// not replaced by its nearest words, the words it starts or its
+	// synonyms, and a search that finds nothing gets no did-you-mean. For
+	// text a person did not type (a log message), where an unknown word is
+	// a host name or an identifier, not a typo. Such text is the agent's
+	// message, which a code's entry quotes, so a code also keeps its rank
+	// beside its known causes (see weightSecondary).
 	NoGuesses bool
 }
 
@@ -114,9 +116,12 @@ const (
 	// weightBigrams weighs a long Japanese word found only in part.
 	weightBigrams = 0.3
 	// weightSecondary weighs a generic entry (a wording whatever the cause,
-	// a code that wraps another error) and a benign line: a specific
-	// failure the same words find is the better answer, as explain and
-	// analyze also put it first.
+	// a code that wraps another error), a benign line, and a code when the
+	// same words a person typed find one of its known causes (an entry of
+	// its own that ends in the code: "dpkg lock" is
+	// linux-package-manager-locked before AZCM0145, which it ends in): a
+	// specific failure the same words find is the better answer, as
+	// explain and analyze also put it first.
 	weightSecondary = 0.7
 	// tieBreaker is how much a term's matches in its other fields add to
 	// its best one.
@@ -259,7 +264,7 @@ func (ix *Index) run(q string, p *parsed, opts SearchOptions) (*Result, *request
 		if active > 0 {
 			score *= float64(found) / float64(active)
 		}
-		if e.IsGeneric() || e.Kind == kb.KindBenign {
+		if e.IsGeneric() || e.Kind == kb.KindBenign || (!opts.NoGuesses && ix.causeFound(e, matches)) {
 			score *= weightSecondary
 		}
 		h := Hit{Entry: e, ID: e.ID, Kind: e.Kind, Title: strings.TrimSpace(e.Title.In(opts.Lang)), Score: score, Matched: found}
@@ -292,6 +297,12 @@ func (ix *Index) run(q string, p *parsed, opts SearchOptions) (*Result, *request
 		res.Hits = append(res.Hits, r.hit)
 	}
 	return res, s, nil
+}
+
+// causeFound reports whether the words that found e, a code, also found one
+// of its known causes.
+func (ix *Index) causeFound(e *kb.Entry, matches map[string]*match) bool {
+	return slices.ContainsFunc(ix.causes[e.ID], func(id string) bool { return matches[id] != nil })
 }
 
 // filter returns the ids of the entries that pass the query's filters, or
@@ -398,8 +409,12 @@ func (s *request) englishWord(w string) ([]clause, error) {
 		return nil, err
 	}
 	word := strings.Trim(strings.ToLower(w), punctuation)
+	var synonym []clause
+	if kbWord, ok := englishSynonyms[word]; ok && !s.opts.NoGuesses {
+		synonym = fieldsMatch(kbWord, englishFields, weightTypo, false)
+	}
 	if known {
-		cs := fieldsMatch(w, englishFields, 1, false)
+		cs := append(fieldsMatch(w, englishFields, 1, false), synonym...)
 		// A short word that few entries use may also stand for the longer
 		// words it starts, which many do: one entry's "Sync" must not hide
 		// every "synchronised" clock from sync.
@@ -444,11 +459,23 @@ func (s *request) englishWord(w string) ([]clause, error) {
 	if len([]rune(word)) >= 3 {
 		alts = append(alts, d.withPrefix(word, 3)...)
 	}
-	if len(alts) == 0 {
+	if len(alts) == 0 && len(synonym) == 0 {
 		s.unknown = append(s.unknown, w)
 		return nil, nil
 	}
-	return fieldsMatch(strings.Join(alts, " "), englishFields, weightTypo, false), nil
+	if len(alts) == 0 {
+		return synonym, nil
+	}
+	return append(fieldsMatch(strings.Join(alts, " "), englishFields, weightTypo, false), synonym...), nil
+}
+
+// englishSynonyms maps a word a reader types to the word the knowledge
+// base's English text uses for the same thing, which the typed word also
+// finds, as a guess (weightTypo): a clock "out of sync" is the text's
+// clock skew. Not for text a person did not type (SearchOptions.NoGuesses),
+// as for typos.
+var englishSynonyms = map[string]string{
+	"sync": "skew",
 }
 
 // known reports whether every analysed token of a word is a term of some
