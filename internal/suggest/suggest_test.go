@@ -103,11 +103,10 @@ func TestNoSuggestionForUnrelated(t *testing.T) {
 		// Unexplained error lines of testdata/logs whose words fit no entry
 		// well: a wrapper that says only that something failed.
 		"Failed to AzcmagentConnect ARM resource",
-		"Network check failed",
-		// Not "Failed to update local configuration": AZCM0069 (Local
-		// configuration update did not complete) is that failure's own code,
-		// a fair guess, and with a few more entries in the index its score
-		// crosses MinScore.
+		// Not "Network check failed": the sample logs end that line's run in
+		// AZCM0026, whose cause names the failed network check, so a guess
+		// of AZCM0026 is right, and it scores about MinScore.
+		"Failed to update local configuration",
 		"Failed to download the extension package: \ufffd\ufffd [system:10060] PID=3816 TID=3834 Component=DOWNLOAD MANAGER GUID=461c1d04-a181-4f62-aea8-fa973771b1c0",
 	} {
 		if got := s.Suggest(text); len(got) > 0 {
