@@ -45,10 +45,11 @@
 // rest by relevance. Relevance is BM25 per field, weighted by field (a
 // title counts more than a remediation); each query term counts its best
 // field and a fifth of the others, and an entry's score is the sum over the
-// terms times the share of terms it matched. A generic entry (tag generic),
-// a benign line, and a code whose known cause the same typed words find
-// get 0.7 of that, so that a specific failure the same words find comes
-// first, as explain and analyze put it.
+// terms times the share of terms it matched. A generic entry (tag generic)
+// and a benign line get 0.7 of that, so that a specific failure the same
+// words find comes first, as explain and analyze put it; a code comes
+// right after a known cause of it that the same typed words find at least
+// 0.7 as well.
 //
 // Japanese words are matched in the text with the spaces between Japanese
 // characters taken out (リソースプロバイダー finds リソース プロバイダー);

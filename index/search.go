@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"unicode"
@@ -116,12 +117,13 @@ const (
 	// weightBigrams weighs a long Japanese word found only in part.
 	weightBigrams = 0.3
 	// weightSecondary weighs a generic entry (a wording whatever the cause,
-	// a code that wraps another error), a benign line, and a code when the
-	// same words a person typed find one of its known causes (an entry of
-	// its own that ends in the code: "dpkg lock" is
-	// linux-package-manager-locked before AZCM0145, which it ends in): a
-	// specific failure the same words find is the better answer, as
-	// explain and analyze also put it first.
+	// a code that wraps another error) and a benign line: a specific
+	// failure the same words find is the better answer, as explain and
+	// analyze also put it first. For the same reason a code ranks right
+	// after a known cause (an entry of its own that ends in the code) that
+	// the words a person typed find at least this share as well ("dpkg
+	// lock" is linux-package-manager-locked, then AZCM0145; see
+	// afterCause).
 	weightSecondary = 0.7
 	// tieBreaker is how much a term's matches in its other fields add to
 	// its best one.
@@ -264,7 +266,7 @@ func (ix *Index) run(q string, p *parsed, opts SearchOptions) (*Result, *request
 		if active > 0 {
 			score *= float64(found) / float64(active)
 		}
-		if e.IsGeneric() || e.Kind == kb.KindBenign || (!opts.NoGuesses && ix.causeFound(e, matches)) {
+		if e.IsGeneric() || e.Kind == kb.KindBenign {
 			score *= weightSecondary
 		}
 		h := Hit{Entry: e, ID: e.ID, Kind: e.Kind, Title: strings.TrimSpace(e.Title.In(opts.Lang)), Score: score, Matched: found}
@@ -283,6 +285,17 @@ func (ix *Index) run(q string, p *parsed, opts SearchOptions) (*Result, *request
 		h.Exact = tier < 2
 		all = append(all, ranked{h, tier, m.clauses})
 	}
+	if !opts.NoGuesses {
+		scores := make(map[string]float64, len(all))
+		for _, r := range all {
+			scores[r.hit.ID] = r.hit.Score
+		}
+		for i, r := range all {
+			if r.tier == 3 {
+				all[i].hit.Score = ix.afterCause(r.hit.ID, r.hit.Score, scores)
+			}
+		}
+	}
 	slices.SortFunc(all, func(a, b ranked) int {
 		return cmp.Or(cmp.Compare(a.tier, b.tier), cmp.Compare(b.hit.Score, a.hit.Score),
 			cmp.Compare(ix.order[a.hit.ID], ix.order[b.hit.ID]))
@@ -299,10 +312,23 @@ func (ix *Index) run(q string, p *parsed, opts SearchOptions) (*Result, *request
 	return res, s, nil
 }
 
-// causeFound reports whether the words that found e, a code, also found one
-// of its known causes.
-func (ix *Index) causeFound(e *kb.Entry, matches map[string]*match) bool {
-	return slices.ContainsFunc(ix.causes[e.ID], func(id string) bool { return matches[id] != nil })
+// afterCause returns the score that ranks a code right after the best of
+// its known causes that the same words found about as well (at least
+// weightSecondary of the code's score), else its own score: the cause is
+// the specific failure, the code what it ends in. A cause found much less
+// well (an entry that only mentions the code) leaves the code where it is,
+// so that no third entry passes it.
+func (ix *Index) afterCause(code string, score float64, scores map[string]float64) float64 {
+	best := 0.0
+	for _, id := range ix.causes[code] {
+		if c := scores[id]; c < score && c >= weightSecondary*score {
+			best = max(best, c)
+		}
+	}
+	if best == 0 {
+		return score
+	}
+	return math.Nextafter(best, 0) // just below the cause
 }
 
 // filter returns the ids of the entries that pass the query's filters, or
