@@ -2,9 +2,11 @@ package diagnose
 
 import (
 	"context"
+	"io"
 	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/arcdiag/arcdiag/kb"
 	"github.com/arcdiag/arcdiag/parser"
@@ -18,7 +20,7 @@ import (
 
 const (
 	batchRecords = 1024
-	batchBytes   = 256 << 10
+	batchBytes   = 128 << 10
 	// maxInFlight bounds the bytes of the batches read but not yet
 	// analyzed: lines of megabytes would otherwise fill every batch at once.
 	maxInFlight = 8 << 20
@@ -57,15 +59,27 @@ func (b *budget) cancel() {
 }
 
 type batch struct {
-	recs  []parser.Record
+	recs []parser.Record
+	// raw is the chunk of input the records were scanned from, which
+	// starts at line and offset off; final is set when it ends the input,
+	// inexact when it cannot be scanned apart from the lines around it.
+	raw     []byte
+	line    int
+	off     int64
+	final   bool
+	inexact bool
+	// arena holds the records' texts when they were scanned in order
+	// (feedScanner) rather than from raw.
 	arena []byte
 	facts []facts
 	done  chan struct{}
-	// marks, ends and known are batchFacts's working memory: what each
-	// record holds a candidate for, where its text ends in the arena, and
-	// whether the cache knew its facts.
+	// text holds the records' texts in order (raw or arena), and ends
+	// where each ends in it.
+	text []byte
+	ends []int
+	// marks and known are batchFacts's working memory: what each record
+	// holds a candidate for, and whether the cache knew its facts.
 	marks []kb.Candidate
-	ends  []int
 	known []bool
 	// repeats marks the records that repeat the one before them for the
 	// run logic (see repeatsPrevious): the in-order goroutine only counts
@@ -78,7 +92,11 @@ func (b *batch) reset() {
 	if cap(b.arena) > 4*batchBytes {
 		b.arena = make([]byte, 0, batchBytes) // a huge line passed: give it back
 	}
-	b.arena = b.arena[:0]
+	if cap(b.raw) > 4*batchBytes {
+		b.raw = nil
+	}
+	b.arena, b.raw = b.arena[:0], b.raw[:0]
+	b.inexact, b.final = false, false
 	b.facts = b.facts[:0]
 	b.done = make(chan struct{})
 }
@@ -125,15 +143,17 @@ func (a *Analyzer) FeedLines(ctx context.Context, sc *parser.Scanner, keep func(
 }
 
 // Feed analyses every record of sc that keep accepts (nil keeps all), using
-// workers goroutines for matching (0 means one per CPU). It returns the
-// scanner's error or ctx's.
+// workers goroutines for scanning and matching (0 means one per CPU). It
+// returns the scanner's error or ctx's. keep is called in the records'
+// order, on the calling goroutine.
 func (a *Analyzer) Feed(ctx context.Context, sc *parser.Scanner, keep func(*parser.Record) bool, workers int) error {
 	return a.FeedWith(ctx, sc, keep, FeedOptions{Workers: workers})
 }
 
 // FeedOptions tune Feed; the zero value is what Feed uses.
 type FeedOptions struct {
-	// Workers is the number of goroutines matching (0: one per CPU).
+	// Workers is the number of goroutines scanning and matching (0: one
+	// per CPU).
 	Workers int
 	// ChunkBytes is the size of the pieces of input handed to them (0:
 	// batchBytes); tests make it tiny so that piece edges fall everywhere.
@@ -141,6 +161,14 @@ type FeedOptions struct {
 }
 
 // FeedWith is Feed with its options.
+//
+// The input is read in chunks of whole lines (parser.Scanner.ReadChunk),
+// which the workers scan and match on their own; the calling goroutine
+// takes their records in order. A chunk that cannot be scanned apart from
+// the lines around it (a console capture, an installer log; see
+// parser.Scanner.Inexact) ends that: the rest of the input is scanned in
+// order from its start by one scanner (feedScanner), as the plain path
+// does, and matched batch by batch on the calling goroutine.
 func (a *Analyzer) FeedWith(ctx context.Context, sc *parser.Scanner, keep func(*parser.Record) bool, opts FeedOptions) error {
 	workers := opts.Workers
 	if workers <= 0 {
@@ -151,28 +179,30 @@ func (a *Analyzer) FeedWith(ctx context.Context, sc *parser.Scanner, keep func(*
 		chunk = batchBytes
 	}
 	if workers == 1 {
-		return a.feedBatches(ctx, sc, keep, chunk)
+		return a.feedChunks(ctx, sc, keep, chunk)
 	}
 	inFlight := 2*workers + 2
 	free := make(chan *batch, inFlight)
 	for range inFlight {
-		// Batches are kept for the next Feed: a zip of thousands of small
-		// logs would otherwise allocate megabytes of arenas per entry.
-		if n := len(a.spare); n > 0 {
-			free <- a.spare[n-1]
-			a.spare = a.spare[:n-1]
-		} else {
-			free <- &batch{arena: make([]byte, 0, batchBytes)}
-		}
+		free <- a.spareBatch()
 	}
 	work := make(chan *batch, inFlight)
 	order := make(chan *batch, inFlight)
+	// inexact is set once a chunk needs the lines before it: the workers
+	// then leave the chunks after it to the ordered scan.
+	var inexact atomic.Bool
 	for range workers {
+		cs := sc.ChunkScanner() // here: it reads the input's first bytes
 		go func() {
 			scratch := a.matcher.NewScratch()
 			var cache factCache
 			for b := range work {
-				a.batchFacts(b, scratch, &cache)
+				if !inexact.Load() {
+					a.scanChunk(b, cs)
+					if !b.inexact {
+						a.batchFacts(b, scratch, &cache)
+					}
+				}
 				close(b.done)
 			}
 		}()
@@ -180,66 +210,165 @@ func (a *Analyzer) FeedWith(ctx context.Context, sc *parser.Scanner, keep func(*
 	stop := make(chan struct{})
 	var room budget
 	room.cond.L = &room.mu
-	var scanErr error
 	go func() {
 		defer close(order)
 		defer close(work)
-		b := <-free
-		b.reset()
-		send := func() bool {
-			room.take(len(b.arena))
-			work <- b
-			order <- b
+		for {
+			var b *batch
 			select {
 			case b = <-free:
 			case <-stop:
-				return false
+				return
 			}
 			b.reset()
-			return true
-		}
-		for rec := b.slot(); sc.ScanTo(rec); rec = b.slot() {
-			if keep == nil || keep(rec) {
-				b.add(rec)
-				if b.full(chunk) && !send() {
-					return
-				}
+			var ok bool
+			b.line, b.off = sc.Position()
+			if b.raw, ok = sc.ReadChunk(b.raw[:0], chunk); !ok {
+				return
 			}
-		}
-		scanErr = sc.Err()
-		if len(b.recs) > 0 {
-			room.take(len(b.arena))
+			b.final = sc.AtEnd()
+			room.take(len(b.raw))
 			work <- b
 			order <- b
 		}
 	}()
-	var err error
-	for b := range order {
-		<-b.done
-		if err == nil {
-			if err = ctx.Err(); err != nil {
-				close(stop)
-				room.cancel()
-			}
-		}
-		if err == nil {
-			a.addBatch(b)
-		}
-		room.give(len(b.arena))
+	recycle := func(b *batch) {
+		room.give(len(b.raw))
 		select {
 		case free <- b:
 		default:
 		}
 	}
+	err := func() error {
+		for b := range order {
+			<-b.done
+			if err := ctx.Err(); err != nil {
+				recycle(b)
+				return err
+			}
+			if b.inexact {
+				inexact.Store(true)
+				rest := &chunkStream{b: b, next: func() *batch {
+					if b, ok := <-order; ok {
+						<-b.done
+						return b
+					}
+					return nil
+				}, done: recycle}
+				return a.feedScanner(ctx, sc.Continue(rest, b.line, b.off), keep, chunk)
+			}
+			a.addBatch(b, keep)
+			recycle(b)
+		}
+		return nil
+	}()
+	close(stop)
+	room.cancel()
+	for b := range order {
+		<-b.done
+		recycle(b)
+	}
 	for len(free) > 0 {
-		b := <-free
-		b.reset()
-		a.spare = append(a.spare, b)
+		a.spare = append(a.spare, <-free)
 	}
 	if err != nil {
 		return err
 	}
-	return scanErr
+	return sc.Err()
+}
+
+// spareBatch returns a batch kept from an earlier Feed, or a new one:
+// a zip of thousands of small logs would otherwise allocate megabytes of
+// buffers per entry.
+func (a *Analyzer) spareBatch() *batch {
+	if n := len(a.spare); n > 0 {
+		b := a.spare[n-1]
+		a.spare = a.spare[:n-1]
+		return b
+	}
+	return &batch{}
+}
+
+// scanChunk scans the batch's chunk into its records.
+func (a *Analyzer) scanChunk(b *batch, cs *parser.Scanner) {
+	cs.SetChunk(b.raw, b.final, b.line, b.off)
+	b.recs = b.recs[:0]
+	for rec := b.slot(); cs.ScanTo(rec); rec = b.slot() {
+		b.recs = b.recs[:len(b.recs)+1]
+	}
+	b.inexact = cs.Inexact()
+	// The records' texts lie in the chunk in order, apart from their line
+	// terminators.
+	b.text = b.raw
+	b.ends = b.ends[:0]
+	for i := range b.recs {
+		b.ends = append(b.ends, int(b.recs[i].Offset-b.off)+len(b.recs[i].Raw))
+	}
+}
+
+// chunkStream reads the chunks of the batches that order gives, from b's
+// on, handing each batch to done once read.
+type chunkStream struct {
+	b    *batch
+	pos  int
+	next func() *batch
+	done func(*batch)
+}
+
+func (c *chunkStream) Read(p []byte) (int, error) {
+	for c.b != nil && c.pos == len(c.b.raw) {
+		c.done(c.b)
+		c.b, c.pos = c.next(), 0
+	}
+	if c.b == nil {
+		return 0, io.EOF
+	}
+	n := copy(p, c.b.raw[c.pos:])
+	c.pos += n
+	return n, nil
+}
+
+// feedChunks is Feed on one core: the same chunks, without goroutines.
+func (a *Analyzer) feedChunks(ctx context.Context, sc *parser.Scanner, keep func(*parser.Record) bool, chunk int) error {
+	if a.scratch == nil {
+		a.scratch = a.matcher.NewScratch()
+	}
+	cs := sc.ChunkScanner()
+	b := a.spareBatch()
+	defer func() { a.spare = append(a.spare, b) }()
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		b.reset()
+		var ok bool
+		b.line, b.off = sc.Position()
+		if b.raw, ok = sc.ReadChunk(b.raw[:0], chunk); !ok {
+			return sc.Err()
+		}
+		b.final = sc.AtEnd()
+		a.scanChunk(b, cs)
+		if b.inexact {
+			rest := &chunkStream{b: b, next: func() *batch {
+				b := a.spareBatch()
+				b.reset()
+				var ok bool
+				if b.raw, ok = sc.ReadChunk(b.raw[:0], chunk); !ok {
+					a.spare = append(a.spare, b)
+					return nil
+				}
+				return b
+			}, done: func(b *batch) { a.spare = append(a.spare, b) }}
+			cont := sc.Continue(rest, b.line, b.off)
+			b = a.spareBatch() // the stream hands the other back
+			if err := a.feedScanner(ctx, cont, keep, chunk); err != nil {
+				return err
+			}
+			return sc.Err()
+		}
+		a.batchFacts(b, a.scratch, &a.cache)
+		a.addBatch(b, keep)
+	}
 }
 
 // batchFacts computes the facts of a batch's records. Rather than look at
@@ -257,13 +386,6 @@ func (a *Analyzer) batchFacts(b *batch, scratch *kb.Scratch, cache *factCache) {
 	clear(b.marks)
 	b.known = slices.Grow(b.known[:0], n)[:n]
 	clear(b.known)
-	// The records' texts lie in the arena one after the other.
-	b.ends = b.ends[:0]
-	end := 0
-	for i := range b.recs {
-		end += len(b.recs[i].Raw)
-		b.ends = append(b.ends, end)
-	}
 	useCache := cache.worthTrying()
 	hits := 0
 	if useCache {
@@ -294,7 +416,7 @@ func (a *Analyzer) batchFacts(b *batch, scratch *kb.Scratch, cache *factCache) {
 		if i > 0 {
 			start = b.ends[i-1]
 		}
-		if !a.matcher.Candidates(b.arena[start:b.ends[j-1]], func(pos int, c kb.Candidate) { mark(start+pos, c) }) {
+		if !a.matcher.Candidates(b.text[start:b.ends[j-1]], func(pos int, c kb.Candidate) { mark(start+pos, c) }) {
 			for k := i; k < j; k++ {
 				b.marks[k] = needAll
 			}
@@ -337,14 +459,23 @@ func repeatsPrevious(prev *parser.Record, pf *facts, rec *parser.Record, f *fact
 // empty reports whether the record holds nothing for the knowledge base.
 func (f *facts) empty() bool { return len(f.matches) == 0 && len(f.refs) == 0 && f.header == notHeader }
 
-// addBatch analyses a batch's records, in order, once their facts are known.
-func (a *Analyzer) addBatch(b *batch) {
+// addBatch analyses the batch's records that keep accepts (nil: all), in
+// order, once their facts are known.
+func (a *Analyzer) addBatch(b *batch, keep func(*parser.Record) bool) {
+	prevKept := true
 	for i := range b.recs {
-		if b.repeats[i] {
-			a.addRepeat(&b.recs[i])
-		} else {
-			a.add(&b.recs[i], b.facts[i])
+		rec := &b.recs[i]
+		if keep != nil && !keep(rec) {
+			prevKept = false
+			continue
 		}
+		// A record repeats the one before it, which keep must have taken.
+		if b.repeats[i] && prevKept {
+			a.addRepeat(rec)
+		} else {
+			a.add(rec, b.facts[i])
+		}
+		prevKept = true
 	}
 }
 
@@ -468,25 +599,30 @@ func (c *factCache) follow(e *cached) {
 	c.last = e
 }
 
-// feedBatches is Feed on one core: the same batches, without goroutines.
-func (a *Analyzer) feedBatches(ctx context.Context, sc *parser.Scanner, keep func(*parser.Record) bool, chunk int) error {
+// feedScanner analyses the records of sc in order, matching them batch by
+// batch on the calling goroutine: the rest of an input whose chunks cannot
+// be scanned on their own.
+func (a *Analyzer) feedScanner(ctx context.Context, sc *parser.Scanner, keep func(*parser.Record) bool, chunk int) error {
 	if a.scratch == nil {
 		a.scratch = a.matcher.NewScratch()
 	}
-	var b *batch
-	if n := len(a.spare); n > 0 {
-		b, a.spare = a.spare[n-1], a.spare[:n-1]
-	} else {
-		b = &batch{arena: make([]byte, 0, batchBytes)}
-	}
+	b := a.spareBatch()
 	b.reset()
 	defer func() { a.spare = append(a.spare, b) }()
 	flush := func() error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+		// The records' texts lie in the arena one after the other.
+		b.text = b.arena
+		b.ends = b.ends[:0]
+		end := 0
+		for i := range b.recs {
+			end += len(b.recs[i].Raw)
+			b.ends = append(b.ends, end)
+		}
 		a.batchFacts(b, a.scratch, &a.cache)
-		a.addBatch(b)
+		a.addBatch(b, nil)
 		b.reset()
 		return nil
 	}
