@@ -118,3 +118,53 @@ func (s *Scanner) chunkInexact(r *Record, next int) bool {
 	}
 	return false
 }
+
+// agentPrefix returns the length of the part of r that classify reads for
+// an agent line at fixed places (agentLine: `time="<20 bytes>"
+// level=debug|info`), or 0 when r is not such a record.
+func agentPrefix(r *Record) int {
+	const lv = len(`time="2006-01-02T15:04:05Z" level=`)
+	if r.Format != FormatLogrus || r.ansi || r.Lines != 1 || r.Truncated || r.body < lv+4 || r.body > lv+5 ||
+		len(r.Raw) < r.body || r.Raw[26] != '"' || string(r.Raw[:6]) != `time="` || string(r.Raw[27:lv]) != ` level=` {
+		return 0
+	}
+	switch string(r.Raw[lv:r.body]) {
+	case "debug", "info":
+		return r.body
+	}
+	return 0
+}
+
+// NextRepeats returns the next line when Scan would give it as a record
+// equal to prev but for its text, line and offset: prev is an agent debug
+// or info line, and the next line, whole in the buffer, starts with prev's
+// time and level (the same bytes). Most lines of a big agent log are such
+// lines; a caller that needs nothing else from them skips them with
+// SkipLine instead of scanning them.
+func (s *Scanner) NextRepeats(prev *Record) ([]byte, bool) {
+	n := agentPrefix(prev)
+	if n == 0 || s.wrap.console {
+		return nil, false
+	}
+	rest := s.buf[s.start:s.end]
+	lf := bytes.IndexByte(rest, '\n')
+	if lf < 0 {
+		return nil, false
+	}
+	s.peek = lf + 1
+	line := rest[:lf]
+	if lf > 0 && line[lf-1] == '\r' {
+		line = line[:lf-1]
+	}
+	if len(line) < n || len(line) > s.max || string(line[:n]) != string(prev.Raw[:n]) || len(line) > n && line[n] != ' ' {
+		return nil, false
+	}
+	return line, true
+}
+
+// SkipLine passes over the line NextRepeats returned last.
+func (s *Scanner) SkipLine() {
+	s.start += s.peek
+	s.off += int64(s.peek)
+	s.line++
+}

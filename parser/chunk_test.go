@@ -37,10 +37,22 @@ func scanChunked(data []byte, size int, opts Options) ([]*Record, int) {
 		}
 		cs.SetChunk(chunk, sc.AtEnd(), line, off)
 		var got []*Record
+		var repeat *Record // what NextRepeats says the next record is
 		for cs.Scan() {
 			r := cs.Record().Clone()
 			r.decoded, r.msg, r.fields = false, "", nil
+			if repeat != nil && !cs.Inexact() {
+				repeat.term = r.term
+				if diff := cmp.Diff(repeat, r, cmp.AllowUnexported(Record{})); diff != "" {
+					panic("NextRepeats misjudged a line (-said +scanned):\n" + diff)
+				}
+			}
 			got = append(got, r)
+			repeat = nil
+			if line, ok := cs.NextRepeats(r); ok {
+				repeat = r.Clone()
+				repeat.Raw, repeat.Line, repeat.Offset = bytes.Clone(line), r.Line+1, r.End()
+			}
 		}
 		if !cs.Inexact() {
 			recs = append(recs, got...)
@@ -83,6 +95,8 @@ func FuzzChunks(f *testing.F) {
 	f.Add([]byte(termWrap(consoleCapture, 80)), uint16(200))
 	f.Add([]byte(encodingSample), uint16(3))
 	f.Add(utf16Bytes(encodingSample, binary.LittleEndian, true), uint16(40))
+	f.Add([]byte("time=\"2031-02-03T04:05:06Z\" level=debug msg=a\ntime=\"2031-02-03T04:05:06Z\" level=debug msg=b\r\n"+
+		"time=\"2031-02-03T04:05:06Z\" level=debugx\ntime=\"2031-02-03T04:05:06Z\" level=info\ntime=\"2031-02-03T04:05:06Z\" level=info\n"), uint16(299))
 	f.Add([]byte("<GCLOG>[2031-02-03 04:05:06.789] [PID 1] [TID 2] [X] [INFO] [g] a\nb\n</GCLOG>\nc\n"), uint16(50))
 	f.Fuzz(func(t *testing.T, data []byte, size uint16) {
 		opts := Options{MaxLineLen: 64}

@@ -81,6 +81,9 @@ type Scanner struct {
 	// chunk is set on a chunk scanner (chunk.go), final when its chunk
 	// ends the input, inexact when the chunk cannot be scanned on its own.
 	chunk, final, inexact bool
+	// peek is the length, terminator included, of the line NextRepeats
+	// returned last.
+	peek int
 }
 
 // NewScanner returns a Scanner reading r. file names the input in records

@@ -85,6 +85,11 @@ type batch struct {
 	// run logic (see repeatsPrevious): the in-order goroutine only counts
 	// them.
 	repeats []bool
+	// reps counts, for each record, the lines after it that were not made
+	// records because they repeat it (scanChunk); looked is set when the
+	// cache was already asked for the records' facts.
+	reps   []int
+	looked bool
 }
 
 func (b *batch) reset() {
@@ -96,7 +101,8 @@ func (b *batch) reset() {
 		b.raw = nil
 	}
 	b.arena, b.raw = b.arena[:0], b.raw[:0]
-	b.inexact, b.final = false, false
+	b.inexact, b.final, b.looked = false, false, false
+	b.reps = b.reps[:0]
 	b.facts = b.facts[:0]
 	b.done = make(chan struct{})
 }
@@ -144,8 +150,11 @@ func (a *Analyzer) FeedLines(ctx context.Context, sc *parser.Scanner, keep func(
 
 // Feed analyses every record of sc that keep accepts (nil keeps all), using
 // workers goroutines for scanning and matching (0 means one per CPU). It
-// returns the scanner's error or ctx's. keep is called in the records'
-// order, on the calling goroutine.
+// returns the scanner's error or ctx's. keep is called once per record,
+// in order, on the calling goroutine; a line that repeats the record
+// before it for the analysis (the same format, level and clock time, and
+// nothing for the knowledge base) may be given to keep as that record, so
+// keep must decide by those fields alone.
 func (a *Analyzer) Feed(ctx context.Context, sc *parser.Scanner, keep func(*parser.Record) bool, workers int) error {
 	return a.FeedWith(ctx, sc, keep, FeedOptions{Workers: workers})
 }
@@ -198,7 +207,7 @@ func (a *Analyzer) FeedWith(ctx context.Context, sc *parser.Scanner, keep func(*
 			var cache factCache
 			for b := range work {
 				if !inexact.Load() {
-					a.scanChunk(b, cs)
+					a.scanChunk(b, cs, &cache)
 					if !b.inexact {
 						a.batchFacts(b, scratch, &cache)
 					}
@@ -289,16 +298,55 @@ func (a *Analyzer) spareBatch() *batch {
 	return &batch{}
 }
 
-// scanChunk scans the batch's chunk into its records.
-func (a *Analyzer) scanChunk(b *batch, cs *parser.Scanner) {
+// scanChunk scans the batch's chunk into its records, and takes their
+// facts from the cache where it knows them. A line that repeats the record
+// before it (the same agent time and level: parser.Scanner.NextRepeats)
+// and that the cache knows holds nothing, after a record that holds
+// nothing, is not made a record: it would change nothing but the counts
+// (repeatsPrevious), and is counted in reps.
+func (a *Analyzer) scanChunk(b *batch, cs *parser.Scanner, cache *factCache) {
 	cs.SetChunk(b.raw, b.final, b.line, b.off)
-	b.recs = b.recs[:0]
+	b.recs, b.facts, b.known, b.reps = b.recs[:0], b.facts[:0], b.known[:0], b.reps[:0]
+	useCache := cache.worthTrying()
+	collapse := useCache && !a.opts.All
+	hits, lines := 0, 0
 	for rec := b.slot(); cs.ScanTo(rec); rec = b.slot() {
 		b.recs = b.recs[:len(b.recs)+1]
+		var f facts
+		known, reps := false, 0
+		if useCache {
+			f, known = cache.lookup(rec)
+		}
+		if known && collapse && f.empty() {
+			for {
+				line, ok := cs.NextRepeats(rec)
+				if !ok || len(line) > maxCachedLine {
+					break
+				}
+				e := cache.find(line[stampEnd:])
+				if e == nil || !e.facts.empty() {
+					break
+				}
+				cache.follow(e)
+				cs.SkipLine()
+				reps++
+			}
+		}
+		if known {
+			hits += 1 + reps
+		}
+		lines += 1 + reps
+		b.facts = append(b.facts, f)
+		b.known = append(b.known, known)
+		b.reps = append(b.reps, reps)
 	}
+	if useCache {
+		cache.account(hits, lines)
+	}
+	b.looked = useCache
 	b.inexact = cs.Inexact()
 	// The records' texts lie in the chunk in order, apart from their line
-	// terminators.
+	// terminators and the lines not made records.
 	b.text = b.raw
 	b.ends = b.ends[:0]
 	for i := range b.recs {
@@ -347,7 +395,7 @@ func (a *Analyzer) feedChunks(ctx context.Context, sc *parser.Scanner, keep func
 			return sc.Err()
 		}
 		b.final = sc.AtEnd()
-		a.scanChunk(b, cs)
+		a.scanChunk(b, cs, &a.cache)
 		if b.inexact {
 			rest := &chunkStream{b: b, next: func() *batch {
 				b := a.spareBatch()
@@ -380,22 +428,29 @@ func (a *Analyzer) feedChunks(ctx context.Context, sc *parser.Scanner, keep func
 // log hold none, and their facts are empty.
 func (a *Analyzer) batchFacts(b *batch, scratch *kb.Scratch, cache *factCache) {
 	n := len(b.recs)
-	b.facts = slices.Grow(b.facts[:0], n)[:n]
-	clear(b.facts)
 	b.marks = slices.Grow(b.marks[:0], n)[:n]
 	clear(b.marks)
-	b.known = slices.Grow(b.known[:0], n)[:n]
-	clear(b.known)
-	useCache := cache.worthTrying()
-	hits := 0
-	if useCache {
-		for i := range b.recs {
-			if f, ok := cache.lookup(&b.recs[i]); ok {
-				b.facts[i], b.known[i] = f, true
-				hits++
+	if len(b.reps) != n {
+		b.reps = slices.Grow(b.reps[:0], n)[:n]
+		clear(b.reps)
+	}
+	useCache := b.looked
+	if !b.looked {
+		b.facts = slices.Grow(b.facts[:0], n)[:n]
+		clear(b.facts)
+		b.known = slices.Grow(b.known[:0], n)[:n]
+		clear(b.known)
+		useCache = cache.worthTrying()
+		hits := 0
+		if useCache {
+			for i := range b.recs {
+				if f, ok := cache.lookup(&b.recs[i]); ok {
+					b.facts[i], b.known[i] = f, true
+					hits++
+				}
 			}
+			cache.account(hits, n)
 		}
-		cache.account(hits, n)
 	}
 	mark := func(pos int, c kb.Candidate) {
 		i, _ := slices.BinarySearch(b.ends, pos+1)
@@ -412,10 +467,7 @@ func (a *Analyzer) batchFacts(b *batch, scratch *kb.Scratch, cache *factCache) {
 		for j < n && !b.known[j] {
 			j++
 		}
-		start := 0
-		if i > 0 {
-			start = b.ends[i-1]
-		}
+		start := b.ends[i] - len(b.recs[i].Raw)
 		if !a.matcher.Candidates(b.text[start:b.ends[j-1]], func(pos int, c kb.Candidate) { mark(start+pos, c) }) {
 			for k := i; k < j; k++ {
 				b.marks[k] = needAll
@@ -476,6 +528,17 @@ func (a *Analyzer) addBatch(b *batch, keep func(*parser.Record) bool) {
 			a.add(rec, b.facts[i])
 		}
 		prevKept = true
+		if n := b.reps[i]; n > 0 {
+			// The lines after rec that repeat it: keep sees them as rec.
+			if keep != nil {
+				for range n {
+					prevKept = keep(rec)
+				}
+			}
+			if prevKept {
+				a.addRepeats(n, rec.Line+n)
+			}
+		}
 	}
 }
 
@@ -561,19 +624,24 @@ func (c *factCache) lookup(rec *parser.Record) (facts, bool) {
 	if !ok {
 		return facts{}, false
 	}
-	if c.last != nil {
-		if next := c.last.next; next != nil && next.key == string(key) {
-			c.last = next
-			return next.facts, true
-		}
-	}
-	e, ok := c.lines[string(key)]
-	if !ok {
+	e := c.find(key)
+	if e == nil {
 		c.last = nil
 		return facts{}, false
 	}
 	c.follow(e)
 	return e.facts, true
+}
+
+// find returns the entry of a line's key (see cacheKey), or nil; follow
+// then notes it as the line looked up last.
+func (c *factCache) find(key []byte) *cached {
+	if c.last != nil {
+		if next := c.last.next; next != nil && next.key == string(key) {
+			return next
+		}
+	}
+	return c.lines[string(key)]
 }
 
 func (c *factCache) store(rec *parser.Record, f facts) {
