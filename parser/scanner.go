@@ -77,6 +77,13 @@ type Scanner struct {
 	trunc []byte // the head of an over-long line, kept while the rest is skipped
 	cls   classifier
 	wrap  unwrapState
+
+	// chunk is set on a chunk scanner (chunk.go), final when its chunk
+	// ends the input, inexact when the chunk cannot be scanned on its own.
+	chunk, final, inexact bool
+	// peek is the length, terminator included, of the line NextRepeats
+	// returned last.
+	peek int
 }
 
 // NewScanner returns a Scanner reading r. file names the input in records
@@ -259,6 +266,10 @@ func (s *Scanner) ScanTo(r *Record) bool {
 		s.off = r.End()
 		s.line++
 		s.cls.classify(r)
+		if s.chunk {
+			s.inexact = true
+			return false
+		}
 		return true
 	}
 	content, term := avail, uint8(0) // a last line without LF
@@ -278,6 +289,10 @@ func (s *Scanner) ScanTo(r *Record) bool {
 	s.cls.classify(r)
 	if !s.wrap.console {
 		s.wrap.console = consoleRecord(r)
+	}
+	if s.chunk && s.chunkInexact(r, next) {
+		s.inexact = true
+		return false
 	}
 	if s.wrap.console && r.Lines == 1 && !r.Truncated && term != 0 {
 		// A console capture's line may have been cut by its terminal (wrap.go).

@@ -558,6 +558,16 @@ func (a *Analyzer) addRepeat(rec *parser.Record) {
 	}
 }
 
+// addRepeats is addRepeat for the n lines up to line last that repeat the
+// record before them.
+func (a *Analyzer) addRepeats(n, last int) {
+	a.summary.Records += int64(n)
+	a.seq += int64(n)
+	if !a.service && a.run != nil {
+		a.run.EndLine = last
+	}
+}
+
 // classified is what a record is to the analysis.
 type classified struct {
 	// benign and state are the benign or state entry that recognised the
@@ -754,6 +764,11 @@ func headerValue(rec *parser.Record, label []byte, last string) string {
 
 // osHint guesses the OS from paths in a line.
 func osHint(raw []byte) string {
+	// Every path it looks for holds a backslash, a slash or a P: most lines
+	// it is asked about (each run's header lines) hold none.
+	if bytes.IndexByte(raw, '\\') < 0 && bytes.IndexByte(raw, '/') < 0 && bytes.IndexByte(raw, 'P') < 0 {
+		return ""
+	}
 	switch {
 	case bytes.Contains(raw, []byte(`C:\\`)) || bytes.Contains(raw, []byte(`ProgramData`)):
 		return "windows"

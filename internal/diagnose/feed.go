@@ -2,9 +2,11 @@ package diagnose
 
 import (
 	"context"
+	"io"
 	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/arcdiag/arcdiag/kb"
 	"github.com/arcdiag/arcdiag/parser"
@@ -18,7 +20,7 @@ import (
 
 const (
 	batchRecords = 1024
-	batchBytes   = 256 << 10
+	batchBytes   = 128 << 10
 	// maxInFlight bounds the bytes of the batches read but not yet
 	// analyzed: lines of megabytes would otherwise fill every batch at once.
 	maxInFlight = 8 << 20
@@ -57,20 +59,37 @@ func (b *budget) cancel() {
 }
 
 type batch struct {
-	recs  []parser.Record
+	recs []parser.Record
+	// raw is the chunk of input the records were scanned from, which
+	// starts at line and offset off; final is set when it ends the input,
+	// inexact when it cannot be scanned apart from the lines around it.
+	raw     []byte
+	line    int
+	off     int64
+	final   bool
+	inexact bool
+	// arena holds the records' texts when they were scanned in order
+	// (feedScanner) rather than from raw.
 	arena []byte
 	facts []facts
 	done  chan struct{}
-	// marks, ends and known are batchFacts's working memory: what each
-	// record holds a candidate for, where its text ends in the arena, and
-	// whether the cache knew its facts.
+	// text holds the records' texts in order (raw or arena), and ends
+	// where each ends in it.
+	text []byte
+	ends []int
+	// marks and known are batchFacts's working memory: what each record
+	// holds a candidate for, and whether the cache knew its facts.
 	marks []kb.Candidate
-	ends  []int
 	known []bool
 	// repeats marks the records that repeat the one before them for the
 	// run logic (see repeatsPrevious): the in-order goroutine only counts
 	// them.
 	repeats []bool
+	// reps counts, for each record, the lines after it that were not made
+	// records because they repeat it (scanChunk); looked is set when the
+	// cache was already asked for the records' facts.
+	reps   []int
+	looked bool
 }
 
 func (b *batch) reset() {
@@ -78,7 +97,12 @@ func (b *batch) reset() {
 	if cap(b.arena) > 4*batchBytes {
 		b.arena = make([]byte, 0, batchBytes) // a huge line passed: give it back
 	}
-	b.arena = b.arena[:0]
+	if cap(b.raw) > 4*batchBytes {
+		b.raw = nil
+	}
+	b.arena, b.raw = b.arena[:0], b.raw[:0]
+	b.inexact, b.final, b.looked = false, false, false
+	b.reps = b.reps[:0]
 	b.facts = b.facts[:0]
 	b.done = make(chan struct{})
 }
@@ -125,15 +149,20 @@ func (a *Analyzer) FeedLines(ctx context.Context, sc *parser.Scanner, keep func(
 }
 
 // Feed analyses every record of sc that keep accepts (nil keeps all), using
-// workers goroutines for matching (0 means one per CPU). It returns the
-// scanner's error or ctx's.
+// workers goroutines for scanning and matching (0 means one per CPU). It
+// returns the scanner's error or ctx's. keep is called once per record,
+// in order, on the calling goroutine; a line that repeats the record
+// before it for the analysis (the same format, level and clock time, and
+// nothing for the knowledge base) may be given to keep as that record, so
+// keep must decide by those fields alone.
 func (a *Analyzer) Feed(ctx context.Context, sc *parser.Scanner, keep func(*parser.Record) bool, workers int) error {
 	return a.FeedWith(ctx, sc, keep, FeedOptions{Workers: workers})
 }
 
 // FeedOptions tune Feed; the zero value is what Feed uses.
 type FeedOptions struct {
-	// Workers is the number of goroutines matching (0: one per CPU).
+	// Workers is the number of goroutines scanning and matching (0: one
+	// per CPU).
 	Workers int
 	// ChunkBytes is the size of the pieces of input handed to them (0:
 	// batchBytes); tests make it tiny so that piece edges fall everywhere.
@@ -141,6 +170,14 @@ type FeedOptions struct {
 }
 
 // FeedWith is Feed with its options.
+//
+// The input is read in chunks of whole lines (parser.Scanner.ReadChunk),
+// which the workers scan and match on their own; the calling goroutine
+// takes their records in order. A chunk that cannot be scanned apart from
+// the lines around it (a console capture, an installer log; see
+// parser.Scanner.Inexact) ends that: the rest of the input is scanned in
+// order from its start by one scanner (feedScanner), as the plain path
+// does, and matched batch by batch on the calling goroutine.
 func (a *Analyzer) FeedWith(ctx context.Context, sc *parser.Scanner, keep func(*parser.Record) bool, opts FeedOptions) error {
 	workers := opts.Workers
 	if workers <= 0 {
@@ -151,28 +188,30 @@ func (a *Analyzer) FeedWith(ctx context.Context, sc *parser.Scanner, keep func(*
 		chunk = batchBytes
 	}
 	if workers == 1 {
-		return a.feedBatches(ctx, sc, keep, chunk)
+		return a.feedChunks(ctx, sc, keep, chunk)
 	}
 	inFlight := 2*workers + 2
 	free := make(chan *batch, inFlight)
 	for range inFlight {
-		// Batches are kept for the next Feed: a zip of thousands of small
-		// logs would otherwise allocate megabytes of arenas per entry.
-		if n := len(a.spare); n > 0 {
-			free <- a.spare[n-1]
-			a.spare = a.spare[:n-1]
-		} else {
-			free <- &batch{arena: make([]byte, 0, batchBytes)}
-		}
+		free <- a.spareBatch()
 	}
 	work := make(chan *batch, inFlight)
 	order := make(chan *batch, inFlight)
+	// inexact is set once a chunk needs the lines before it: the workers
+	// then leave the chunks after it to the ordered scan.
+	var inexact atomic.Bool
 	for range workers {
+		cs := sc.ChunkScanner() // here: it reads the input's first bytes
 		go func() {
 			scratch := a.matcher.NewScratch()
 			var cache factCache
 			for b := range work {
-				a.batchFacts(b, scratch, &cache)
+				if !inexact.Load() {
+					a.scanChunk(b, cs, &cache)
+					if !b.inexact {
+						a.batchFacts(b, scratch, &cache)
+					}
+				}
 				close(b.done)
 			}
 		}()
@@ -180,66 +219,204 @@ func (a *Analyzer) FeedWith(ctx context.Context, sc *parser.Scanner, keep func(*
 	stop := make(chan struct{})
 	var room budget
 	room.cond.L = &room.mu
-	var scanErr error
 	go func() {
 		defer close(order)
 		defer close(work)
-		b := <-free
-		b.reset()
-		send := func() bool {
-			room.take(len(b.arena))
-			work <- b
-			order <- b
+		for {
+			var b *batch
 			select {
 			case b = <-free:
 			case <-stop:
-				return false
+				return
 			}
 			b.reset()
-			return true
-		}
-		for rec := b.slot(); sc.ScanTo(rec); rec = b.slot() {
-			if keep == nil || keep(rec) {
-				b.add(rec)
-				if b.full(chunk) && !send() {
-					return
-				}
+			var ok bool
+			b.line, b.off = sc.Position()
+			if b.raw, ok = sc.ReadChunk(b.raw[:0], chunk); !ok {
+				return
 			}
-		}
-		scanErr = sc.Err()
-		if len(b.recs) > 0 {
-			room.take(len(b.arena))
+			b.final = sc.AtEnd()
+			room.take(len(b.raw))
 			work <- b
 			order <- b
 		}
 	}()
-	var err error
-	for b := range order {
-		<-b.done
-		if err == nil {
-			if err = ctx.Err(); err != nil {
-				close(stop)
-				room.cancel()
-			}
-		}
-		if err == nil {
-			a.addBatch(b)
-		}
-		room.give(len(b.arena))
+	recycle := func(b *batch) {
+		room.give(len(b.raw))
 		select {
 		case free <- b:
 		default:
 		}
 	}
+	err := func() error {
+		for b := range order {
+			<-b.done
+			if err := ctx.Err(); err != nil {
+				recycle(b)
+				return err
+			}
+			if b.inexact {
+				inexact.Store(true)
+				rest := &chunkStream{b: b, next: func() *batch {
+					if b, ok := <-order; ok {
+						<-b.done
+						return b
+					}
+					return nil
+				}, done: recycle}
+				return a.feedScanner(ctx, sc.Continue(rest, b.line, b.off), keep, chunk)
+			}
+			a.addBatch(b, keep)
+			recycle(b)
+		}
+		return nil
+	}()
+	close(stop)
+	room.cancel()
+	for b := range order {
+		<-b.done
+		recycle(b)
+	}
 	for len(free) > 0 {
-		b := <-free
-		b.reset()
-		a.spare = append(a.spare, b)
+		a.spare = append(a.spare, <-free)
 	}
 	if err != nil {
 		return err
 	}
-	return scanErr
+	return sc.Err()
+}
+
+// spareBatch returns a batch kept from an earlier Feed, or a new one:
+// a zip of thousands of small logs would otherwise allocate megabytes of
+// buffers per entry.
+func (a *Analyzer) spareBatch() *batch {
+	if n := len(a.spare); n > 0 {
+		b := a.spare[n-1]
+		a.spare = a.spare[:n-1]
+		return b
+	}
+	return &batch{}
+}
+
+// scanChunk scans the batch's chunk into its records, and takes their
+// facts from the cache where it knows them. A line that repeats the record
+// before it (the same agent time and level: parser.Scanner.NextRepeats)
+// and that the cache knows holds nothing, after a record that holds
+// nothing, is not made a record: it would change nothing but the counts
+// (repeatsPrevious), and is counted in reps.
+func (a *Analyzer) scanChunk(b *batch, cs *parser.Scanner, cache *factCache) {
+	cs.SetChunk(b.raw, b.final, b.line, b.off)
+	b.recs, b.facts, b.known, b.reps = b.recs[:0], b.facts[:0], b.known[:0], b.reps[:0]
+	useCache := cache.worthTrying()
+	collapse := useCache && !a.opts.All
+	hits, lines := 0, 0
+	for rec := b.slot(); cs.ScanTo(rec); rec = b.slot() {
+		b.recs = b.recs[:len(b.recs)+1]
+		var f facts
+		known, reps := false, 0
+		if useCache {
+			f, known = cache.lookup(rec)
+		}
+		if known && collapse && f.empty() {
+			for {
+				line, ok := cs.NextRepeats(rec)
+				if !ok || len(line) > maxCachedLine {
+					break
+				}
+				e := cache.find(line[stampEnd:])
+				if e == nil || !e.facts.empty() {
+					break
+				}
+				cache.follow(e)
+				cs.SkipLine()
+				reps++
+			}
+		}
+		if known {
+			hits += 1 + reps
+		}
+		lines += 1 + reps
+		b.facts = append(b.facts, f)
+		b.known = append(b.known, known)
+		b.reps = append(b.reps, reps)
+	}
+	if useCache {
+		cache.account(hits, lines)
+	}
+	b.looked = useCache
+	b.inexact = cs.Inexact()
+	// The records' texts lie in the chunk in order, apart from their line
+	// terminators and the lines not made records.
+	b.text = b.raw
+	b.ends = b.ends[:0]
+	for i := range b.recs {
+		b.ends = append(b.ends, int(b.recs[i].Offset-b.off)+len(b.recs[i].Raw))
+	}
+}
+
+// chunkStream reads the chunks of the batches that order gives, from b's
+// on, handing each batch to done once read.
+type chunkStream struct {
+	b    *batch
+	pos  int
+	next func() *batch
+	done func(*batch)
+}
+
+func (c *chunkStream) Read(p []byte) (int, error) {
+	for c.b != nil && c.pos == len(c.b.raw) {
+		c.done(c.b)
+		c.b, c.pos = c.next(), 0
+	}
+	if c.b == nil {
+		return 0, io.EOF
+	}
+	n := copy(p, c.b.raw[c.pos:])
+	c.pos += n
+	return n, nil
+}
+
+// feedChunks is Feed on one core: the same chunks, without goroutines.
+func (a *Analyzer) feedChunks(ctx context.Context, sc *parser.Scanner, keep func(*parser.Record) bool, chunk int) error {
+	if a.scratch == nil {
+		a.scratch = a.matcher.NewScratch()
+	}
+	cs := sc.ChunkScanner()
+	b := a.spareBatch()
+	defer func() { a.spare = append(a.spare, b) }()
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		b.reset()
+		var ok bool
+		b.line, b.off = sc.Position()
+		if b.raw, ok = sc.ReadChunk(b.raw[:0], chunk); !ok {
+			return sc.Err()
+		}
+		b.final = sc.AtEnd()
+		a.scanChunk(b, cs, &a.cache)
+		if b.inexact {
+			rest := &chunkStream{b: b, next: func() *batch {
+				b := a.spareBatch()
+				b.reset()
+				var ok bool
+				if b.raw, ok = sc.ReadChunk(b.raw[:0], chunk); !ok {
+					a.spare = append(a.spare, b)
+					return nil
+				}
+				return b
+			}, done: func(b *batch) { a.spare = append(a.spare, b) }}
+			cont := sc.Continue(rest, b.line, b.off)
+			b = a.spareBatch() // the stream hands the other back
+			if err := a.feedScanner(ctx, cont, keep, chunk); err != nil {
+				return err
+			}
+			return sc.Err()
+		}
+		a.batchFacts(b, a.scratch, &a.cache)
+		a.addBatch(b, keep)
+	}
 }
 
 // batchFacts computes the facts of a batch's records. Rather than look at
@@ -251,29 +428,29 @@ func (a *Analyzer) FeedWith(ctx context.Context, sc *parser.Scanner, keep func(*
 // log hold none, and their facts are empty.
 func (a *Analyzer) batchFacts(b *batch, scratch *kb.Scratch, cache *factCache) {
 	n := len(b.recs)
-	b.facts = slices.Grow(b.facts[:0], n)[:n]
-	clear(b.facts)
 	b.marks = slices.Grow(b.marks[:0], n)[:n]
 	clear(b.marks)
-	b.known = slices.Grow(b.known[:0], n)[:n]
-	clear(b.known)
-	// The records' texts lie in the arena one after the other.
-	b.ends = b.ends[:0]
-	end := 0
-	for i := range b.recs {
-		end += len(b.recs[i].Raw)
-		b.ends = append(b.ends, end)
+	if len(b.reps) != n {
+		b.reps = slices.Grow(b.reps[:0], n)[:n]
+		clear(b.reps)
 	}
-	useCache := cache.worthTrying()
-	hits := 0
-	if useCache {
-		for i := range b.recs {
-			if f, ok := cache.lookup(&b.recs[i]); ok {
-				b.facts[i], b.known[i] = f, true
-				hits++
+	useCache := b.looked
+	if !b.looked {
+		b.facts = slices.Grow(b.facts[:0], n)[:n]
+		clear(b.facts)
+		b.known = slices.Grow(b.known[:0], n)[:n]
+		clear(b.known)
+		useCache = cache.worthTrying()
+		hits := 0
+		if useCache {
+			for i := range b.recs {
+				if f, ok := cache.lookup(&b.recs[i]); ok {
+					b.facts[i], b.known[i] = f, true
+					hits++
+				}
 			}
+			cache.account(hits, n)
 		}
-		cache.account(hits, n)
 	}
 	mark := func(pos int, c kb.Candidate) {
 		i, _ := slices.BinarySearch(b.ends, pos+1)
@@ -290,11 +467,8 @@ func (a *Analyzer) batchFacts(b *batch, scratch *kb.Scratch, cache *factCache) {
 		for j < n && !b.known[j] {
 			j++
 		}
-		start := 0
-		if i > 0 {
-			start = b.ends[i-1]
-		}
-		if !a.matcher.Candidates(b.arena[start:b.ends[j-1]], func(pos int, c kb.Candidate) { mark(start+pos, c) }) {
+		start := b.ends[i] - len(b.recs[i].Raw)
+		if !a.matcher.Candidates(b.text[start:b.ends[j-1]], func(pos int, c kb.Candidate) { mark(start+pos, c) }) {
 			for k := i; k < j; k++ {
 				b.marks[k] = needAll
 			}
@@ -337,13 +511,33 @@ func repeatsPrevious(prev *parser.Record, pf *facts, rec *parser.Record, f *fact
 // empty reports whether the record holds nothing for the knowledge base.
 func (f *facts) empty() bool { return len(f.matches) == 0 && len(f.refs) == 0 && f.header == notHeader }
 
-// addBatch analyses a batch's records, in order, once their facts are known.
-func (a *Analyzer) addBatch(b *batch) {
+// addBatch analyses the batch's records that keep accepts (nil: all), in
+// order, once their facts are known.
+func (a *Analyzer) addBatch(b *batch, keep func(*parser.Record) bool) {
+	prevKept := true
 	for i := range b.recs {
-		if b.repeats[i] {
-			a.addRepeat(&b.recs[i])
+		rec := &b.recs[i]
+		if keep != nil && !keep(rec) {
+			prevKept = false
+			continue
+		}
+		// A record repeats the one before it, which keep must have taken.
+		if b.repeats[i] && prevKept {
+			a.addRepeat(rec)
 		} else {
-			a.add(&b.recs[i], b.facts[i])
+			a.add(rec, b.facts[i])
+		}
+		prevKept = true
+		if n := b.reps[i]; n > 0 {
+			// The lines after rec that repeat it: keep sees them as rec.
+			if keep != nil {
+				for range n {
+					prevKept = keep(rec)
+				}
+			}
+			if prevKept {
+				a.addRepeats(n, rec.Line+n)
+			}
 		}
 	}
 }
@@ -430,19 +624,24 @@ func (c *factCache) lookup(rec *parser.Record) (facts, bool) {
 	if !ok {
 		return facts{}, false
 	}
-	if c.last != nil {
-		if next := c.last.next; next != nil && next.key == string(key) {
-			c.last = next
-			return next.facts, true
-		}
-	}
-	e, ok := c.lines[string(key)]
-	if !ok {
+	e := c.find(key)
+	if e == nil {
 		c.last = nil
 		return facts{}, false
 	}
 	c.follow(e)
 	return e.facts, true
+}
+
+// find returns the entry of a line's key (see cacheKey), or nil; follow
+// then notes it as the line looked up last.
+func (c *factCache) find(key []byte) *cached {
+	if c.last != nil {
+		if next := c.last.next; next != nil && next.key == string(key) {
+			return next
+		}
+	}
+	return c.lines[string(key)]
 }
 
 func (c *factCache) store(rec *parser.Record, f facts) {
@@ -468,25 +667,30 @@ func (c *factCache) follow(e *cached) {
 	c.last = e
 }
 
-// feedBatches is Feed on one core: the same batches, without goroutines.
-func (a *Analyzer) feedBatches(ctx context.Context, sc *parser.Scanner, keep func(*parser.Record) bool, chunk int) error {
+// feedScanner analyses the records of sc in order, matching them batch by
+// batch on the calling goroutine: the rest of an input whose chunks cannot
+// be scanned on their own.
+func (a *Analyzer) feedScanner(ctx context.Context, sc *parser.Scanner, keep func(*parser.Record) bool, chunk int) error {
 	if a.scratch == nil {
 		a.scratch = a.matcher.NewScratch()
 	}
-	var b *batch
-	if n := len(a.spare); n > 0 {
-		b, a.spare = a.spare[n-1], a.spare[:n-1]
-	} else {
-		b = &batch{arena: make([]byte, 0, batchBytes)}
-	}
+	b := a.spareBatch()
 	b.reset()
 	defer func() { a.spare = append(a.spare, b) }()
 	flush := func() error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+		// The records' texts lie in the arena one after the other.
+		b.text = b.arena
+		b.ends = b.ends[:0]
+		end := 0
+		for i := range b.recs {
+			end += len(b.recs[i].Raw)
+			b.ends = append(b.ends, end)
+		}
 		a.batchFacts(b, a.scratch, &a.cache)
-		a.addBatch(b)
+		a.addBatch(b, nil)
 		b.reset()
 		return nil
 	}

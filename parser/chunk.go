@@ -1,0 +1,170 @@
+package parser
+
+import (
+	"bytes"
+	"io"
+)
+
+// Scanning a big log is a cost per line that the lines themselves can
+// share out: a piece of the input made of whole lines (a chunk) can be
+// scanned on its own, on any core, and gives the records the scanner would
+// give, numbered from the chunk's start, as long as nothing in it depends
+// on the lines before it or after it. That holds for the logs that are big
+// (the agent's own, the services'); it does not in a console capture
+// (terminal-wrapped lines are joined, and the capture is recognised once
+// for all the lines after), after an installer log's date header (its
+// lines carry only the time of day), for a GuestConfig record or a line
+// that the chunk's end cuts. A chunk scanner reports those (Inexact), and
+// the caller scans the input from that chunk on with one scanner that
+// carries the state over (Continue).
+
+// ReadChunk appends to dst the next bytes of the decoded input: whole lines
+// of about size bytes (at least one line; a line longer than the scanner's
+// buffer is cut). It returns false at the end of input or after a read
+// error (see Err), with nothing appended. It must not be mixed with Scan.
+func (s *Scanner) ReadChunk(dst []byte, size int) ([]byte, bool) {
+	s.sniff()
+	size = max(size, 1)
+	for s.end-s.start < size && !s.eof && !s.pause {
+		s.fill()
+	}
+	avail := s.end - s.start
+	if avail == 0 {
+		return dst, false
+	}
+	n := min(avail, size)
+	cut := bytes.LastIndexByte(s.buf[s.start:s.start+n], '\n') + 1
+	for cut == 0 {
+		// One line longer than size: take it whole when it ends within the
+		// buffer, without growing it.
+		if i := bytes.IndexByte(s.buf[s.start+n:s.end], '\n'); i >= 0 {
+			cut = n + i + 1
+			break
+		}
+		n = s.end - s.start
+		if s.eof || s.pause || n >= len(s.buf) {
+			cut = n
+			break
+		}
+		s.fill()
+	}
+	n = len(dst)
+	dst = append(dst, s.buf[s.start:s.start+cut]...)
+	s.start += cut
+	s.off += int64(cut)
+	s.line += bytes.Count(dst[n:], []byte{'\n'})
+	s.pause = false
+	return dst, true
+}
+
+// Position returns the number of the line ReadChunk reads next and its
+// offset in the decoded input.
+func (s *Scanner) Position() (line int, off int64) { return s.line, s.off }
+
+// AtEnd reports whether ReadChunk has returned the whole input: the last
+// chunk may end with a line without its terminator.
+func (s *Scanner) AtEnd() bool { return s.eof && s.start == s.end }
+
+// ChunkScanner returns a scanner for the chunks ReadChunk returns from s's
+// input: the same file name and line bound. Reset it with SetChunk.
+func (s *Scanner) ChunkScanner() *Scanner {
+	s.sniff()
+	return &Scanner{file: s.file, max: s.max, enc: s.enc, sniffed: true, line: 1, eof: true, chunk: true,
+		gzip: gzipLimit{max: s.gzip.max}}
+}
+
+// SetChunk makes the chunk scanner read chunk, whose first line has the
+// number line and starts at offset off (Position before ReadChunk); final
+// says that the input ends with it. Scan then
+// returns its records, and stops early when the chunk cannot be scanned
+// on its own (Inexact). The scanner keeps no reference to chunk after the
+// next SetChunk, and never writes to it.
+func (s *Scanner) SetChunk(chunk []byte, final bool, line int, off int64) {
+	s.buf, s.start, s.end, s.off, s.line = chunk, 0, len(chunk), off, line
+	s.final, s.inexact = final, false
+	s.cls.msiDated, s.cls.msiDay, s.cls.msiTOD = false, 0, 0
+	s.wrap = unwrapState{}
+}
+
+// Inexact reports whether the chunk scanner met what needs the lines
+// around its chunk: the records it returned are not to be used.
+func (s *Scanner) Inexact() bool { return s.inexact }
+
+// Continue returns a scanner reading r, the rest of s's decoded input from
+// the start of a chunk, whose first line is numbered line and starts at
+// offset off: it carries its state from line to line as Scan does.
+func (s *Scanner) Continue(r io.Reader, line int, off int64) *Scanner {
+	s.sniff()
+	c := &Scanner{src: r, r: r, file: s.file, max: s.max, enc: s.enc, sniffed: true, line: line, off: off,
+		gzip: gzipLimit{max: s.gzip.max}}
+	c.buf = make([]byte, 256<<10)
+	return c
+}
+
+// chunkInexact reports whether the record just scanned from a chunk, whose
+// next line starts at next (relative to start), depends on lines outside
+// the chunk, or makes the lines after it depend on it.
+func (s *Scanner) chunkInexact(r *Record, next int) bool {
+	switch {
+	case s.cls.msiDated, s.wrap.console:
+		return true // an installer's date, a console capture: state for the lines after
+	case r.Truncated:
+		return true
+	case r.term == 0 && !s.final:
+		return true // cut by the chunk's end
+	case s.start+next >= s.end && !s.final && bytes.HasPrefix(r.Raw, gcOpen) &&
+		!bytes.Contains(r.Raw[bytes.LastIndexByte(r.Raw, '\n')+1:], gcClose):
+		return true // a GuestConfig record open at the chunk's end may go on
+	}
+	return false
+}
+
+// agentPrefix returns the length of the part of r that classify reads for
+// an agent line at fixed places (agentLine: `time="<20 bytes>"
+// level=debug|info`), or 0 when r is not such a record.
+func agentPrefix(r *Record) int {
+	const lv = len(`time="2006-01-02T15:04:05Z" level=`)
+	if r.Format != FormatLogrus || r.ansi || r.Lines != 1 || r.Truncated || r.body < lv+4 || r.body > lv+5 ||
+		len(r.Raw) < r.body || r.Raw[26] != '"' || string(r.Raw[:6]) != `time="` || string(r.Raw[27:lv]) != ` level=` {
+		return 0
+	}
+	switch string(r.Raw[lv:r.body]) {
+	case "debug", "info":
+		return r.body
+	}
+	return 0
+}
+
+// NextRepeats returns the next line when Scan would give it as a record
+// equal to prev but for its text, line and offset: prev is an agent debug
+// or info line, and the next line, whole in the buffer, starts with prev's
+// time and level (the same bytes). Most lines of a big agent log are such
+// lines; a caller that needs nothing else from them skips them with
+// SkipLine instead of scanning them.
+func (s *Scanner) NextRepeats(prev *Record) ([]byte, bool) {
+	n := agentPrefix(prev)
+	if n == 0 || s.wrap.console {
+		return nil, false
+	}
+	rest := s.buf[s.start:s.end]
+	lf := bytes.IndexByte(rest, '\n')
+	if lf < 0 {
+		return nil, false
+	}
+	s.peek = lf + 1
+	line := rest[:lf]
+	if lf > 0 && line[lf-1] == '\r' {
+		line = line[:lf-1]
+	}
+	if len(line) < n || len(line) > s.max || string(line[:n]) != string(prev.Raw[:n]) || len(line) > n && line[n] != ' ' {
+		return nil, false
+	}
+	return line, true
+}
+
+// SkipLine passes over the line NextRepeats returned last.
+func (s *Scanner) SkipLine() {
+	s.start += s.peek
+	s.off += int64(s.peek)
+	s.line++
+}

@@ -1,0 +1,123 @@
+package parser
+
+import (
+	"bytes"
+	"encoding/binary"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// scanRecords returns the records of sc, cloned.
+func scanRecords(sc *Scanner) []*Record {
+	var recs []*Record
+	for sc.Scan() {
+		r := sc.Record().Clone()
+		r.decoded, r.msg, r.fields = false, "", nil
+		recs = append(recs, r)
+	}
+	return recs
+}
+
+// scanChunked reads data in chunks of about size bytes, scans each with a
+// chunk scanner while they are exact, and the rest with one continuing
+// scanner, as diagnose.Analyzer.Feed does. It returns the records and how
+// many chunks were scanned on their own.
+func scanChunked(data []byte, size int, opts Options) ([]*Record, int) {
+	sc := NewScanner(bytes.NewReader(data), "a.log", opts)
+	cs := sc.ChunkScanner()
+	var recs []*Record
+	exact := 0
+	for {
+		line, off := sc.Position()
+		chunk, ok := sc.ReadChunk(nil, size)
+		if !ok {
+			return recs, exact
+		}
+		cs.SetChunk(chunk, sc.AtEnd(), line, off)
+		var got []*Record
+		var repeat *Record // what NextRepeats says the next record is
+		for cs.Scan() {
+			r := cs.Record().Clone()
+			r.decoded, r.msg, r.fields = false, "", nil
+			if repeat != nil && !cs.Inexact() {
+				repeat.term = r.term
+				if diff := cmp.Diff(repeat, r, cmp.AllowUnexported(Record{})); diff != "" {
+					panic("NextRepeats misjudged a line (-said +scanned):\n" + diff)
+				}
+			}
+			got = append(got, r)
+			repeat = nil
+			if line, ok := cs.NextRepeats(r); ok {
+				repeat = r.Clone()
+				repeat.Raw, repeat.Line, repeat.Offset = bytes.Clone(line), r.Line+1, r.End()
+			}
+		}
+		if !cs.Inexact() {
+			recs = append(recs, got...)
+			exact++
+			continue
+		}
+		var rest bytes.Buffer
+		rest.Write(chunk)
+		for {
+			more, ok := sc.ReadChunk(nil, size)
+			if !ok {
+				break
+			}
+			rest.Write(more)
+		}
+		return append(recs, scanRecords(sc.Continue(&rest, line, off))...), exact
+	}
+}
+
+// FuzzChunks checks that scanning in chunks gives the records one scanner
+// gives, whatever the chunk size: each chunk on its own while nothing in it
+// depends on the lines around it, and from the first chunk where something
+// does, one scanner carrying its state (a console capture, an installer
+// log, a GuestConfig record open at the chunk's end, a cut line).
+func FuzzChunks(f *testing.F) {
+	for _, tt := range scanTests {
+		f.Add([]byte(tt.input), uint16(7))
+	}
+	var lines []string
+	for _, tt := range sampleTests {
+		lines = append(lines, tt.line)
+	}
+	for _, tt := range otherFormatTests {
+		lines = append(lines, tt.line)
+	}
+	all := strings.Join(lines, "\n") + "\n"
+	f.Add([]byte(all), uint16(50))
+	f.Add([]byte(strings.ReplaceAll(all, "\n", "\r\n")), uint16(97))
+	f.Add([]byte(consoleCapture), uint16(64))
+	f.Add([]byte(termWrap(consoleCapture, 80)), uint16(200))
+	f.Add([]byte(encodingSample), uint16(3))
+	f.Add(utf16Bytes(encodingSample, binary.LittleEndian, true), uint16(40))
+	f.Add([]byte("time=\"2031-02-03T04:05:06Z\" level=debug msg=a\ntime=\"2031-02-03T04:05:06Z\" level=debug msg=b\r\n"+
+		"time=\"2031-02-03T04:05:06Z\" level=debugx\ntime=\"2031-02-03T04:05:06Z\" level=info\ntime=\"2031-02-03T04:05:06Z\" level=info\n"), uint16(299))
+	f.Add([]byte("<GCLOG>[2031-02-03 04:05:06.789] [PID 1] [TID 2] [X] [INFO] [g] a\nb\n</GCLOG>\nc\n"), uint16(50))
+	f.Fuzz(func(t *testing.T, data []byte, size uint16) {
+		opts := Options{MaxLineLen: 64}
+		want := scanRecords(NewScanner(bytes.NewReader(data), "a.log", opts))
+		got, _ := scanChunked(data, int(size%300)+1, opts)
+		if diff := cmp.Diff(want, got, cmp.AllowUnexported(Record{})); diff != "" {
+			t.Fatalf("chunks of %d differ from one scanner (-want +got):\n%s", int(size%300)+1, diff)
+		}
+	})
+}
+
+// TestChunksOfAgentLog checks that an agent log is scanned in chunks on
+// their own all through: the fast path is taken where it matters.
+func TestChunksOfAgentLog(t *testing.T) {
+	data := benchLog()[:256<<10]
+	got, exact := scanChunked(data, 4096, Options{})
+	want := scanRecords(NewScanner(bytes.NewReader(data), "a.log", Options{}))
+	if diff := cmp.Diff(want, got, cmp.AllowUnexported(Record{})); diff != "" {
+		t.Fatalf("chunks differ from one scanner (-want +got):\n%s", diff)
+	}
+	if n := (len(data) + 4095) / 4096; exact < n-1 {
+		t.Errorf("%d of about %d chunks scanned on their own", exact, n)
+	}
+}
