@@ -203,7 +203,11 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 			d.fail(n, "%s: expected text, found a %s", describe(path), nodeKind(n))
 			return
 		}
-		v.SetString(n.Value)
+		value := n.Value
+		if n.Style == yaml.FoldedStyle && strings.HasSuffix(path, ".ja") {
+			value = unfoldJapanese(value)
+		}
+		v.SetString(value)
 	default:
 		// Only the types above appear in the schema.
 		d.fail(n, "%s: unsupported field type %s", describe(path), v.Type())
@@ -241,6 +245,14 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 		d.lines[sub] = key.Line
 		d.decode(val, v.Field(idx), sub)
 	}
+}
+
+// unfoldJapanese removes the space a folded YAML scalar (>-) puts where a
+// Japanese sentence ends a line: Japanese sets no space after 。 or 、, so
+// "…でした。 どちら" would print with a gap no Japanese page has.
+func unfoldJapanese(s string) string {
+	s = strings.ReplaceAll(s, "。 ", "。")
+	return strings.ReplaceAll(s, "、 ", "、")
 }
 
 func prefix(path string) string {
