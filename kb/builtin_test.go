@@ -67,7 +67,9 @@ var markdownLink = regexp.MustCompile(`\[([^\]]*)\]\([^)]*\)`)
 // space, the two ways a faithful YAML copy may differ from the page.
 func normalizeSeedText(s string) string {
 	s = markdownLink.ReplaceAllString(s, "$1")
-	return strings.Join(strings.Fields(s), " ")
+	// The seed page sets a space after 。 (its HTML's line breaks); arcdiag's
+	// Japanese does not (unfoldJapanese): the words are what must agree.
+	return unfoldJapanese(strings.Join(strings.Fields(s), " "))
 }
 
 func readSeedCodes(t *testing.T) []seedRow {
