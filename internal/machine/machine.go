@@ -19,6 +19,7 @@ import (
 
 	"github.com/arcdiag/arcdiag/internal/diagnose"
 	"github.com/arcdiag/arcdiag/internal/logsource"
+	"github.com/arcdiag/arcdiag/internal/rfc3339"
 )
 
 // Identity is what every run and finding record says about where it comes
@@ -217,7 +218,7 @@ func (g *RunIDs) ID(machine, file string, start time.Time, startLine int) string
 	if start.IsZero() {
 		key = strconv.AppendInt(append(key, "line "...), int64(startLine), 10)
 	} else {
-		key = start.UTC().AppendFormat(key, time.RFC3339Nano)
+		key = rfc3339.AppendNano(key, start.UTC())
 	}
 	if bytes.Equal(key, g.last) {
 		g.seen++
@@ -227,7 +228,9 @@ func (g *RunIDs) ID(machine, file string, start time.Time, startLine int) string
 	}
 	g.key = key
 	sum := sha256.Sum256(key)
-	return hex.EncodeToString(sum[:16])
+	var id [32]byte
+	hex.Encode(id[:], sum[:16])
+	return string(id[:])
 }
 
 // logKey names a log the same way wherever it is read from (see RunIDs).

@@ -8,6 +8,7 @@ import (
 
 	"github.com/arcdiag/arcdiag/index"
 	"github.com/arcdiag/arcdiag/internal/diagnose"
+	"github.com/arcdiag/arcdiag/internal/rfc3339"
 	"github.com/arcdiag/arcdiag/kb"
 	"github.com/arcdiag/arcdiag/parser"
 )
@@ -29,15 +30,9 @@ type JSON struct {
 	enc *json.Encoder
 	buf []byte // reused by the hand-written run objects
 	// The values the last run objects wrote, reused: consecutive runs
-	// share their command, agent version and exit code, and a run often
-	// starts and ends within the same second. A *string each was most of
-	// the allocations of writing a run.
-	strs  [3]*string
-	times [2]struct {
-		t time.Time
-		s *string
-	}
-	nextTime int
+	// share their command, agent version and exit code. A *string each was
+	// most of the allocations of writing a run.
+	strs [3]*string
 }
 
 // NewJSON returns a JSON report writing to w.
@@ -94,7 +89,7 @@ func (j *JSON) RunEnd(run *diagnose.Run) {
 	if run.Timeline {
 		j.line(j.incidentJSON(run))
 	} else if j.err == nil {
-		j.buf = append(appendRunJSON(j.buf[:0], j.runJSON(run)), '\n')
+		j.buf = append(appendRunJSON(j.buf[:0], j.runJSON(run, false), run.Start, run.End), '\n')
 		_, j.err = j.w.Write(j.buf)
 	}
 	j.event()
@@ -453,33 +448,8 @@ func jsonTime(t time.Time) *string {
 		return nil
 	}
 	var buf [len(time.RFC3339)]byte
-	s := string(appendRFC3339(buf[:0], t))
+	s := string(rfc3339.Append(buf[:0], t))
 	return &s
-}
-
-// appendRFC3339 is t.AppendFormat(b, time.RFC3339), with the UTC times of
-// agent logs written digit by digit: each run record holds two times, and
-// the general formatter was a third of writing one.
-func appendRFC3339(b []byte, t time.Time) []byte {
-	year, month, day := t.Date()
-	if t.Location() != time.UTC || year < 0 || year > 9999 {
-		return t.AppendFormat(b, time.RFC3339)
-	}
-	hour, minute, sec := t.Clock()
-	two := func(b []byte, n int) []byte { return append(b, byte('0'+n/10), byte('0'+n%10)) }
-	b = two(b, year/100)
-	b = two(b, year%100)
-	b = append(b, '-')
-	b = two(b, int(month))
-	b = append(b, '-')
-	b = two(b, day)
-	b = append(b, 'T')
-	b = two(b, hour)
-	b = append(b, ':')
-	b = two(b, minute)
-	b = append(b, ':')
-	b = two(b, sec)
-	return append(b, 'Z')
 }
 
 func optional(s string) *string {
@@ -525,12 +495,17 @@ func (j *JSON) briefly(e *kb.Entry, ctx kb.Context) brieflyJSON {
 		Remediation: m.Remediation.In(lang), Footnotes: j.footnotes(e)}
 }
 
-func (j *JSON) runJSON(run *diagnose.Run) runJSON {
+// runJSON is run's object; its start and end only withTimes (appendRunJSON
+// writes them from the run's times, without a string each).
+func (j *JSON) runJSON(run *diagnose.Run, withTimes bool) runJSON {
 	id := j.opts.Labeller.Run(run)
 	out := runJSON{spanJSON: spanJSON{Type: "run", RunID: id.ID, Machine: id.Machine, OS: id.OS, File: run.File, Index: run.Index, StartLine: run.StartLine, EndFile: run.EndFile,
-		EndLine: run.EndLine, Start: j.time(run.Start), End: j.time(run.End)}, Command: j.optional(0, j.clean(run.Command)),
+		EndLine: run.EndLine}, Command: j.optional(0, j.clean(run.Command)),
 		AgentVersion: j.optional(1, run.AgentVersion), ExitCode: j.optional(2, run.ExitCode), Failed: run.Failed,
 		Findings: run.FindingCount, Notes: []string{}}
+	if withTimes {
+		out.Start, out.End = jsonTime(run.Start), jsonTime(run.End)
+	}
 	if run.Verdict != nil {
 		out.Verdict = &run.Verdict.ID
 		if run.VerdictFinding != nil {
@@ -565,25 +540,8 @@ func (j *JSON) optional(slot int, s string) *string {
 	return &s
 }
 
-// time is jsonTime(t), the same pointer as one of the last two calls when
-// t is the same.
-func (j *JSON) time(t time.Time) *string {
-	if t.IsZero() {
-		return nil
-	}
-	for _, m := range j.times {
-		if m.s != nil && m.t == t {
-			return m.s
-		}
-	}
-	s := jsonTime(t)
-	j.times[j.nextTime].t, j.times[j.nextTime].s = t, s
-	j.nextTime = 1 - j.nextTime
-	return s
-}
-
 func (j *JSON) incidentJSON(run *diagnose.Run) incidentJSON {
-	r := j.runJSON(run)
+	r := j.runJSON(run, true)
 	out := incidentJSON{spanJSON: r.spanJSON, AgentVersion: r.AgentVersion, Count: run.FindingCount, Verdict: r.Verdict, VerdictLine: r.VerdictLine,
 		VerdictMatch: r.VerdictMatch, Notes: r.Notes, KnownCauses: r.KnownCauses, Alternatives: r.Alternatives}
 	out.Type = "incident"

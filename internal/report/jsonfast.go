@@ -2,7 +2,10 @@ package report
 
 import (
 	"strconv"
+	"time"
 	"unicode/utf8"
+
+	"github.com/arcdiag/arcdiag/internal/rfc3339"
 )
 
 // A big log has a run every few hundred lines, and analyze --json writes
@@ -76,9 +79,18 @@ func appendOptString(b []byte, s *string) []byte {
 	return appendJSONString(b, *s)
 }
 
-// appendRunJSON appends j as an encoding/json Encoder without HTML
-// escaping would write it (without the newline).
-func appendRunJSON(b []byte, j runJSON) []byte {
+// appendTime appends jsonTime(t) as JSON: RFC 3339 text needs no escaping.
+func appendTime(b []byte, t time.Time) []byte {
+	if t.IsZero() {
+		return append(b, "null"...)
+	}
+	return append(rfc3339.Append(append(b, '"'), t), '"')
+}
+
+// appendRunJSON appends j, with start and end as its times, as an
+// encoding/json Encoder without HTML escaping would write it with Start
+// and End set to jsonTime(start) and jsonTime(end) (without the newline).
+func appendRunJSON(b []byte, j runJSON, start, end time.Time) []byte {
 	b = append(b, `{"type":`...)
 	b = appendJSONString(b, j.Type)
 	b = append(b, `,"run_id":`...)
@@ -100,9 +112,9 @@ func appendRunJSON(b []byte, j runJSON) []byte {
 	b = append(b, `,"end_line":`...)
 	b = strconv.AppendInt(b, int64(j.EndLine), 10)
 	b = append(b, `,"start":`...)
-	b = appendOptString(b, j.Start)
+	b = appendTime(b, start)
 	b = append(b, `,"end":`...)
-	b = appendOptString(b, j.End)
+	b = appendTime(b, end)
 	b = append(b, `,"command":`...)
 	b = appendOptString(b, j.Command)
 	b = append(b, `,"agent_version":`...)

@@ -156,6 +156,8 @@ type base struct {
 	// few commands in turn, and redacting a long text costs tens of
 	// microseconds.
 	cleaned map[string]string
+	// lastIn and lastOut are the last text cleaned and what it became.
+	lastIn, lastOut string
 }
 
 // Bounds of base.cleaned: the texts remembered and the longest.
@@ -213,6 +215,11 @@ func (b *base) clean(s string) string {
 	if len(s) > maxCleanedLen {
 		return redact.String(s)
 	}
+	// Consecutive runs share their command: the same string, which
+	// compares without hashing.
+	if s == b.lastIn && b.lastIn != "" {
+		return b.lastOut
+	}
 	c, ok := b.cleaned[s]
 	if !ok {
 		if b.cleaned == nil || len(b.cleaned) >= maxCleaned {
@@ -221,6 +228,7 @@ func (b *base) clean(s string) string {
 		c = redact.String(s)
 		b.cleaned[s] = c
 	}
+	b.lastIn, b.lastOut = s, c
 	return c
 }
 
