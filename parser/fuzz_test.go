@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	xunicode "golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/transform"
 )
 
 // FuzzScanner feeds arbitrary bytes to the scanner, whole and one byte per
@@ -181,7 +182,19 @@ func referenceDecode(data []byte) ([]byte, error) {
 	if order == binary.BigEndian {
 		endian = xunicode.BigEndian
 	}
-	out, derr := xunicode.UTF16(endian, xunicode.IgnoreBOM).NewDecoder().Bytes(data[bom:])
+	dec := xunicode.UTF16(endian, xunicode.IgnoreBOM).NewDecoder()
+	if err != nil {
+		// The stream broke (a truncated .gz): the scanner decodes the whole
+		// code units before the break and reports the error; an incomplete
+		// one at the break is not text yet, so it is not turned into U+FFFD.
+		dst := make([]byte, 3*len(data)+16)
+		n, _, terr := dec.Transform(dst, data[bom:], false)
+		if terr != nil && terr != transform.ErrShortSrc {
+			return nil, terr
+		}
+		return dst[:n], err
+	}
+	out, derr := dec.Bytes(data[bom:])
 	if derr != nil {
 		return nil, derr
 	}
