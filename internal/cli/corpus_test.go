@@ -203,12 +203,14 @@ type holdoutWave struct {
 // counted in the holdout line. The fresh holdout: on 2026-12-04 a bug in
 // this test printed per-area counts of the holdout once, which told the areas
 // of its misses; the holdout cases collected from 2026-12-05 on were never
-// seen that way. Wave 5 measures how the knowledge base generalises to cases
-// from sources not used before, collected after it was written.
+// seen that way. Waves 5 and 6 measure how the knowledge base generalises to
+// cases from sources not used before, collected after it was written.
 var holdoutWaves = []holdoutWave{
 	{key: "fresh", since: "2026-12-05", label: "fresh holdout since 2026-12-05"},
 	{key: "wave5", since: "2026-12-05T03:00Z", label: "wave 5: holdout collected since 2026-12-05T03:00Z",
 		tuneLabel: "wave 5: tune cases collected since 2026-12-05T03:00Z"},
+	{key: "wave6", since: "2026-12-05T05:30Z", label: "wave 6: holdout collected since 2026-12-05T05:30Z",
+		tuneLabel: "wave 6: tune cases collected since 2026-12-05T05:30Z"},
 }
 
 // asAgentLogLine writes a message case as the agent's logrus text formatter
