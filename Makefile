@@ -46,7 +46,7 @@ bench:
 # Each target fuzzes for FUZZTIME and reports its executions. Minimizing a
 # new input is capped (-fuzzminimizetime): left at its default of a minute,
 # it stalled the fuzzing and its count for the rest of a short run.
-FUZZ_TARGETS = kb:FuzzLoad kb:FuzzMatcher parser:FuzzScanner parser:FuzzLogrusFastPath internal/logsource:FuzzZip internal/report:FuzzAppendJSONString \
+FUZZ_TARGETS = kb:FuzzLoad kb:FuzzMatcher parser:FuzzScanner parser:FuzzChunks parser:FuzzLogrusFastPath internal/logsource:FuzzZip internal/report:FuzzAppendJSONString \
 	internal/redact:FuzzRedact internal/follow:FuzzLineAssembly internal/cli:FuzzAnalyzeDifferential
 
 fuzz:
