@@ -30,10 +30,11 @@ import (
 // change pass). New cases change what the scores measure: the floors are then
 // set again under the new scores, in the commit that adds the cases' merge.
 var corpusFloor = map[string]map[string]float64{
-	// Raised on 2026-12-05 after the documentation sweeps (327 entries):
-	// tune 98.6 % for both, holdout 79.1 % / 78.2 % patterns only.
-	"explain": {"tune": 98.0, "holdout": 78.5},
-	"analyze": {"tune": 98.0, "holdout": 77.5},
+	// Lowered on 2026-12-05 (05:55Z) when wave 6's first 26 cases came in,
+	// most of them failures no entry knows yet: tune 91.8 % for both,
+	// holdout 77.1 % / 76.3 % patterns only. Raised again as entries land.
+	"explain": {"tune": 91.5, "holdout": 77.0},
+	"analyze": {"tune": 91.5, "holdout": 76.0},
 }
 
 // corpusCase is one real excerpt of testdata/cases (see its README).
