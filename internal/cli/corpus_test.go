@@ -30,11 +30,11 @@ import (
 // change pass). New cases change what the scores measure: the floors are then
 // set again under the new scores, in the commit that adds the cases' merge.
 var corpusFloor = map[string]map[string]float64{
-	// Lowered on 2026-12-05 (05:55Z) when wave 6's first 26 cases came in,
-	// most of them failures no entry knows yet: tune 91.8 % for both,
-	// holdout 77.1 % / 76.3 % patterns only. Raised again as entries land.
-	"explain": {"tune": 91.5, "holdout": 77.0},
-	"analyze": {"tune": 91.5, "holdout": 76.0},
+	// Lowered on 2026-12-05 (06:20Z) when wave 6's 36 cases came in,
+	// most of them failures no entry knows yet: tune 90.0 % for both,
+	// holdout 76.2 % / 75.4 % patterns only. Raised again as entries land.
+	"explain": {"tune": 89.5, "holdout": 76.0},
+	"analyze": {"tune": 89.5, "holdout": 75.0},
 }
 
 // corpusCase is one real excerpt of testdata/cases (see its README).
