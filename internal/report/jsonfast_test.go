@@ -3,8 +3,13 @@ package report
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"testing"
 	"time"
+
+	"github.com/arcdiag/arcdiag/internal/diagnose"
+	"github.com/arcdiag/arcdiag/internal/machine"
+	"github.com/arcdiag/arcdiag/kb"
 )
 
 // encoded is v as every command writes JSON: encoding/json without HTML
@@ -19,27 +24,38 @@ func encoded(t testing.TB, v any) string {
 	return string(bytes.TrimSuffix(b.Bytes(), []byte("\n")))
 }
 
-func TestAppendRunJSON(t *testing.T) {
-	s := func(v string) *string { return &v }
+// TestAppendRun writes a sequence of runs, some repeating what the runs
+// before them wrote (which appendRun keeps escaped), and checks each
+// object against encoding/json's of the same run.
+func TestAppendRun(t *testing.T) {
 	strange := "quote\" back\\slash <html> & ctl\x01\x1f tab\t nl\n cr\r bad\xff utf8 日本語 \u2028\u2029 \b\f"
 	start := time.Date(2031, 2, 3, 4, 5, 6, 0, time.UTC)
 	east := time.Date(2031, 2, 3, 4, 5, 7, 0, time.FixedZone("east", 9*3600))
-	for _, c := range []struct {
-		j          runJSON
-		start, end time.Time
-	}{
-		{j: runJSON{spanJSON: spanJSON{Type: "run", File: "a.log", Index: 1, StartLine: 1, EndLine: 2}, Notes: []string{}}},
-		{j: runJSON{spanJSON: spanJSON{Type: "run", RunID: "0123456789abcdef0123456789abcdef", Machine: strange, OS: "windows", File: strange, Index: 7, StartLine: 3, EndFile: "b.log", EndLine: 9},
-			Command: s(strange), AgentVersion: s("1.58"), ExitCode: s("AZCM0042"),
-			Failed: true, Verdict: s("tls-untrusted-certificate"), VerdictLine: 4, Findings: 3, Notes: []string{"verbose-log", strange},
-			KnownCauses: []string{"endpoints-unreachable", strange}, Alternatives: []string{"agent-131-proxy-bug"}},
-			start: start, end: east},
-	} {
-		j := c.j
-		j.Start, j.End = jsonTime(c.start), jsonTime(c.end)
-		want := encoded(t, j)
-		if got := appendRunJSON(nil, c.j, c.start, c.end); string(got) != want {
-			t.Errorf("appendRunJSON\n got %s\nwant %s", got, want)
+	secret := "azcmagent connect --service-principal-secret Zx8Q~s3cr3t.VALUE_123 --tenant-id t"
+	e := func(id string) *kb.Entry { return &kb.Entry{ID: id} }
+	verdict := &diagnose.Finding{Line: 4}
+	runs := []*diagnose.Run{
+		{File: "a.log", Index: 1, StartLine: 1, EndLine: 2},
+		{File: "a.log", Index: 2, StartLine: 3, EndLine: 9, Start: start, End: start, Command: "show", AgentVersion: "1.58", ExitCode: "AZCM0000"},
+		{File: "a.log", Index: 3, StartLine: 10, EndLine: 12, Start: start, End: east, Command: "version", AgentVersion: "1.58", ExitCode: "AZCM0000"},
+		{File: "a.log", Index: 4, StartLine: 13, EndLine: 20, Start: start, End: start, Command: "show", AgentVersion: "1.58", ExitCode: "AZCM0000"},
+		{File: strange, Index: 1, StartLine: 3, EndFile: "b.log", EndLine: 9, Start: east, End: east, Command: strange, AgentVersion: "1.58",
+			ExitCode: "AZCM0042", Failed: true, Verdict: e("tls-untrusted-certificate"), VerdictFinding: verdict, FindingCount: 3,
+			Notes: []*kb.Entry{e("verbose-log"), e(strange)}, KnownCauses: []*kb.Entry{e("endpoints-unreachable"), e(strange)},
+			Alternatives: []*kb.Entry{e("agent-131-proxy-bug")}},
+		{File: "m.log", Index: 1, StartLine: 1, EndLine: 1, Command: secret, Failed: true, Verdict: e("AZCM0041"),
+			VerdictFinding: &diagnose.Finding{}, VerdictSuggested: true},
+		{File: "m.log", Index: 2, StartLine: 2, EndLine: 5, Command: secret, Verdict: e("x"), Context: kb.Context{OS: "windows"}},
+		{File: "a.log", Index: 5, StartLine: 21, EndLine: 22, Command: "show"},
+	}
+	for _, noRedact := range []bool{false, true} {
+		labeller := &machine.Labeller{ByInput: map[string]machine.Identity{strange: {Name: strange, OS: "linux"}, "m.log": {Name: "m"}}}
+		j := NewJSON(io.Discard, nil, Options{Labeller: labeller, NoRedact: noRedact})
+		for _, run := range runs {
+			got := string(j.appendRun(nil, run))
+			if want := encoded(t, j.runJSON(run)); got != want {
+				t.Errorf("appendRun (NoRedact %v)\n got %s\nwant %s", noRedact, got, want)
+			}
 		}
 	}
 }
