@@ -231,6 +231,18 @@ type Sink interface {
 	Record(rec *parser.Record, benign *kb.Entry)
 }
 
+// RunReuser is a Sink that keeps no *Run once RunEnd returns and no
+// *Finding once Finding returns (a writer of a stream): the analyzer then
+// reuses the memory of ended runs, a few hundred bytes for each of the
+// hundreds of thousands of runs of a big log. A run's memory is never
+// reused for the run right after it, so such a sink can still tell one run
+// from the next by its address.
+type RunReuser interface {
+	Sink
+	// KeepsNoRuns marks the sink; it is never called.
+	KeepsNoRuns()
+}
+
 // Analyzer holds the state of one analysis. It is not safe for concurrent
 // use; feed it one file at a time, records in order.
 type Analyzer struct {
@@ -287,6 +299,10 @@ type Analyzer struct {
 	// lastCommand is the last run's command, reused when the next states
 	// the same.
 	lastCommand string
+	// ended holds the last two runs ended, oldest first, when the sink is
+	// a RunReuser (reuseRuns): the older one is the next run's memory.
+	ended     [2]*Run
+	reuseRuns bool
 }
 
 // New returns an analyzer that reports to sink.
@@ -301,6 +317,7 @@ func New(k *kb.KB, sink Sink, opts Options) *Analyzer {
 		opts.RecoverWithin = 15 * time.Minute
 	}
 	a := &Analyzer{kb: k, matcher: k.Matcher(), sink: sink, opts: opts}
+	_, a.reuseRuns = sink.(RunReuser)
 	a.notes.verbose, _ = k.Get("verbose-log")
 	a.notes.nextSteps, _ = k.Get("next-steps")
 	a.summary.ByEntry = map[string]int{}
@@ -707,10 +724,20 @@ func (a *Analyzer) echoesExit(rec *parser.Record, header headerKind) bool {
 func (a *Analyzer) currentRun(rec *parser.Record) *Run {
 	if a.run == nil {
 		a.runs++
-		a.run = &Run{
-			File: a.file, Index: a.runs, StartLine: rec.Line,
-			Context: kb.Context{OS: a.fileOS, Agent: a.fileAgent},
+		run := a.ended[0]
+		if run == nil {
+			run = &Run{}
+		} else {
+			// A RunReuser's: only the slices' and the map's memory is kept.
+			a.ended[0] = nil
+			clear(run.Findings)
+			clear(run.counted)
+			*run = Run{Findings: run.Findings[:0], Alternatives: run.Alternatives[:0], KnownCauses: run.KnownCauses[:0],
+				Notes: run.Notes[:0], counted: run.counted}
 		}
+		run.File, run.Index, run.StartLine = a.file, a.runs, rec.Line
+		run.Context = kb.Context{OS: a.fileOS, Agent: a.fileAgent}
+		a.run = run
 	}
 	return a.run
 }
@@ -967,6 +994,9 @@ func (a *Analyzer) endRun() {
 		a.summary.WarningFindings += run.FindingCount
 	}
 	a.sink.RunEnd(run)
+	if a.reuseRuns {
+		a.ended[0], a.ended[1] = a.ended[1], run
+	}
 }
 
 // otherPrograms are the tags of entries about a failure of a program other

@@ -66,6 +66,10 @@ func (j *JSON) Finding(f *diagnose.Finding) {
 	j.event()
 }
 
+// KeepsNoRuns implements diagnose.RunReuser: runs and findings are written
+// when given, and only the Labeller remembers the last run, by address.
+func (*JSON) KeepsNoRuns() {}
+
 // Record implements diagnose.Sink: with --all, the lines that are not
 // findings.
 func (j *JSON) Record(rec *parser.Record, benign *kb.Entry) {
