@@ -272,18 +272,25 @@ func TestAllReportsOrdinaryAndBenignLines(t *testing.T) {
 
 // TestFeedMatchesSequential: the parallel feed sees the same records in the
 // same order as adding them one by one, across many batches.
-func TestFeedMatchesSequential(t *testing.T) {
-	log := strings.Repeat(tlsThen403+quietUnknown+spnDebugOnly, 700) // ~13,000 records, several batches
-	seq, seqSum := analyze(t, log, "", Options{})
-
-	par := &recorder{}
-	a := New(loadKB(t), par, Options{})
+// feedAll analyses log with Feed on two workers, reporting to sink.
+func feedAll(t *testing.T, sink Sink, log string) *Analyzer {
+	t.Helper()
+	a := New(loadKB(t), sink, Options{})
 	a.StartFile("test.log", "")
 	sc := parser.NewScanner(strings.NewReader(log), "test.log", parser.Options{})
 	if err := a.Feed(t.Context(), sc, nil, 2); err != nil {
 		t.Fatal(err)
 	}
 	a.EndFile()
+	return a
+}
+
+func TestFeedMatchesSequential(t *testing.T) {
+	log := strings.Repeat(tlsThen403+quietUnknown+spnDebugOnly, 700) // ~13,000 records, several batches
+	seq, seqSum := analyze(t, log, "", Options{})
+
+	par := &recorder{}
+	a := feedAll(t, par, log)
 	if diff := cmp.Diff(view(seq.runs), view(par.runs)); diff != "" {
 		t.Errorf("runs differ (-sequential +parallel):\n%s", diff)
 	}

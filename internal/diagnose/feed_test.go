@@ -115,13 +115,7 @@ func TestRunsReused(t *testing.T) {
 	log := strings.Repeat(tlsThen403+quietUnknown+spnDebugOnly, 200)
 	want, _ := analyze(t, log, "", Options{})
 	r := &reuser{addrs: map[*Run]bool{}}
-	a := New(loadKB(t), r, Options{})
-	a.StartFile("test.log", "")
-	sc := parser.NewScanner(strings.NewReader(log), "test.log", parser.Options{})
-	if err := a.Feed(t.Context(), sc, nil, 2); err != nil {
-		t.Fatal(err)
-	}
-	a.EndFile()
+	feedAll(t, r, log)
 	var runs, findings []string
 	for _, run := range want.runs {
 		runs = append(runs, runSnapshot(run))
