@@ -28,13 +28,16 @@ import (
 type JSON struct {
 	base
 	enc *json.Encoder
-	// runParts are the escaped parts of the last run objects (appendRun).
-	runParts runParts
+	// runParts and findingParts are the escaped parts of the last run
+	// and finding objects (appendRun, appendFinding).
+	runParts     runParts
+	findingParts findingParts
 }
 
 // NewJSON returns a JSON report writing to w.
 func NewJSON(w io.Writer, k *kb.KB, opts Options) *JSON {
-	j := &JSON{base: newBase(w, k, opts)}
+	j := &JSON{base: newBase(w, k, opts), runParts: newRunParts()}
+	j.findingParts.version.orNull = true
 	j.enc = json.NewEncoder(j.w)
 	j.enc.SetEscapeHTML(false)
 	return j
@@ -60,8 +63,8 @@ func (j *JSON) object(v any) {
 
 // Finding implements diagnose.Sink.
 func (j *JSON) Finding(f *diagnose.Finding) {
-	if j.shown(f) {
-		j.line(j.findingJSON(f))
+	if j.shown(f) && j.err == nil {
+		_, j.err = j.w.Write(append(j.appendFinding(j.w.AvailableBuffer(), f), '\n'))
 	}
 	j.event()
 }

@@ -1,6 +1,8 @@
 package report
 
 import (
+	"bytes"
+	"encoding/json"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -170,12 +172,20 @@ type runParts struct {
 	command, version, exit escapedStrings
 }
 
-// escapedStrings remembers the JSON of a few strings (null for ""),
-// which a log repeats run after run: the same few commands in turn.
+func newRunParts() runParts {
+	var p runParts
+	p.command.orNull, p.version.orNull, p.exit.orNull = true, true, true
+	return p
+}
+
+// escapedStrings remembers the JSON of a few strings, which a log repeats
+// run after run: the same few commands in turn, the same failure.
 type escapedStrings struct {
-	in   [8]string
-	out  [8][]byte
-	next int
+	// orNull writes "" as null (an optional field).
+	orNull bool
+	in     [8]string
+	out    [8][]byte
+	next   int
 }
 
 // get returns s as JSON, cleaned by clean first unless clean is nil.
@@ -192,12 +202,114 @@ func (e *escapedStrings) get(s string, clean func(string) string) []byte {
 	i := e.next
 	e.next = (e.next + 1) % len(e.in)
 	e.in[i] = s
-	if v == "" {
+	if v == "" && e.orNull {
 		e.out[i] = append(e.out[i][:0], "null"...)
 	} else {
 		e.out[i] = appendJSONString(e.out[i][:0], v)
 	}
 	return e.out[i]
+}
+
+// appendFinding appends f's object, as encoding/json would write
+// j.findingJSON(f) without HTML escaping (without the newline). The
+// entries, in the meaning each has, are kept as JSON (j.entries): a big
+// log repeats the same few failures, and their knowledge-base text was
+// most of the bytes and of the time of writing a finding.
+func (j *JSON) appendFinding(b []byte, f *diagnose.Finding) []byte {
+	p := &j.findingParts
+	b = append(b, `{"type":"finding","run_id":`...)
+	if f.Run != nil {
+		id := j.opts.Labeller.Run(f.Run)
+		b = appendJSONString(b, id.ID)
+		b = append(b, `,"machine":`...)
+		b = appendJSONString(b, id.Machine)
+		b = append(b, `,"os":`...)
+		b = appendJSONString(b, id.OS)
+		b = append(b, `,"agent_version":`...)
+		b = append(b, p.version.get(f.Run.AgentVersion, nil)...)
+	} else {
+		b = append(b, `"","machine":"","os":"","agent_version":null`...)
+	}
+	b = append(b, `,"file":`...)
+	b = appendJSONString(b, f.File)
+	b = append(b, `,"line":`...)
+	b = strconv.AppendInt(b, int64(f.Line), 10)
+	b = append(b, `,"time":`...)
+	b = appendTime(b, f.Time)
+	b = append(b, `,"level":`...)
+	b = appendJSONString(b, f.Level.String())
+	b = append(b, `,"message":`...)
+	b = append(b, p.message.get(f.Message, j.clean)...)
+	b = append(b, `,"text":`...)
+	b = append(b, p.text.get(f.Text, j.clean)...)
+	if f.Excerpt {
+		if f.LineLen != 0 {
+			b = append(b, `,"line_length":`...)
+			b = strconv.AppendInt(b, f.LineLen, 10)
+		}
+		b = append(b, `,"excerpt":true`...)
+	}
+	b = append(b, `,"codes":[`...)
+	b = append(appendStrings(b, f.Codes), ']')
+	if len(f.Unknown) > 0 {
+		b = append(b, `,"unknown_codes":[`...)
+		b = append(appendStrings(b, f.Unknown), ']')
+	}
+	b = append(b, `,"entries":[`...)
+	b = append(j.appendBriefly(b, f.Entries, f.Context), ']')
+	if len(f.Suggested) > 0 {
+		b = append(b, `,"suggested":[`...)
+		b = append(j.appendBriefly(b, f.Suggested, f.Context), ']')
+	}
+	return append(b, '}')
+}
+
+// findingParts are the escaped parts of the last finding objects.
+type findingParts struct {
+	version       escapedStrings
+	message, text escapedStrings
+	// entries holds each entry's JSON (j.briefly) in a meaning.
+	entries map[brieflyKey][]byte
+}
+
+// brieflyKey is an entry in one of its meanings: only the meaning of an
+// entry with variants or a history depends on the context.
+type brieflyKey struct {
+	e *kb.Entry
+	m kb.Meaning
+}
+
+// appendBriefly appends the entries as j.briefly gives them in ctx, the
+// elements of a JSON array.
+func (j *JSON) appendBriefly(b []byte, es []*kb.Entry, ctx kb.Context) []byte {
+	p := &j.findingParts
+	if p.entries == nil {
+		p.entries = map[brieflyKey][]byte{}
+	}
+	for i, e := range es {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		key := brieflyKey{e: e}
+		if len(e.Variants) > 0 || len(e.History) > 0 {
+			key.m = e.MeaningFor(ctx)
+		}
+		out, ok := p.entries[key]
+		if !ok {
+			// An entry's text is the knowledge base's, bounded: encoding/json
+			// writes it once.
+			var buf bytes.Buffer
+			enc := json.NewEncoder(&buf)
+			enc.SetEscapeHTML(false)
+			if err := enc.Encode(j.briefly(e, ctx)); err != nil {
+				j.err = err // strings and ids only: never happens
+			}
+			out = bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+			p.entries[key] = out
+		}
+		b = append(b, out...)
+	}
+	return b
 }
 
 // appendIDs appends the entries' ids as the elements of a JSON array.

@@ -10,6 +10,7 @@ import (
 	"github.com/arcdiag/arcdiag/internal/diagnose"
 	"github.com/arcdiag/arcdiag/internal/machine"
 	"github.com/arcdiag/arcdiag/kb"
+	"github.com/arcdiag/arcdiag/parser"
 )
 
 // encoded is v as every command writes JSON: encoding/json without HTML
@@ -68,4 +69,69 @@ func FuzzAppendJSONString(f *testing.F) {
 			t.Errorf("appendJSONString(%q) = %s, want %s", s, got, want)
 		}
 	})
+}
+
+// TestAppendFinding writes findings carrying every entry of the built-in
+// knowledge base, in each language, for machines whose OS and agent
+// version pick each entry's variants and history, some findings repeating
+// the text before them (which appendFinding keeps escaped), and checks
+// each object against encoding/json's of the same finding.
+func TestAppendFinding(t *testing.T) {
+	k, err := kb.Load(kb.Builtin())
+	if err != nil {
+		t.Fatal(err)
+	}
+	strange := "quote\" back\\slash <html> & ctl\x01\x1f tab\t nl\n cr\r bad\xff utf8 日本語 \u2028\u2029 \b\f"
+	secret := "Failed to acquire token --service-principal-secret Zx8Q~s3cr3t.VALUE_123 --tenant-id t"
+	var contexts []kb.Context
+	for _, v := range []string{"", "1.10", "1.22.1", "1.30", "1.58.03102.1933", "1.70"} {
+		for _, os := range []string{"", "linux", "windows"} {
+			ctx := kb.Context{OS: os}
+			if v != "" {
+				if ctx.Agent, err = kb.ParseVersion(v); err != nil {
+					t.Fatal(err)
+				}
+			}
+			contexts = append(contexts, ctx)
+		}
+	}
+	start := time.Date(2031, 2, 3, 4, 5, 6, 0, time.UTC)
+	run := &diagnose.Run{File: "azcmagent.log", Index: 2, StartLine: 7, Start: start, AgentVersion: "1.58.03102.1933"}
+	entries := k.Entries()
+	var findings []*diagnose.Finding
+	for i, e := range entries {
+		f := &diagnose.Finding{File: "azcmagent.log", Line: 10 + i, Time: start, Level: parser.LevelError,
+			Message: "Failed", Text: "Failed Error=x", Codes: []string{"AZCM0041"}, Entries: []*kb.Entry{e}, Run: run,
+			Context: contexts[i%len(contexts)]}
+		switch i % 5 {
+		case 0:
+			f.Run, f.Time, f.Codes, f.Level = nil, time.Time{}, nil, parser.LevelNone
+		case 1:
+			f.Message, f.Text, f.Unknown = strange, strange+" more", []string{"AZCM9999", strange}
+			f.Entries = append(f.Entries, entries[(i+7)%len(entries)])
+		case 2:
+			f.Message, f.Text, f.Excerpt, f.LineLen = secret, secret, true, 123456
+			f.Entries, f.Suggested = nil, []*kb.Entry{e, entries[(i+3)%len(entries)]}
+		case 3:
+			f.Message, f.Text, f.Excerpt = "", "", true
+			f.Time = time.Date(2031, 2, 3, 4, 5, 7, 0, time.FixedZone("east", 9*3600))
+		}
+		findings = append(findings, f)
+		for _, ctx := range contexts {
+			g := *f
+			g.Context = ctx
+			findings = append(findings, &g)
+		}
+	}
+	for _, lang := range []kb.Lang{kb.EN, kb.JA} {
+		for _, noRedact := range []bool{false, true} {
+			j := NewJSON(io.Discard, k, Options{Lang: lang, NoRedact: noRedact})
+			for _, f := range findings {
+				got := string(j.appendFinding(nil, f))
+				if want := encoded(t, j.findingJSON(f)); got != want {
+					t.Fatalf("appendFinding (%s, NoRedact %v)\n got %s\nwant %s", lang, noRedact, got, want)
+				}
+			}
+		}
+	}
 }
