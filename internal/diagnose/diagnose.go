@@ -299,6 +299,8 @@ type Analyzer struct {
 	// lastCommand is the last run's command, reused when the next states
 	// the same.
 	lastCommand string
+	// lastFinding keeps the texts of the last finding (findingTexts).
+	lastFinding lastFinding
 	// ended holds the last two runs ended, oldest first, when the sink is
 	// a RunReuser (reuseRuns): the older one is the next run's memory.
 	ended     [2]*Run
@@ -835,10 +837,7 @@ func (a *Analyzer) finding(rec *parser.Record, run *Run, matches []kb.Match, ref
 		Run: run,
 	}
 	var cut [3]bool
-	text := rec.Text()
-	f.Text, cut[0] = excerpt(text, matchAt(text, rec.Raw, matches))
-	msg := rec.Message()
-	f.Message, cut[1] = excerpt(msg, matchAt(msg, rec.Raw, matches))
+	f.Text, f.Message, cut[0], cut[1] = a.findingTexts(rec, matches)
 	at := 0
 	if len(matches) > 0 {
 		at = matches[0].Start
@@ -902,6 +901,42 @@ func (a *Analyzer) finding(rec *parser.Record, run *Run, matches []kb.Match, ref
 			f.shorten()
 		}
 	}
+}
+
+// lastFinding is what findingTexts made of the last finding's line.
+type lastFinding struct {
+	// key is the line without its time (cacheKey), "" when it had none;
+	// match the first match's place.
+	key           string
+	match         [2]int
+	text, message string
+	cut           [2]bool
+}
+
+// findingTexts returns a finding's text and message (excerpts around the
+// first match, see excerpt) and whether each was cut. A log repeats the
+// same failure with another time (a retry, every run's exit line): a line
+// equal to the last one's but for the time gets the same strings, without
+// decoding its fields again.
+func (a *Analyzer) findingTexts(rec *parser.Record, matches []kb.Match) (text, msg string, cutText, cutMsg bool) {
+	key, ok := cacheKey(rec)
+	match := [2]int{-1, -1}
+	if len(matches) > 0 {
+		match = [2]int{matches[0].Start, matches[0].End}
+	}
+	l := &a.lastFinding
+	if ok && l.key != "" && l.match == match && string(key) == l.key {
+		return l.text, l.message, l.cut[0], l.cut[1]
+	}
+	t := rec.Text()
+	text, cutText = excerpt(t, matchAt(t, rec.Raw, matches))
+	m := rec.Message()
+	msg, cutMsg = excerpt(m, matchAt(m, rec.Raw, matches))
+	l.key = ""
+	if ok {
+		*l = lastFinding{key: string(key), match: match, text: text, message: msg, cut: [2]bool{cutText, cutMsg}}
+	}
+	return text, msg, cutText, cutMsg
 }
 
 // countOnce counts the finding's entries and codes in the summary, each
