@@ -509,7 +509,11 @@ func (a *Analyzer) add(rec *parser.Record, f facts) {
 		}
 	}
 	a.seq++
-	c := a.classify(rec, f)
+	// Most records hold nothing the knowledge base recognises: no call.
+	c := classified{failure: failing(rec, nil, f.refs)}
+	if len(f.matches) > 0 {
+		c = classify(rec, f.matches, f.refs)
+	}
 	if c.state != nil {
 		a.summary.States++
 		a.lastState = &StateLine{Entry: c.state, File: a.file, Line: rec.Line, Time: rec.Time}
@@ -603,10 +607,11 @@ type classified struct {
 // else.
 func (c classified) quiet() bool { return c.benign != nil || c.state != nil }
 
-func (a *Analyzer) classify(rec *parser.Record, f facts) classified {
+// classify says what a record with matches is.
+func classify(rec *parser.Record, matches []kb.Match, refs []kb.CodeRef) classified {
 	var c classified
 	var quiet *kb.Entry
-	for _, m := range f.matches {
+	for _, m := range matches {
 		switch m.Entry.Kind {
 		case kb.KindBenign, kb.KindState:
 			if quiet == nil {
@@ -616,7 +621,7 @@ func (a *Analyzer) classify(rec *parser.Record, f facts) classified {
 			c.specific = append(c.specific, m)
 		}
 	}
-	if quiet != nil && (len(c.specific) == 0 || kb.QuietOverGeneric(f.matches)) {
+	if quiet != nil && (len(c.specific) == 0 || kb.QuietOverGeneric(matches)) {
 		// A line a benign or state entry knows stays quiet when only
 		// generic wordings (a timeout to any host) also recognise it.
 		c.specific = nil
@@ -627,8 +632,15 @@ func (a *Analyzer) classify(rec *parser.Record, f facts) classified {
 		}
 		return c
 	}
-	c.failure = len(c.specific) > 0 || rec.Level >= parser.LevelError || hasFailureCode(f.refs)
+	c.failure = failing(rec, c.specific, refs)
 	return c
+}
+
+// failing reports whether a record that is not quiet is a finding: a
+// failure entry recognised it, or it is at error level or above, or it
+// carries a failure code.
+func failing(rec *parser.Record, specific []kb.Match, refs []kb.CodeRef) bool {
+	return len(specific) > 0 || rec.Level >= parser.LevelError || hasFailureCode(refs)
 }
 
 // notFinding counts and, with Options.All, reports a record that is no

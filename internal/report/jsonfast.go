@@ -123,9 +123,15 @@ func (j *JSON) appendRun(b []byte, run *diagnose.Run) []byte {
 	b = append(b, `,"end_line":`...)
 	b = strconv.AppendInt(b, int64(run.EndLine), 10)
 	b = append(b, `,"start":`...)
+	start := len(b)
 	b = appendTime(b, run.Start)
+	end := len(b)
 	b = append(b, `,"end":`...)
-	b = appendTime(b, run.End)
+	if run.End == run.Start {
+		b = append(b, b[start:end]...) // most runs last under a second
+	} else {
+		b = appendTime(b, run.End)
+	}
 	b = append(b, `,"command":`...)
 	b = append(b, p.command.get(run.Command, j.clean)...)
 	b = append(b, `,"agent_version":`...)
