@@ -296,9 +296,10 @@ type Analyzer struct {
 	// invocations without a run saying so), for the entries scoped to some
 	// versions. Reset with each new file.
 	fileAgent kb.Version
-	// lastCommand is the last run's command, reused when the next states
-	// the same.
-	lastCommand string
+	// headers are the last header lines read (headerLine), nextHeader
+	// the one to replace next.
+	headers    [8]headerLine
+	nextHeader int
 	// lastFinding keeps the texts of the last finding (findingTexts).
 	lastFinding lastFinding
 	// ended holds the last two runs ended, oldest first, when the sink is
@@ -758,9 +759,10 @@ func (a *Analyzer) currentRun(rec *parser.Record) *Run {
 
 // header reads the lines that describe an invocation.
 func (a *Analyzer) header(rec *parser.Record, run *Run, kind headerKind) {
+	h := a.headerLine(rec, kind)
 	switch kind {
 	case versionHeader:
-		v := headerValue(rec, agentVersion, a.lastVersion)
+		v := h.value
 		run.AgentVersion = v
 		// Every run of a log states the same version: parse it once.
 		if v != a.lastVersion {
@@ -772,12 +774,45 @@ func (a *Analyzer) header(rec *parser.Record, run *Run, kind headerKind) {
 		run.Context.Agent = a.lastParsed
 		a.fileAgent = a.lastParsed
 	case commandHeader:
-		run.Command = headerValue(rec, agentCommand, a.lastCommand)
-		a.lastCommand = run.Command
+		run.Command = h.value
 	}
 	if run.Context.OS == "" {
-		run.Context.OS = osHint(rec.Raw)
+		run.Context.OS = h.os
 	}
+}
+
+// headerLine is what a header line states, and the OS its paths hint at.
+type headerLine struct {
+	// key is the line without its time (cacheKey), "" for none.
+	key       string
+	value, os string
+}
+
+// headerLine reads a header line of the given kind. Each run states its
+// version and command on two such lines, which differ from the last runs'
+// at most by their time: those of the last few are remembered, by their
+// text without the time.
+func (a *Analyzer) headerLine(rec *parser.Record, kind headerKind) *headerLine {
+	key, ok := cacheKey(rec)
+	if ok {
+		for i := range a.headers {
+			if h := &a.headers[i]; h.key == string(key) && h.key != "" {
+				return h
+			}
+		}
+	}
+	h := &a.headers[a.nextHeader]
+	a.nextHeader = (a.nextHeader + 1) % len(a.headers)
+	*h = headerLine{os: osHint(rec.Raw)}
+	if kind == versionHeader {
+		h.value = headerValue(rec, agentVersion, a.lastVersion)
+	} else {
+		h.value = headerValue(rec, agentCommand, "")
+	}
+	if ok {
+		h.key = string(key)
+	}
+	return h
 }
 
 // headerValue returns what a header line states after its label. Header
