@@ -135,3 +135,25 @@ func TestAppendFinding(t *testing.T) {
 		}
 	}
 }
+
+// TestAppendJSONStringEveryPlace puts each byte at each place of a string
+// longer than two words, among plain letters, and of a string of that byte
+// alone: appendJSONString tests plain text eight bytes at a time.
+func TestAppendJSONStringEveryPlace(t *testing.T) {
+	for c := range 256 {
+		for at := range 19 {
+			b := bytes.Repeat([]byte("a"), 19)
+			b[at] = byte(c)
+			for _, s := range []string{string(b), string(bytes.Repeat([]byte{byte(c)}, at))} {
+				if got, want := string(appendJSONString(nil, s)), encoded(t, s); got != want {
+					t.Fatalf("appendJSONString(%q) = %s, want %s", s, got, want)
+				}
+			}
+		}
+	}
+	for _, s := range []string{"日本語のテキストです。", "ab\u2028cdefgh\u2029ijklmnop", "abcdefg\xe2\x80"} {
+		if got, want := string(appendJSONString(nil, s)), encoded(t, s); got != want {
+			t.Errorf("appendJSONString(%q) = %s, want %s", s, got, want)
+		}
+	}
+}
