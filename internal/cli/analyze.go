@@ -244,10 +244,10 @@ func analyzeInput(e *env, an *diagnose.Analyzer, in logsource.Input, continued b
 	sc := parser.NewScanner(ctxReader{e.ctx, progress.reader(rc)}, in.Name, parser.Options{MaxLineLen: diagnose.MaxLineLen,
 		MaxGzipSize: min(logsource.DefaultMaxEntrySize, left)})
 	defer func() { *inflated += sc.Inflated() }()
-	keep := func(rec *parser.Record) bool {
+	keep := func(rec *parser.Record, n int) bool {
 		// Feed calls keep on its reading goroutine and returns after it
 		// ends, so the counts are complete when Feed returns.
-		read.byFormat[rec.Format]++
+		read.byFormat[rec.Format] += int64(n)
 		return window.contains(rec.Time)
 	}
 	if workers > 0 {
@@ -272,7 +272,7 @@ func analyzeInput(e *env, an *diagnose.Analyzer, in logsource.Input, continued b
 // feed analyses the records of one input: the fast path, which the
 // differential test replaces with the plain line-by-line one
 // (diagnose.Analyzer.FeedLines) and compares the outputs.
-var feed = func(ctx context.Context, an *diagnose.Analyzer, sc *parser.Scanner, keep func(*parser.Record) bool) error {
+var feed = func(ctx context.Context, an *diagnose.Analyzer, sc *parser.Scanner, keep diagnose.Keep) error {
 	return an.Feed(ctx, sc, keep, 0)
 }
 

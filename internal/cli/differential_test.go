@@ -21,9 +21,9 @@ import (
 // real case and fuzzed input, with the fast path at several worker counts
 // and with tiny chunks, so that chunk edges fall inside every kind of line.
 
-type feedFunc = func(ctx context.Context, an *diagnose.Analyzer, sc *parser.Scanner, keep func(*parser.Record) bool) error
+type feedFunc = func(ctx context.Context, an *diagnose.Analyzer, sc *parser.Scanner, keep diagnose.Keep) error
 
-func referenceFeed(ctx context.Context, an *diagnose.Analyzer, sc *parser.Scanner, keep func(*parser.Record) bool) error {
+func referenceFeed(ctx context.Context, an *diagnose.Analyzer, sc *parser.Scanner, keep diagnose.Keep) error {
 	return an.FeedLines(ctx, sc, keep)
 }
 
@@ -32,16 +32,16 @@ var fastFeeds = []struct {
 	name string
 	feed feedFunc
 }{
-	{"default", func(ctx context.Context, an *diagnose.Analyzer, sc *parser.Scanner, keep func(*parser.Record) bool) error {
+	{"default", func(ctx context.Context, an *diagnose.Analyzer, sc *parser.Scanner, keep diagnose.Keep) error {
 		return an.Feed(ctx, sc, keep, 0)
 	}},
-	{"workers=1", func(ctx context.Context, an *diagnose.Analyzer, sc *parser.Scanner, keep func(*parser.Record) bool) error {
+	{"workers=1", func(ctx context.Context, an *diagnose.Analyzer, sc *parser.Scanner, keep diagnose.Keep) error {
 		return an.FeedWith(ctx, sc, keep, diagnose.FeedOptions{Workers: 1})
 	}},
-	{"workers=3,chunk=97", func(ctx context.Context, an *diagnose.Analyzer, sc *parser.Scanner, keep func(*parser.Record) bool) error {
+	{"workers=3,chunk=97", func(ctx context.Context, an *diagnose.Analyzer, sc *parser.Scanner, keep diagnose.Keep) error {
 		return an.FeedWith(ctx, sc, keep, diagnose.FeedOptions{Workers: 3, ChunkBytes: 97})
 	}},
-	{"workers=2,chunk=4096", func(ctx context.Context, an *diagnose.Analyzer, sc *parser.Scanner, keep func(*parser.Record) bool) error {
+	{"workers=2,chunk=4096", func(ctx context.Context, an *diagnose.Analyzer, sc *parser.Scanner, keep diagnose.Keep) error {
 		return an.FeedWith(ctx, sc, keep, diagnose.FeedOptions{Workers: 2, ChunkBytes: 4096})
 	}},
 }

@@ -231,6 +231,18 @@ type Sink interface {
 	Record(rec *parser.Record, benign *kb.Entry)
 }
 
+// RunReuser is a Sink that keeps no *Run once RunEnd returns and no
+// *Finding once Finding returns (a writer of a stream): the analyzer then
+// reuses the memory of ended runs, a few hundred bytes for each of the
+// hundreds of thousands of runs of a big log. A run's memory is never
+// reused for the run right after it, so such a sink can still tell one run
+// from the next by its address.
+type RunReuser interface {
+	Sink
+	// KeepsNoRuns marks the sink; it is never called.
+	KeepsNoRuns()
+}
+
 // Analyzer holds the state of one analysis. It is not safe for concurrent
 // use; feed it one file at a time, records in order.
 type Analyzer struct {
@@ -284,9 +296,16 @@ type Analyzer struct {
 	// invocations without a run saying so), for the entries scoped to some
 	// versions. Reset with each new file.
 	fileAgent kb.Version
-	// lastCommand is the last run's command, reused when the next states
-	// the same.
-	lastCommand string
+	// headers are the last header lines read (headerLine), nextHeader
+	// the one to replace next.
+	headers    [8]headerLine
+	nextHeader int
+	// lastFinding keeps the texts of the last finding (findingTexts).
+	lastFinding lastFinding
+	// ended holds the last two runs ended, oldest first, when the sink is
+	// a RunReuser (reuseRuns): the older one is the next run's memory.
+	ended     [2]*Run
+	reuseRuns bool
 }
 
 // New returns an analyzer that reports to sink.
@@ -301,6 +320,7 @@ func New(k *kb.KB, sink Sink, opts Options) *Analyzer {
 		opts.RecoverWithin = 15 * time.Minute
 	}
 	a := &Analyzer{kb: k, matcher: k.Matcher(), sink: sink, opts: opts}
+	_, a.reuseRuns = sink.(RunReuser)
 	a.notes.verbose, _ = k.Get("verbose-log")
 	a.notes.nextSteps, _ = k.Get("next-steps")
 	a.summary.ByEntry = map[string]int{}
@@ -490,7 +510,11 @@ func (a *Analyzer) add(rec *parser.Record, f facts) {
 		}
 	}
 	a.seq++
-	c := a.classify(rec, f)
+	// Most records hold nothing the knowledge base recognises: no call.
+	c := classified{failure: failing(rec, nil, f.refs)}
+	if len(f.matches) > 0 {
+		c = classify(rec, f.matches, f.refs)
+	}
 	if c.state != nil {
 		a.summary.States++
 		a.lastState = &StateLine{Entry: c.state, File: a.file, Line: rec.Line, Time: rec.Time}
@@ -584,10 +608,11 @@ type classified struct {
 // else.
 func (c classified) quiet() bool { return c.benign != nil || c.state != nil }
 
-func (a *Analyzer) classify(rec *parser.Record, f facts) classified {
+// classify says what a record with matches is.
+func classify(rec *parser.Record, matches []kb.Match, refs []kb.CodeRef) classified {
 	var c classified
 	var quiet *kb.Entry
-	for _, m := range f.matches {
+	for _, m := range matches {
 		switch m.Entry.Kind {
 		case kb.KindBenign, kb.KindState:
 			if quiet == nil {
@@ -597,7 +622,7 @@ func (a *Analyzer) classify(rec *parser.Record, f facts) classified {
 			c.specific = append(c.specific, m)
 		}
 	}
-	if quiet != nil && (len(c.specific) == 0 || kb.QuietOverGeneric(f.matches)) {
+	if quiet != nil && (len(c.specific) == 0 || kb.QuietOverGeneric(matches)) {
 		// A line a benign or state entry knows stays quiet when only
 		// generic wordings (a timeout to any host) also recognise it.
 		c.specific = nil
@@ -608,8 +633,15 @@ func (a *Analyzer) classify(rec *parser.Record, f facts) classified {
 		}
 		return c
 	}
-	c.failure = len(c.specific) > 0 || rec.Level >= parser.LevelError || hasFailureCode(f.refs)
+	c.failure = failing(rec, c.specific, refs)
 	return c
+}
+
+// failing reports whether a record that is not quiet is a finding: a
+// failure entry recognised it, or it is at error level or above, or it
+// carries a failure code.
+func failing(rec *parser.Record, specific []kb.Match, refs []kb.CodeRef) bool {
+	return len(specific) > 0 || rec.Level >= parser.LevelError || hasFailureCode(refs)
 }
 
 // notFinding counts and, with Options.All, reports a record that is no
@@ -707,19 +739,30 @@ func (a *Analyzer) echoesExit(rec *parser.Record, header headerKind) bool {
 func (a *Analyzer) currentRun(rec *parser.Record) *Run {
 	if a.run == nil {
 		a.runs++
-		a.run = &Run{
-			File: a.file, Index: a.runs, StartLine: rec.Line,
-			Context: kb.Context{OS: a.fileOS, Agent: a.fileAgent},
+		run := a.ended[0]
+		if run == nil {
+			run = &Run{}
+		} else {
+			// A RunReuser's: only the slices' and the map's memory is kept.
+			a.ended[0] = nil
+			clear(run.Findings)
+			clear(run.counted)
+			*run = Run{Findings: run.Findings[:0], Alternatives: run.Alternatives[:0], KnownCauses: run.KnownCauses[:0],
+				Notes: run.Notes[:0], counted: run.counted}
 		}
+		run.File, run.Index, run.StartLine = a.file, a.runs, rec.Line
+		run.Context = kb.Context{OS: a.fileOS, Agent: a.fileAgent}
+		a.run = run
 	}
 	return a.run
 }
 
 // header reads the lines that describe an invocation.
 func (a *Analyzer) header(rec *parser.Record, run *Run, kind headerKind) {
+	h := a.headerLine(rec, kind)
 	switch kind {
 	case versionHeader:
-		v := headerValue(rec, agentVersion, a.lastVersion)
+		v := h.value
 		run.AgentVersion = v
 		// Every run of a log states the same version: parse it once.
 		if v != a.lastVersion {
@@ -731,12 +774,45 @@ func (a *Analyzer) header(rec *parser.Record, run *Run, kind headerKind) {
 		run.Context.Agent = a.lastParsed
 		a.fileAgent = a.lastParsed
 	case commandHeader:
-		run.Command = headerValue(rec, agentCommand, a.lastCommand)
-		a.lastCommand = run.Command
+		run.Command = h.value
 	}
 	if run.Context.OS == "" {
-		run.Context.OS = osHint(rec.Raw)
+		run.Context.OS = h.os
 	}
+}
+
+// headerLine is what a header line states, and the OS its paths hint at.
+type headerLine struct {
+	// key is the line without its time (cacheKey), "" for none.
+	key       string
+	value, os string
+}
+
+// headerLine reads a header line of the given kind. Each run states its
+// version and command on two such lines, which differ from the last runs'
+// at most by their time: those of the last few are remembered, by their
+// text without the time.
+func (a *Analyzer) headerLine(rec *parser.Record, kind headerKind) *headerLine {
+	key, ok := cacheKey(rec)
+	if ok {
+		for i := range a.headers {
+			if h := &a.headers[i]; h.key == string(key) && h.key != "" {
+				return h
+			}
+		}
+	}
+	h := &a.headers[a.nextHeader]
+	a.nextHeader = (a.nextHeader + 1) % len(a.headers)
+	*h = headerLine{os: osHint(rec.Raw)}
+	if kind == versionHeader {
+		h.value = headerValue(rec, agentVersion, a.lastVersion)
+	} else {
+		h.value = headerValue(rec, agentCommand, "")
+	}
+	if ok {
+		h.key = string(key)
+	}
+	return h
 }
 
 // headerValue returns what a header line states after its label. Header
@@ -808,10 +884,7 @@ func (a *Analyzer) finding(rec *parser.Record, run *Run, matches []kb.Match, ref
 		Run: run,
 	}
 	var cut [3]bool
-	text := rec.Text()
-	f.Text, cut[0] = excerpt(text, matchAt(text, rec.Raw, matches))
-	msg := rec.Message()
-	f.Message, cut[1] = excerpt(msg, matchAt(msg, rec.Raw, matches))
+	f.Text, f.Message, cut[0], cut[1] = a.findingTexts(rec, matches)
 	at := 0
 	if len(matches) > 0 {
 		at = matches[0].Start
@@ -875,6 +948,42 @@ func (a *Analyzer) finding(rec *parser.Record, run *Run, matches []kb.Match, ref
 			f.shorten()
 		}
 	}
+}
+
+// lastFinding is what findingTexts made of the last finding's line.
+type lastFinding struct {
+	// key is the line without its time (cacheKey), "" when it had none;
+	// match the first match's place.
+	key           string
+	match         [2]int
+	text, message string
+	cut           [2]bool
+}
+
+// findingTexts returns a finding's text and message (excerpts around the
+// first match, see excerpt) and whether each was cut. A log repeats the
+// same failure with another time (a retry, every run's exit line): a line
+// equal to the last one's but for the time gets the same strings, without
+// decoding its fields again.
+func (a *Analyzer) findingTexts(rec *parser.Record, matches []kb.Match) (text, msg string, cutText, cutMsg bool) {
+	key, ok := cacheKey(rec)
+	match := [2]int{-1, -1}
+	if len(matches) > 0 {
+		match = [2]int{matches[0].Start, matches[0].End}
+	}
+	l := &a.lastFinding
+	if ok && l.key != "" && l.match == match && string(key) == l.key {
+		return l.text, l.message, l.cut[0], l.cut[1]
+	}
+	t := rec.Text()
+	text, cutText = excerpt(t, matchAt(t, rec.Raw, matches))
+	m := rec.Message()
+	msg, cutMsg = excerpt(m, matchAt(m, rec.Raw, matches))
+	l.key = ""
+	if ok {
+		*l = lastFinding{key: string(key), match: match, text: text, message: msg, cut: [2]bool{cutText, cutMsg}}
+	}
+	return text, msg, cutText, cutMsg
 }
 
 // countOnce counts the finding's entries and codes in the summary, each
@@ -967,6 +1076,9 @@ func (a *Analyzer) endRun() {
 		a.summary.WarningFindings += run.FindingCount
 	}
 	a.sink.RunEnd(run)
+	if a.reuseRuns {
+		a.ended[0], a.ended[1] = a.ended[1], run
+	}
 }
 
 // otherPrograms are the tags of entries about a failure of a program other

@@ -272,18 +272,25 @@ func TestAllReportsOrdinaryAndBenignLines(t *testing.T) {
 
 // TestFeedMatchesSequential: the parallel feed sees the same records in the
 // same order as adding them one by one, across many batches.
-func TestFeedMatchesSequential(t *testing.T) {
-	log := strings.Repeat(tlsThen403+quietUnknown+spnDebugOnly, 700) // ~13,000 records, several batches
-	seq, seqSum := analyze(t, log, "", Options{})
-
-	par := &recorder{}
-	a := New(loadKB(t), par, Options{})
+// feedAll analyses log with Feed on two workers, reporting to sink.
+func feedAll(t *testing.T, sink Sink, log string) *Analyzer {
+	t.Helper()
+	a := New(loadKB(t), sink, Options{})
 	a.StartFile("test.log", "")
 	sc := parser.NewScanner(strings.NewReader(log), "test.log", parser.Options{})
 	if err := a.Feed(t.Context(), sc, nil, 2); err != nil {
 		t.Fatal(err)
 	}
 	a.EndFile()
+	return a
+}
+
+func TestFeedMatchesSequential(t *testing.T) {
+	log := strings.Repeat(tlsThen403+quietUnknown+spnDebugOnly, 700) // ~13,000 records, several batches
+	seq, seqSum := analyze(t, log, "", Options{})
+
+	par := &recorder{}
+	a := feedAll(t, par, log)
 	if diff := cmp.Diff(view(seq.runs), view(par.runs)); diff != "" {
 		t.Errorf("runs differ (-sequential +parallel):\n%s", diff)
 	}
@@ -722,5 +729,37 @@ func TestGenericWordingYieldsToKnownLines(t *testing.T) {
 	}
 	if alts := rec.runs[0].Alternatives; len(alts) == 0 || alts[0].ID != "windows-cipher-suites" {
 		t.Errorf("alternatives %v, want windows-cipher-suites first", alts)
+	}
+}
+
+// TestHeadersInARow: runs whose header lines repeat, alternate or change
+// (more distinct ones than the analyzer remembers) get the command,
+// version and OS each gets alone.
+func TestHeadersInARow(t *testing.T) {
+	commands := []string{"show", "version", "show", "config get", "logs", "connect", "disconnect", "check", "a", "b", "c",
+		`C:\\ProgramData\\AzureConnectedMachineAgent\\azcmagent.exe show`, "show", "version", "d", "show"}
+	versions := []string{"1.58.03102.1933", "1.58.03102.1933", "1.59", "1.59", "1.40.02664.1629"}
+	header := func(i int) string {
+		return fmt.Sprintf("time=\"2031-02-06T08:%02d:00Z\" level=debug msg=\"Agent Version: %s\"\n"+
+			"time=\"2031-02-06T08:%02d:00Z\" level=debug msg=\"Agent Command: %s\"\n"+
+			"time=\"2031-02-06T08:%02d:01Z\" level=info msg=\"Exit Code:  AZCM0000: No Error\"\n",
+			i, versions[i%len(versions)], i, commands[i], i)
+	}
+	type got struct{ Command, Version, OS string }
+	var log strings.Builder
+	var want []got
+	for i := range commands {
+		log.WriteString(header(i))
+		alone, _ := analyze(t, header(i), "", Options{})
+		r := alone.runs[0]
+		want = append(want, got{r.Command, r.AgentVersion, r.Context.OS})
+	}
+	all, _ := analyze(t, log.String(), "", Options{})
+	var runs []got
+	for _, r := range all.runs {
+		runs = append(runs, got{r.Command, r.AgentVersion, r.Context.OS})
+	}
+	if diff := cmp.Diff(want, runs); diff != "" {
+		t.Errorf("runs differ (-alone +in a row):\n%s", diff)
 	}
 }

@@ -1,8 +1,11 @@
 package diagnose
 
 import (
+	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 func TestExcerptKeepsTheMatchAndSaysSo(t *testing.T) {
@@ -48,5 +51,36 @@ func TestLongFindingsKeepExcerpts(t *testing.T) {
 	}
 	if kept > maxRunBytes+3*MaxExcerpt+256 {
 		t.Errorf("the run keeps %d bytes of finding text, more than about %d", kept, maxRunBytes)
+	}
+}
+
+// TestRepeatedFindingTexts: a failure repeated with another time gets the
+// texts it gets alone, and so does a failure after it that differs in its
+// message or its fields.
+func TestRepeatedFindingTexts(t *testing.T) {
+	long := strings.Repeat(`\"x\": 1, `, 100)
+	lines := []string{
+		`time="2031-02-03T04:05:%02dZ" level=error msg="Failed to get HIS endpoint" Error="Get \"https://gbl.his.arc.azure.com/discovery\": x509: certificate signed by unknown authority"`,
+		`time="2031-02-03T04:05:%02dZ" level=error msg="Failed to get HIS endpoint" Error="Get \"https://gbl.his.arc.azure.com/discovery\": dial tcp: i/o timeout"`,
+		`time="2031-02-03T04:05:%02dZ" level=error msg="Request failed" Error="{` + long + `\"code\": \"AuthorizationFailed\"}"`,
+		`time="2031-02-03T04:05:%02dZ" level=error msg="Request failed again" Error="{` + long + `\"code\": \"AuthorizationFailed\"}"`,
+		`time="2031-02-03T04:05:%02dZ" level=error msg="Request failed" Error="{` + long + `\"code\": \"AuthorizationFailed\"}" Status Code=403`,
+	}
+	texts := func(f *Finding) string { return fmt.Sprintf("%q %q %v", f.Text, f.Message, f.Excerpt) }
+	var log strings.Builder
+	var want []string
+	for i, l := range []int{0, 0, 1, 1, 0, 2, 2, 3, 2, 4, 2, 4} {
+		line := fmt.Sprintf(lines[l], i)
+		fmt.Fprintln(&log, line)
+		alone, _ := analyze(t, line+"\n", "", Options{})
+		want = append(want, texts(alone.findings[0]))
+	}
+	all, _ := analyze(t, log.String(), "", Options{})
+	var got []string
+	for _, f := range all.findings {
+		got = append(got, texts(f))
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("finding texts differ (-alone +in a row):\n%s", diff)
 	}
 }

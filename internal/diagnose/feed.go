@@ -133,15 +133,22 @@ func (b *batch) add(rec *parser.Record) {
 
 func (b *batch) full(chunk int) bool { return len(b.recs) >= batchRecords || len(b.arena) >= chunk }
 
+// Keep decides whether an analysis takes rec, standing for n lines: 1,
+// or, for lines that repeat a record before them for the analysis (the
+// same format, level and clock time, and nothing for the knowledge base),
+// how many of them rec stands for. It must decide by those fields alone;
+// a caller counting lines counts n.
+type Keep func(rec *parser.Record, n int) bool
+
 // FeedLines analyses every record of sc that keep accepts (nil keeps all)
 // one line after the other, each through Add: the plain path that Feed's
 // must equal, record for record (the differential tests compare them).
-func (a *Analyzer) FeedLines(ctx context.Context, sc *parser.Scanner, keep func(*parser.Record) bool) error {
+func (a *Analyzer) FeedLines(ctx context.Context, sc *parser.Scanner, keep Keep) error {
 	for sc.Scan() {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if rec := sc.Record(); keep == nil || keep(rec) {
+		if rec := sc.Record(); keep == nil || keep(rec, 1) {
 			a.Add(rec)
 		}
 	}
@@ -150,12 +157,10 @@ func (a *Analyzer) FeedLines(ctx context.Context, sc *parser.Scanner, keep func(
 
 // Feed analyses every record of sc that keep accepts (nil keeps all), using
 // workers goroutines for scanning and matching (0 means one per CPU). It
-// returns the scanner's error or ctx's. keep is called once per record,
-// in order, on the calling goroutine; a line that repeats the record
-// before it for the analysis (the same format, level and clock time, and
-// nothing for the knowledge base) may be given to keep as that record, so
-// keep must decide by those fields alone.
-func (a *Analyzer) Feed(ctx context.Context, sc *parser.Scanner, keep func(*parser.Record) bool, workers int) error {
+// returns the scanner's error or ctx's. keep is called for every line, in
+// order, on the calling goroutine: once for each record, and once for the
+// lines after a record that repeat it (see Keep).
+func (a *Analyzer) Feed(ctx context.Context, sc *parser.Scanner, keep Keep, workers int) error {
 	return a.FeedWith(ctx, sc, keep, FeedOptions{Workers: workers})
 }
 
@@ -178,7 +183,7 @@ type FeedOptions struct {
 // parser.Scanner.Inexact) ends that: the rest of the input is scanned in
 // order from its start by one scanner (feedScanner), as the plain path
 // does, and matched batch by batch on the calling goroutine.
-func (a *Analyzer) FeedWith(ctx context.Context, sc *parser.Scanner, keep func(*parser.Record) bool, opts FeedOptions) error {
+func (a *Analyzer) FeedWith(ctx context.Context, sc *parser.Scanner, keep Keep, opts FeedOptions) error {
 	workers := opts.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -377,7 +382,7 @@ func (c *chunkStream) Read(p []byte) (int, error) {
 }
 
 // feedChunks is Feed on one core: the same chunks, without goroutines.
-func (a *Analyzer) feedChunks(ctx context.Context, sc *parser.Scanner, keep func(*parser.Record) bool, chunk int) error {
+func (a *Analyzer) feedChunks(ctx context.Context, sc *parser.Scanner, keep Keep, chunk int) error {
 	if a.scratch == nil {
 		a.scratch = a.matcher.NewScratch()
 	}
@@ -513,11 +518,11 @@ func (f *facts) empty() bool { return len(f.matches) == 0 && len(f.refs) == 0 &&
 
 // addBatch analyses the batch's records that keep accepts (nil: all), in
 // order, once their facts are known.
-func (a *Analyzer) addBatch(b *batch, keep func(*parser.Record) bool) {
+func (a *Analyzer) addBatch(b *batch, keep Keep) {
 	prevKept := true
 	for i := range b.recs {
 		rec := &b.recs[i]
-		if keep != nil && !keep(rec) {
+		if keep != nil && !keep(rec, 1) {
 			prevKept = false
 			continue
 		}
@@ -531,9 +536,7 @@ func (a *Analyzer) addBatch(b *batch, keep func(*parser.Record) bool) {
 		if n := b.reps[i]; n > 0 {
 			// The lines after rec that repeat it: keep sees them as rec.
 			if keep != nil {
-				for range n {
-					prevKept = keep(rec)
-				}
+				prevKept = keep(rec, n)
 			}
 			if prevKept {
 				a.addRepeats(n, rec.Line+n)
@@ -670,7 +673,7 @@ func (c *factCache) follow(e *cached) {
 // feedScanner analyses the records of sc in order, matching them batch by
 // batch on the calling goroutine: the rest of an input whose chunks cannot
 // be scanned on their own.
-func (a *Analyzer) feedScanner(ctx context.Context, sc *parser.Scanner, keep func(*parser.Record) bool, chunk int) error {
+func (a *Analyzer) feedScanner(ctx context.Context, sc *parser.Scanner, keep Keep, chunk int) error {
 	if a.scratch == nil {
 		a.scratch = a.matcher.NewScratch()
 	}
@@ -695,7 +698,7 @@ func (a *Analyzer) feedScanner(ctx context.Context, sc *parser.Scanner, keep fun
 		return nil
 	}
 	for rec := b.slot(); sc.ScanTo(rec); rec = b.slot() {
-		if keep == nil || keep(rec) {
+		if keep == nil || keep(rec, 1) {
 			b.add(rec)
 			if b.full(chunk) {
 				if err := flush(); err != nil {

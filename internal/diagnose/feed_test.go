@@ -2,7 +2,10 @@ package diagnose
 
 import (
 	"fmt"
+	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/arcdiag/arcdiag/kb"
 	"github.com/arcdiag/arcdiag/parser"
@@ -56,5 +59,77 @@ func TestFactCache(t *testing.T) {
 	}
 	if len(c.lines) > maxCached {
 		t.Errorf("the cache holds %d lines, more than %d", len(c.lines), maxCached)
+	}
+}
+
+// reuser is a RunReuser that keeps what it compares of each run as it
+// ends, and the runs' addresses.
+type reuser struct {
+	runs     []string
+	findings []string
+	addrs    map[*Run]bool
+	last     *Run
+	again    int // runs at the address of the run before them
+}
+
+func (r *reuser) Finding(f *Finding) {
+	r.findings = append(r.findings, fmt.Sprintf("%d run %d", f.Line, f.Run.Index))
+}
+func (r *reuser) Record(*parser.Record, *kb.Entry) {}
+func (r *reuser) KeepsNoRuns()                     {}
+func (r *reuser) RunEnd(run *Run) {
+	r.runs = append(r.runs, runSnapshot(run))
+	if run == r.last {
+		r.again++
+	}
+	r.last = run
+	r.addrs[run] = true
+}
+
+// runSnapshot is what a sink may read of a run at its end.
+func runSnapshot(run *Run) string {
+	ids := func(es []*kb.Entry) (s []string) {
+		for _, e := range es {
+			s = append(s, e.ID)
+		}
+		return s
+	}
+	var lines []int
+	for _, f := range run.Findings {
+		lines = append(lines, f.Line)
+	}
+	v := ""
+	if run.Verdict != nil {
+		v = run.Verdict.ID
+	}
+	return fmt.Sprintf("%s #%d lines %d-%d %v-%v %q %q %q failed %v verdict %s debug %v notes %v causes %v alternatives %v findings %d %v benign %d %+v",
+		run.File, run.Index, run.StartLine, run.EndLine, run.Start, run.End, run.Command, run.AgentVersion, run.ExitCode,
+		run.Failed, v, run.HasDebug, ids(run.Notes), ids(run.KnownCauses), ids(run.Alternatives), run.FindingCount, lines,
+		run.Benign, run.Context)
+}
+
+// TestRunsReused checks that an analyzer reporting to a RunReuser reuses
+// the memory of ended runs, never for the run right after, and reports
+// the same runs and findings as one that allocates each.
+func TestRunsReused(t *testing.T) {
+	log := strings.Repeat(tlsThen403+quietUnknown+spnDebugOnly, 200)
+	want, _ := analyze(t, log, "", Options{})
+	r := &reuser{addrs: map[*Run]bool{}}
+	feedAll(t, r, log)
+	var runs, findings []string
+	for _, run := range want.runs {
+		runs = append(runs, runSnapshot(run))
+	}
+	for _, f := range want.findings {
+		findings = append(findings, fmt.Sprintf("%d run %d", f.Line, f.Run.Index))
+	}
+	if diff := cmp.Diff(runs, r.runs); diff != "" {
+		t.Errorf("runs differ (-allocated +reused):\n%s", diff)
+	}
+	if diff := cmp.Diff(findings, r.findings); diff != "" {
+		t.Errorf("findings differ (-allocated +reused):\n%s", diff)
+	}
+	if len(r.addrs) > 2 || r.again > 0 {
+		t.Errorf("%d runs at %d addresses, %d at the address of the run before", len(r.runs), len(r.addrs), r.again)
 	}
 }

@@ -257,8 +257,13 @@ type Labeller struct {
 	Default Identity
 
 	ids RunIDs
-	cur *diagnose.Run
-	id  RunIdentity
+	// cur is the last run labelled, and where it started: an analyzer may
+	// reuse an ended run's memory (diagnose.RunReuser), not for the run
+	// right after it, but after a run the report left out unlabelled.
+	cur             *diagnose.Run
+	curFile         string
+	curIndex, curAt int
+	id              RunIdentity
 }
 
 // RunIdentity is what the records of one run carry.
@@ -279,9 +284,9 @@ func (l *Labeller) Identity(file string) Identity {
 // analyzer reports a run's findings and end before the next run starts,
 // so only the current run's is kept.
 func (l *Labeller) Run(run *diagnose.Run) RunIdentity {
-	if run != l.cur {
+	if run != l.cur || run.Index != l.curIndex || run.StartLine != l.curAt || run.File != l.curFile {
 		m := l.Identity(run.File)
-		l.cur = run
+		l.cur, l.curFile, l.curIndex, l.curAt = run, run.File, run.Index, run.StartLine
 		l.id = RunIdentity{ID: l.ids.ID(m.Name, run.File, run.Start, run.StartLine), Machine: m.Name, OS: m.OS}
 		if l.id.OS == "" {
 			l.id.OS = run.Context.OS

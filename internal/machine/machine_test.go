@@ -199,3 +199,22 @@ func TestVerdictIncidentAfterLastRun(t *testing.T) {
 		t.Errorf("fleet rows %d, verdict %s", len(f.Rows), f.Rows[0].Verdict())
 	}
 }
+
+// TestLabellerReusedRun: a run at the address of the run labelled last
+// (an analyzer reuses ended runs' memory, and a report may leave the run
+// between unlabelled) gets its own id, the one a new run would.
+func TestLabellerReusedRun(t *testing.T) {
+	start := time.Date(2031, 1, 13, 7, 15, 2, 0, time.UTC)
+	first := diagnose.Run{File: "azcmagent.log", Index: 1, StartLine: 1, Start: start}
+	second := diagnose.Run{File: "azcmagent.log", Index: 3, StartLine: 40, Start: start.Add(time.Minute)}
+	var fresh Labeller
+	want := [2]string{fresh.Run(&first).ID, fresh.Run(&second).ID}
+	var l Labeller
+	run := first
+	got := [2]string{l.Run(&run).ID}
+	run = second
+	got[1] = l.Run(&run).ID
+	if got != want || got[0] == got[1] {
+		t.Errorf("ids of two runs at one address: %v, want %v", got, want)
+	}
+}

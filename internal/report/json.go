@@ -28,16 +28,16 @@ import (
 type JSON struct {
 	base
 	enc *json.Encoder
-	buf []byte // reused by the hand-written run objects
-	// The values the last run objects wrote, reused: consecutive runs
-	// share their command, agent version and exit code. A *string each was
-	// most of the allocations of writing a run.
-	strs [3]*string
+	// runParts and findingParts are the escaped parts of the last run
+	// and finding objects (appendRun, appendFinding).
+	runParts     runParts
+	findingParts findingParts
 }
 
 // NewJSON returns a JSON report writing to w.
 func NewJSON(w io.Writer, k *kb.KB, opts Options) *JSON {
-	j := &JSON{base: newBase(w, k, opts)}
+	j := &JSON{base: newBase(w, k, opts), runParts: newRunParts()}
+	j.findingParts.version.orNull = true
 	j.enc = json.NewEncoder(j.w)
 	j.enc.SetEscapeHTML(false)
 	return j
@@ -63,11 +63,15 @@ func (j *JSON) object(v any) {
 
 // Finding implements diagnose.Sink.
 func (j *JSON) Finding(f *diagnose.Finding) {
-	if j.shown(f) {
-		j.line(j.findingJSON(f))
+	if j.shown(f) && j.err == nil {
+		_, j.err = j.w.Write(append(j.appendFinding(j.w.AvailableBuffer(), f), '\n'))
 	}
 	j.event()
 }
+
+// KeepsNoRuns implements diagnose.RunReuser: runs and findings are written
+// when given, and only the Labeller remembers the last run, by address.
+func (*JSON) KeepsNoRuns() {}
 
 // Record implements diagnose.Sink: with --all, the lines that are not
 // findings.
@@ -89,8 +93,8 @@ func (j *JSON) RunEnd(run *diagnose.Run) {
 	if run.Timeline {
 		j.line(j.incidentJSON(run))
 	} else if j.err == nil {
-		j.buf = append(appendRunJSON(j.buf[:0], j.runJSON(run, false), run.Start, run.End), '\n')
-		_, j.err = j.w.Write(j.buf)
+		// Written in the buffer's free space: Write then copies nothing.
+		_, j.err = j.w.Write(append(j.appendRun(j.w.AvailableBuffer(), run), '\n'))
 	}
 	j.event()
 }
@@ -495,17 +499,14 @@ func (j *JSON) briefly(e *kb.Entry, ctx kb.Context) brieflyJSON {
 		Remediation: m.Remediation.In(lang), Footnotes: j.footnotes(e)}
 }
 
-// runJSON is run's object; its start and end only withTimes (appendRunJSON
-// writes them from the run's times, without a string each).
-func (j *JSON) runJSON(run *diagnose.Run, withTimes bool) runJSON {
+// runJSON is run's object: what an incident shares with a run, and what
+// appendRun writes for a run (TestAppendRun compares them).
+func (j *JSON) runJSON(run *diagnose.Run) runJSON {
 	id := j.opts.Labeller.Run(run)
 	out := runJSON{spanJSON: spanJSON{Type: "run", RunID: id.ID, Machine: id.Machine, OS: id.OS, File: run.File, Index: run.Index, StartLine: run.StartLine, EndFile: run.EndFile,
-		EndLine: run.EndLine}, Command: j.optional(0, j.clean(run.Command)),
-		AgentVersion: j.optional(1, run.AgentVersion), ExitCode: j.optional(2, run.ExitCode), Failed: run.Failed,
+		EndLine: run.EndLine, Start: jsonTime(run.Start), End: jsonTime(run.End)}, Command: optional(j.clean(run.Command)),
+		AgentVersion: optional(run.AgentVersion), ExitCode: optional(run.ExitCode), Failed: run.Failed,
 		Findings: run.FindingCount, Notes: []string{}}
-	if withTimes {
-		out.Start, out.End = jsonTime(run.Start), jsonTime(run.End)
-	}
 	if run.Verdict != nil {
 		out.Verdict = &run.Verdict.ID
 		if run.VerdictFinding != nil {
@@ -527,21 +528,8 @@ func (j *JSON) runJSON(run *diagnose.Run, withTimes bool) runJSON {
 	return out
 }
 
-// optional is optional(s), the same pointer as the last call with slot
-// when s is the same.
-func (j *JSON) optional(slot int, s string) *string {
-	if s == "" {
-		return nil
-	}
-	if p := j.strs[slot]; p != nil && *p == s {
-		return p
-	}
-	j.strs[slot] = &s
-	return &s
-}
-
 func (j *JSON) incidentJSON(run *diagnose.Run) incidentJSON {
-	r := j.runJSON(run, true)
+	r := j.runJSON(run)
 	out := incidentJSON{spanJSON: r.spanJSON, AgentVersion: r.AgentVersion, Count: run.FindingCount, Verdict: r.Verdict, VerdictLine: r.VerdictLine,
 		VerdictMatch: r.VerdictMatch, Notes: r.Notes, KnownCauses: r.KnownCauses, Alternatives: r.Alternatives}
 	out.Type = "incident"
