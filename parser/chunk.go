@@ -81,7 +81,7 @@ func (s *Scanner) ChunkScanner() *Scanner {
 // next SetChunk, and never writes to it.
 func (s *Scanner) SetChunk(chunk []byte, final bool, line int, off int64) {
 	s.buf, s.start, s.end, s.off, s.line = chunk, 0, len(chunk), off, line
-	s.final, s.inexact = final, false
+	s.final, s.inexact, s.peekAt = final, false, -1
 	s.cls.msiDated, s.cls.msiDay, s.cls.msiTOD = false, 0, 0
 	s.wrap = unwrapState{}
 }
@@ -151,7 +151,7 @@ func (s *Scanner) NextRepeats(prev *Record) ([]byte, bool) {
 	if lf < 0 {
 		return nil, false
 	}
-	s.peek = lf + 1
+	s.peek, s.peekAt = lf+1, s.start
 	line := rest[:lf]
 	if lf > 0 && line[lf-1] == '\r' {
 		line = line[:lf-1]

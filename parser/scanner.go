@@ -82,8 +82,9 @@ type Scanner struct {
 	// ends the input, inexact when the chunk cannot be scanned on its own.
 	chunk, final, inexact bool
 	// peek is the length, terminator included, of the line NextRepeats
-	// returned last.
-	peek int
+	// looked at last, which starts at peekAt in buf (-1: none): ScanTo
+	// takes its end from there rather than search it again.
+	peek, peekAt int
 }
 
 // NewScanner returns a Scanner reading r. file names the input in records
@@ -246,7 +247,12 @@ func (s *Scanner) ScanTo(r *Record) bool {
 	if s.paused {
 		return false
 	}
-	lf := s.findLF(0)
+	var lf int
+	if s.peekAt == s.start && s.chunk {
+		lf = s.peek - 1
+	} else {
+		lf = s.findLF(0)
+	}
 	avail := s.end - s.start
 	if lf < 0 && !s.eof && avail < s.max+2 {
 		// Paused in the middle of a line: it is held until its end comes.
