@@ -85,6 +85,10 @@ type Scanner struct {
 	// looked at last, which starts at peekAt in buf (-1: none): ScanTo
 	// takes its end from there rather than search it again.
 	peek, peekAt int
+	// readAhead, when set, bounds what fill reads to that many bytes past
+	// start: ReadChunk reads little more than a chunk, so that little is
+	// left to copy when it hands the buffer over.
+	readAhead int
 }
 
 // NewScanner returns a Scanner reading r. file names the input in records
@@ -175,9 +179,13 @@ func (s *Scanner) fill() {
 		copy(buf, s.buf[:s.end])
 		s.buf = buf
 	}
+	to := len(s.buf)
+	if lim := s.start + s.readAhead; s.readAhead > 0 && lim > s.end && lim < to {
+		to = lim
+	}
 	for range 100 {
-		n, err := s.r.Read(s.buf[s.end:])
-		if n < 0 || n > len(s.buf)-s.end {
+		n, err := s.r.Read(s.buf[s.end:to])
+		if n < 0 || n > to-s.end {
 			s.fail(errInvalidRead)
 			return
 		}
