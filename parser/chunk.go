@@ -18,16 +18,24 @@ import (
 // the caller scans the input from that chunk on with one scanner that
 // carries the state over (Continue).
 
-// ReadChunk appends to dst the next bytes of the decoded input: whole lines
-// of about size bytes (at least one line; a line longer than the scanner's
+// ReadChunk returns the next bytes of the decoded input: whole lines of
+// about size bytes (at least one line; a line longer than the scanner's
 // buffer is cut). It returns false at the end of input or after a read
-// error (see Err), with nothing appended. It must not be mixed with Scan.
+// error (see Err), returning dst. Rather than copy the chunk, it hands
+// over the buffer the chunk was read into and takes dst's storage (its
+// whole capacity, from its start) as its next buffer: the caller gives
+// back, as dst, a chunk it no longer needs, and must not keep dst. A
+// chunk is valid until it is given back. It must not be mixed with Scan.
 func (s *Scanner) ReadChunk(dst []byte, size int) ([]byte, bool) {
 	s.sniff()
 	size = max(size, 1)
+	// A little more than a chunk is read (enough to end its last line,
+	// most often), so that little is copied into the next buffer.
+	s.readAhead = size + chunkSlack
 	for s.end-s.start < size && !s.eof && !s.pause {
 		s.fill()
 	}
+	s.readAhead = 0
 	avail := s.end - s.start
 	if avail == 0 {
 		return dst, false
@@ -48,14 +56,25 @@ func (s *Scanner) ReadChunk(dst []byte, size int) ([]byte, bool) {
 		}
 		s.fill()
 	}
-	n = len(dst)
-	dst = append(dst, s.buf[s.start:s.start+cut]...)
-	s.start += cut
+	chunk := s.buf[s.start : s.start+cut]
+	rest := s.buf[s.start+cut : s.end]
+	next := dst[:cap(dst)]
+	if len(next) < max(len(rest), chunkBuffer) {
+		next = make([]byte, max(len(rest), chunkBuffer))
+	}
+	s.buf, s.start, s.end = next, 0, copy(next, rest)
 	s.off += int64(cut)
-	s.line += bytes.Count(dst[n:], []byte{'\n'})
+	s.line += bytes.Count(chunk, []byte{'\n'})
 	s.pause = false
-	return dst, true
+	return chunk, true
 }
+
+const (
+	// chunkSlack is how far past a chunk's size ReadChunk reads.
+	chunkSlack = 4 << 10
+	// chunkBuffer is the least buffer ReadChunk reads into.
+	chunkBuffer = 256 << 10
+)
 
 // Position returns the number of the line ReadChunk reads next and its
 // offset in the decoded input.
@@ -81,7 +100,7 @@ func (s *Scanner) ChunkScanner() *Scanner {
 // next SetChunk, and never writes to it.
 func (s *Scanner) SetChunk(chunk []byte, final bool, line int, off int64) {
 	s.buf, s.start, s.end, s.off, s.line = chunk, 0, len(chunk), off, line
-	s.final, s.inexact = final, false
+	s.final, s.inexact, s.peekAt = final, false, -1
 	s.cls.msiDated, s.cls.msiDay, s.cls.msiTOD = false, 0, 0
 	s.wrap = unwrapState{}
 }
@@ -151,7 +170,7 @@ func (s *Scanner) NextRepeats(prev *Record) ([]byte, bool) {
 	if lf < 0 {
 		return nil, false
 	}
-	s.peek = lf + 1
+	s.peek, s.peekAt = lf+1, s.start
 	line := rest[:lf]
 	if lf > 0 && line[lf-1] == '\r' {
 		line = line[:lf-1]

@@ -29,9 +29,12 @@ func scanChunked(data []byte, size int, opts Options) ([]*Record, int) {
 	cs := sc.ChunkScanner()
 	var recs []*Record
 	exact := 0
+	var chunk []byte
 	for {
 		line, off := sc.Position()
-		chunk, ok := sc.ReadChunk(nil, size)
+		var ok bool
+		// The chunk before is given back.
+		chunk, ok = sc.ReadChunk(chunk[:0], size)
 		if !ok {
 			return recs, exact
 		}
@@ -62,11 +65,11 @@ func scanChunked(data []byte, size int, opts Options) ([]*Record, int) {
 		var rest bytes.Buffer
 		rest.Write(chunk)
 		for {
-			more, ok := sc.ReadChunk(nil, size)
-			if !ok {
+			var ok bool
+			if chunk, ok = sc.ReadChunk(chunk[:0], size); !ok {
 				break
 			}
-			rest.Write(more)
+			rest.Write(chunk)
 		}
 		return append(recs, scanRecords(sc.Continue(&rest, line, off))...), exact
 	}
@@ -119,5 +122,38 @@ func TestChunksOfAgentLog(t *testing.T) {
 	}
 	if n := (len(data) + 4095) / 4096; exact < n-1 {
 		t.Errorf("%d of about %d chunks scanned on their own", exact, n)
+	}
+}
+
+// endless reads data over and over.
+type endless struct {
+	data []byte
+	pos  int
+}
+
+func (e *endless) Read(p []byte) (int, error) {
+	n := copy(p, e.data[e.pos:])
+	e.pos = (e.pos + n) % len(e.data)
+	return n, nil
+}
+
+// TestReadChunkHandsOver: ReadChunk gives its buffer to the caller and
+// reads on into the chunk given back, so that reading a big log in chunks
+// neither allocates nor copies a chunk.
+func TestReadChunkHandsOver(t *testing.T) {
+	sc := NewScanner(&endless{data: benchLog()[:1<<20]}, "a.log", Options{})
+	chunk, _ := sc.ReadChunk(nil, 128<<10)
+	allocs := testing.AllocsPerRun(100, func() {
+		before := &chunk[:1][0]
+		var ok bool
+		if chunk, ok = sc.ReadChunk(chunk[:0], 128<<10); !ok || len(chunk) < 100<<10 || chunk[len(chunk)-1] != '\n' {
+			t.Fatalf("chunk of %d bytes, %v", len(chunk), ok)
+		}
+		if &chunk[0] == before {
+			t.Fatal("the chunk given back was read into while the caller held the next")
+		}
+	})
+	if allocs != 0 {
+		t.Errorf("%v allocations a chunk", allocs)
 	}
 }

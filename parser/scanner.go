@@ -82,8 +82,13 @@ type Scanner struct {
 	// ends the input, inexact when the chunk cannot be scanned on its own.
 	chunk, final, inexact bool
 	// peek is the length, terminator included, of the line NextRepeats
-	// returned last.
-	peek int
+	// looked at last, which starts at peekAt in buf (-1: none): ScanTo
+	// takes its end from there rather than search it again.
+	peek, peekAt int
+	// readAhead, when set, bounds what fill reads to that many bytes past
+	// start: ReadChunk reads little more than a chunk, so that little is
+	// left to copy when it hands the buffer over.
+	readAhead int
 }
 
 // NewScanner returns a Scanner reading r. file names the input in records
@@ -174,9 +179,13 @@ func (s *Scanner) fill() {
 		copy(buf, s.buf[:s.end])
 		s.buf = buf
 	}
+	to := len(s.buf)
+	if lim := s.start + s.readAhead; s.readAhead > 0 && lim > s.end && lim < to {
+		to = lim
+	}
 	for range 100 {
-		n, err := s.r.Read(s.buf[s.end:])
-		if n < 0 || n > len(s.buf)-s.end {
+		n, err := s.r.Read(s.buf[s.end:to])
+		if n < 0 || n > to-s.end {
 			s.fail(errInvalidRead)
 			return
 		}
@@ -246,7 +255,12 @@ func (s *Scanner) ScanTo(r *Record) bool {
 	if s.paused {
 		return false
 	}
-	lf := s.findLF(0)
+	var lf int
+	if s.peekAt == s.start && s.chunk {
+		lf = s.peek - 1
+	} else {
+		lf = s.findLF(0)
+	}
 	avail := s.end - s.start
 	if lf < 0 && !s.eof && avail < s.max+2 {
 		// Paused in the middle of a line: it is held until its end comes.

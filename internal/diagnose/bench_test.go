@@ -3,6 +3,7 @@ package diagnose
 import (
 	"bytes"
 	"fmt"
+	"os"
 	"testing"
 
 	"github.com/arcdiag/arcdiag/internal/loggen"
@@ -20,7 +21,8 @@ func (discard) Record(*parser.Record, *kb.Entry) {}
 
 // BenchmarkFeed measures the analysis of a generated 64 MiB agent log in
 // memory (no file I/O, no output), sequentially and with the matching
-// spread over goroutines.
+// spread over goroutines. ARCDIAG_BENCH_PROFILE=dense measures loggen's
+// dense profile instead of the ordinary one.
 func BenchmarkFeed(b *testing.B) { benchFeed(b, false) }
 
 // BenchmarkFeedSuggest is BenchmarkFeed with analyze's suggester: each
@@ -31,7 +33,11 @@ func BenchmarkFeedSuggest(b *testing.B) { benchFeed(b, true) }
 
 func benchFeed(b *testing.B, suggesting bool) {
 	var log bytes.Buffer
-	if err := loggen.Write(&log, 64<<20, 1); err != nil {
+	profile := loggen.Ordinary
+	if name := os.Getenv("ARCDIAG_BENCH_PROFILE"); name != "" {
+		profile = loggen.Profiles[name]
+	}
+	if err := loggen.WriteProfile(&log, 64<<20, 1, profile); err != nil {
 		b.Fatal(err)
 	}
 	k, err := kb.Load(kb.Builtin())

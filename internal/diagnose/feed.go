@@ -2,6 +2,7 @@ package diagnose
 
 import (
 	"context"
+	"encoding/binary"
 	"io"
 	"runtime"
 	"slices"
@@ -611,16 +612,41 @@ const stampEnd = len(`time="2031-02-03T04:05:06Z`)
 func cacheKey(rec *parser.Record) ([]byte, bool) {
 	raw := rec.Raw
 	if rec.Format != parser.FormatLogrus || len(raw) <= stampEnd || len(raw) > maxCachedLine ||
-		raw[stampEnd] != '"' || string(raw[:6]) != `time="` {
+		raw[stampEnd] != '"' || string(raw[:6]) != `time="` || !agentStamp(raw[6:stampEnd]) {
 		return nil, false
-	}
-	for _, c := range raw[6:stampEnd] {
-		if (c < '0' || c > '9') && c != '-' && c != ':' && c != 'T' && c != 'Z' {
-			return nil, false
-		}
 	}
 	return raw[stampEnd:], true
 }
+
+// agentStamp reports whether b is a time in the agent's layout
+// (2031-02-03T04:05:06Z): digits where the layout has digits, its
+// separators elsewhere. It looks at eight bytes at a time, as the cache
+// asks it of most records. Each byte of b xor the layout's (digits as 0)
+// must be at most 9 where the layout has a digit and 0 elsewhere: adding
+// 0x76 or 0x7f to its low seven bits leaves it below 0x80 then.
+func agentStamp(b []byte) bool {
+	const low = 0x7f7f7f7f7f7f7f7f
+	bad := func(x, add uint64) uint64 { return ((x & low) + add | x) & ^uint64(low) }
+	x0 := binary.LittleEndian.Uint64(b) ^ stampLayout[0]
+	x1 := binary.LittleEndian.Uint64(b[8:]) ^ stampLayout[1]
+	x2 := uint64(binary.LittleEndian.Uint32(b[16:])) ^ stampLayout[2]
+	return bad(x0, stampAdd[0])|bad(x1, stampAdd[1])|bad(x2, stampAdd[2]) == 0
+}
+
+// stampLayout is the agent's time layout with 0 for each digit, by words;
+// stampAdd has 0x76 at its digits and 0x7f at its separators.
+var stampLayout, stampAdd = func() (l, a [3]uint64) {
+	const layout = "0000-00-00T00:00:00Z"
+	for i := range len(layout) {
+		l[i/8] |= uint64(layout[i]) << (8 * (i % 8))
+		add := uint64(0x7f)
+		if layout[i] == '0' {
+			add = 0x76
+		}
+		a[i/8] |= add << (8 * (i % 8))
+	}
+	return l, a
+}()
 
 func (c *factCache) lookup(rec *parser.Record) (facts, bool) {
 	key, ok := cacheKey(rec)

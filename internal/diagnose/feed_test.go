@@ -133,3 +133,31 @@ func TestRunsReused(t *testing.T) {
 		t.Errorf("%d runs at %d addresses, %d at the address of the run before", len(r.runs), len(r.addrs), r.again)
 	}
 }
+
+// TestAgentStamp checks the word-wise test of the agent's time layout
+// against a byte-by-byte one, on a valid time with each byte replaced by
+// every other value.
+func TestAgentStamp(t *testing.T) {
+	const layout = "0000-00-00T00:00:00Z"
+	want := func(b []byte) bool {
+		for i, c := range b {
+			if layout[i] == '0' && (c < '0' || c > '9') || layout[i] != '0' && c != layout[i] {
+				return false
+			}
+		}
+		return true
+	}
+	valid := []byte("2031-02-03T04:05:06Z")
+	if !agentStamp(valid) {
+		t.Fatalf("%s rejected", valid)
+	}
+	for i := range valid {
+		for c := range 256 {
+			b := []byte(string(valid))
+			b[i] = byte(c)
+			if got := agentStamp(b); got != want(b) {
+				t.Fatalf("agentStamp(%q) = %v", b, got)
+			}
+		}
+	}
+}
