@@ -51,6 +51,9 @@ const (
 	// failed, the tail is detail. Fewer (16) made a success message of the
 	// tune split look like an entry's (10 of its 16 words).
 	maxWords = 24
+	// searchLimit is the most hits a search returns: more than
+	// MaxSuggestions, since benign entries among them are never offered.
+	searchLimit = 8
 )
 
 // Suggestion is an entry offered for a message, with its relevance.
@@ -139,7 +142,7 @@ func (l *lazyIndex) search(q string) (*index.Result, error) {
 	if res, ok := l.hits[q]; ok {
 		return res, nil
 	}
-	res, err := l.ix.Search(q, index.SearchOptions{Limit: MaxSuggestions, NoGuesses: true})
+	res, err := l.ix.Search(q, index.SearchOptions{Limit: searchLimit, NoGuesses: true})
 	if err != nil {
 		return nil, err
 	}
@@ -220,15 +223,37 @@ func (s *Suggester) search(q string) []Suggestion {
 		return nil
 	}
 	var out []Suggestion
-	for _, h := range res.Hits {
-		// The caller's own entry: a shared index holds another load's.
-		e, ok := s.k.Get(h.ID)
-		if !ok || h.Score < MinScore || h.Matched < MinMatched || float64(h.Matched) < MinShare*float64(res.Terms) || !offered(e) {
-			continue
+	for _, c := range s.candidates(res) {
+		if c.clears(res.Terms) && len(out) < MaxSuggestions {
+			out = append(out, c.Suggestion)
 		}
-		out = append(out, Suggestion{Entry: e, Score: h.Score})
 	}
 	return out
+}
+
+// candidate is a hit that may be offered, before the thresholds.
+type candidate struct {
+	Suggestion
+	matched int
+}
+
+// candidates returns the hits of res that may be offered, best first: the
+// caller's own entries (a shared index holds another load's) of the kinds
+// that explain an error.
+func (s *Suggester) candidates(res *index.Result) []candidate {
+	var out []candidate
+	for _, h := range res.Hits {
+		if e, ok := s.k.Get(h.ID); ok && offered(e) {
+			out = append(out, candidate{Suggestion{e, h.Score}, h.Matched})
+		}
+	}
+	return out
+}
+
+// clears reports whether a candidate found for a query of terms words is
+// close enough to be offered.
+func (c candidate) clears(terms int) bool {
+	return c.Score >= MinScore && c.matched >= MinMatched && float64(c.matched) >= MinShare*float64(terms)
 }
 
 // offered reports whether an entry may be a suggestion: a cause, not a
