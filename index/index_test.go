@@ -512,3 +512,22 @@ func TestSynonymsAreGuesses(t *testing.T) {
 		}
 	}
 }
+
+// TestEntriesWith: a word some entries have counts them, in any form the
+// English analyzer folds to the same stem; an unknown word and a stop word
+// count none.
+func TestEntriesWith(t *testing.T) {
+	ix := newIndex(t, loadKB(t), Options{Langs: []kb.Lang{kb.EN}})
+	proxy, err := ix.EntriesWith("proxy")
+	if err != nil || proxy < 2 {
+		t.Errorf("EntriesWith(proxy) = %d, %v; want several entries", proxy, err)
+	}
+	if n, _ := ix.EntriesWith("Proxies"); n == 0 {
+		t.Errorf("EntriesWith(Proxies) = 0, want the entries of its stem")
+	}
+	for _, w := range []string{"frobnicate", "the", ""} {
+		if n, err := ix.EntriesWith(w); n != 0 || err != nil {
+			t.Errorf("EntriesWith(%q) = %d, %v; want 0", w, n, err)
+		}
+	}
+}

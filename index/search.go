@@ -705,3 +705,24 @@ func prefixQuery(prefix, field string) query.Query {
 	q.SetField(field)
 	return q
 }
+
+// EntriesWith returns in how many entries an English word occurs (the largest
+// count in one English field of the rarest of its stems), or 0 when some
+// stem of it is in no entry, or it is a stop word. A caller that builds a
+// query from text nobody typed (a log message) keeps the words that can
+// match, the rarest first.
+func (ix *Index) EntriesWith(word string) (int, error) {
+	if !ix.has(kb.EN) {
+		return 0, nil
+	}
+	s := &request{ix: ix}
+	tokens := s.analyze(en.AnalyzerName, word)
+	if len(tokens) == 0 {
+		return 0, nil
+	}
+	known, docs, err := s.known(tokens)
+	if err != nil || !known {
+		return 0, err
+	}
+	return docs, nil
+}

@@ -9,8 +9,10 @@
 // search; error codes (AADSTS700027, HCRP400, 0x80070005), provider and
 // ARM error names and ordinary words stay. The search matches words as
 // written (index.SearchOptions.NoGuesses): a host name is not a typo of
-// some entry's word. An entry is offered only when it clears MinScore,
-// MinMatched and MinShare.
+// some entry's word. Only the words some entry has are searched. An entry
+// is offered only when the first scores MinMargin times the next (a clear
+// winner, a measure that does not drift as the knowledge base grows) and
+// it matches MinMatched words and MinShare of them.
 //
 // A Suggester builds its index once, on its first lookup, and remembers
 // each cleaned message's answer; it makes at most Options.MaxLookups
@@ -21,6 +23,7 @@ package suggest
 import (
 	"errors"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"unicode"
@@ -30,27 +33,35 @@ import (
 )
 
 // Thresholds an entry must clear to be offered, tuned on the tune split of
-// testdata/cases and on the error lines of testdata/logs that no entry
-// recognises (see TestCorpus and TestNoSuggestionForUnrelated).
+// testdata/cases alone (TestTuneSuggestions) and on the error lines of
+// testdata/logs that no entry recognises (TestNoSuggestionForUnrelated).
+// They are relative: a score (index.Hit.Score) is comparable within one
+// search only, and its scale moves as the knowledge base grows, so a fixed
+// least score held back more right answers with each new entry.
 const (
-	// MinScore is the least relevance (index.Hit.Score) of an offered
-	// entry. On the tune split, the right entries scored 11.8 and 24.5,
-	// the best wrong ones 5.7 to 8.9.
-	MinScore = 10.0
-	// MinShare is the least share of the message's words an offered entry
-	// must match: a long message a few of whose words an entry shares is
-	// about something else.
-	MinShare = 0.5
+	// MinMargin is how many times the score of the entry after it the
+	// first entry must score: a clear winner. Over the tune split, with
+	// the entries' examples left out of the index (TestTuneSuggestions),
+	// 1.5 offered 116 right first entries and 18 wrong ones; the fixed
+	// least score of 10 it replaces offered 101 and 14, and 1.3 offered
+	// 129 and 32.
+	MinMargin = 1.5
+	// MinOfFirst is the least share of the first entry's score another
+	// entry must score to be offered beside it.
+	MinOfFirst = 0.5
+	// MinShare is the least share of the message's words (those some
+	// entry has) an offered entry must match: a long message a few of
+	// whose words an entry shares is about something else.
+	MinShare = 0.25
 	// MinMatched is the least number of the message's words an offered
 	// entry must match: one shared word is a coincidence.
 	MinMatched = 2
 	// MaxSuggestions is the most entries offered for one message.
 	MaxSuggestions = 3
-	// maxWords bounds the words searched, and so a search's time (each
-	// word is a search per field): the first words of a message say what
-	// failed, the tail is detail. Fewer (16) made a success message of the
-	// tune split look like an entry's (10 of its 16 words).
-	maxWords = 24
+	// maxWords bounds the words a message is cut into; of those, the
+	// first index.MaxQueryWords that some entry has are searched (each
+	// is a search per field, so this bounds a search's time).
+	maxWords = 64
 	// searchLimit is the most hits a search returns: more than
 	// MaxSuggestions, since benign entries among them are never offered.
 	searchLimit = 8
@@ -153,6 +164,22 @@ func (l *lazyIndex) search(q string) (*index.Result, error) {
 	return res, nil
 }
 
+// pick returns the words of a cleaned message worth searching: those some
+// entry has (a word no entry has can match nothing), error codes, at most
+// index.MaxQueryWords of them, in the message's order.
+func (l *lazyIndex) pick(q string) string {
+	var out []string
+	for _, w := range strings.Fields(q) {
+		if n, err := l.ix.EntriesWith(w); err == nil && (n > 0 || codeRe.MatchString(w)) {
+			out = append(out, w)
+		}
+		if len(out) == index.MaxQueryWords {
+			break
+		}
+	}
+	return strings.Join(out, " ")
+}
+
 // get builds the index of entries once (later calls get that index,
 // whatever their entries: see builtinIndex). The agent writes English: the
 // Japanese text is not indexed.
@@ -211,24 +238,54 @@ func (s *Suggester) Entries(text string) []*kb.Entry {
 	return out
 }
 
-// search runs one cleaned query. An index that cannot be built, or a
-// query it refuses, gives no suggestion: a suggestion is a courtesy, never
-// a reason to fail.
+// search runs one cleaned query and keeps the entries that clear the
+// thresholds: none unless the first is a clear winner.
 func (s *Suggester) search(q string) []Suggestion {
-	if _, err := s.ix.get(s.k.Entries()); err != nil {
+	ranked, terms := s.rank(q)
+	if len(ranked) == 0 || !ranked[0].close(terms) {
 		return nil
 	}
-	res, err := s.ix.search(q)
-	if err != nil {
-		return nil
+	for _, c := range ranked[1:] {
+		// A code and an entry that ends in it are one answer, not rivals.
+		if !sameAnswer(ranked[0].Entry, c.Entry) {
+			if ranked[0].Score < MinMargin*c.Score {
+				return nil
+			}
+			break
+		}
 	}
-	var out []Suggestion
-	for _, c := range s.candidates(res) {
-		if c.clears(res.Terms) && len(out) < MaxSuggestions {
+	out := []Suggestion{ranked[0].Suggestion}
+	for _, c := range ranked[1:] {
+		if c.close(terms) && c.Score >= MinOfFirst*ranked[0].Score && len(out) < MaxSuggestions {
 			out = append(out, c.Suggestion)
 		}
 	}
 	return out
+}
+
+// rank returns the entries a cleaned query finds that may be offered, best
+// first, and how many of its words could match. An index that cannot be
+// built, or a query it refuses, gives none: a suggestion is a courtesy,
+// never a reason to fail.
+func (s *Suggester) rank(q string) ([]candidate, int) {
+	if _, err := s.ix.get(s.k.Entries()); err != nil {
+		return nil, 0
+	}
+	q = s.ix.pick(q)
+	if q == "" {
+		return nil, 0
+	}
+	res, err := s.ix.search(q)
+	if err != nil {
+		return nil, 0
+	}
+	return s.candidates(res), res.Terms
+}
+
+// sameAnswer reports whether one of two entries is a code the other ends
+// in (a known cause of it).
+func sameAnswer(a, b *kb.Entry) bool {
+	return slices.Contains(a.Codes, b.ID) || slices.Contains(b.Codes, a.ID)
 }
 
 // candidate is a hit that may be offered, before the thresholds.
@@ -250,10 +307,10 @@ func (s *Suggester) candidates(res *index.Result) []candidate {
 	return out
 }
 
-// clears reports whether a candidate found for a query of terms words is
-// close enough to be offered.
-func (c candidate) clears(terms int) bool {
-	return c.Score >= MinScore && c.matched >= MinMatched && float64(c.matched) >= MinShare*float64(terms)
+// close reports whether a candidate found for a query of terms words
+// matches enough of them to be offered.
+func (c candidate) close(terms int) bool {
+	return c.matched >= MinMatched && float64(c.matched) >= MinShare*float64(terms)
 }
 
 // offered reports whether an entry may be a suggestion: a cause, not a

@@ -75,7 +75,7 @@ func TestSuggestRealMessages(t *testing.T) {
 			t.Errorf("%s: %d suggestions, at most %d", tc.name, len(got), MaxSuggestions)
 		}
 		for _, sg := range got {
-			if sg.Score < MinScore || (sg.Entry.Kind != kb.KindMessage && sg.Entry.Kind != kb.KindCode) {
+			if sg.Score < MinOfFirst*got[0].Score || (sg.Entry.Kind != kb.KindMessage && sg.Entry.Kind != kb.KindCode) {
 				t.Errorf("%s: %s offered with score %.2f, kind %s", tc.name, sg.Entry.ID, sg.Score, sg.Entry.Kind)
 			}
 		}
