@@ -14,8 +14,9 @@
 // winner, a measure that does not drift as the knowledge base grows) and
 // it matches MinMatched words and MinShare of them.
 //
-// A Suggester builds its index once, on its first lookup, and remembers
-// each cleaned message's answer; it makes at most Options.MaxLookups
+// The index of a knowledge base is built once, on the first lookup of any
+// of its Suggesters, and shared by all of them (serve makes one per
+// request); a Suggester remembers each cleaned message's answer; it makes at most Options.MaxLookups
 // searches, so a log with thousands of distinct unmatched errors costs a
 // bounded time (BenchmarkBuild, BenchmarkLookup).
 package suggest
@@ -23,10 +24,13 @@ package suggest
 import (
 	"errors"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode"
+	"weak"
 
 	"github.com/arcdiag/arcdiag/index"
 	"github.com/arcdiag/arcdiag/kb"
@@ -105,12 +109,41 @@ func New(k *kb.KB, opts Options) *Suggester {
 	if opts.MaxLookups <= 0 {
 		opts.MaxLookups = 32
 	}
-	ix := &lazyIndex{}
-	if builtinOnly(k) {
-		ix = builtinIndex
-	}
-	return &Suggester{k: k, opts: opts, ix: ix, cache: map[string][]Suggestion{}, texts: map[string][]Suggestion{}}
+	return &Suggester{k: k, opts: opts, ix: indexFor(k), cache: map[string][]Suggestion{}, texts: map[string][]Suggestion{}}
 }
+
+// indexFor returns the index of k's entries, shared by every Suggester of
+// k: serve answers each request with a new Suggester of the one knowledge
+// base it loaded, and a --kb-dir index takes a tenth of a second to build.
+// The built-in entries alone share builtinIndex whatever the load.
+func indexFor(k *kb.KB) *lazyIndex {
+	if builtinOnly(k) {
+		return builtinIndex
+	}
+	p := weak.Make(k)
+	loaded.mu.Lock()
+	defer loaded.mu.Unlock()
+	if ix, ok := loaded.indexes[p]; ok {
+		return ix
+	}
+	ix := &lazyIndex{}
+	loaded.indexes[p] = ix
+	// Forgotten with the knowledge base: the index holds its entries, not
+	// the *kb.KB, so it does not keep it alive.
+	runtime.AddCleanup(k, func(p weak.Pointer[kb.KB]) {
+		loaded.mu.Lock()
+		delete(loaded.indexes, p)
+		loaded.mu.Unlock()
+	}, p)
+	return ix
+}
+
+// loaded holds the index of each knowledge base with a --kb-dir layer that
+// a Suggester was made for, while that knowledge base is in use.
+var loaded = struct {
+	mu      sync.Mutex
+	indexes map[weak.Pointer[kb.KB]]*lazyIndex
+}{indexes: map[weak.Pointer[kb.KB]]*lazyIndex{}}
 
 // builtinIndex is the index of the built-in entries, shared by every
 // Suggester of the process whose knowledge base is the built-in one alone
@@ -180,11 +213,16 @@ func (l *lazyIndex) pick(q string) string {
 	return strings.Join(out, " ")
 }
 
+// builds counts the indexes built, for the tests that check one is built
+// once per knowledge base.
+var builds atomic.Int64
+
 // get builds the index of entries once (later calls get that index,
 // whatever their entries: see builtinIndex). The agent writes English: the
 // Japanese text is not indexed.
 func (l *lazyIndex) get(entries []*kb.Entry) (*index.Index, error) {
 	l.once.Do(func() {
+		builds.Add(1)
 		if len(entries) == 0 {
 			l.err = errors.New("suggest: no entries to index")
 			return

@@ -1,9 +1,11 @@
 package suggest
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -174,18 +176,10 @@ func TestLazyAndBounded(t *testing.T) {
 	}
 }
 
-// TestKBDirLayerHasItsOwnIndex: an entry of a --kb-dir layer, here one that
-// replaces a built-in entry, is searched in an index of that knowledge base,
-// never in the built-in one, and is what the suggestion names.
-func TestKBDirLayerHasItsOwnIndex(t *testing.T) {
+// dirKB loads the built-in entries with a --kb-dir layer holding yaml.
+func dirKB(t *testing.T, yaml string) (*kb.KB, string) {
+	t.Helper()
 	dir := t.TempDir()
-	yaml := `
-- id: AZCM0061
-  kind: code
-  title: {en: Our agent service frobnicator is unreachable, ja: サービスに接続できません}
-  cause: {en: The frobnicator of our agent service cannot be reached., ja: 独自の原因。}
-  remediation: {en: Restart the frobnicator service., ja: 再起動します。}
-`
 	if err := os.WriteFile(filepath.Join(dir, "ours.yaml"), []byte(yaml), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -193,6 +187,60 @@ func TestKBDirLayerHasItsOwnIndex(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return k, dir
+}
+
+// TestIndexBuiltOncePerKB: the Suggesters of one knowledge base with a
+// --kb-dir layer (serve makes one per request) share one index, built
+// once even when they ask at the same time; another load of the same
+// directory gets an index of its own.
+func TestIndexBuiltOncePerKB(t *testing.T) {
+	k, dir := dirKB(t, frobnicatorYAML)
+	before := builds.Load()
+	var wg sync.WaitGroup
+	got := make([][]Suggestion, 8)
+	for i := range got {
+		wg.Go(func() {
+			// Distinct messages: each Suggester searches.
+			got[i] = New(k, Options{}).Suggest(fmt.Sprintf("Unable to reach the frobnicator of the agent service (try %d)", i))
+		})
+	}
+	wg.Wait()
+	for i, g := range got {
+		if len(g) == 0 || g[0].Entry.ID != "AZCM0061" {
+			t.Errorf("request %d: got %v, want AZCM0061 first", i, ids(g))
+		}
+	}
+	if n := builds.Load() - before; n != 1 {
+		t.Errorf("%d indexes built for one knowledge base, want 1", n)
+	}
+	if New(k, Options{}).ix != New(k, Options{}).ix {
+		t.Error("two Suggesters of one knowledge base do not share its index")
+	}
+	again, err := kb.Load(kb.Builtin(), kb.DirLayer(dir, os.DirFS(dir)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if New(again, Options{}).ix == New(k, Options{}).ix {
+		t.Error("another load shares the first load's index: its entries could differ")
+	}
+}
+
+// frobnicatorYAML replaces a built-in entry with one whose words no
+// built-in entry has.
+const frobnicatorYAML = `
+- id: AZCM0061
+  kind: code
+  title: {en: Our agent service frobnicator is unreachable, ja: サービスに接続できません}
+  cause: {en: The frobnicator of our agent service cannot be reached., ja: 独自の原因。}
+  remediation: {en: Restart the frobnicator service., ja: 再起動します。}
+`
+
+// TestKBDirLayerHasItsOwnIndex: an entry of a --kb-dir layer, here one that
+// replaces a built-in entry, is searched in an index of that knowledge base,
+// never in the built-in one, and is what the suggestion names.
+func TestKBDirLayerHasItsOwnIndex(t *testing.T) {
+	k, dir := dirKB(t, frobnicatorYAML)
 	s := New(k, Options{})
 	if s.ix == builtinIndex {
 		t.Fatal("a knowledge base with a --kb-dir layer uses the built-in index")
