@@ -202,12 +202,27 @@ func (l *lazyIndex) search(q string) (*index.Result, error) {
 // index.MaxQueryWords of them, in the message's order.
 func (l *lazyIndex) pick(q string) string {
 	var out []string
+	seen := map[string]bool{}
 	for _, w := range strings.Fields(q) {
+		var words []string
 		if n, err := l.ix.EntriesWith(w); err == nil && (n > 0 || codeRe.MatchString(w)) {
-			out = append(out, w)
+			words = append(words, w)
 		}
-		if len(out) == index.MaxQueryWords {
-			break
+		// A name (ManagedIdentityCredential, HTTPConnectionPool) also
+		// stands for its words, which an entry's prose may use.
+		for _, p := range nameParts(w) {
+			if n, err := l.ix.EntriesWith(p); err == nil && n > 0 && distinguishing(p) {
+				words = append(words, p)
+			}
+		}
+		for _, w := range words {
+			if lw := strings.ToLower(w); !seen[lw] {
+				seen[lw] = true
+				out = append(out, w)
+			}
+			if len(out) == index.MaxQueryWords {
+				return strings.Join(out, " ")
+			}
 		}
 	}
 	return strings.Join(out, " ")
@@ -401,6 +416,34 @@ func Words(text string) []string {
 		}
 	}
 	return out
+}
+
+// nameParts returns the words of a name written in CamelCase or with
+// underscores (HTTPConnectionPool: HTTP, Connection, Pool), or nothing for
+// a plain word or an error code.
+func nameParts(w string) []string {
+	if codeRe.MatchString(w) {
+		return nil
+	}
+	var parts []string
+	rs := []rune(w)
+	start := 0
+	for i := 1; i <= len(rs); i++ {
+		boundary := i == len(rs) || rs[i] == '_' || !unicode.IsLetter(rs[i]) != !unicode.IsLetter(rs[i-1]) ||
+			unicode.IsLower(rs[i-1]) && unicode.IsUpper(rs[i]) ||
+			i+1 < len(rs) && unicode.IsUpper(rs[i-1]) && unicode.IsUpper(rs[i]) && unicode.IsLower(rs[i+1])
+		if !boundary {
+			continue
+		}
+		if p := strings.Trim(string(rs[start:i]), "_"); p != "" {
+			parts = append(parts, p)
+		}
+		start = i
+	}
+	if len(parts) < 2 {
+		return nil
+	}
+	return parts
 }
 
 // distinguishing reports whether a word of a message may tell its cause.

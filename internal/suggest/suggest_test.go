@@ -45,6 +45,26 @@ func TestWords(t *testing.T) {
 	}
 }
 
+// TestNameParts: a CamelCase or underscored name is cut into its words; a
+// plain word and an error code are not.
+func TestNameParts(t *testing.T) {
+	for name, want := range map[string]string{
+		"ManagedIdentityCredential":                  "Managed Identity Credential",
+		"HTTPConnectionPool":                         "HTTP Connection Pool",
+		"AzConnectedMachineExtension_CreateExpanded": "Az Connected Machine Extension Create Expanded",
+		"Win32Exception":                             "Win 32 Exception",
+		"dsc_refresh_timer":                          "dsc refresh timer",
+		"Failed":                                     "",
+		"proxy":                                      "",
+		"AADSTS700027":                               "",
+		"HCRP400":                                    "",
+	} {
+		if got := strings.Join(nameParts(name), " "); got != want {
+			t.Errorf("nameParts(%q) = %q, want %q", name, got, want)
+		}
+	}
+}
+
 // caseExcerpt reads a real case's excerpt from testdata/cases.
 func caseExcerpt(t *testing.T, path string) string {
 	t.Helper()
