@@ -125,6 +125,12 @@ const (
 	// lock" is linux-package-manager-locked, then AZCM0145; see
 	// afterCause).
 	weightSecondary = 0.7
+	// weightHead weighs an entry whose Japanese title starts with the
+	// query's first word, a Japanese one: such a title puts its topic
+	// first (テナントが…), so of two titles with the words of "テナント
+	// 見つからない" the one about a tenant starts with テナント; the
+	// bigram scores alone favour the shorter title.
+	weightHead = 1.25
 	// tieBreaker is how much a term's matches in its other fields add to
 	// its best one.
 	tieBreaker = 0.2
@@ -268,6 +274,9 @@ func (ix *Index) run(q string, p *parsed, opts SearchOptions) (*Result, *request
 		}
 		if e.IsGeneric() || e.Kind == kb.KindBenign {
 			score *= weightSecondary
+		}
+		if len(p.terms) > 1 && hasCJK(p.terms[0].text) && strings.HasPrefix(strings.TrimSpace(e.Title.JA), p.terms[0].text) {
+			score *= weightHead
 		}
 		h := Hit{Entry: e, ID: e.ID, Kind: e.Kind, Title: strings.TrimSpace(e.Title.In(opts.Lang)), Score: score, Matched: found}
 		named := slices.ContainsFunc(e.Codes, func(c string) bool { return s.exactCodes[c] })
