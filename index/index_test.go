@@ -2,6 +2,7 @@ package index
 
 import (
 	"errors"
+	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -529,5 +530,38 @@ func TestEntriesWith(t *testing.T) {
 		if n, err := ix.EntriesWith(w); n != 0 || err != nil {
 			t.Errorf("EntriesWith(%q) = %d, %v; want 0", w, n, err)
 		}
+	}
+}
+
+// TestCoverage: with Coverage 2, an entry that matches part of the query's
+// words loses that share of its score twice, one that matches them all
+// nothing.
+func TestCoverage(t *testing.T) {
+	ix := newIndex(t, loadKB(t), Options{Langs: []kb.Lang{kb.EN}})
+	const q = "proxy dpkg"
+	plain, err := ix.Search(q, SearchOptions{NoGuesses: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	strict, err := ix.Search(q, SearchOptions{NoGuesses: true, Coverage: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	scores := map[string]float64{}
+	for _, h := range strict.Hits {
+		scores[h.ID] = h.Score
+	}
+	partial := 0
+	for _, h := range plain.Hits {
+		share := float64(h.Matched) / float64(plain.Terms)
+		if want := h.Score * share; math.Abs(scores[h.ID]-want) > 1e-9*want {
+			t.Errorf("%s: matched %d of %d words, score %.4f with Coverage 2, want %.4f", h.ID, h.Matched, plain.Terms, scores[h.ID], want)
+		}
+		if share < 1 {
+			partial++
+		}
+	}
+	if partial == 0 || partial == len(plain.Hits) {
+		t.Fatalf("%d of %d hits match part of %q: the test checks nothing", partial, len(plain.Hits), q)
 	}
 }

@@ -33,6 +33,12 @@ type SearchOptions struct {
 	// message, which a code's entry quotes, so a code also keeps its rank
 	// beside its known causes (see weightSecondary).
 	NoGuesses bool
+	// Coverage is the power of the share of the query's words an entry
+	// matches that its score is multiplied by: 1 (the default) for a
+	// query a person typed; more for a long text nobody typed (a log
+	// message), where an entry that has a few of its words is about
+	// something else.
+	Coverage float64
 }
 
 // Result is the answer to a search.
@@ -270,7 +276,7 @@ func (ix *Index) run(q string, p *parsed, opts SearchOptions) (*Result, *request
 			}
 		}
 		if active > 0 {
-			score *= float64(found) / float64(active)
+			score *= math.Pow(float64(found)/float64(active), max(opts.Coverage, 1))
 		}
 		if e.IsGeneric() || e.Kind == kb.KindBenign {
 			score *= weightSecondary
