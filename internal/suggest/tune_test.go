@@ -138,9 +138,9 @@ func (f tuneFigures) String() string {
 	pct := func(n, of int) string {
 		return fmt.Sprintf("%3d/%3d = %5.1f%%", n, of, 100*float64(n)/float64(max(of, 1)))
 	}
-	return fmt.Sprintf("P@1 %s, top 3 %s (of the %d answerable of %d cases); offered first: right %s, wrong %s; held back though ranked first %s; unmatched by patterns: %d, right %d, wrong %d",
-		pct(f.first, f.answerable), pct(f.top3, f.answerable), f.answerable, f.cases,
-		pct(f.right, f.cases), pct(f.wrongOffer, f.cases), pct(f.wrongSilence, f.cases),
+	return fmt.Sprintf("of the %d answerable cases: P@1 %s, top 3 %s, offered first %s, held back though ranked first %s; of all %d: wrong entry offered first %s; unmatched by patterns: %d, right %d, wrong %d",
+		f.answerable, pct(f.first, f.answerable), pct(f.top3, f.answerable), pct(f.right, f.answerable), pct(f.wrongSilence, f.answerable),
+		f.cases, pct(f.wrongOffer, f.cases),
 		f.unmatched, f.unmatchedRight, f.unmatchedWrong)
 }
 
@@ -177,7 +177,10 @@ func TestTuneSuggestions(t *testing.T) {
 	t.Logf("tune, full index:        %v", got)
 	t.Logf("tune, without examples:  %v", without)
 	// Floors just under the figures measured when the thresholds were
-	// chosen (see MinMargin): raise them as the suggester improves.
+	// chosen (see MinMargin): raise them as the suggester improves. New
+	// cases change what the figures measure: set the floors again under
+	// the new figures in the commit that adds them (never to let a change
+	// of the suggester pass).
 	share := func(n, of int) float64 { return float64(n) / float64(max(of, 1)) }
 	for _, c := range []struct {
 		what      string
@@ -186,8 +189,8 @@ func TestTuneSuggestions(t *testing.T) {
 	}{
 		{"P@1, full index", share(got.first, got.answerable), 0.80, false},
 		{"P@1, without examples", share(without.first, without.answerable), 0.68, false},
-		{"right first offers, without examples", share(without.right, without.cases), 0.61, false},
-		{"wrong first offers, without examples", share(without.wrongOffer, without.cases), 0.12, true},
+		{"right first offers, without examples", share(without.right, without.answerable), 0.61, false},
+		{"wrong first offers, without examples", share(without.wrongOffer, without.cases), 0.13, true},
 	} {
 		if c.atMost && c.got > c.want || !c.atMost && c.got < c.want {
 			t.Errorf("%s: %.3f, floor %.2f", c.what, c.got, c.want)
