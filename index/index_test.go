@@ -565,3 +565,27 @@ func TestCoverage(t *testing.T) {
 		t.Fatalf("%d of %d hits match part of %q: the test checks nothing", partial, len(plain.Hits), q)
 	}
 }
+
+// TestNoFragments: the same hits, in the same order, without fragments.
+func TestNoFragments(t *testing.T) {
+	ix := newIndex(t, loadKB(t), Options{Langs: []kb.Lang{kb.EN}})
+	with, err := ix.Search("proxy certificate", SearchOptions{Limit: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	without, err := ix.Search("proxy certificate", SearchOptions{Limit: 5, NoFragments: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(with.Hits) == 0 || len(with.Hits[0].Fragments) == 0 {
+		t.Fatal("no fragments to leave out: the test checks nothing")
+	}
+	if len(with.Hits) != len(without.Hits) {
+		t.Fatalf("%d hits without fragments, %d with", len(without.Hits), len(with.Hits))
+	}
+	for i, h := range without.Hits {
+		if h.ID != with.Hits[i].ID || h.Score != with.Hits[i].Score || len(h.Fragments) > 0 || len(h.TitleMarks) > 0 {
+			t.Errorf("hit %d: %s (score %.3f, %d fragments), want %s (score %.3f) without fragments", i, h.ID, h.Score, len(h.Fragments), with.Hits[i].ID, with.Hits[i].Score)
+		}
+	}
+}

@@ -39,6 +39,9 @@ type SearchOptions struct {
 	// message), where an entry that has a few of its words is about
 	// something else.
 	Coverage float64
+	// NoFragments leaves Hit.Fragments and Hit.TitleMarks empty, for a
+	// caller that shows none (suggestions name the entries only).
+	NoFragments bool
 }
 
 // Result is the answer to a search.
@@ -321,7 +324,9 @@ func (ix *Index) run(q string, p *parsed, opts SearchOptions) (*Result, *request
 	}
 	for _, r := range all {
 		// Fragments are cut for the hits returned only.
-		r.hit.Fragments, r.hit.TitleMarks = ix.docs[r.hit.ID].fragments(r.clauses, loc, opts.Lang)
+		if !opts.NoFragments {
+			r.hit.Fragments, r.hit.TitleMarks = ix.docs[r.hit.ID].fragments(r.clauses, loc, opts.Lang)
+		}
 		res.Hits = append(res.Hits, r.hit)
 	}
 	return res, s, nil

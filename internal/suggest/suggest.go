@@ -194,7 +194,7 @@ func (l *lazyIndex) search(q string) (*index.Result, error) {
 	if res, ok := l.hits[q]; ok {
 		return res, nil
 	}
-	res, err := l.ix.Search(q, index.SearchOptions{Limit: searchLimit, NoGuesses: true, Coverage: coverage})
+	res, err := l.ix.Search(q, index.SearchOptions{Limit: searchLimit, NoGuesses: true, Coverage: coverage, NoFragments: true})
 	if err != nil {
 		return nil, err
 	}
