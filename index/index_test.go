@@ -2,6 +2,7 @@ package index
 
 import (
 	"errors"
+	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -509,6 +510,82 @@ func TestSynonymsAreGuesses(t *testing.T) {
 		}
 		if found := res.Total > 0; found == noGuesses {
 			t.Errorf("NoGuesses %v: sync found %v, want %v", noGuesses, ids(res.Hits), !noGuesses)
+		}
+	}
+}
+
+// TestEntriesWith: a word some entries have counts them, in any form the
+// English analyzer folds to the same stem; an unknown word and a stop word
+// count none.
+func TestEntriesWith(t *testing.T) {
+	ix := newIndex(t, loadKB(t), Options{Langs: []kb.Lang{kb.EN}})
+	proxy, err := ix.EntriesWith("proxy")
+	if err != nil || proxy < 2 {
+		t.Errorf("EntriesWith(proxy) = %d, %v; want several entries", proxy, err)
+	}
+	if n, _ := ix.EntriesWith("Proxies"); n == 0 {
+		t.Errorf("EntriesWith(Proxies) = 0, want the entries of its stem")
+	}
+	for _, w := range []string{"frobnicate", "the", ""} {
+		if n, err := ix.EntriesWith(w); n != 0 || err != nil {
+			t.Errorf("EntriesWith(%q) = %d, %v; want 0", w, n, err)
+		}
+	}
+}
+
+// TestCoverage: with Coverage 2, an entry that matches part of the query's
+// words loses that share of its score twice, one that matches them all
+// nothing.
+func TestCoverage(t *testing.T) {
+	ix := newIndex(t, loadKB(t), Options{Langs: []kb.Lang{kb.EN}})
+	const q = "proxy dpkg"
+	plain, err := ix.Search(q, SearchOptions{NoGuesses: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	strict, err := ix.Search(q, SearchOptions{NoGuesses: true, Coverage: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	scores := map[string]float64{}
+	for _, h := range strict.Hits {
+		scores[h.ID] = h.Score
+	}
+	partial := 0
+	for _, h := range plain.Hits {
+		share := float64(h.Matched) / float64(plain.Terms)
+		if want := h.Score * share; math.Abs(scores[h.ID]-want) > 1e-9*want {
+			t.Errorf("%s: matched %d of %d words, score %.4f with Coverage 2, want %.4f", h.ID, h.Matched, plain.Terms, scores[h.ID], want)
+		}
+		if share < 1 {
+			partial++
+		}
+	}
+	if partial == 0 || partial == len(plain.Hits) {
+		t.Fatalf("%d of %d hits match part of %q: the test checks nothing", partial, len(plain.Hits), q)
+	}
+}
+
+// TestNoFragments: the same hits, in the same order, without fragments.
+func TestNoFragments(t *testing.T) {
+	ix := newIndex(t, loadKB(t), Options{Langs: []kb.Lang{kb.EN}})
+	with, err := ix.Search("proxy certificate", SearchOptions{Limit: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	without, err := ix.Search("proxy certificate", SearchOptions{Limit: 5, NoFragments: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(with.Hits) == 0 || len(with.Hits[0].Fragments) == 0 {
+		t.Fatal("no fragments to leave out: the test checks nothing")
+	}
+	if len(with.Hits) != len(without.Hits) {
+		t.Fatalf("%d hits without fragments, %d with", len(without.Hits), len(with.Hits))
+	}
+	for i, h := range without.Hits {
+		if h.ID != with.Hits[i].ID || h.Score != with.Hits[i].Score || len(h.Fragments) > 0 || len(h.TitleMarks) > 0 {
+			t.Errorf("hit %d: %s (score %.3f, %d fragments), want %s (score %.3f) without fragments", i, h.ID, h.Score, len(h.Fragments), with.Hits[i].ID, with.Hits[i].Score)
 		}
 	}
 }

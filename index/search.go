@@ -33,6 +33,15 @@ type SearchOptions struct {
 	// message, which a code's entry quotes, so a code also keeps its rank
 	// beside its known causes (see weightSecondary).
 	NoGuesses bool
+	// Coverage is the power of the share of the query's words an entry
+	// matches that its score is multiplied by: 1 (the default) for a
+	// query a person typed; more for a long text nobody typed (a log
+	// message), where an entry that has a few of its words is about
+	// something else.
+	Coverage float64
+	// NoFragments leaves Hit.Fragments and Hit.TitleMarks empty, for a
+	// caller that shows none (suggestions name the entries only).
+	NoFragments bool
 }
 
 // Result is the answer to a search.
@@ -125,6 +134,12 @@ const (
 	// lock" is linux-package-manager-locked, then AZCM0145; see
 	// afterCause).
 	weightSecondary = 0.7
+	// weightHead weighs an entry whose Japanese title starts with the
+	// query's first word, a Japanese one: such a title puts its topic
+	// first (テナントが…), so of two titles with the words of "テナント
+	// 見つからない" the one about a tenant starts with テナント; the
+	// bigram scores alone favour the shorter title.
+	weightHead = 1.25
 	// tieBreaker is how much a term's matches in its other fields add to
 	// its best one.
 	tieBreaker = 0.2
@@ -264,10 +279,13 @@ func (ix *Index) run(q string, p *parsed, opts SearchOptions) (*Result, *request
 			}
 		}
 		if active > 0 {
-			score *= float64(found) / float64(active)
+			score *= math.Pow(float64(found)/float64(active), max(opts.Coverage, 1))
 		}
 		if e.IsGeneric() || e.Kind == kb.KindBenign {
 			score *= weightSecondary
+		}
+		if len(p.terms) > 1 && hasCJK(p.terms[0].text) && strings.HasPrefix(strings.TrimSpace(e.Title.JA), p.terms[0].text) {
+			score *= weightHead
 		}
 		h := Hit{Entry: e, ID: e.ID, Kind: e.Kind, Title: strings.TrimSpace(e.Title.In(opts.Lang)), Score: score, Matched: found}
 		named := slices.ContainsFunc(e.Codes, func(c string) bool { return s.exactCodes[c] })
@@ -306,7 +324,9 @@ func (ix *Index) run(q string, p *parsed, opts SearchOptions) (*Result, *request
 	}
 	for _, r := range all {
 		// Fragments are cut for the hits returned only.
-		r.hit.Fragments, r.hit.TitleMarks = ix.docs[r.hit.ID].fragments(r.clauses, loc, opts.Lang)
+		if !opts.NoFragments {
+			r.hit.Fragments, r.hit.TitleMarks = ix.docs[r.hit.ID].fragments(r.clauses, loc, opts.Lang)
+		}
 		res.Hits = append(res.Hits, r.hit)
 	}
 	return res, s, nil
@@ -704,4 +724,25 @@ func prefixQuery(prefix, field string) query.Query {
 	q := query.NewPrefixQuery(prefix)
 	q.SetField(field)
 	return q
+}
+
+// EntriesWith returns in how many entries an English word occurs (the largest
+// count in one English field of the rarest of its stems), or 0 when some
+// stem of it is in no entry, or it is a stop word. A caller that builds a
+// query from text nobody typed (a log message) keeps the words that can
+// match, the rarest first.
+func (ix *Index) EntriesWith(word string) (int, error) {
+	if !ix.has(kb.EN) {
+		return 0, nil
+	}
+	s := &request{ix: ix}
+	tokens := s.analyze(en.AnalyzerName, word)
+	if len(tokens) == 0 {
+		return 0, nil
+	}
+	known, docs, err := s.known(tokens)
+	if err != nil || !known {
+		return 0, err
+	}
+	return docs, nil
 }

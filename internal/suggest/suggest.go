@@ -9,11 +9,14 @@
 // search; error codes (AADSTS700027, HCRP400, 0x80070005), provider and
 // ARM error names and ordinary words stay. The search matches words as
 // written (index.SearchOptions.NoGuesses): a host name is not a typo of
-// some entry's word. An entry is offered only when it clears MinScore,
-// MinMatched and MinShare.
+// some entry's word. Only the words some entry has are searched. An entry
+// is offered only when the first scores MinMargin times the next (a clear
+// winner, a measure that does not drift as the knowledge base grows) and
+// it matches MinMatched words and MinShare of them.
 //
-// A Suggester builds its index once, on its first lookup, and remembers
-// each cleaned message's answer; it makes at most Options.MaxLookups
+// The index of a knowledge base is built once, on the first lookup of any
+// of its Suggesters, and shared by all of them (serve makes one per
+// request); a Suggester remembers each cleaned message's answer; it makes at most Options.MaxLookups
 // searches, so a log with thousands of distinct unmatched errors costs a
 // bounded time (BenchmarkBuild, BenchmarkLookup).
 package suggest
@@ -21,36 +24,59 @@ package suggest
 import (
 	"errors"
 	"regexp"
+	"runtime"
+	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode"
+	"weak"
 
 	"github.com/arcdiag/arcdiag/index"
 	"github.com/arcdiag/arcdiag/kb"
 )
 
 // Thresholds an entry must clear to be offered, tuned on the tune split of
-// testdata/cases and on the error lines of testdata/logs that no entry
-// recognises (see TestCorpus and TestNoSuggestionForUnrelated).
+// testdata/cases alone (TestTuneSuggestions) and on the error lines of
+// testdata/logs that no entry recognises (TestNoSuggestionForUnrelated).
+// They are relative: a score (index.Hit.Score) is comparable within one
+// search only, and its scale moves as the knowledge base grows, so a fixed
+// least score held back more right answers with each new entry.
 const (
-	// MinScore is the least relevance (index.Hit.Score) of an offered
-	// entry. On the tune split, the right entries scored 11.8 and 24.5,
-	// the best wrong ones 5.7 to 8.9.
-	MinScore = 10.0
-	// MinShare is the least share of the message's words an offered entry
-	// must match: a long message a few of whose words an entry shares is
-	// about something else.
-	MinShare = 0.5
+	// MinMargin is how many times the score of the next entry that is
+	// not the same answer the first entry must score: a clear winner.
+	// Over the tune split, with the entries' examples left out of the
+	// index (TestTuneSuggestions), 1.5 offered 133 right first entries
+	// and 24 wrong ones, and held back 13 right ones; the fixed least
+	// score of 10 it replaces offered 78 and 14 and held back 60; 1.7
+	// offered 128 and 18, 2 offered 113 and 15. A wrong suggestion is
+	// labelled as a guess, a right one held back is no answer at all.
+	MinMargin = 1.5
+	// MinOfFirst is the least share of the first entry's score another
+	// entry must score to be offered beside it.
+	MinOfFirst = 0.5
+	// MinShare is the least share of the message's words (those some
+	// entry has) an offered entry must match: a long message a few of
+	// whose words an entry shares is about something else.
+	MinShare = 0.25
 	// MinMatched is the least number of the message's words an offered
 	// entry must match: one shared word is a coincidence.
 	MinMatched = 2
 	// MaxSuggestions is the most entries offered for one message.
 	MaxSuggestions = 3
-	// maxWords bounds the words searched, and so a search's time (each
-	// word is a search per field): the first words of a message say what
-	// failed, the tail is detail. Fewer (16) made a success message of the
-	// tune split look like an entry's (10 of its 16 words).
-	maxWords = 24
+	// maxWords bounds the words a message is cut into; of those, the
+	// first index.MaxQueryWords that some entry has are searched (each
+	// is a search per field, so this bounds a search's time).
+	maxWords = 64
+	// coverage is the power of the share of the words searched that an
+	// entry matches its score is multiplied by (index.SearchOptions): 2
+	// rather than a typed query's 1 ranked the right entry first for 146
+	// tune cases rather than 142 (without examples), and in the first
+	// three for 171 rather than 167; 3 gained little more.
+	coverage = 2
+	// searchLimit is the most hits a search returns: more than
+	// MaxSuggestions, since benign entries among them are never offered.
+	searchLimit = 8
 )
 
 // Suggestion is an entry offered for a message, with its relevance.
@@ -91,12 +117,41 @@ func New(k *kb.KB, opts Options) *Suggester {
 	if opts.MaxLookups <= 0 {
 		opts.MaxLookups = 32
 	}
-	ix := &lazyIndex{}
-	if builtinOnly(k) {
-		ix = builtinIndex
-	}
-	return &Suggester{k: k, opts: opts, ix: ix, cache: map[string][]Suggestion{}, texts: map[string][]Suggestion{}}
+	return &Suggester{k: k, opts: opts, ix: indexFor(k), cache: map[string][]Suggestion{}, texts: map[string][]Suggestion{}}
 }
+
+// indexFor returns the index of k's entries, shared by every Suggester of
+// k: serve answers each request with a new Suggester of the one knowledge
+// base it loaded, and a --kb-dir index takes a tenth of a second to build.
+// The built-in entries alone share builtinIndex whatever the load.
+func indexFor(k *kb.KB) *lazyIndex {
+	if builtinOnly(k) {
+		return builtinIndex
+	}
+	p := weak.Make(k)
+	loaded.mu.Lock()
+	defer loaded.mu.Unlock()
+	if ix, ok := loaded.indexes[p]; ok {
+		return ix
+	}
+	ix := &lazyIndex{}
+	loaded.indexes[p] = ix
+	// Forgotten with the knowledge base: the index holds its entries, not
+	// the *kb.KB, so it does not keep it alive.
+	runtime.AddCleanup(k, func(p weak.Pointer[kb.KB]) {
+		loaded.mu.Lock()
+		delete(loaded.indexes, p)
+		loaded.mu.Unlock()
+	}, p)
+	return ix
+}
+
+// loaded holds the index of each knowledge base with a --kb-dir layer that
+// a Suggester was made for, while that knowledge base is in use.
+var loaded = struct {
+	mu      sync.Mutex
+	indexes map[weak.Pointer[kb.KB]]*lazyIndex
+}{indexes: map[weak.Pointer[kb.KB]]*lazyIndex{}}
 
 // builtinIndex is the index of the built-in entries, shared by every
 // Suggester of the process whose knowledge base is the built-in one alone
@@ -139,7 +194,7 @@ func (l *lazyIndex) search(q string) (*index.Result, error) {
 	if res, ok := l.hits[q]; ok {
 		return res, nil
 	}
-	res, err := l.ix.Search(q, index.SearchOptions{Limit: MaxSuggestions, NoGuesses: true})
+	res, err := l.ix.Search(q, index.SearchOptions{Limit: searchLimit, NoGuesses: true, Coverage: coverage, NoFragments: true})
 	if err != nil {
 		return nil, err
 	}
@@ -150,11 +205,47 @@ func (l *lazyIndex) search(q string) (*index.Result, error) {
 	return res, nil
 }
 
+// pick returns the words of a cleaned message worth searching: those some
+// entry has (a word no entry has can match nothing), error codes, at most
+// index.MaxQueryWords of them, in the message's order.
+func (l *lazyIndex) pick(q string) string {
+	var out []string
+	seen := map[string]bool{}
+	for _, w := range strings.Fields(q) {
+		var words []string
+		if n, err := l.ix.EntriesWith(w); err == nil && (n > 0 || codeRe.MatchString(w)) {
+			words = append(words, w)
+		}
+		// A name (ManagedIdentityCredential, HTTPConnectionPool) also
+		// stands for its words, which an entry's prose may use.
+		for _, p := range nameParts(w) {
+			if n, err := l.ix.EntriesWith(p); err == nil && n > 0 && distinguishing(p) {
+				words = append(words, p)
+			}
+		}
+		for _, w := range words {
+			if lw := strings.ToLower(w); !seen[lw] {
+				seen[lw] = true
+				out = append(out, w)
+			}
+			if len(out) == index.MaxQueryWords {
+				return strings.Join(out, " ")
+			}
+		}
+	}
+	return strings.Join(out, " ")
+}
+
+// builds counts the indexes built, for the tests that check one is built
+// once per knowledge base.
+var builds atomic.Int64
+
 // get builds the index of entries once (later calls get that index,
 // whatever their entries: see builtinIndex). The agent writes English: the
 // Japanese text is not indexed.
 func (l *lazyIndex) get(entries []*kb.Entry) (*index.Index, error) {
 	l.once.Do(func() {
+		builds.Add(1)
 		if len(entries) == 0 {
 			l.err = errors.New("suggest: no entries to index")
 			return
@@ -208,27 +299,79 @@ func (s *Suggester) Entries(text string) []*kb.Entry {
 	return out
 }
 
-// search runs one cleaned query. An index that cannot be built, or a
-// query it refuses, gives no suggestion: a suggestion is a courtesy, never
-// a reason to fail.
+// search runs one cleaned query and keeps the entries that clear the
+// thresholds: none unless the first is a clear winner.
 func (s *Suggester) search(q string) []Suggestion {
-	if _, err := s.ix.get(s.k.Entries()); err != nil {
+	ranked, terms := s.rank(q)
+	if len(ranked) == 0 || !ranked[0].close(terms) {
 		return nil
+	}
+	for _, c := range ranked[1:] {
+		// A code and an entry that ends in it are one answer, not rivals.
+		if !sameAnswer(ranked[0].Entry, c.Entry) {
+			if ranked[0].Score < MinMargin*c.Score {
+				return nil
+			}
+			break
+		}
+	}
+	out := []Suggestion{ranked[0].Suggestion}
+	for _, c := range ranked[1:] {
+		if c.close(terms) && c.Score >= MinOfFirst*ranked[0].Score && len(out) < MaxSuggestions {
+			out = append(out, c.Suggestion)
+		}
+	}
+	return out
+}
+
+// rank returns the entries a cleaned query finds that may be offered, best
+// first, and how many of its words could match. An index that cannot be
+// built, or a query it refuses, gives none: a suggestion is a courtesy,
+// never a reason to fail.
+func (s *Suggester) rank(q string) ([]candidate, int) {
+	if _, err := s.ix.get(s.k.Entries()); err != nil {
+		return nil, 0
+	}
+	q = s.ix.pick(q)
+	if q == "" {
+		return nil, 0
 	}
 	res, err := s.ix.search(q)
 	if err != nil {
-		return nil
+		return nil, 0
 	}
-	var out []Suggestion
+	return s.candidates(res), res.Terms
+}
+
+// sameAnswer reports whether one of two entries is a code the other ends
+// in (a known cause of it).
+func sameAnswer(a, b *kb.Entry) bool {
+	return slices.Contains(a.Codes, b.ID) || slices.Contains(b.Codes, a.ID)
+}
+
+// candidate is a hit that may be offered, before the thresholds.
+type candidate struct {
+	Suggestion
+	matched int
+}
+
+// candidates returns the hits of res that may be offered, best first: the
+// caller's own entries (a shared index holds another load's) of the kinds
+// that explain an error.
+func (s *Suggester) candidates(res *index.Result) []candidate {
+	var out []candidate
 	for _, h := range res.Hits {
-		// The caller's own entry: a shared index holds another load's.
-		e, ok := s.k.Get(h.ID)
-		if !ok || h.Score < MinScore || h.Matched < MinMatched || float64(h.Matched) < MinShare*float64(res.Terms) || !offered(e) {
-			continue
+		if e, ok := s.k.Get(h.ID); ok && offered(e) {
+			out = append(out, candidate{Suggestion{e, h.Score}, h.Matched})
 		}
-		out = append(out, Suggestion{Entry: e, Score: h.Score})
 	}
 	return out
+}
+
+// close reports whether a candidate found for a query of terms words
+// matches enough of them to be offered.
+func (c candidate) close(terms int) bool {
+	return c.matched >= MinMatched && float64(c.matched) >= MinShare*float64(terms)
 }
 
 // offered reports whether an entry may be a suggestion: a cause, not a
@@ -281,6 +424,34 @@ func Words(text string) []string {
 		}
 	}
 	return out
+}
+
+// nameParts returns the words of a name written in CamelCase or with
+// underscores (HTTPConnectionPool: HTTP, Connection, Pool), or nothing for
+// a plain word or an error code.
+func nameParts(w string) []string {
+	if codeRe.MatchString(w) {
+		return nil
+	}
+	var parts []string
+	rs := []rune(w)
+	start := 0
+	for i := 1; i <= len(rs); i++ {
+		boundary := i == len(rs) || rs[i] == '_' || !unicode.IsLetter(rs[i]) != !unicode.IsLetter(rs[i-1]) ||
+			unicode.IsLower(rs[i-1]) && unicode.IsUpper(rs[i]) ||
+			i+1 < len(rs) && unicode.IsUpper(rs[i-1]) && unicode.IsUpper(rs[i]) && unicode.IsLower(rs[i+1])
+		if !boundary {
+			continue
+		}
+		if p := strings.Trim(string(rs[start:i]), "_"); p != "" {
+			parts = append(parts, p)
+		}
+		start = i
+	}
+	if len(parts) < 2 {
+		return nil
+	}
+	return parts
 }
 
 // distinguishing reports whether a word of a message may tell its cause.
