@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 
 	"github.com/alecthomas/kong"
@@ -215,6 +216,9 @@ func (e *env) pager(command string) *pager {
 // take their findings, and one without sources or with page markup would
 // print what nobody can check. Nothing of a layer with problems is used.
 func (e *env) loadKB() (*kb.KB, error) {
+	if len(e.KBDir) == 0 {
+		return builtinKB()
+	}
 	k, err := kb.Load(e.layers(false)...)
 	if err != nil || len(e.KBDir) == 0 {
 		return k, err
@@ -224,6 +228,14 @@ func (e *env) loadKB() (*kb.KB, error) {
 	}
 	return k, nil
 }
+
+// builtinKB is the built-in knowledge base, loaded once per process: it is
+// read-only once loaded, and its matcher (compiling every pattern, tens of
+// milliseconds) is then built once too, for serve and for the tests that
+// run thousands of commands in one process.
+var builtinKB = sync.OnceValues(func() (*kb.KB, error) {
+	return kb.Load((&env{}).layers(false)...)
+})
 
 // layers returns the built-in layer and the --kb-dir layers; verify makes the
 // built-in one checked like the others (for kb lint).
