@@ -75,14 +75,6 @@ func appendJSONString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
-// appendOptString appends a string, or null for a nil pointer.
-func appendOptString(b []byte, s *string) []byte {
-	if s == nil {
-		return append(b, "null"...)
-	}
-	return appendJSONString(b, *s)
-}
-
 // appendTime appends jsonTime(t) as JSON: RFC 3339 text needs no escaping.
 func appendTime(b []byte, t time.Time) []byte {
 	if t.IsZero() {

@@ -25,7 +25,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"slices"
 	"strings"
 
 	"github.com/arcdiag/arcdiag/index"
@@ -293,7 +292,3 @@ func (s *Server) langOf(v string) kb.Lang {
 	}
 	return s.opts.Lang
 }
-
-var langs = []kb.Lang{kb.EN, kb.JA}
-
-func validLang(l kb.Lang) bool { return slices.Contains(langs, l) }
