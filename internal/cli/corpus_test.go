@@ -205,7 +205,7 @@ type holdoutWave struct {
 // counted in the holdout line. The fresh holdout: on 2026-12-04 a bug in
 // this test printed per-area counts of the holdout once, which told the areas
 // of its misses; the holdout cases collected from 2026-12-05 on were never
-// seen that way. Waves 5 and 6 measure how the knowledge base generalises to
+// seen that way. Waves 5, 6 and 7 measure how the knowledge base generalises to
 // cases from sources not used before, collected after it was written.
 var holdoutWaves = []holdoutWave{
 	{key: "fresh", since: "2026-12-05", label: "fresh holdout since 2026-12-05"},
@@ -213,6 +213,8 @@ var holdoutWaves = []holdoutWave{
 		tuneLabel: "wave 5: tune cases collected since 2026-12-05T03:00Z"},
 	{key: "wave6", since: "2026-12-05T05:30Z", label: "wave 6: holdout collected since 2026-12-05T05:30Z",
 		tuneLabel: "wave 6: tune cases collected since 2026-12-05T05:30Z"},
+	{key: "wave7", since: "2026-12-05T07:45Z", label: "wave 7: holdout collected since 2026-12-05T07:45Z",
+		tuneLabel: "wave 7: tune cases collected since 2026-12-05T07:45Z"},
 }
 
 // asAgentLogLine writes a message case as the agent's logrus text formatter
