@@ -411,6 +411,7 @@ func TestCorpus(t *testing.T) {
 		}
 	}
 	scores := map[string]*score{}
+	missKinds := map[string]*score{}
 	areas := map[string]*score{}
 	var misses []string
 	for _, c := range cases {
@@ -425,6 +426,19 @@ func TestCorpus(t *testing.T) {
 				}
 			}
 			right := got.suggested == c.Expect
+			if !right {
+				// Why a case misses, counted per split: the ceiling the
+				// knowledge base's breadth sets, apart from its ranking.
+				// Counts only, so the holdout's stay anonymous.
+				why := "another entry first"
+				switch {
+				case wanted[c.Expect]:
+					why = "expected entry not written"
+				case got.suggested == "":
+					why = "nothing answered"
+				}
+				count(missKinds, command+" "+c.Split+" "+why, true)
+			}
 			// Areas count tune cases only: per-area counts of the holdout
 			// would tell which holdout cases miss.
 			if c.Split == "tune" {
@@ -479,6 +493,17 @@ func TestCorpus(t *testing.T) {
 				if pct(s) < floor {
 					t.Errorf("%s %s score %s %.1f%% is below the floor %.1f%%: a change lost right answers (misses above, -v lists them)", command, split, kind, pct(s), floor)
 				}
+			}
+		}
+		for _, split := range []string{"tune", "holdout"} {
+			var parts []string
+			for _, why := range []string{"expected entry not written", "nothing answered", "another entry first"} {
+				if s := missKinds[command+" "+split+" "+why]; s != nil {
+					parts = append(parts, fmt.Sprintf("%d %s", s.total, why))
+				}
+			}
+			if len(parts) > 0 {
+				t.Logf("misses  %-7s %-7s %s", command, split, strings.Join(parts, ", "))
 			}
 		}
 		// The waves are parts of the holdout: their scores only, never
