@@ -34,8 +34,11 @@ var corpusFloor = map[string]map[string]float64{
 	// its tune misses called for, with the resource bridge sweep (368
 	// entries): tune 98.3 % for both; holdout 76.2 % / 75.4 % patterns only
 	// (it was 79.1 / 78.2 before wave 6's holdout cases joined it).
+	// Wave 7 (collect7, 2026-12-05T08:00Z) added cases whose expected
+	// entries are not written yet: analyze holdout patterns only fell to
+	// 74.8 %, so its floor went just under it (the one allowed reason).
 	"explain": {"tune": 97.5, "holdout": 75.5},
-	"analyze": {"tune": 97.5, "holdout": 75.0},
+	"analyze": {"tune": 97.5, "holdout": 74.5},
 }
 
 // corpusCase is one real excerpt of testdata/cases (see its README).
