@@ -589,3 +589,28 @@ func TestNoFragments(t *testing.T) {
 		}
 	}
 }
+
+// A title that starts with the query's first Japanese word is about it
+// (weightHead), also when the word is a compound the title writes apart
+// and the reader types together, as the index matches it: of two titles
+// with both words, the one that starts with リソース プロバイダー wins
+// for "リソースプロバイダー 登録" however it is typed.
+func TestJapaneseHeadJoinsCompounds(t *testing.T) {
+	entry := func(id, title string) *kb.Entry {
+		return &kb.Entry{ID: id, Kind: kb.KindMessage, Title: kb.Text{EN: id, JA: title},
+			Cause: kb.Text{EN: "Cause.", JA: "原因。"}, Remediation: kb.Text{EN: "Fix.", JA: "対処。"}}
+	}
+	ix := newIndexOf(t, []*kb.Entry{
+		entry("other", "接続: リソース プロバイダーが登録されていない"),
+		entry("head", "リソース プロバイダーがサブスクリプションに登録されていない"),
+	})
+	for _, q := range []string{"リソース 登録", "リソースプロバイダー 登録", "リソース プロバイダー 登録"} {
+		res, err := ix.Search(q, SearchOptions{Lang: kb.JA})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := ids(res.Hits); len(got) != 2 || got[0] != "head" {
+			t.Errorf("%q: got %v, want head first", q, got)
+		}
+	}
+}

@@ -284,7 +284,9 @@ func (ix *Index) run(q string, p *parsed, opts SearchOptions) (*Result, *request
 		if e.IsGeneric() || e.Kind == kb.KindBenign {
 			score *= weightSecondary
 		}
-		if len(p.terms) > 1 && hasCJK(p.terms[0].text) && strings.HasPrefix(strings.TrimSpace(e.Title.JA), p.terms[0].text) {
+		// The title is compared as the index holds it, its compounds
+		// joined: the query's word is typed without their spaces.
+		if len(p.terms) > 1 && hasCJK(p.terms[0].text) && strings.HasPrefix(joinJapanese(strings.TrimSpace(e.Title.JA)), joinJapanese(p.terms[0].text)) {
 			score *= weightHead
 		}
 		h := Hit{Entry: e, ID: e.ID, Kind: e.Kind, Title: strings.TrimSpace(e.Title.In(opts.Lang)), Score: score, Matched: found}
