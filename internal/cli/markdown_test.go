@@ -81,10 +81,17 @@ func TestMarkdownRenders(t *testing.T) {
 			if strings.Contains(f, "-ja.") {
 				lang = kb.JA
 			}
+			item := -1 // content column of the step being read, as the renderer tracks it
 			for _, line := range strings.Split(e.Cause.In(lang)+"\n"+e.Remediation.In(lang), "\n") {
 				body := strings.TrimSpace(line)
 				if body == "" {
 					continue
+				}
+				indent := len(line) - len(strings.TrimLeft(line, " "))
+				if m := step.FindString(body); m != "" && indent < 4 {
+					item = indent + len(m)
+				} else if indent == 0 {
+					item = -1
 				}
 				for _, p := range placeholder.FindAllString(body, -1) {
 					placeholders++
@@ -92,7 +99,9 @@ func TestMarkdownRenders(t *testing.T) {
 						t.Errorf("%s: %s: placeholder %s is not in the rendered text", f, e.ID, p)
 					}
 				}
-				indented := strings.HasPrefix(line, "  ") && !step.MatchString(body) && !strings.HasPrefix(body, "(")
+				// A line indented exactly as far as its step's text goes on
+				// continues that text; further indented, it is a command.
+				indented := strings.HasPrefix(line, "  ") && !step.MatchString(body) && !strings.HasPrefix(body, "(") && indent != item
 				if indented {
 					commands++
 					if !strings.Contains(allCode, body) {
