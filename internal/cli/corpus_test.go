@@ -39,9 +39,10 @@ var corpusFloor = map[string]map[string]float64{
 	// 74.8 %, so its floor went just under it (the one allowed reason).
 	// More of them (08:00Z, two tune cases with wanted ids among them):
 	// tune 97.1 % for both, holdout patterns only 74.4 % explain and
-	// 73.6 % analyze, so those floors went just under them too.
-	"explain": {"tune": 97.0, "holdout": 74.0},
-	"analyze": {"tune": 97.0, "holdout": 73.5},
+	// 73.6 % analyze, so those floors went just under them too. Two more
+	// tune cases with wanted ids (08:05Z): tune 96.3 % for both.
+	"explain": {"tune": 96.0, "holdout": 74.0},
+	"analyze": {"tune": 96.0, "holdout": 73.5},
 }
 
 // corpusCase is one real excerpt of testdata/cases (see its README).
