@@ -33,7 +33,8 @@ const genericTag = "generic"
 // Explain answers a code, an exit status or a pasted message or log line.
 // A message is answered with every entry whose patterns recognise it, then
 // the entries of the codes inside it: specific causes before generic
-// wrappers, earlier text before later.
+// wrappers, then the failures only informational lines state, then benign
+// and state lines; within each, in the order of the lines that state them.
 func (k *KB) Explain(query string) Answer {
 	a := Answer{Query: query}
 	kind, code := ParseQuery(query)
@@ -58,7 +59,9 @@ func (k *KB) Explain(query string) Answer {
 		a.addCode(k, code)
 		return a
 	}
-	a.Entries, a.Unknown = k.Annotate(k.matchWrapped(query), AgentCodes(query, FindCodes(query)))
+	c := readCapture(query)
+	matches, alone := k.matchWrapped(query)
+	a.Entries, a.Unknown = k.annotate(matches, AgentCodes(query, FindCodes(query)), c.places(matches, alone), c.codeLine)
 	if len(a.Unknown) > 0 {
 		a.Nearest = k.NearestCodes(a.Unknown[0], 3)
 	}
@@ -71,9 +74,22 @@ func (k *KB) Explain(query string) Answer {
 // before later within each group. Codes without an entry come back as
 // unknown.
 func (k *KB) Annotate(matches []Match, refs []CodeRef) (entries []*Entry, unknown []string) {
+	return k.annotate(matches, refs, nil, nil)
+}
+
+// annotate is Annotate for a text of several lines when places is set: an
+// entry ranks by the line that states it (places; codeLine for a code), and
+// a failure only an informational line states (a progress line, a
+// question, an info level) ranks after every failure another line states:
+// an admin pasting a capture wants its failure first, not the prompt above
+// it.
+func (k *KB) annotate(matches []Match, refs []CodeRef, places map[*Entry]place, codeLine func(offset int) int) (entries []*Entry, unknown []string) {
 	type ranked struct {
-		e             *Entry
-		group, offset int
+		e *Entry
+		// tier puts failures stated on informational lines (1) after the
+		// others (0), and the benign and state lines last (2) unless they
+		// outrank generic wordings (0).
+		tier, group, at int
 	}
 	var found []ranked
 	seen := map[*Entry]bool{}
@@ -81,12 +97,18 @@ func (k *KB) Annotate(matches []Match, refs []CodeRef) (entries []*Entry, unknow
 	for _, m := range matches {
 		if !seen[m.Entry] {
 			seen[m.Entry] = true
-			group := 0
+			tier, group, at := 0, 0, m.Start
+			if p, ok := places[m.Entry]; ok {
+				at = p.line
+				if p.informational {
+					tier = 1
+				}
+			}
 			switch {
 			case m.Entry.Kind == KindBenign || m.Entry.Kind == KindState:
-				group = 3 // a pasted capture's failures come before its benign and state lines
+				tier, group = 2, 3 // a pasted capture's failures come before its benign and state lines
 				if quietFirst {
-					group = 2
+					tier, group = 0, 2
 				}
 			case m.Entry.IsGeneric():
 				group = 2
@@ -94,7 +116,7 @@ func (k *KB) Annotate(matches []Match, refs []CodeRef) (entries []*Entry, unknow
 					group = 3
 				}
 			}
-			found = append(found, ranked{m.Entry, group, m.Start})
+			found = append(found, ranked{m.Entry, tier, group, at})
 		}
 	}
 	for _, ref := range refs {
@@ -112,10 +134,14 @@ func (k *KB) Annotate(matches []Match, refs []CodeRef) (entries []*Entry, unknow
 		if e.IsGeneric() {
 			group = 2
 		}
-		found = append(found, ranked{e, group, ref.Offset})
+		at := ref.Offset
+		if codeLine != nil {
+			at = codeLine(ref.Offset)
+		}
+		found = append(found, ranked{e, 0, group, at})
 	}
 	slices.SortStableFunc(found, func(x, y ranked) int {
-		return cmp.Or(cmp.Compare(x.group, y.group), cmp.Compare(x.offset, y.offset))
+		return cmp.Or(cmp.Compare(x.tier, y.tier), cmp.Compare(x.group, y.group), cmp.Compare(x.at, y.at))
 	})
 	for _, r := range found {
 		entries = append(entries, r.e)
@@ -247,10 +273,16 @@ var recordStart = regexp.MustCompile(`^(?:[A-Z]{4,5}\[\d{4}\]|time=|\{|\d{4}-\d\
 // matchWrapped matches a pasted text as written and, when a terminal wrapped
 // its lines, with each continuation line joined to the one above, once with
 // a space (wrapped between words) and once without (wrapped inside a word).
-func (k *KB) matchWrapped(text string) []Match {
-	matches := k.Match(text)
+// alone gives, for each entry some line recognises on its own, the first
+// such line (from 0).
+func (k *KB) matchWrapped(text string) (matches []Match, alone map[*Entry]int) {
+	matches = k.Match(text)
+	alone = map[*Entry]int{}
 	if !strings.Contains(text, "\n") {
-		return matches
+		for _, m := range matches {
+			alone[m.Entry] = 0
+		}
+		return matches, alone
 	}
 	add := func(m Match) {
 		if !slices.ContainsFunc(matches, func(x Match) bool { return x.Entry == m.Entry }) {
@@ -265,15 +297,19 @@ func (k *KB) matchWrapped(text string) []Match {
 	// A pattern anchored at a line's start or end (a line of azcmagent
 	// show) holds on every line of a capture, as analyze reads it, not
 	// only on the first and the last.
-	at := 0
+	at, n := 0, 0
 	for line := range strings.Lines(text) {
 		for _, m := range k.Match(strings.TrimRight(line, "\r\n")) {
+			if _, ok := alone[m.Entry]; !ok {
+				alone[m.Entry] = n
+			}
 			m.Start, m.End = m.Start+at, m.End+at
 			add(m)
 		}
 		at += len(line)
+		n++
 	}
-	return matches
+	return matches, alone
 }
 
 // unwrap joins each line of text that does not start a record to the line
