@@ -24,28 +24,41 @@ type place struct {
 type capture struct {
 	text  string
 	lines []string
-	// informational marks the lines that state no failure: see
-	// informationalLine.
-	informational []bool
+	// record gives, for each line, the record of the parser's reading it
+	// belongs to (a terminal's wrapped line joined back).
+	record []recordSpan
+}
+
+// recordSpan is a record's lines and level.
+type recordSpan struct {
+	first, count int
+	level        parser.Level
 }
 
 func readCapture(text string) *capture {
 	c := &capture{text: text, lines: strings.Split(text, "\n")}
 	for i, l := range c.lines {
 		c.lines[i] = strings.TrimSuffix(l, "\r")
+		c.record = append(c.record, recordSpan{i, 1, parser.LevelNone})
 	}
-	c.informational = make([]bool, len(c.lines))
 	s := parser.NewScanner(strings.NewReader(text), "capture", parser.Options{})
 	for s.Scan() {
 		r := s.Record()
-		info := informationalLine(r.Level, string(r.Raw))
-		for i := r.Line - 1; i < r.Line-1+r.Lines && i < len(c.lines); i++ {
+		span := recordSpan{r.Line - 1, r.Lines, r.Level}
+		for i := span.first; i < span.first+span.count && i < len(c.lines); i++ {
 			if i >= 0 {
-				c.informational[i] = info
+				c.record[i] = span
 			}
 		}
 	}
 	return c
+}
+
+// informational reports whether line i belongs to a record that states no
+// failure (see informationalLine).
+func (c *capture) informational(i int) bool {
+	r := c.record[i]
+	return informationalLine(r.level, strings.Join(c.lines[r.first:min(r.first+r.count, len(c.lines))], ""))
 }
 
 // Lines that only inform: a question waiting for an answer ("Do you want to
@@ -78,35 +91,50 @@ func informationalLine(lv parser.Level, line string) bool {
 	return !failureEvidence.MatchString(line)
 }
 
-// places finds where the capture states each entry of matches: the first
-// line that recognises it on its own, else the first line at which the
-// capture's text so far (as written, or with a terminal's wraps joined)
-// recognises it; a code is placed on its line, never informational.
-func (c *capture) places(matches []Match, alone map[*Entry]int) map[*Entry]place {
+// places finds where the capture states each entry it recognises: the
+// first line that recognises it on its own, else the first line at which
+// the capture's text so far recognises it (as written, or with a
+// terminal's wraps joined, as the whole text did).
+func (c *capture) places(w wrappedMatches) map[*Entry]place {
 	out := map[*Entry]place{}
-	for _, m := range matches {
+	for _, m := range w.matches {
 		if _, ok := out[m.Entry]; ok {
 			continue
 		}
-		line, ok := alone[m.Entry]
+		line, ok := w.alone[m.Entry]
 		if !ok {
-			line = c.completingLine(m.Entry)
+			form := func(s string) string { return s }
+			if sep, joined := w.joinedBy[m.Entry]; joined {
+				form = func(s string) string { return unwrap(s, sep) }
+			}
+			line = c.completingLine(m.Entry, form, c.codeLine(m.Start))
 		}
-		out[m.Entry] = place{line, c.informational[line]}
+		out[m.Entry] = place{line, c.informational(line)}
 	}
 	return out
 }
 
 // completingLine returns the first line at which the capture's text up to
-// it recognises e: a match across lines counts where it is complete.
-func (c *capture) completingLine(e *Entry) int {
-	recognises := func(i int) bool {
-		prefix := strings.Join(c.lines[:i+1], "\n")
-		return e.Matches(prefix) || e.Matches(unwrap(prefix, " ")) || e.Matches(unwrap(prefix, ""))
+// it, in form, recognises e: a match across lines counts where it is
+// complete. The search starts from hint, about the line its match starts
+// on, so that a long capture is matched whole only for an entry whose
+// match ends near its end.
+func (c *capture) completingLine(e *Entry, form func(string) string, hint int) int {
+	ends := make([]int, len(c.lines)) // of each line in text, its break included
+	at := 0
+	for i, l := range strings.SplitAfter(c.text, "\n") {
+		at += len(l)
+		ends[i] = at
 	}
+	last := len(c.lines) - 1
 	// The text so far recognises it from some line on (a pattern anchored
 	// at the text's end aside, which then counts on the last line).
-	return min(sort.Search(len(c.lines), recognises), len(c.lines)-1)
+	complete := func(i int) bool { return i >= last || e.Matches(form(c.text[:ends[i]])) }
+	lo, hi := 0, min(max(hint, 0), last)
+	for step := 1; !complete(hi); step *= 2 {
+		lo, hi = hi+1, min(hi+step, last)
+	}
+	return lo + sort.Search(hi-lo, func(j int) bool { return complete(lo + j) })
 }
 
 // codeLine returns the line of the byte at offset in the capture.

@@ -117,7 +117,7 @@ func TestInformationalLines(t *testing.T) {
 		// testdata/cases/connect/jumpstart-linux-not-root.txtar
 		{"You must be root to execute /usr/bin/azcmagent", false},
 	} {
-		if got := readCapture(tt.line).informational[0]; got != tt.want {
+		if got := readCapture(tt.line).informational(0); got != tt.want {
 			t.Errorf("informational(%q) = %v, want %v", tt.line, got, tt.want)
 		}
 	}

@@ -60,8 +60,8 @@ func (k *KB) Explain(query string) Answer {
 		return a
 	}
 	c := readCapture(query)
-	matches, alone := k.matchWrapped(query)
-	a.Entries, a.Unknown = k.annotate(matches, AgentCodes(query, FindCodes(query)), c.places(matches, alone), c.codeLine)
+	w := k.matchWrapped(query)
+	a.Entries, a.Unknown = k.annotate(w.matches, AgentCodes(query, FindCodes(query)), c.places(w), c.codeLine)
 	if len(a.Unknown) > 0 {
 		a.Nearest = k.NearestCodes(a.Unknown[0], 3)
 	}
@@ -270,28 +270,40 @@ func (k *KB) KnownCauses(code string) []*Entry {
 // timestamp, a GuestConfig record, a shell prompt.
 var recordStart = regexp.MustCompile(`^(?:[A-Z]{4,5}\[\d{4}\]|time=|\{|\d{4}-\d\d-\d\d|\[\d{4}-|<GCLOG>|[$#>] |PS [A-Z]:)`)
 
+// wrappedMatches are the entries a pasted text recognises.
+type wrappedMatches struct {
+	matches []Match
+	// alone gives, for each entry some line recognises on its own, the
+	// first such line (from 0).
+	alone map[*Entry]int
+	// joinedBy gives, for each entry only the text with its wrapped lines
+	// joined recognises, the separator of that join.
+	joinedBy map[*Entry]string
+}
+
 // matchWrapped matches a pasted text as written and, when a terminal wrapped
 // its lines, with each continuation line joined to the one above, once with
 // a space (wrapped between words) and once without (wrapped inside a word).
-// alone gives, for each entry some line recognises on its own, the first
-// such line (from 0).
-func (k *KB) matchWrapped(text string) (matches []Match, alone map[*Entry]int) {
-	matches = k.Match(text)
-	alone = map[*Entry]int{}
+func (k *KB) matchWrapped(text string) wrappedMatches {
+	w := wrappedMatches{matches: k.Match(text), alone: map[*Entry]int{}, joinedBy: map[*Entry]string{}}
 	if !strings.Contains(text, "\n") {
-		for _, m := range matches {
-			alone[m.Entry] = 0
+		for _, m := range w.matches {
+			w.alone[m.Entry] = 0
 		}
-		return matches, alone
+		return w
 	}
-	add := func(m Match) {
-		if !slices.ContainsFunc(matches, func(x Match) bool { return x.Entry == m.Entry }) {
-			matches = append(matches, m)
+	add := func(m Match) bool {
+		if slices.ContainsFunc(w.matches, func(x Match) bool { return x.Entry == m.Entry }) {
+			return false
 		}
+		w.matches = append(w.matches, m)
+		return true
 	}
 	for _, sep := range []string{" ", ""} {
 		for _, m := range k.Match(unwrap(text, sep)) {
-			add(m)
+			if add(m) {
+				w.joinedBy[m.Entry] = sep
+			}
 		}
 	}
 	// A pattern anchored at a line's start or end (a line of azcmagent
@@ -300,8 +312,8 @@ func (k *KB) matchWrapped(text string) (matches []Match, alone map[*Entry]int) {
 	at, n := 0, 0
 	for line := range strings.Lines(text) {
 		for _, m := range k.Match(strings.TrimRight(line, "\r\n")) {
-			if _, ok := alone[m.Entry]; !ok {
-				alone[m.Entry] = n
+			if _, ok := w.alone[m.Entry]; !ok {
+				w.alone[m.Entry] = n
 			}
 			m.Start, m.End = m.Start+at, m.End+at
 			add(m)
@@ -309,7 +321,7 @@ func (k *KB) matchWrapped(text string) (matches []Match, alone map[*Entry]int) {
 		at += len(line)
 		n++
 	}
-	return matches, alone
+	return w
 }
 
 // unwrap joins each line of text that does not start a record to the line
