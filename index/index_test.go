@@ -418,6 +418,14 @@ func TestRankingRules(t *testing.T) {
 			query: "複製 マシン", lang: kb.JA, first: "cloned",
 		},
 		{
+			name: "展開 also finds the KB's デプロイ",
+			entries: []*kb.Entry{
+				entry("bridge-deploy", "Resource bridge deployment fails", "リソース ブリッジのデプロイが失敗する"),
+				entry("arb-offline", "Resource bridge offline", "リソース ブリッジがオフライン"),
+			},
+			query: "ブリッジ 展開", lang: kb.JA, first: "bridge-deploy",
+		},
+		{
 			name: "a compound typed without the KB's space",
 			entries: []*kb.Entry{
 				entry("provider-resource", "The provider's resource", "プロバイダーのリソース"),

@@ -591,9 +591,12 @@ func (s *request) abbreviates(word string, tokens []string) ([]string, error) {
 // base's Japanese text uses for the same thing, which a plain word also
 // finds. The text follows Microsoft's Japanese style and calls the server
 // コンピューター; マシン, as commonly typed, occurs in it only inside other
-// terms (仮想マシン, マシン構成) and would find those alone.
+// terms (仮想マシン, マシン構成) and would find those alone. Deploying is
+// デプロイ, as in Microsoft's Japanese Azure Arc pages; 展開, also typed for
+// it, is only extracting files there.
 var japaneseSynonyms = map[string]string{
 	"マシン": "コンピューター",
+	"展開":  "デプロイ",
 }
 
 // japanese returns the clauses that match text in the Japanese fields: a

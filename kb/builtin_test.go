@@ -288,20 +288,28 @@ func TestBuiltinConnectionTableIDs(t *testing.T) {
 // (JapaneseTermProblem): コンピューター for the machine the agent runs on,
 // as the seed page says. The catalog's and the web pages' tests apply the
 // same rule (internal/report/msg, internal/serve).
+// It also keeps each word to its sense (JapaneseSenseProblem): 展開 where
+// the English extracts files, デプロイ where it deploys.
 func TestBuiltinJapaneseTerms(t *testing.T) {
 	k := loadBuiltinVerified(t)
 	for _, e := range k.Entries() {
-		for _, ft := range e.texts() {
+		texts := e.texts() // each English text, then its Japanese
+		for i, ft := range texts {
 			if !strings.HasSuffix(ft.path, ".ja") {
 				continue
 			}
 			if p := JapaneseTermProblem(ft.text); p != "" {
 				t.Errorf("%s (%s) %s: %s: %q", e.ID, e.Origin, ft.path, p, clip(ft.text))
 			}
+			if p := JapaneseSenseProblem(texts[i-1].text, ft.text); p != "" {
+				t.Errorf("%s (%s) %s: %s: %q", e.ID, e.Origin, ft.path, p, clip(ft.text))
+			}
 		}
 	}
 }
 
+// TestJapaneseTermProblem: every variant of a word is found, and the word
+// arcdiag uses is not.
 func TestJapaneseTermProblem(t *testing.T) {
 	for _, tt := range []struct {
 		ja   string
@@ -313,9 +321,60 @@ func TestJapaneseTermProblem(t *testing.T) {
 		{"マシン構成の拡張機能", false},
 		{"仮想マシンとマシン", true},
 		{"", false},
+		// Every variant of japaneseVariants, and its word.
+		{"サービスプリンシパルのシークレット", true},
+		{"サービス プリンシパルのシークレット", false},
+		{"プロキシサーバーを経由", true},
+		{"プロキシ サーバーを経由", false},
+		{"リソースプロバイダーを登録", true},
+		{"リソース プロバイダーを登録", false},
+		{"リソースグループに", true},
+		{"リソース グループに", false},
+		{"ファイヤーウォールで", true},
+		{"ファイアウォールで", false},
+		{"エラーコードを確認", true},
+		{"エラー コードを確認", false},
+		{"ユーザのアカウント", true},
+		{"ユーザ", true},
+		{"ユーザーのアカウント", false},
+		{"サーバに接続", true},
+		{"サーバーに接続", false},
+		{"パラメータを指定", true},
+		{"パラメーターを指定", false},
+		{"コンピュータで", true},
+		{"コンピューターで", false},
+		{"VM エクステンション", true},
+		{"VM 拡張機能", false},
+		{"コマンドラインで", true},
+		{"コマンド ラインで", false},
+		{"マネージドIDを使用", true},
+		{"マネージド ID を使用", false},
+		{"プライベートエンドポイント経由", true},
+		{"プライベート エンドポイント経由", false},
+		{"デバイスコードでサインイン", true},
+		{"デバイス コードでサインイン", false},
+		{"プロキシーの設定", true},
+		{"プロキシの設定", false},
 	} {
 		if got := JapaneseTermProblem(tt.ja) != ""; got != tt.want {
 			t.Errorf("JapaneseTermProblem(%q) = %v, want %v", tt.ja, got, tt.want)
+		}
+	}
+}
+
+func TestJapaneseSenseProblem(t *testing.T) {
+	for _, tt := range []struct {
+		en, ja string
+		want   bool
+	}{
+		{"Deploy the resource bridge again.", "リソース ブリッジを展開し直してください。", true},
+		{"Deploy the resource bridge again.", "リソース ブリッジをデプロイし直してください。", false},
+		{"Extensions are unpacked and run from directories under /opt.", "拡張機能は /opt の下のディレクトリに展開され、そこから実行されます。", false},
+		{"Agent 1.66 extracts it again when it is missing.", "1.66 ではファイルがない場合に再展開されます。", false},
+		{"a placeholder left in a script, an unresolved variable", "スクリプトに残ったプレースホルダー、展開されていない変数", true},
+	} {
+		if got := JapaneseSenseProblem(tt.en, tt.ja) != ""; got != tt.want {
+			t.Errorf("JapaneseSenseProblem(%q, %q) = %v, want %v", tt.en, tt.ja, got, tt.want)
 		}
 	}
 }
