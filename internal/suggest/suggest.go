@@ -23,6 +23,7 @@ package suggest
 
 import (
 	"errors"
+	"math"
 	"regexp"
 	"runtime"
 	"slices"
@@ -44,7 +45,8 @@ import (
 // least score held back more right answers with each new entry.
 const (
 	// MinMargin is how many times the score of the next entry that is
-	// not the same answer the first entry must score: a clear winner.
+	// not the same answer (oneAnswer) the first entry must score: a clear
+	// winner.
 	// Over the tune split, with the entries' examples left out of the
 	// index (TestTuneSuggestions), 1.5 offered 133 right first entries
 	// and 24 wrong ones, and held back 13 right ones; the fixed least
@@ -306,14 +308,8 @@ func (s *Suggester) search(q string) []Suggestion {
 	if len(ranked) == 0 || !ranked[0].close(terms) {
 		return nil
 	}
-	for _, c := range ranked[1:] {
-		// A code and an entry that ends in it are one answer, not rivals.
-		if !sameAnswer(ranked[0].Entry, c.Entry) {
-			if ranked[0].Score < MinMargin*c.Score {
-				return nil
-			}
-			break
-		}
+	if m := margin(ranked); m < MinMargin {
+		return nil
 	}
 	out := []Suggestion{ranked[0].Suggestion}
 	for _, c := range ranked[1:] {
@@ -341,6 +337,49 @@ func (s *Suggester) rank(q string) ([]candidate, int) {
 		return nil, 0
 	}
 	return s.candidates(res), res.Terms
+}
+
+// margin returns how many times the score of the first of ranked the
+// first entry that is not the same answer scores (see oneAnswer); +Inf
+// when there is none.
+func margin(ranked []candidate) float64 {
+	one := oneAnswer(ranked)
+	for _, c := range ranked[1:] {
+		if !one[c.Entry] {
+			return ranked[0].Score / c.Score
+		}
+	}
+	return math.Inf(1)
+}
+
+// oneAnswer returns the entries of ranked that give the same answer as the
+// first, not rivals of it: a code and an entry that ends in it (a cause of
+// it), and, for a code first, the other codes that its causes found end in:
+// a cause and the codes it ends in are one answer (one cause, one
+// remediation, whichever step of azcmagent it stopped). The message "Unable
+// to reach the agent service" finds AZCM0061, himds-not-running and
+// AZCM0070, all of them HIMDS not answering. Two causes of one code stay
+// rivals: they call for different remediations.
+func oneAnswer(ranked []candidate) map[*kb.Entry]bool {
+	first := ranked[0].Entry
+	one := map[*kb.Entry]bool{first: true}
+	siblings := map[string]bool{} // the codes the first code's causes end in
+	for _, c := range ranked[1:] {
+		if sameAnswer(first, c.Entry) {
+			one[c.Entry] = true
+			if first.Kind == kb.KindCode && c.Entry.Kind != kb.KindCode {
+				for _, code := range c.Entry.Codes {
+					siblings[code] = true
+				}
+			}
+		}
+	}
+	for _, c := range ranked[1:] {
+		if c.Entry.Kind == kb.KindCode && siblings[c.Entry.ID] {
+			one[c.Entry] = true
+		}
+	}
+	return one
 }
 
 // sameAnswer reports whether one of two entries is a code the other ends

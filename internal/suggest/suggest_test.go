@@ -3,6 +3,7 @@ package suggest
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -91,6 +92,14 @@ func TestSuggestRealMessages(t *testing.T) {
 		got := s.Suggest(tc.text)
 		if len(got) == 0 || got[0].Entry.ID != tc.want {
 			t.Errorf("%s: Suggest(%q) = %v, want %s first", tc.name, tc.text, ids(got), tc.want)
+		}
+		// Not on a knife-edge: the first rival answer could score half as
+		// much again and the entry would still be offered, so that an entry
+		// added elsewhere in the knowledge base does not silently take
+		// the answer away.
+		ranked, _ := s.rank(strings.Join(Words(tc.text), " "))
+		if m := margin(ranked); len(ranked) > 0 && m < 1.5*MinMargin {
+			t.Errorf("%s: %s first by a margin of %.2f over its first rival, want %.2f or more", tc.name, ranked[0].Entry.ID, m, 1.5*MinMargin)
 		}
 		if len(got) > MaxSuggestions {
 			t.Errorf("%s: %d suggestions, at most %d", tc.name, len(got), MaxSuggestions)
@@ -267,5 +276,48 @@ func TestKBDirLayerHasItsOwnIndex(t *testing.T) {
 	got := s.Suggest("Unable to reach the frobnicator of the agent service")
 	if len(got) == 0 || got[0].Entry.ID != "AZCM0061" || got[0].Entry.Origin.Layer != dir {
 		t.Errorf("got %v, want the layer's AZCM0061 first", ids(got))
+	}
+}
+
+// TestOneAnswer: a cause and the codes it ends in are one answer; two causes
+// of one code are rivals.
+func TestOneAnswer(t *testing.T) {
+	k := builtin(t)
+	ranked := func(ids ...string) []candidate {
+		var out []candidate
+		for i, id := range ids {
+			e, ok := k.Get(id)
+			if !ok {
+				t.Fatalf("no entry %s", id)
+			}
+			out = append(out, candidate{Suggestion{e, float64(10 - i)}, 2})
+		}
+		return out
+	}
+	for _, tt := range []struct {
+		ranked []string
+		want   []string // the entries of one answer with the first
+	}{
+		// The causes of a code first, and the other codes of those causes
+		// (himds-not-running ends in AZCM0061 and AZCM0070 alike); a
+		// code no cause found links stays a rival.
+		{[]string{"AZCM0061", "himds-not-running", "AZCM0070", "AZCM0041"}, []string{"AZCM0061", "himds-not-running", "AZCM0070"}},
+		// Without the cause among the hits, another code is a rival.
+		{[]string{"AZCM0061", "AZCM0070"}, []string{"AZCM0061"}},
+		// A cause first: the codes it ends in; another cause of the same
+		// code is a rival (a different remediation).
+		{[]string{"login-blocked", "AZCM0041", "login-unreachable", "AZCM0026"}, []string{"login-blocked", "AZCM0041", "AZCM0026"}},
+	} {
+		rs := ranked(tt.ranked...)
+		one := oneAnswer(rs)
+		var got []string
+		for _, c := range rs {
+			if one[c.Entry] {
+				got = append(got, c.Entry.ID)
+			}
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("oneAnswer(%v) = %v, want %v", tt.ranked, got, tt.want)
+		}
 	}
 }
