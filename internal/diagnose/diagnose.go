@@ -526,29 +526,7 @@ func (a *Analyzer) add(rec *parser.Record, f facts) {
 	}
 	a.boundary(rec, f.header)
 	run := a.currentRun(rec)
-	run.EndLine = rec.Line + max(rec.Lines, 1) - 1
-	if a.file != run.File {
-		run.EndFile = a.file
-	}
-	switch {
-	case !rec.Format.FromAzcmagent():
-		run.service = true
-	case rec.Format != parser.FormatPlain:
-		run.agent = true
-	}
-	if !rec.Time.IsZero() {
-		if run.Start.IsZero() {
-			run.Start = rec.Time
-		}
-		run.End = rec.Time
-		a.lastTime = rec.Time
-	}
-	if rec.Elapsed >= 0 {
-		a.lastElaps = rec.Elapsed
-	}
-	if rec.Level == parser.LevelDebug || rec.Level == parser.LevelTrace {
-		run.HasDebug = true
-	}
+	a.extend(run, rec)
 	if f.header != notHeader && rec.Level <= parser.LevelInfo && rec.Level != parser.LevelNone {
 		a.header(rec, run, f.header)
 	}
@@ -579,6 +557,53 @@ func (a *Analyzer) addRepeat(rec *parser.Record) {
 	a.seq++
 	if !a.service && a.run != nil {
 		a.run.EndLine = rec.Line
+	}
+}
+
+// addPlain analyses, as add would, a record that holds nothing for the
+// knowledge base, and reports true, when add would only count it and
+// extend the current run: an agent log's line below error within its run
+// (no silence or restart before it ends the run, no exit status printed).
+// Most records of a big log are such lines (a debug line whose second
+// changed); else it does nothing and reports false. The plain path (Add)
+// never takes it: the differential tests compare the two.
+func (a *Analyzer) addPlain(rec *parser.Record) bool {
+	run := a.run
+	if run == nil || a.service || a.closing || a.opts.All || rec.Level >= parser.LevelError || rec.Truncated ||
+		!rec.Time.IsZero() && !a.lastTime.IsZero() && rec.Time.Sub(a.lastTime) > a.opts.RunGap ||
+		rec.Elapsed >= 0 && a.lastElaps >= 0 && rec.Elapsed < a.lastElaps {
+		return false
+	}
+	a.summary.Records++
+	a.seq++
+	a.extend(run, rec)
+	return true
+}
+
+// extend takes rec into run: its lines, times and kind.
+func (a *Analyzer) extend(run *Run, rec *parser.Record) {
+	run.EndLine = rec.Line + max(rec.Lines, 1) - 1
+	if a.file != run.File {
+		run.EndFile = a.file
+	}
+	switch {
+	case !rec.Format.FromAzcmagent():
+		run.service = true
+	case rec.Format != parser.FormatPlain:
+		run.agent = true
+	}
+	if !rec.Time.IsZero() {
+		if run.Start.IsZero() {
+			run.Start = rec.Time
+		}
+		run.End = rec.Time
+		a.lastTime = rec.Time
+	}
+	if rec.Elapsed >= 0 {
+		a.lastElaps = rec.Elapsed
+	}
+	if rec.Level == parser.LevelDebug || rec.Level == parser.LevelTrace {
+		run.HasDebug = true
 	}
 }
 

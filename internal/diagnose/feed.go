@@ -528,9 +528,10 @@ func (a *Analyzer) addBatch(b *batch, keep Keep) {
 			continue
 		}
 		// A record repeats the one before it, which keep must have taken.
-		if b.repeats[i] && prevKept {
+		switch {
+		case b.repeats[i] && prevKept:
 			a.addRepeat(rec)
-		} else {
+		case !b.facts[i].empty() || !a.addPlain(rec):
 			a.add(rec, b.facts[i])
 		}
 		prevKept = true

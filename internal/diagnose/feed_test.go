@@ -161,3 +161,67 @@ func TestAgentStamp(t *testing.T) {
 		}
 	}
 }
+
+// TestAddPlain: a record that holds nothing for the knowledge base leaves
+// the analysis as add leaves it, whether addPlain takes it or add does, at
+// each place where the run logic looks at its time, level or format: a
+// silence that ends the run, a terminal log's clock restarting, the tail of
+// a run that printed its exit status, an error, a service's log.
+func TestAddPlain(t *testing.T) {
+	k, err := kb.Load(kb.Builtin())
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := []string{
+		`time="2031-02-03T04:05:06Z" level=debug msg="Agent Version: 1.60.00000.1"`,
+		`time="2031-02-03T04:05:06Z" level=debug msg="Agent Command: connect"`,
+		`time="2031-02-03T04:05:07Z" level=debug msg="Loading agent config file"`,
+		`time="2031-02-03T04:05:08Z" level=info msg="Loading agent config file"`,
+		`time="2031-02-03T04:35:08Z" level=debug msg="Loading agent config file"`, // a silence
+		`time="2031-02-03T04:35:09Z" level=error msg="Something broke"`,
+		`time="2031-02-03T04:35:09Z" level=trace msg="Loading agent config file"`,
+		`time="2031-02-03T04:35:10Z" level=debug msg="Exiting azcmagent" ExitStatus=41`,
+		`time="2031-02-03T04:35:11Z" level=debug msg="Loading agent config file"`, // the exit's tail
+		`time="2031-02-03T04:35:19Z" level=debug msg="Loading agent config file"`, // past it
+		`time="2031-02-03T04:35:20Z" level=warning msg="Loading agent config file"`,
+		"DEBUG[0003] Loading agent config file",
+		"DEBUG[0004] Loading agent config file",
+		"DEBUG[0001] Loading agent config file", // the clock restarted
+		"plain text",
+		`[2031-02-03 04:05:06.000] [PID 1] [ERROR] [GC] [x] fails`,
+		`time="2031-02-03T04:36:00Z" level=debug msg="Loading agent config file"`,
+	}
+	for _, file := range []string{"azcmagent.log", "himds.log"} {
+		ref, fast := New(k, discard{}, Options{}), New(k, discard{}, Options{})
+		ref.StartFile(file, "linux")
+		fast.StartFile(file, "linux")
+		plain := 0
+		for i, l := range log {
+			rec := parser.ParseLine([]byte(l))
+			rec.Line = i + 1
+			f := ref.facts(&rec, ref.matcher.NewScratch())
+			ref.add(&rec, f)
+			if !f.empty() || !fast.addPlain(&rec) {
+				fast.add(&rec, f)
+			} else {
+				plain++
+			}
+			if got, want := analysisState(fast), analysisState(ref); got != want {
+				t.Fatalf("%s, line %d %q: after addPlain\n%s\nafter add\n%s", file, i+1, l, got, want)
+			}
+		}
+		if file == "azcmagent.log" && plain < 5 {
+			t.Errorf("addPlain took %d records of %s, want at least 5: the test shows little", plain, file)
+		}
+	}
+}
+
+// analysisState prints what add changes for a record that holds nothing.
+func analysisState(a *Analyzer) string {
+	s := fmt.Sprintf("summary %+v seq %d last %v %d closing %v runs %d", a.summary, a.seq, a.lastTime, a.lastElaps, a.closing, a.runs)
+	if r := a.run; r != nil {
+		s += fmt.Sprintf("\nrun %d lines %d-%d %q times %v %v debug %v service %v agent %v findings %d",
+			r.Index, r.StartLine, r.EndLine, r.EndFile, r.Start, r.End, r.HasDebug, r.service, r.agent, r.FindingCount)
+	}
+	return s
+}
