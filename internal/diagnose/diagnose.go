@@ -440,6 +440,9 @@ type facts struct {
 	matches []kb.Match
 	refs    []kb.CodeRef
 	header  headerKind
+	// parts, when set, are what the record gives a finding (Feed's
+	// workers compute them, see prepareFinding); never cached.
+	parts *lineParts
 }
 
 type headerKind uint8
@@ -546,7 +549,7 @@ func (a *Analyzer) add(rec *parser.Record, f facts) {
 		a.notFinding(rec, c)
 		return
 	}
-	a.finding(rec, run, c.specific, refs)
+	a.finding(rec, run, c.specific, refs, f.parts)
 }
 
 // addRepeat analyses a record that repeats the one before it for the run
@@ -712,7 +715,7 @@ func (a *Analyzer) addService(rec *parser.Record, f facts, c classified) {
 		}
 		stretch.End = rec.Time
 	}
-	a.finding(rec, stretch, c.specific, f.refs)
+	a.finding(rec, stretch, c.specific, f.refs, f.parts)
 }
 
 func hasFailureCode(refs []kb.CodeRef) bool {
@@ -899,27 +902,24 @@ func (a *Analyzer) exitCode(refs []kb.CodeRef, rec *parser.Record, run *Run) {
 	}
 }
 
-func (a *Analyzer) finding(rec *parser.Record, run *Run, matches []kb.Match, refs []kb.CodeRef) {
+func (a *Analyzer) finding(rec *parser.Record, run *Run, matches []kb.Match, refs []kb.CodeRef, p *lineParts) {
+	if p == nil {
+		p = a.lineParts(rec, matches, refs, a.findingTexts)
+	}
 	if run.Context.OS == "" {
-		run.Context.OS = osHint(rec.Raw)
+		run.Context.OS = p.os
 	}
 	f := &Finding{
 		File: a.file, Line: rec.Line, Time: rec.Time, Elapsed: rec.Elapsed, Level: rec.Level,
 		Context: run.Context, Truncated: rec.Truncated, LineLen: int64(len(rec.Raw)) + rec.Skipped,
 		Run: run,
 	}
-	var cut [3]bool
-	f.Text, f.Message, cut[0], cut[1] = a.findingTexts(rec, matches)
-	at := 0
-	if len(matches) > 0 {
-		at = matches[0].Start
-	}
-	f.Raw, cut[2] = excerpt(rec.Raw, at)
-	f.Excerpt = cut[0] || cut[1] || cut[2] || rec.Truncated
+	f.Text, f.Message, f.Raw = p.text, p.message, p.raw
+	f.Excerpt = p.cut[0] || p.cut[1] || p.cut[2] || rec.Truncated
 	for _, r := range refs {
 		f.Codes = append(f.Codes, r.Code)
 	}
-	f.Entries, f.Unknown = a.kb.Annotate(matches, refs)
+	f.Entries, f.Unknown = p.entries, p.unknown
 	// An entry whose scope the log's OS or agent version rules out does not
 	// explain this line.
 	f.Entries = slices.DeleteFunc(f.Entries, func(e *kb.Entry) bool { return !e.Scope.Applies(run.Context) })
@@ -975,6 +975,49 @@ func (a *Analyzer) finding(rec *parser.Record, run *Run, matches []kb.Match, ref
 	}
 }
 
+// lineParts are what a finding takes from its line alone, whatever the
+// run: its texts, the OS its paths hint at, the entries that explain it.
+type lineParts struct {
+	text, message, raw string
+	cut                [3]bool
+	os                 string
+	entries            []*kb.Entry
+	unknown            []string
+}
+
+// lineParts computes rec's parts for a finding with matches and refs,
+// its text and message by texts (findingTexts, or textsOf where the last
+// finding is not known).
+func (a *Analyzer) lineParts(rec *parser.Record, matches []kb.Match, refs []kb.CodeRef,
+	texts func(*parser.Record, []kb.Match) (string, string, bool, bool)) *lineParts {
+	p := &lineParts{os: osHint(rec.Raw)}
+	p.text, p.message, p.cut[0], p.cut[1] = texts(rec, matches)
+	at := 0
+	if len(matches) > 0 {
+		at = matches[0].Start
+	}
+	p.raw, p.cut[2] = excerpt(rec.Raw, at)
+	p.entries, p.unknown = a.kb.Annotate(matches, refs)
+	return p
+}
+
+// prepareFinding computes the parts of a record that add will make a
+// finding (see add and addService): on Feed's workers, so that the
+// in-order goroutine, the pipeline's slowest stage on most logs, only ties
+// them to the run.
+func (a *Analyzer) prepareFinding(rec *parser.Record, f *facts) {
+	if rec.Level < parser.LevelError && len(f.matches) == 0 && !hasFailureCode(f.refs) {
+		return
+	}
+	c := classified{failure: failing(rec, nil, f.refs)}
+	if len(f.matches) > 0 {
+		c = classify(rec, f.matches, f.refs)
+	}
+	if c.failure && !c.quiet() {
+		f.parts = a.lineParts(rec, c.specific, f.refs, textsOf)
+	}
+}
+
 // lastFinding is what findingTexts made of the last finding's line.
 type lastFinding struct {
 	// key is the line without its time (cacheKey), "" when it had none;
@@ -1000,14 +1043,20 @@ func (a *Analyzer) findingTexts(rec *parser.Record, matches []kb.Match) (text, m
 	if ok && l.key != "" && l.match == match && string(key) == l.key {
 		return l.text, l.message, l.cut[0], l.cut[1]
 	}
-	t := rec.Text()
-	text, cutText = excerpt(t, matchAt(t, rec.Raw, matches))
-	m := rec.Message()
-	msg, cutMsg = excerpt(m, matchAt(m, rec.Raw, matches))
+	text, msg, cutText, cutMsg = textsOf(rec, matches)
 	l.key = ""
 	if ok {
 		*l = lastFinding{key: string(key), match: match, text: text, message: msg, cut: [2]bool{cutText, cutMsg}}
 	}
+	return text, msg, cutText, cutMsg
+}
+
+// textsOf is findingTexts without the last finding's memory.
+func textsOf(rec *parser.Record, matches []kb.Match) (text, msg string, cutText, cutMsg bool) {
+	t := rec.Text()
+	text, cutText = excerpt(t, matchAt(t, rec.Raw, matches))
+	m := rec.Message()
+	msg, cutMsg = excerpt(m, matchAt(m, rec.Raw, matches))
 	return text, msg, cutText, cutMsg
 }
 

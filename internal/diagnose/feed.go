@@ -489,6 +489,9 @@ func (a *Analyzer) batchFacts(b *batch, scratch *kb.Scratch, cache *factCache) {
 		}
 		i = j
 	}
+	for k := range b.recs {
+		a.prepareFinding(&b.recs[k], &b.facts[k])
+	}
 	b.repeats = slices.Grow(b.repeats[:0], n)[:n]
 	clear(b.repeats)
 	if !a.opts.All {

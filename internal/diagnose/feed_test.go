@@ -1,11 +1,15 @@
 package diagnose
 
 import (
+	"bytes"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/arcdiag/arcdiag/kb"
 	"github.com/arcdiag/arcdiag/parser"
@@ -224,4 +228,49 @@ func analysisState(a *Analyzer) string {
 			r.Index, r.StartLine, r.EndLine, r.EndFile, r.Start, r.End, r.HasDebug, r.service, r.agent, r.FindingCount)
 	}
 	return s
+}
+
+// TestPreparedFindings: the parts Feed's workers compute for a finding
+// (prepareFinding) give the finding add gives without them, for every line
+// of the sample logs, in an agent's log and a service's; and no other line
+// gets any.
+func TestPreparedFindings(t *testing.T) {
+	k := loadKB(t)
+	var lines [][]byte
+	for _, name := range []string{"linux/azcmagent.log", "linux/himds.log", "guestconfig/gc_ext.log", "console/connect-terminal.txt", "README.md"} {
+		data, err := os.ReadFile(filepath.Join("..", "..", "testdata", "logs", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines = append(lines, bytes.Split(data, []byte("\n"))...)
+	}
+	for _, file := range []string{"azcmagent.log", "himds.log"} {
+		plain, prepared := &recorder{}, &recorder{}
+		ref, fast := New(k, plain, Options{}), New(k, prepared, Options{})
+		ref.StartFile(file, "")
+		fast.StartFile(file, "")
+		parts := 0
+		for i, l := range lines {
+			rec := parser.ParseLine(l)
+			rec.Line = i + 1
+			f := ref.facts(&rec, ref.matcher.NewScratch())
+			ref.add(&rec, f)
+			before := len(prepared.findings)
+			fast.prepareFinding(&rec, &f)
+			fast.add(&rec, f)
+			if made := len(prepared.findings) > before; made != (f.parts != nil) {
+				t.Fatalf("%s line %d %q: parts prepared %v, a finding made %v", file, i+1, l, f.parts != nil, made)
+			}
+			if f.parts != nil {
+				parts++
+				got, want := prepared.findings[before], plain.findings[len(plain.findings)-1]
+				if diff := cmp.Diff(want, got, cmpopts.IgnoreFields(Finding{}, "Run"), cmp.Comparer(func(a, b *kb.Entry) bool { return a == b })); diff != "" {
+					t.Fatalf("%s line %d %q: finding from prepared parts (-add's +prepared):\n%s", file, i+1, l, diff)
+				}
+			}
+		}
+		if parts < 10 {
+			t.Errorf("%s: only %d findings from prepared parts: the test shows little", file, parts)
+		}
+	}
 }
