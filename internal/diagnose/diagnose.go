@@ -296,10 +296,9 @@ type Analyzer struct {
 	// invocations without a run saying so), for the entries scoped to some
 	// versions. Reset with each new file.
 	fileAgent kb.Version
-	// headers are the last header lines read (headerLine), nextHeader
-	// the one to replace next.
-	headers    [8]headerLine
-	nextHeader int
+	// headers are the last header lines read (Add's, and Feed's on the
+	// calling goroutine).
+	headers headerMemo
 	// lastFinding keeps the texts of the last finding (findingTexts).
 	lastFinding lastFinding
 	// ended holds the last two runs ended, oldest first, when the sink is
@@ -441,8 +440,10 @@ type facts struct {
 	refs    []kb.CodeRef
 	header  headerKind
 	// parts, when set, are what the record gives a finding (Feed's
-	// workers compute them, see prepareFinding); never cached.
-	parts *lineParts
+	// workers compute them, see prepareFinding); stated, what a header
+	// line states (see batchFacts). Neither is cached.
+	parts  *lineParts
+	stated *headerLine
 }
 
 type headerKind uint8
@@ -531,7 +532,7 @@ func (a *Analyzer) add(rec *parser.Record, f facts) {
 	run := a.currentRun(rec)
 	a.extend(run, rec)
 	if f.header != notHeader && rec.Level <= parser.LevelInfo && rec.Level != parser.LevelNone {
-		a.header(rec, run, f.header)
+		a.header(rec, run, f.header, f.stated)
 	}
 
 	if c.quiet() {
@@ -785,9 +786,12 @@ func (a *Analyzer) currentRun(rec *parser.Record) *Run {
 	return a.run
 }
 
-// header reads the lines that describe an invocation.
-func (a *Analyzer) header(rec *parser.Record, run *Run, kind headerKind) {
-	h := a.headerLine(rec, kind)
+// header reads the lines that describe an invocation; h is what rec
+// states when Feed's workers read it, else nil.
+func (a *Analyzer) header(rec *parser.Record, run *Run, kind headerKind, h *headerLine) {
+	if h == nil {
+		h = a.headers.get(rec, kind)
+	}
 	switch kind {
 	case versionHeader:
 		v := h.value
@@ -816,29 +820,40 @@ type headerLine struct {
 	value, os string
 }
 
-// headerLine reads a header line of the given kind. Each run states its
+// headerMemo remembers the last header lines read. Each run states its
 // version and command on two such lines, which differ from the last runs'
 // at most by their time: those of the last few are remembered, by their
-// text without the time.
-func (a *Analyzer) headerLine(rec *parser.Record, kind headerKind) *headerLine {
+// text without the time. Its lines are never changed once read, so that
+// Feed's workers may hand them to the in-order goroutine.
+type headerMemo struct {
+	lines [8]*headerLine
+	next  int
+	// version is the last version read: the next line stating the same
+	// gets the same string.
+	version string
+}
+
+// get reads a header line of the given kind.
+func (m *headerMemo) get(rec *parser.Record, kind headerKind) *headerLine {
 	key, ok := cacheKey(rec)
 	if ok {
-		for i := range a.headers {
-			if h := &a.headers[i]; h.key == string(key) && h.key != "" {
+		for _, h := range m.lines {
+			if h != nil && h.key == string(key) {
 				return h
 			}
 		}
 	}
-	h := &a.headers[a.nextHeader]
-	a.nextHeader = (a.nextHeader + 1) % len(a.headers)
-	*h = headerLine{os: osHint(rec.Raw)}
+	h := &headerLine{os: osHint(rec.Raw)}
 	if kind == versionHeader {
-		h.value = headerValue(rec, agentVersion, a.lastVersion)
+		h.value = headerValue(rec, agentVersion, m.version)
+		m.version = h.value
 	} else {
 		h.value = headerValue(rec, agentCommand, "")
 	}
 	if ok {
 		h.key = string(key)
+		m.lines[m.next] = h
+		m.next = (m.next + 1) % len(m.lines)
 	}
 	return h
 }
