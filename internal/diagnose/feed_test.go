@@ -1,11 +1,15 @@
 package diagnose
 
 import (
+	"bytes"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/arcdiag/arcdiag/kb"
 	"github.com/arcdiag/arcdiag/parser"
@@ -160,4 +164,162 @@ func TestAgentStamp(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestAddPlain: a record that holds nothing for the knowledge base leaves
+// the analysis as add leaves it, whether addPlain takes it or add does, at
+// each place where the run logic looks at its time, level or format: a
+// silence that ends the run, a terminal log's clock restarting, the tail of
+// a run that printed its exit status, an error, a service's log.
+func TestAddPlain(t *testing.T) {
+	k, err := kb.Load(kb.Builtin())
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := []string{
+		`time="2031-02-03T04:05:06Z" level=debug msg="Agent Version: 1.60.00000.1"`,
+		`time="2031-02-03T04:05:06Z" level=debug msg="Agent Command: connect"`,
+		`time="2031-02-03T04:05:07Z" level=debug msg="Loading agent config file"`,
+		`time="2031-02-03T04:05:08Z" level=info msg="Loading agent config file"`,
+		`time="2031-02-03T04:35:08Z" level=debug msg="Loading agent config file"`, // a silence
+		`time="2031-02-03T04:35:09Z" level=error msg="Something broke"`,
+		`time="2031-02-03T04:35:09Z" level=trace msg="Loading agent config file"`,
+		`time="2031-02-03T04:35:10Z" level=debug msg="Exiting azcmagent" ExitStatus=41`,
+		`time="2031-02-03T04:35:11Z" level=debug msg="Loading agent config file"`, // the exit's tail
+		`time="2031-02-03T04:35:19Z" level=debug msg="Loading agent config file"`, // past it
+		`time="2031-02-03T04:35:20Z" level=warning msg="Loading agent config file"`,
+		"DEBUG[0003] Loading agent config file",
+		"DEBUG[0004] Loading agent config file",
+		"DEBUG[0001] Loading agent config file", // the clock restarted
+		"plain text",
+		`[2031-02-03 04:05:06.000] [PID 1] [ERROR] [GC] [x] fails`,
+		`time="2031-02-03T04:36:00Z" level=debug msg="Loading agent config file"`,
+	}
+	for _, file := range []string{"azcmagent.log", "himds.log"} {
+		ref, fast := New(k, discard{}, Options{}), New(k, discard{}, Options{})
+		ref.StartFile(file, "linux")
+		fast.StartFile(file, "linux")
+		plain := 0
+		for i, l := range log {
+			rec, f := addInOrder(ref, i+1, []byte(l))
+			if !f.empty() || !fast.addPlain(&rec) {
+				fast.add(&rec, f)
+			} else {
+				plain++
+			}
+			if got, want := analysisState(fast), analysisState(ref); got != want {
+				t.Fatalf("%s, line %d %q: after addPlain\n%s\nafter add\n%s", file, i+1, l, got, want)
+			}
+		}
+		if file == "azcmagent.log" && plain < 5 {
+			t.Errorf("addPlain took %d records of %s, want at least 5: the test shows little", plain, file)
+		}
+	}
+}
+
+// analysisState prints what add changes for a record that holds nothing.
+func analysisState(a *Analyzer) string {
+	s := fmt.Sprintf("summary %+v seq %d last %v %d closing %v runs %d", a.summary, a.seq, a.lastTime, a.lastElaps, a.closing, a.runs)
+	if r := a.run; r != nil {
+		s += fmt.Sprintf("\nrun %d lines %d-%d %q times %v %v debug %v service %v agent %v findings %d",
+			r.Index, r.StartLine, r.EndLine, r.EndFile, r.Start, r.End, r.HasDebug, r.service, r.agent, r.FindingCount)
+	}
+	return s
+}
+
+// TestPreparedFindings: the parts Feed's workers compute for a finding
+// (prepareFinding) give the finding add gives without them, for every line
+// of the sample logs, in an agent's log and a service's; and no other line
+// gets any.
+func TestPreparedFindings(t *testing.T) {
+	k := loadKB(t)
+	var lines [][]byte
+	for _, name := range []string{"linux/azcmagent.log", "linux/himds.log", "guestconfig/gc_ext.log", "console/connect-terminal.txt", "README.md"} {
+		data, err := os.ReadFile(filepath.Join("..", "..", "testdata", "logs", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines = append(lines, bytes.Split(data, []byte("\n"))...)
+	}
+	for _, file := range []string{"azcmagent.log", "himds.log"} {
+		plain, prepared := &recorder{}, &recorder{}
+		ref, fast := New(k, plain, Options{}), New(k, prepared, Options{})
+		ref.StartFile(file, "")
+		fast.StartFile(file, "")
+		parts := 0
+		for i, l := range lines {
+			rec, f := addInOrder(ref, i+1, l)
+			before := len(prepared.findings)
+			fast.prepareFinding(&rec, &f)
+			fast.add(&rec, f)
+			if made := len(prepared.findings) > before; made != (f.parts != nil) {
+				t.Fatalf("%s line %d %q: parts prepared %v, a finding made %v", file, i+1, l, f.parts != nil, made)
+			}
+			if f.parts != nil {
+				parts++
+				got, want := prepared.findings[before], plain.findings[len(plain.findings)-1]
+				if diff := cmp.Diff(want, got, cmpopts.IgnoreFields(Finding{}, "Run"), cmp.Comparer(func(a, b *kb.Entry) bool { return a == b })); diff != "" {
+					t.Fatalf("%s line %d %q: finding from prepared parts (-add's +prepared):\n%s", file, i+1, l, diff)
+				}
+			}
+		}
+		if parts < 10 {
+			t.Errorf("%s: only %d findings from prepared parts: the test shows little", file, parts)
+		}
+	}
+}
+
+// TestStatedHeaders: a header line read on a worker (its own headerMemo,
+// facts.stated) gives the run what the in-order reading gives it: the
+// version, its parse, the command, the OS its paths hint at, whether the
+// line repeats one read before with another time or not.
+func TestStatedHeaders(t *testing.T) {
+	k := loadKB(t)
+	var log []string
+	for i, h := range []string{
+		`msg="Agent Version: 1.60.00000.1"`, `msg="Agent Command: connect"`,
+		`msg="Command Line: C:\\Program Files\\AzureConnectedMachineAgent\\azcmagent.exe connect"`,
+		`msg="Agent Version: 1.61.00000.7"`, `msg="Agent Command: show"`,
+		`msg="Agent Version: 1.60.00000.1"`, `msg="Agent Command: connect"`,
+		`msg="Agent Version:  1.62 "`, `msg="Agent Command: \"disconnect\" --force-local-only"`,
+		`msg="Agent Command: connect --config C:\\ProgramData\\AzureConnectedMachineAgent\\config.json"`,
+	} {
+		for _, stamp := range []string{"2031-02-03T04:05:06Z", "2031-02-03T05:06:07Z"} {
+			log = append(log, `time="`+stamp+`" level=debug `+h)
+			log = append(log, fmt.Sprintf(`time="%s" level=info msg="Step %d"`, stamp, i))
+		}
+	}
+	ref, fast := New(k, discard{}, Options{}), New(k, discard{}, Options{})
+	ref.StartFile("azcmagent.log", "")
+	fast.StartFile("azcmagent.log", "")
+	var worker headerMemo
+	stated := 0
+	for i, l := range log {
+		rec, f := addInOrder(ref, i+1, []byte(l))
+		if f.header != notHeader {
+			f.stated = worker.get(&rec, f.header)
+			stated++
+		}
+		fast.add(&rec, f)
+		state := func(a *Analyzer) string {
+			r := a.run
+			return fmt.Sprintf("version %q command %q context %v %v file agent %v", r.AgentVersion, r.Command, r.Context.OS, r.Context.Agent, a.fileAgent)
+		}
+		if got, want := state(fast), state(ref); got != want {
+			t.Fatalf("line %d %q: read on a worker\n%s\nin order\n%s", i+1, l, got, want)
+		}
+	}
+	if stated < 12 {
+		t.Errorf("only %d header lines: the test shows little", stated)
+	}
+}
+
+// addInOrder parses line as line number n, adds it to a with add (the
+// plain path's way), and returns the record and its facts for the other.
+func addInOrder(a *Analyzer, n int, line []byte) (parser.Record, facts) {
+	rec := parser.ParseLine(line)
+	rec.Line = n
+	f := a.facts(&rec, a.matcher.NewScratch())
+	a.add(&rec, f)
+	return rec, f
 }
