@@ -55,10 +55,16 @@ func decodeFile(layer, file string, data []byte) ([]*Entry, []Problem) {
 			continue
 		}
 		for _, item := range items {
-			if exp.over {
+			if exp.add(item); exp.over {
+				problems = append(problems, Problem{file, item.Line, fmt.Sprintf("with its aliases followed, the file decodes to more than %d values or %d MiB; a knowledge-base file is far smaller (is an anchor reused too often?)", maxValues, maxExpandedBytes>>20)})
 				break
 			}
-			d := decoder{file: file, lines: map[string]int{}, exp: exp}
+		}
+		if exp.over {
+			break
+		}
+		for _, item := range items {
+			d := decoder{file: file, lines: map[string]int{}}
 			e := &Entry{Origin: Origin{Layer: layer, File: file, Line: item.Line}}
 			d.decode(resolve(item), reflect.ValueOf(e).Elem(), "")
 			e.lines = d.lines
@@ -118,16 +124,56 @@ type decoder struct {
 	lines    map[string]int
 	problems []Problem
 	depth    int
-	exp      *expansion
 }
 
 // expansion counts what a file's entries decode to once aliases are
 // followed. One anchored list reused by thousands of entries (or anchors
 // of anchors) makes a small file decode to gigabytes and as many regular
 // expressions to compile; past the bounds the file is refused.
+// The file is measured before any of it is decoded: refused only after
+// its values were built, a bomb would already have cost the memory the
+// bound is there to save.
 type expansion struct {
-	values, bytes int
-	over          bool
+	total size
+	over  bool
+	sizes map[*yaml.Node]size // anchored nodes, each measured once
+}
+
+type size struct{ values, bytes int }
+
+// add counts what item decodes to and notes whether the file passed the
+// bounds.
+func (x *expansion) add(item *yaml.Node) {
+	s := x.measure(item, 0)
+	x.total.values += s.values
+	x.total.bytes += s.bytes
+	x.over = x.total.values > maxValues || x.total.bytes > maxExpandedBytes
+}
+
+// measure is what n decodes to, aliases followed, counted up to just past
+// the bounds. Past maxDepth it stops: decode reports the nesting (a
+// self-referencing alias is one).
+func (x *expansion) measure(n *yaml.Node, depth int) size {
+	n = resolve(n)
+	if n == nil || depth > maxDepth {
+		return size{values: 1}
+	}
+	if s, ok := x.sizes[n]; ok {
+		return s
+	}
+	s := size{values: 1, bytes: len(n.Value)}
+	for _, c := range n.Content {
+		cs := x.measure(c, depth+1)
+		s.values = min(s.values+cs.values, maxValues+1)
+		s.bytes = min(s.bytes+cs.bytes, maxExpandedBytes+1)
+	}
+	if n.Anchor != "" {
+		if x.sizes == nil {
+			x.sizes = map[*yaml.Node]size{}
+		}
+		x.sizes[n] = s
+	}
+	return s
 }
 
 // The bounds of a file's decoded size: far above any real file (the
@@ -161,18 +207,6 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 	}
 	if isNull(n) {
 		return // leave the zero value; validation says if it was required
-	}
-	if d.exp != nil {
-		if d.exp.over {
-			return
-		}
-		d.exp.values++
-		d.exp.bytes += len(n.Value)
-		if d.exp.values > maxValues || d.exp.bytes > maxExpandedBytes {
-			d.exp.over = true
-			d.fail(n, "with its aliases followed, the file decodes to more than %d values or %d MiB; a knowledge-base file is far smaller (is an anchor reused too often?)", maxValues, maxExpandedBytes>>20)
-			return
-		}
 	}
 	if d.depth >= maxDepth {
 		d.fail(n, "%s: nested too deeply", describe(path))
