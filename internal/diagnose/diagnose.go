@@ -296,9 +296,10 @@ type Analyzer struct {
 	// invocations without a run saying so), for the entries scoped to some
 	// versions. Reset with each new file.
 	fileAgent kb.Version
-	// headers are the last header lines read (Add's, and Feed's on the
-	// calling goroutine).
-	headers headerMemo
+	// headers are the last header lines read (headerLine), nextHeader
+	// the one to replace next.
+	headers    [8]headerLine
+	nextHeader int
 	// lastFinding keeps the texts of the last finding (findingTexts).
 	lastFinding lastFinding
 	// ended holds the last two runs ended, oldest first, when the sink is
@@ -439,11 +440,6 @@ type facts struct {
 	matches []kb.Match
 	refs    []kb.CodeRef
 	header  headerKind
-	// parts, when set, are what the record gives a finding (Feed's
-	// workers compute them, see prepareFinding); stated, what a header
-	// line states (see batchFacts). Neither is cached.
-	parts  *lineParts
-	stated *headerLine
 }
 
 type headerKind uint8
@@ -532,7 +528,7 @@ func (a *Analyzer) add(rec *parser.Record, f facts) {
 	run := a.currentRun(rec)
 	a.extend(run, rec)
 	if f.header != notHeader && rec.Level <= parser.LevelInfo && rec.Level != parser.LevelNone {
-		a.header(rec, run, f.header, f.stated)
+		a.header(rec, run, f.header)
 	}
 
 	if c.quiet() {
@@ -550,7 +546,7 @@ func (a *Analyzer) add(rec *parser.Record, f facts) {
 		a.notFinding(rec, c)
 		return
 	}
-	a.finding(rec, run, c.specific, refs, f.parts)
+	a.finding(rec, run, c.specific, refs)
 }
 
 // addRepeat analyses a record that repeats the one before it for the run
@@ -716,7 +712,7 @@ func (a *Analyzer) addService(rec *parser.Record, f facts, c classified) {
 		}
 		stretch.End = rec.Time
 	}
-	a.finding(rec, stretch, c.specific, f.refs, f.parts)
+	a.finding(rec, stretch, c.specific, f.refs)
 }
 
 func hasFailureCode(refs []kb.CodeRef) bool {
@@ -786,12 +782,9 @@ func (a *Analyzer) currentRun(rec *parser.Record) *Run {
 	return a.run
 }
 
-// header reads the lines that describe an invocation; h is what rec
-// states when Feed's workers read it, else nil.
-func (a *Analyzer) header(rec *parser.Record, run *Run, kind headerKind, h *headerLine) {
-	if h == nil {
-		h = a.headers.get(rec, kind)
-	}
+// header reads the lines that describe an invocation.
+func (a *Analyzer) header(rec *parser.Record, run *Run, kind headerKind) {
+	h := a.headerLine(rec, kind)
 	switch kind {
 	case versionHeader:
 		v := h.value
@@ -820,40 +813,29 @@ type headerLine struct {
 	value, os string
 }
 
-// headerMemo remembers the last header lines read. Each run states its
+// headerLine reads a header line of the given kind. Each run states its
 // version and command on two such lines, which differ from the last runs'
 // at most by their time: those of the last few are remembered, by their
-// text without the time. Its lines are never changed once read, so that
-// Feed's workers may hand them to the in-order goroutine.
-type headerMemo struct {
-	lines [8]*headerLine
-	next  int
-	// version is the last version read: the next line stating the same
-	// gets the same string.
-	version string
-}
-
-// get reads a header line of the given kind.
-func (m *headerMemo) get(rec *parser.Record, kind headerKind) *headerLine {
+// text without the time.
+func (a *Analyzer) headerLine(rec *parser.Record, kind headerKind) *headerLine {
 	key, ok := cacheKey(rec)
 	if ok {
-		for _, h := range m.lines {
-			if h != nil && h.key == string(key) {
+		for i := range a.headers {
+			if h := &a.headers[i]; h.key == string(key) && h.key != "" {
 				return h
 			}
 		}
 	}
-	h := &headerLine{os: osHint(rec.Raw)}
+	h := &a.headers[a.nextHeader]
+	a.nextHeader = (a.nextHeader + 1) % len(a.headers)
+	*h = headerLine{os: osHint(rec.Raw)}
 	if kind == versionHeader {
-		h.value = headerValue(rec, agentVersion, m.version)
-		m.version = h.value
+		h.value = headerValue(rec, agentVersion, a.lastVersion)
 	} else {
 		h.value = headerValue(rec, agentCommand, "")
 	}
 	if ok {
 		h.key = string(key)
-		m.lines[m.next] = h
-		m.next = (m.next + 1) % len(m.lines)
 	}
 	return h
 }
@@ -917,24 +899,27 @@ func (a *Analyzer) exitCode(refs []kb.CodeRef, rec *parser.Record, run *Run) {
 	}
 }
 
-func (a *Analyzer) finding(rec *parser.Record, run *Run, matches []kb.Match, refs []kb.CodeRef, p *lineParts) {
-	if p == nil {
-		p = a.lineParts(rec, matches, refs, a.findingTexts)
-	}
+func (a *Analyzer) finding(rec *parser.Record, run *Run, matches []kb.Match, refs []kb.CodeRef) {
 	if run.Context.OS == "" {
-		run.Context.OS = p.os
+		run.Context.OS = osHint(rec.Raw)
 	}
 	f := &Finding{
 		File: a.file, Line: rec.Line, Time: rec.Time, Elapsed: rec.Elapsed, Level: rec.Level,
 		Context: run.Context, Truncated: rec.Truncated, LineLen: int64(len(rec.Raw)) + rec.Skipped,
 		Run: run,
 	}
-	f.Text, f.Message, f.Raw = p.text, p.message, p.raw
-	f.Excerpt = p.cut[0] || p.cut[1] || p.cut[2] || rec.Truncated
+	var cut [3]bool
+	f.Text, f.Message, cut[0], cut[1] = a.findingTexts(rec, matches)
+	at := 0
+	if len(matches) > 0 {
+		at = matches[0].Start
+	}
+	f.Raw, cut[2] = excerpt(rec.Raw, at)
+	f.Excerpt = cut[0] || cut[1] || cut[2] || rec.Truncated
 	for _, r := range refs {
 		f.Codes = append(f.Codes, r.Code)
 	}
-	f.Entries, f.Unknown = p.entries, p.unknown
+	f.Entries, f.Unknown = a.kb.Annotate(matches, refs)
 	// An entry whose scope the log's OS or agent version rules out does not
 	// explain this line.
 	f.Entries = slices.DeleteFunc(f.Entries, func(e *kb.Entry) bool { return !e.Scope.Applies(run.Context) })
@@ -990,49 +975,6 @@ func (a *Analyzer) finding(rec *parser.Record, run *Run, matches []kb.Match, ref
 	}
 }
 
-// lineParts are what a finding takes from its line alone, whatever the
-// run: its texts, the OS its paths hint at, the entries that explain it.
-type lineParts struct {
-	text, message, raw string
-	cut                [3]bool
-	os                 string
-	entries            []*kb.Entry
-	unknown            []string
-}
-
-// lineParts computes rec's parts for a finding with matches and refs,
-// its text and message by texts (findingTexts, or textsOf where the last
-// finding is not known).
-func (a *Analyzer) lineParts(rec *parser.Record, matches []kb.Match, refs []kb.CodeRef,
-	texts func(*parser.Record, []kb.Match) (string, string, bool, bool)) *lineParts {
-	p := &lineParts{os: osHint(rec.Raw)}
-	p.text, p.message, p.cut[0], p.cut[1] = texts(rec, matches)
-	at := 0
-	if len(matches) > 0 {
-		at = matches[0].Start
-	}
-	p.raw, p.cut[2] = excerpt(rec.Raw, at)
-	p.entries, p.unknown = a.kb.Annotate(matches, refs)
-	return p
-}
-
-// prepareFinding computes the parts of a record that add will make a
-// finding (see add and addService): on Feed's workers, so that the
-// in-order goroutine, the pipeline's slowest stage on most logs, only ties
-// them to the run.
-func (a *Analyzer) prepareFinding(rec *parser.Record, f *facts) {
-	if rec.Level < parser.LevelError && len(f.matches) == 0 && !hasFailureCode(f.refs) {
-		return
-	}
-	c := classified{failure: failing(rec, nil, f.refs)}
-	if len(f.matches) > 0 {
-		c = classify(rec, f.matches, f.refs)
-	}
-	if c.failure && !c.quiet() {
-		f.parts = a.lineParts(rec, c.specific, f.refs, textsOf)
-	}
-}
-
 // lastFinding is what findingTexts made of the last finding's line.
 type lastFinding struct {
 	// key is the line without its time (cacheKey), "" when it had none;
@@ -1058,20 +1000,14 @@ func (a *Analyzer) findingTexts(rec *parser.Record, matches []kb.Match) (text, m
 	if ok && l.key != "" && l.match == match && string(key) == l.key {
 		return l.text, l.message, l.cut[0], l.cut[1]
 	}
-	text, msg, cutText, cutMsg = textsOf(rec, matches)
-	l.key = ""
-	if ok {
-		*l = lastFinding{key: string(key), match: match, text: text, message: msg, cut: [2]bool{cutText, cutMsg}}
-	}
-	return text, msg, cutText, cutMsg
-}
-
-// textsOf is findingTexts without the last finding's memory.
-func textsOf(rec *parser.Record, matches []kb.Match) (text, msg string, cutText, cutMsg bool) {
 	t := rec.Text()
 	text, cutText = excerpt(t, matchAt(t, rec.Raw, matches))
 	m := rec.Message()
 	msg, cutMsg = excerpt(m, matchAt(m, rec.Raw, matches))
+	l.key = ""
+	if ok {
+		*l = lastFinding{key: string(key), match: match, text: text, message: msg, cut: [2]bool{cutText, cutMsg}}
+	}
 	return text, msg, cutText, cutMsg
 }
 

@@ -489,15 +489,6 @@ func (a *Analyzer) batchFacts(b *batch, scratch *kb.Scratch, cache *factCache) {
 		}
 		i = j
 	}
-	for k := range b.recs {
-		rec, f := &b.recs[k], &b.facts[k]
-		a.prepareFinding(rec, f)
-		// What a header line states, read here rather than in order
-		// (see add's call of header).
-		if f.header != notHeader && rec.Level <= parser.LevelInfo && rec.Level != parser.LevelNone {
-			f.stated = cache.headers.get(rec, f.header)
-		}
-	}
 	b.repeats = slices.Grow(b.repeats[:0], n)[:n]
 	clear(b.repeats)
 	if !a.opts.All {
@@ -577,8 +568,6 @@ type factCache struct {
 	gen int
 	// rest counts the batches left before the cache is tried again.
 	rest int
-	// headers are the header lines this worker read last.
-	headers headerMemo
 }
 
 // cached is a line's facts in the cache, and the line that came after it.

@@ -1,15 +1,11 @@
 package diagnose
 
 import (
-	"bytes"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/arcdiag/arcdiag/kb"
 	"github.com/arcdiag/arcdiag/parser"
@@ -201,7 +197,10 @@ func TestAddPlain(t *testing.T) {
 		fast.StartFile(file, "linux")
 		plain := 0
 		for i, l := range log {
-			rec, f := addInOrder(ref, i+1, []byte(l))
+			rec := parser.ParseLine([]byte(l))
+			rec.Line = i + 1
+			f := ref.facts(&rec, ref.matcher.NewScratch())
+			ref.add(&rec, f)
 			if !f.empty() || !fast.addPlain(&rec) {
 				fast.add(&rec, f)
 			} else {
@@ -225,101 +224,4 @@ func analysisState(a *Analyzer) string {
 			r.Index, r.StartLine, r.EndLine, r.EndFile, r.Start, r.End, r.HasDebug, r.service, r.agent, r.FindingCount)
 	}
 	return s
-}
-
-// TestPreparedFindings: the parts Feed's workers compute for a finding
-// (prepareFinding) give the finding add gives without them, for every line
-// of the sample logs, in an agent's log and a service's; and no other line
-// gets any.
-func TestPreparedFindings(t *testing.T) {
-	k := loadKB(t)
-	var lines [][]byte
-	for _, name := range []string{"linux/azcmagent.log", "linux/himds.log", "guestconfig/gc_ext.log", "console/connect-terminal.txt", "README.md"} {
-		data, err := os.ReadFile(filepath.Join("..", "..", "testdata", "logs", name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		lines = append(lines, bytes.Split(data, []byte("\n"))...)
-	}
-	for _, file := range []string{"azcmagent.log", "himds.log"} {
-		plain, prepared := &recorder{}, &recorder{}
-		ref, fast := New(k, plain, Options{}), New(k, prepared, Options{})
-		ref.StartFile(file, "")
-		fast.StartFile(file, "")
-		parts := 0
-		for i, l := range lines {
-			rec, f := addInOrder(ref, i+1, l)
-			before := len(prepared.findings)
-			fast.prepareFinding(&rec, &f)
-			fast.add(&rec, f)
-			if made := len(prepared.findings) > before; made != (f.parts != nil) {
-				t.Fatalf("%s line %d %q: parts prepared %v, a finding made %v", file, i+1, l, f.parts != nil, made)
-			}
-			if f.parts != nil {
-				parts++
-				got, want := prepared.findings[before], plain.findings[len(plain.findings)-1]
-				if diff := cmp.Diff(want, got, cmpopts.IgnoreFields(Finding{}, "Run"), cmp.Comparer(func(a, b *kb.Entry) bool { return a == b })); diff != "" {
-					t.Fatalf("%s line %d %q: finding from prepared parts (-add's +prepared):\n%s", file, i+1, l, diff)
-				}
-			}
-		}
-		if parts < 10 {
-			t.Errorf("%s: only %d findings from prepared parts: the test shows little", file, parts)
-		}
-	}
-}
-
-// TestStatedHeaders: a header line read on a worker (its own headerMemo,
-// facts.stated) gives the run what the in-order reading gives it: the
-// version, its parse, the command, the OS its paths hint at, whether the
-// line repeats one read before with another time or not.
-func TestStatedHeaders(t *testing.T) {
-	k := loadKB(t)
-	var log []string
-	for i, h := range []string{
-		`msg="Agent Version: 1.60.00000.1"`, `msg="Agent Command: connect"`,
-		`msg="Command Line: C:\\Program Files\\AzureConnectedMachineAgent\\azcmagent.exe connect"`,
-		`msg="Agent Version: 1.61.00000.7"`, `msg="Agent Command: show"`,
-		`msg="Agent Version: 1.60.00000.1"`, `msg="Agent Command: connect"`,
-		`msg="Agent Version:  1.62 "`, `msg="Agent Command: \"disconnect\" --force-local-only"`,
-		`msg="Agent Command: connect --config C:\\ProgramData\\AzureConnectedMachineAgent\\config.json"`,
-	} {
-		for _, stamp := range []string{"2031-02-03T04:05:06Z", "2031-02-03T05:06:07Z"} {
-			log = append(log, `time="`+stamp+`" level=debug `+h)
-			log = append(log, fmt.Sprintf(`time="%s" level=info msg="Step %d"`, stamp, i))
-		}
-	}
-	ref, fast := New(k, discard{}, Options{}), New(k, discard{}, Options{})
-	ref.StartFile("azcmagent.log", "")
-	fast.StartFile("azcmagent.log", "")
-	var worker headerMemo
-	stated := 0
-	for i, l := range log {
-		rec, f := addInOrder(ref, i+1, []byte(l))
-		if f.header != notHeader {
-			f.stated = worker.get(&rec, f.header)
-			stated++
-		}
-		fast.add(&rec, f)
-		state := func(a *Analyzer) string {
-			r := a.run
-			return fmt.Sprintf("version %q command %q context %v %v file agent %v", r.AgentVersion, r.Command, r.Context.OS, r.Context.Agent, a.fileAgent)
-		}
-		if got, want := state(fast), state(ref); got != want {
-			t.Fatalf("line %d %q: read on a worker\n%s\nin order\n%s", i+1, l, got, want)
-		}
-	}
-	if stated < 12 {
-		t.Errorf("only %d header lines: the test shows little", stated)
-	}
-}
-
-// addInOrder parses line as line number n, adds it to a with add (the
-// plain path's way), and returns the record and its facts for the other.
-func addInOrder(a *Analyzer, n int, line []byte) (parser.Record, facts) {
-	rec := parser.ParseLine(line)
-	rec.Line = n
-	f := a.facts(&rec, a.matcher.NewScratch())
-	a.add(&rec, f)
-	return rec, f
 }
