@@ -24,6 +24,8 @@ type place struct {
 type capture struct {
 	text  string
 	lines []string
+	// ends gives, for each line, its end in text, its break included.
+	ends []int
 	// record gives, for each line, the record of the parser's reading it
 	// belongs to (a terminal's wrapped line joined back).
 	record []recordSpan
@@ -37,7 +39,10 @@ type recordSpan struct {
 
 func readCapture(text string) *capture {
 	c := &capture{text: text, lines: strings.Split(text, "\n")}
+	at := 0
 	for i, l := range c.lines {
+		at += len(l) + 1
+		c.ends = append(c.ends, min(at, len(text)))
 		c.lines[i] = strings.TrimSuffix(l, "\r")
 		c.record = append(c.record, recordSpan{i, 1, parser.LevelNone})
 	}
@@ -120,16 +125,10 @@ func (c *capture) places(w wrappedMatches) map[*Entry]place {
 // on, so that a long capture is matched whole only for an entry whose
 // match ends near its end.
 func (c *capture) completingLine(e *Entry, form func(string) string, hint int) int {
-	ends := make([]int, len(c.lines)) // of each line in text, its break included
-	at := 0
-	for i, l := range strings.SplitAfter(c.text, "\n") {
-		at += len(l)
-		ends[i] = at
-	}
 	last := len(c.lines) - 1
 	// The text so far recognises it from some line on (a pattern anchored
 	// at the text's end aside, which then counts on the last line).
-	complete := func(i int) bool { return i >= last || e.Matches(form(c.text[:ends[i]])) }
+	complete := func(i int) bool { return i >= last || e.Matches(form(c.text[:c.ends[i]])) }
 	lo, hi := 0, min(max(hint, 0), last)
 	for step := 1; !complete(hi); step *= 2 {
 		lo, hi = hi+1, min(hi+step, last)
@@ -137,7 +136,8 @@ func (c *capture) completingLine(e *Entry, form func(string) string, hint int) i
 	return lo + sort.Search(hi-lo, func(j int) bool { return complete(lo + j) })
 }
 
-// codeLine returns the line of the byte at offset in the capture.
+// codeLine returns the line of the byte at offset in the capture: the
+// first whose end is past it.
 func (c *capture) codeLine(offset int) int {
-	return strings.Count(c.text[:min(max(offset, 0), len(c.text))], "\n")
+	return min(sort.SearchInts(c.ends, max(offset, 0)+1), len(c.lines)-1)
 }
