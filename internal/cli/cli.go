@@ -220,7 +220,7 @@ func (e *env) loadKB() (*kb.KB, error) {
 		return builtinKB()
 	}
 	k, err := kb.Load(e.layers(false)...)
-	if err != nil || len(e.KBDir) == 0 {
+	if err != nil {
 		return k, err
 	}
 	if problems := k.Lint(); len(problems) > 0 {

@@ -510,11 +510,7 @@ func (a *Analyzer) add(rec *parser.Record, f facts) {
 		}
 	}
 	a.seq++
-	// Most records hold nothing the knowledge base recognises: no call.
-	c := classified{failure: failing(rec, nil, f.refs)}
-	if len(f.matches) > 0 {
-		c = classify(rec, f.matches, f.refs)
-	}
+	c := classify(rec, f.matches, f.refs)
 	if c.state != nil {
 		a.summary.States++
 		a.lastState = &StateLine{Entry: c.state, File: a.file, Line: rec.Line, Time: rec.Time}

@@ -463,6 +463,8 @@ func optional(s string) *string {
 	return &s
 }
 
+// findingJSON is f's object as a struct: the shape appendFinding writes by
+// hand, which its test encodes with encoding/json to compare.
 func (j *JSON) findingJSON(f *diagnose.Finding) findingJSON {
 	out := findingJSON{Type: "finding", File: f.File, Line: f.Line, Time: jsonTime(f.Time), Level: f.Level.String(),
 		Message: j.clean(f.Message), Text: j.clean(f.Text), Codes: nonNil(f.Codes), Unknown: f.Unknown,

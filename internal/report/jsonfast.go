@@ -84,7 +84,7 @@ func appendTime(b []byte, t time.Time) []byte {
 }
 
 // appendRun appends run's object, as encoding/json would write
-// j.runJSON(run, true) without HTML escaping (without the newline). It
+// j.runJSON(run) without HTML escaping (without the newline). It
 // writes from the run itself: the parts that consecutive runs share (the
 // machine and file, the command, the agent version, the exit code) are
 // kept escaped in j.runParts, so that a run costs its numbers, its times
