@@ -3,6 +3,7 @@ package parser
 import (
 	"bytes"
 	"io"
+	"time"
 )
 
 // Scanning a big log is a cost per line that the lines themselves can
@@ -138,50 +139,42 @@ func (s *Scanner) chunkInexact(r *Record, next int) bool {
 	return false
 }
 
-// agentPrefix returns the length of the part of r that classify reads for
-// an agent line at fixed places (agentLine: `time="<20 bytes>"
-// level=debug|info`), or 0 when r is not such a record.
-func agentPrefix(r *Record) int {
-	const lv = len(`time="2006-01-02T15:04:05Z" level=`)
-	if r.Format != FormatLogrus || r.ansi || r.Lines != 1 || r.Truncated || r.body < lv+4 || r.body > lv+5 ||
-		len(r.Raw) < r.body || r.Raw[26] != '"' || string(r.Raw[:6]) != `time="` || string(r.Raw[27:lv]) != ` level=` {
-		return 0
-	}
-	switch string(r.Raw[lv:r.body]) {
-	case "debug", "info":
-		return r.body
-	}
-	return 0
-}
-
-// NextRepeats returns the next line when Scan would give it as a record
-// equal to prev but for its text, line and offset: prev is an agent debug
-// or info line, and the next line, whole in the buffer, starts with prev's
-// time and level (the same bytes). Most lines of a big agent log are such
-// lines; a caller that needs nothing else from them skips them with
-// SkipLine instead of scanning them.
-func (s *Scanner) NextRepeats(prev *Record) ([]byte, bool) {
-	n := agentPrefix(prev)
-	if n == 0 || s.wrap.console {
-		return nil, false
+// NextAgentLine looks at the next line without scanning it, and returns
+// it with its time and level when Scan would give it as a line of the
+// agent's own shape (`time="<20 bytes>" level=debug|info ...`, see
+// agentLine): whole in the buffer, within the line bound, outside a
+// console capture or an installer log's dated lines. Most lines of a big
+// agent log are such lines; a caller that needs nothing else from them
+// (their facts are known from an earlier line with the same text after the
+// time) skips them with SkipLine instead of scanning them. The time is
+// read as Scan reads it, zero when it does not parse.
+func (s *Scanner) NextAgentLine() (line []byte, t time.Time, level Level, ok bool) {
+	if s.wrap.console || s.cls.msiDated || s.cls.general {
+		return nil, time.Time{}, LevelNone, false
 	}
 	rest := s.buf[s.start:s.end]
 	lf := bytes.IndexByte(rest, '\n')
 	if lf < 0 {
-		return nil, false
+		return nil, time.Time{}, LevelNone, false
 	}
 	s.peek, s.peekAt = lf+1, s.start
-	line := rest[:lf]
-	if lf > 0 && line[lf-1] == '\r' {
-		line = line[:lf-1]
+	content, _ := s.lineEnd(0, lf)
+	line = rest[:content]
+	if len(line) > s.max {
+		return nil, time.Time{}, LevelNone, false
 	}
-	if len(line) < n || len(line) > s.max || string(line[:n]) != string(prev.Raw[:n]) || len(line) > n && line[n] != ' ' {
-		return nil, false
+	if level, _ = agentShape(line); level == LevelNone {
+		return nil, time.Time{}, LevelNone, false
 	}
-	return line, true
+	// Most such lines have the time of the line before: parseTime's own
+	// check for that is not inlined.
+	if c := &s.cls; c.lastLen == utcLayoutLen && string(line[6:26]) == string(c.lastTS[:utcLayoutLen]) {
+		return line, c.lastTime, level, true
+	}
+	return line, s.cls.parseTime(line[6:26]), level, true
 }
 
-// SkipLine passes over the line NextRepeats returned last.
+// SkipLine passes over the line NextAgentLine returned last.
 func (s *Scanner) SkipLine() {
 	s.start += s.peek
 	s.off += int64(s.peek)

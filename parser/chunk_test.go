@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 // scanRecords returns the records of sc, cloned.
@@ -23,7 +24,9 @@ func scanRecords(sc *Scanner) []*Record {
 // scanChunked reads data in chunks of about size bytes, scans each with a
 // chunk scanner while they are exact, and the rest with one continuing
 // scanner, as diagnose.Analyzer.Feed does. It returns the records and how
-// many chunks were scanned on their own.
+// many chunks were scanned on their own. Before each record of a chunk, it
+// asks NextAgentLine what the record will be, and panics if that was wrong;
+// saidAgentLines counts the lines it foretold.
 func scanChunked(data []byte, size int, opts Options) ([]*Record, int) {
 	sc := NewScanner(bytes.NewReader(data), "a.log", opts)
 	cs := sc.ChunkScanner()
@@ -40,21 +43,26 @@ func scanChunked(data []byte, size int, opts Options) ([]*Record, int) {
 		}
 		cs.SetChunk(chunk, sc.AtEnd(), line, off)
 		var got []*Record
-		var repeat *Record // what NextRepeats says the next record is
+		var said *Record // what NextAgentLine says the next record is
 		for cs.Scan() {
 			r := cs.Record().Clone()
 			r.decoded, r.msg, r.fields = false, "", nil
-			if repeat != nil && !cs.Inexact() {
-				repeat.term = r.term
-				if diff := cmp.Diff(repeat, r, cmp.AllowUnexported(Record{})); diff != "" {
-					panic("NextRepeats misjudged a line (-said +scanned):\n" + diff)
+			if said != nil {
+				if cs.Inexact() {
+					panic("NextAgentLine took a line that makes its chunk inexact: " + string(said.Raw))
 				}
+				scanned := &Record{File: r.File, Line: r.Line, Offset: r.Offset, Raw: r.Raw, Format: r.Format,
+					Time: r.Time, Elapsed: r.Elapsed, Level: r.Level, Truncated: r.Truncated, Lines: r.Lines}
+				if diff := cmp.Diff(said, scanned, cmpopts.IgnoreUnexported(Record{})); diff != "" {
+					panic("NextAgentLine misjudged a line (-said +scanned):\n" + diff)
+				}
+				saidAgentLines++
 			}
 			got = append(got, r)
-			repeat = nil
-			if line, ok := cs.NextRepeats(r); ok {
-				repeat = r.Clone()
-				repeat.Raw, repeat.Line, repeat.Offset = bytes.Clone(line), r.Line+1, r.End()
+			said = nil
+			if line, t, level, ok := cs.NextAgentLine(); ok {
+				said = &Record{File: r.File, Line: r.Line + r.Lines, Offset: r.End(), Raw: bytes.Clone(line),
+					Format: FormatLogrus, Time: t, Elapsed: -1, Level: level, Lines: 1}
 			}
 		}
 		if !cs.Inexact() {
@@ -74,6 +82,9 @@ func scanChunked(data []byte, size int, opts Options) ([]*Record, int) {
 		return append(recs, scanRecords(sc.Continue(&rest, line, off))...), exact
 	}
 }
+
+// saidAgentLines counts the lines scanChunked checked NextAgentLine on.
+var saidAgentLines int
 
 // FuzzChunks checks that scanning in chunks gives the records one scanner
 // gives, whatever the chunk size: each chunk on its own while nothing in it
@@ -115,6 +126,7 @@ func FuzzChunks(f *testing.F) {
 // their own all through: the fast path is taken where it matters.
 func TestChunksOfAgentLog(t *testing.T) {
 	data := benchLog()[:256<<10]
+	saidAgentLines = 0
 	got, exact := scanChunked(data, 4096, Options{})
 	want := scanRecords(NewScanner(bytes.NewReader(data), "a.log", Options{}))
 	if diff := cmp.Diff(want, got, cmp.AllowUnexported(Record{})); diff != "" {
@@ -122,6 +134,9 @@ func TestChunksOfAgentLog(t *testing.T) {
 	}
 	if n := (len(data) + 4095) / 4096; exact < n-1 {
 		t.Errorf("%d of about %d chunks scanned on their own", exact, n)
+	}
+	if saidAgentLines < len(got)/2 {
+		t.Errorf("NextAgentLine foretold %d of %d records: the lines Feed skips were not checked", saidAgentLines, len(got))
 	}
 }
 

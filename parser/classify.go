@@ -138,9 +138,23 @@ func (c *classifier) logrus(r *Record, text []byte) {
 // it; logrus reads any other line. It sets what logrus would set
 // (FuzzLogrusFastPath compares them).
 func (c *classifier) agentLine(r *Record, text []byte) bool {
+	level, body := agentShape(text)
+	if level == LevelNone {
+		return false
+	}
+	r.Format, r.Level = FormatLogrus, level
+	r.Time = c.parseTime(text[6:26])
+	r.body = body
+	return true
+}
+
+// agentShape returns the level of a line of the agent's own shape,
+// `time="<20 bytes>" level=debug|info ...`, and where its message starts,
+// or LevelNone when text does not have it.
+func agentShape(text []byte) (Level, int) {
 	const lv = len(`time="2006-01-02T15:04:05Z" level=`)
 	if len(text) < lv+5 || text[26] != '"' || string(text[:6]) != `time="` || string(text[27:lv]) != ` level=` {
-		return false
+		return LevelNone, 0
 	}
 	level, n := LevelNone, 0
 	switch {
@@ -149,15 +163,12 @@ func (c *classifier) agentLine(r *Record, text []byte) bool {
 	case string(text[lv:lv+4]) == "info":
 		level, n = LevelInfo, 4
 	default:
-		return false
+		return LevelNone, 0
 	}
 	if len(text) > lv+n && text[lv+n] != ' ' {
-		return false
+		return LevelNone, 0
 	}
-	r.Format, r.Level = FormatLogrus, level
-	r.Time = c.parseTime(text[6:26])
-	r.body = lv + n
-	return true
+	return level, lv + n
 }
 
 // logrusLevel reads a logrus level value; the exact names come first since

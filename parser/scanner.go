@@ -81,7 +81,7 @@ type Scanner struct {
 	// chunk is set on a chunk scanner (chunk.go), final when its chunk
 	// ends the input, inexact when the chunk cannot be scanned on its own.
 	chunk, final, inexact bool
-	// peek is the length, terminator included, of the line NextRepeats
+	// peek is the length, terminator included, of the line NextAgentLine
 	// looked at last, which starts at peekAt in buf (-1: none): ScanTo
 	// takes its end from there rather than search it again.
 	peek, peekAt int

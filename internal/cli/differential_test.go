@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/arcdiag/arcdiag/internal/diagnose"
 	"github.com/arcdiag/arcdiag/parser"
@@ -206,6 +207,103 @@ func TestDifferentialRepeats(t *testing.T) {
 	}
 }
 
+// tailsLog repeats agent lines with times that move on, where the fast path
+// makes no record of a line the analysis has seen before with another time
+// (diagnose's tails), at each place where that may change more than the
+// run's end: the echo of an exit status, a long silence, a clock going
+// back, a version header, error lines, a run whose only debug lines are
+// such lines, and a service's failure stretch that ends without a recovery
+// line (more than 15 minutes of other lines). Its first runs fill the fast
+// path's memory of lines; bounds holds times within its later quiet
+// stretches, for --since and --until.
+var tailsLog, tailsBounds = func() (string, []string) {
+	var b strings.Builder
+	var bounds []string
+	at := time.Date(2031, 2, 3, 4, 5, 6, 0, time.UTC)
+	line := func(step time.Duration, rest string) {
+		at = at.Add(step)
+		fmt.Fprintf(&b, "time=%q %s\n", at.Format(time.RFC3339), rest)
+	}
+	const (
+		loading = `level=debug msg="Loading agent config file" Path=/var/opt/azcmagent/agentconfig.json`
+		waiting = `level=info msg="Waiting before the next cloud provider check" Delay=1s`
+		failed  = `level=error msg="Failed to connect" Error="dial tcp: i/o timeout"`
+		exited  = `level=debug msg="Exiting azcmagent" ExitStatus=26`
+		fatal   = `level=fatal msg="Exit Code:  AZCM0026: Network Error"`
+		// A state line: in a service's log, it ends a failure stretch as
+		// recovered, unless 15 minutes passed since the failure.
+		onboarded = `level=info msg="Successfully Onboarded Resource to Azure"`
+	)
+	quiet := func(n int, step time.Duration) {
+		for i := range n {
+			if i%3 == 2 {
+				line(step, waiting)
+			} else {
+				line(step, loading)
+			}
+		}
+	}
+	mark := func(step time.Duration) { bounds = append(bounds, at.Add(step).Format(time.RFC3339)) }
+	for run := range 40 {
+		line(time.Second, `level=debug msg="Agent Version: 1.60.00000.1"`)
+		line(0, `level=debug msg="Agent Command: connect"`)
+		if run == 14 {
+			mark(5 * time.Second)
+		}
+		quiet(12, time.Second)
+		line(11*time.Minute, loading) // a silence: the next run
+		if run == 15 {
+			mark(7 * time.Second)
+		}
+		quiet(6, 2*time.Second)
+		line(-time.Minute, loading) // the clock went back
+		quiet(4, time.Second)
+		line(time.Second, failed)
+		if run == 15 {
+			mark(5*time.Minute + 30*time.Second)
+		}
+		quiet(20, time.Minute) // a service's failure stretch ends among these
+		line(time.Second, onboarded)
+		line(time.Second, exited)
+		if run == 16 {
+			mark(3 * time.Second)
+		}
+		quiet(8, time.Second) // the exit's echo, then past it
+		// After a silence, a run whose first line is at info level and
+		// whose debug lines are all lines seen before.
+		line(11*time.Minute, waiting)
+		quiet(4, time.Second)
+		line(time.Second, failed)
+		line(time.Second, fatal)
+	}
+	return b.String(), bounds
+}()
+
+// TestDifferentialTails: the lines of tailsLog, as an agent's log and a
+// service's, with and without --all, and within time bounds that fall
+// inside its quiet stretches.
+func TestDifferentialTails(t *testing.T) {
+	t.Setenv("ARCDIAG_KB_DIR", "")
+	dir := t.TempDir()
+	for _, name := range []string{"azcmagent.log", "himds.log"} {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(tailsLog), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		differ(t, "analyze", "--json", path)
+		differ(t, "analyze", "--json", "--all", path)
+		differ(t, "analyze", path)
+		for _, since := range tailsBounds {
+			for _, until := range tailsBounds {
+				if since < until {
+					differ(t, "analyze", "--json", "--since", since, "--until", until, path)
+				}
+			}
+			differ(t, "analyze", "--json", "--since", since, path)
+		}
+	}
+}
+
 // FuzzAnalyzeDifferential feeds arbitrary logs to both paths. The first
 // byte picks the file name (an agent's log or a service's timeline) and
 // whether --all is given.
@@ -229,6 +327,7 @@ func FuzzAnalyzeDifferential(f *testing.F) {
 		"time=\"AZCM0041-02-03T04:25Z\" level=debug msg=\"Exiting azcmagent\" ExitStatus=41\n" +
 		"time=\"2031-02-03T04:25:07Z\" level=debug msg=\"Cloud provider check: Azure not detected\" Error=\"GET http://169.254.169.254/metadata/instance/compute?api-version=2019-06-01\\nRESPONSE 404 Not Found\"\n"))
 	f.Add(append([]byte{4}, repeatsLog...))
+	f.Add(append([]byte{5}, tailsLog...))
 	f.Add(append([]byte{5}, repeatsLog...))
 	dir := f.TempDir()
 	f.Fuzz(func(t *testing.T, data []byte) {

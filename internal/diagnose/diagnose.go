@@ -302,6 +302,10 @@ type Analyzer struct {
 	nextHeader int
 	// lastFinding keeps the texts of the last finding (findingTexts).
 	lastFinding lastFinding
+	// tailScanner and tailRecord scan the lines of a tail that must be
+	// analysed one by one (tailLines).
+	tailScanner *parser.Scanner
+	tailRecord  parser.Record
 	// ended holds the last two runs ended, oldest first, when the sink is
 	// a RunReuser (reuseRuns): the older one is the next run's memory.
 	ended     [2]*Run
@@ -603,14 +607,43 @@ func (a *Analyzer) extend(run *Run, rec *parser.Record) {
 	}
 }
 
-// addRepeats is addRepeat for the n lines up to line last that repeat the
-// record before them.
-func (a *Analyzer) addRepeats(n, last int) {
-	a.summary.Records += int64(n)
-	a.seq += int64(n)
-	if !a.service && a.run != nil {
-		a.run.EndLine = last
+// applyTail analyses, as add would each of its lines, a tail of lines
+// that hold nothing (see tail), and reports true, when add would only
+// count them and extend the current run: within an agent log's run that
+// has not printed its exit status, or in a service's log. Else it does
+// nothing and reports false.
+func (a *Analyzer) applyTail(t *tail) bool {
+	if a.opts.All {
+		return false
 	}
+	if a.service {
+		// A failure stretch that more than Options.RecoverWithin of a
+		// tail's lines leave behind is ended by the next record, or the
+		// file's end, just as by the first of them: they do not move its
+		// end, and hold no recovery.
+		a.summary.Records += int64(t.n)
+		a.seq += int64(t.n)
+		return true
+	}
+	run := a.run
+	if run == nil || a.closing || a.lastTime.IsZero() || t.first.Sub(a.lastTime) > a.opts.RunGap {
+		return false
+	}
+	a.summary.Records += int64(t.n)
+	a.seq += int64(t.n)
+	run.EndLine = t.line + t.n - 1
+	if a.file != run.File {
+		run.EndFile = a.file
+	}
+	run.agent = true
+	if run.Start.IsZero() {
+		run.Start = t.first
+	}
+	run.End, a.lastTime = t.last, t.last
+	if t.debug {
+		run.HasDebug = true
+	}
+	return true
 }
 
 // classified is what a record is to the analysis.

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/arcdiag/arcdiag/kb"
 	"github.com/arcdiag/arcdiag/parser"
@@ -86,11 +87,31 @@ type batch struct {
 	// run logic (see repeatsPrevious): the in-order goroutine only counts
 	// them.
 	repeats []bool
-	// reps counts, for each record, the lines after it that were not made
-	// records because they repeat it (scanChunk); looked is set when the
-	// cache was already asked for the records' facts.
-	reps   []int
+	// tails holds, for each record, the lines after it that were not made
+	// records (scanChunk); looked is set when the cache was already asked
+	// for the records' facts.
+	tails  []tail
 	looked bool
+}
+
+// tail is the agent log lines after a record that scanChunk did not make
+// records: lines of the agent's own shape at debug or info level, holding
+// nothing for the knowledge base (the cache knows their text after the
+// time), each written at most Options.RunGap after the line before and
+// never before it. To the run logic they only extend the run (applyTail);
+// when they may do more, addBatch scans them after all (tailLines).
+type tail struct {
+	n int
+	// first and last are the first and last lines' times, level the last
+	// line's level; debug is set when one of them is at debug level.
+	first, last time.Time
+	level       parser.Level
+	debug       bool
+	// line is the first line's number and off its offset in the input;
+	// from and to are the lines' bytes in the batch's chunk.
+	line     int
+	off      int64
+	from, to int
 }
 
 func (b *batch) reset() {
@@ -103,7 +124,7 @@ func (b *batch) reset() {
 	}
 	b.arena, b.raw = b.arena[:0], b.raw[:0]
 	b.inexact, b.final, b.looked = false, false, false
-	b.reps = b.reps[:0]
+	b.tails = b.tails[:0]
 	b.facts = b.facts[:0]
 	b.done = make(chan struct{})
 }
@@ -134,11 +155,14 @@ func (b *batch) add(rec *parser.Record) {
 
 func (b *batch) full(chunk int) bool { return len(b.recs) >= batchRecords || len(b.arena) >= chunk }
 
-// Keep decides whether an analysis takes rec, standing for n lines: 1,
-// or, for lines that repeat a record before them for the analysis (the
-// same format, level and clock time, and nothing for the knowledge base),
-// how many of them rec stands for. It must decide by those fields alone;
-// a caller counting lines counts n.
+// Keep decides whether an analysis takes rec, standing for n lines: 1;
+// for a record's tail (lines after it that hold nothing for the knowledge
+// base, see tail), the tail's last line standing for all of them; or 0,
+// for each line of a tail keep refused, when they are analysed one by one
+// (they were counted already). It must decide by the format, level and
+// clock time alone, and take every line whose time lies between those of
+// two lines of one format it takes (a window of time); a caller counting
+// lines counts n.
 type Keep func(rec *parser.Record, n int) bool
 
 // FeedLines analyses every record of sc that keep accepts (nil keeps all)
@@ -159,8 +183,8 @@ func (a *Analyzer) FeedLines(ctx context.Context, sc *parser.Scanner, keep Keep)
 // Feed analyses every record of sc that keep accepts (nil keeps all), using
 // workers goroutines for scanning and matching (0 means one per CPU). It
 // returns the scanner's error or ctx's. keep is called for every line, in
-// order, on the calling goroutine: once for each record, and once for the
-// lines after a record that repeat it (see Keep).
+// order, on the calling goroutine: once for each record, and once for each
+// record's tail (see Keep).
 func (a *Analyzer) Feed(ctx context.Context, sc *parser.Scanner, keep Keep, workers int) error {
 	return a.FeedWith(ctx, sc, keep, FeedOptions{Workers: workers})
 }
@@ -206,6 +230,7 @@ func (a *Analyzer) FeedWith(ctx context.Context, sc *parser.Scanner, keep Keep, 
 	// inexact is set once a chunk needs the lines before it: the workers
 	// then leave the chunks after it to the ordered scan.
 	var inexact atomic.Bool
+	a.tailScanner = sc.ChunkScanner()
 	for range workers {
 		cs := sc.ChunkScanner() // here: it reads the input's first bytes
 		go func() {
@@ -305,46 +330,34 @@ func (a *Analyzer) spareBatch() *batch {
 }
 
 // scanChunk scans the batch's chunk into its records, and takes their
-// facts from the cache where it knows them. A line that repeats the record
-// before it (the same agent time and level: parser.Scanner.NextRepeats)
-// and that the cache knows holds nothing, after a record that holds
-// nothing, is not made a record: it would change nothing but the counts
-// (repeatsPrevious), and is counted in reps.
+// facts from the cache where it knows them. After a record that holds
+// nothing, the agent log lines the cache knows hold nothing either, within
+// the run's time (see tail), are not made records: most lines of a big
+// agent log are such lines, and they would only extend the run.
 func (a *Analyzer) scanChunk(b *batch, cs *parser.Scanner, cache *factCache) {
 	cs.SetChunk(b.raw, b.final, b.line, b.off)
-	b.recs, b.facts, b.known, b.reps = b.recs[:0], b.facts[:0], b.known[:0], b.reps[:0]
+	b.recs, b.facts, b.known, b.tails = b.recs[:0], b.facts[:0], b.known[:0], b.tails[:0]
 	useCache := cache.worthTrying()
 	collapse := useCache && !a.opts.All
 	hits, lines := 0, 0
 	for rec := b.slot(); cs.ScanTo(rec); rec = b.slot() {
 		b.recs = b.recs[:len(b.recs)+1]
 		var f facts
-		known, reps := false, 0
+		known := false
 		if useCache {
 			f, known = cache.lookup(rec)
 		}
-		if known && collapse && f.empty() {
-			for {
-				line, ok := cs.NextRepeats(rec)
-				if !ok || len(line) > maxCachedLine {
-					break
-				}
-				e := cache.find(line[stampEnd:])
-				if e == nil || !e.facts.empty() {
-					break
-				}
-				cache.follow(e)
-				cs.SkipLine()
-				reps++
-			}
+		var t tail
+		if known && collapse && f.empty() && !rec.Time.IsZero() {
+			t = a.scanTail(b, cs, cache, rec.Time)
 		}
 		if known {
-			hits += 1 + reps
+			hits += 1 + t.n
 		}
-		lines += 1 + reps
+		lines += 1 + t.n
 		b.facts = append(b.facts, f)
 		b.known = append(b.known, known)
-		b.reps = append(b.reps, reps)
+		b.tails = append(b.tails, t)
 	}
 	if useCache {
 		cache.account(hits, lines)
@@ -358,6 +371,42 @@ func (a *Analyzer) scanChunk(b *batch, cs *parser.Scanner, cache *factCache) {
 	for i := range b.recs {
 		b.ends = append(b.ends, int(b.recs[i].Offset-b.off)+len(b.recs[i].Raw))
 	}
+}
+
+// scanTail passes over the lines of the tail of a record written at prev,
+// and returns it.
+func (a *Analyzer) scanTail(b *batch, cs *parser.Scanner, cache *factCache, prev time.Time) tail {
+	var t tail
+	line, off := cs.Position()
+	for {
+		text, at, level, ok := cs.NextAgentLine()
+		if !ok || len(text) > maxCachedLine {
+			break
+		}
+		// A time like the line before's was checked with it.
+		if !at.Equal(prev) && (at.IsZero() || at.Before(prev) || at.Sub(prev) > a.opts.RunGap || !agentStamp(text[6:stampEnd])) {
+			break
+		}
+		e := cache.find(text[stampEnd:])
+		if e == nil || !e.facts.empty() {
+			break
+		}
+		cache.follow(e)
+		cs.SkipLine()
+		if t.n == 0 {
+			t.first = at
+		}
+		t.n++
+		t.last, t.level = at, level
+		t.debug = t.debug || level == parser.LevelDebug
+		prev = at
+	}
+	if t.n > 0 {
+		_, end := cs.Position()
+		t.line, t.off = line, off
+		t.from, t.to = int(off-b.off), int(end-b.off)
+	}
+	return t
 }
 
 // chunkStream reads the chunks of the batches that order gives, from b's
@@ -388,6 +437,7 @@ func (a *Analyzer) feedChunks(ctx context.Context, sc *parser.Scanner, keep Keep
 		a.scratch = a.matcher.NewScratch()
 	}
 	cs := sc.ChunkScanner()
+	a.tailScanner = sc.ChunkScanner()
 	b := a.spareBatch()
 	defer func() { a.spare = append(a.spare, b) }()
 	for {
@@ -436,9 +486,9 @@ func (a *Analyzer) batchFacts(b *batch, scratch *kb.Scratch, cache *factCache) {
 	n := len(b.recs)
 	b.marks = slices.Grow(b.marks[:0], n)[:n]
 	clear(b.marks)
-	if len(b.reps) != n {
-		b.reps = slices.Grow(b.reps[:0], n)[:n]
-		clear(b.reps)
+	if len(b.tails) != n {
+		b.tails = slices.Grow(b.tails[:0], n)[:n]
+		clear(b.tails)
 	}
 	useCache := b.looked
 	if !b.looked {
@@ -493,7 +543,8 @@ func (a *Analyzer) batchFacts(b *batch, scratch *kb.Scratch, cache *factCache) {
 	clear(b.repeats)
 	if !a.opts.All {
 		for k := 1; k < n; k++ {
-			b.repeats[k] = repeatsPrevious(&b.recs[k-1], &b.facts[k-1], &b.recs[k], &b.facts[k])
+			// After a tail, the line before is its last, not the record.
+			b.repeats[k] = b.tails[k-1].n == 0 && repeatsPrevious(&b.recs[k-1], &b.facts[k-1], &b.recs[k], &b.facts[k])
 		}
 	}
 }
@@ -518,31 +569,57 @@ func repeatsPrevious(prev *parser.Record, pf *facts, rec *parser.Record, f *fact
 func (f *facts) empty() bool { return len(f.matches) == 0 && len(f.refs) == 0 && f.header == notHeader }
 
 // addBatch analyses the batch's records that keep accepts (nil: all), in
-// order, once their facts are known.
+// order, once their facts are known, and the tails after them.
 func (a *Analyzer) addBatch(b *batch, keep Keep) {
 	prevKept := true
 	for i := range b.recs {
 		rec := &b.recs[i]
-		if keep != nil && !keep(rec, 1) {
-			prevKept = false
-			continue
-		}
-		// A record repeats the one before it, which keep must have taken.
-		switch {
-		case b.repeats[i] && prevKept:
-			a.addRepeat(rec)
-		case !b.facts[i].empty() || !a.addPlain(rec):
-			a.add(rec, b.facts[i])
-		}
-		prevKept = true
-		if n := b.reps[i]; n > 0 {
-			// The lines after rec that repeat it: keep sees them as rec.
-			if keep != nil {
-				prevKept = keep(rec, n)
+		kept := keep == nil || keep(rec, 1)
+		if kept {
+			// A record repeats the one before it, which keep must have taken.
+			switch {
+			case b.repeats[i] && prevKept:
+				a.addRepeat(rec)
+			case !b.facts[i].empty() || !a.addPlain(rec):
+				a.add(rec, b.facts[i])
 			}
-			if prevKept {
-				a.addRepeats(n, rec.Line+n)
-			}
+		}
+		prevKept = kept
+		if t := &b.tails[i]; t.n > 0 {
+			a.addTail(b, t, keep, kept)
+		}
+	}
+}
+
+// addTail analyses a record's tail, the record itself taken when kept
+// is set. keep is asked once for the whole tail, with its last line
+// standing for its n lines: keep decides by the time, and the tail's times
+// lie between the record's and that line's. When keep refuses it, or the
+// run logic may do more than extend the run, its lines are scanned and
+// analysed one by one (tailLines).
+func (a *Analyzer) addTail(b *batch, t *tail, keep Keep, kept bool) {
+	if keep != nil {
+		last := &a.tailRecord
+		*last = parser.Record{File: a.file, Line: t.line + t.n - 1, Format: parser.FormatLogrus, Time: t.last,
+			Elapsed: -1, Level: t.level, Lines: 1}
+		kept = keep(last, t.n) && kept
+	}
+	if kept && a.applyTail(t) {
+		return
+	}
+	a.tailLines(b, t, keep)
+}
+
+// tailLines analyses the lines of a tail one by one, as the plain path
+// does (their facts are empty). keep, already asked for the tail, is asked
+// again for each line, with n = 0: the lines are counted.
+func (a *Analyzer) tailLines(b *batch, t *tail, keep Keep) {
+	sc := a.tailScanner
+	sc.SetChunk(b.raw[t.from:t.to], true, t.line, t.off)
+	rec := &a.tailRecord
+	for sc.ScanTo(rec) {
+		if keep == nil || keep(rec, 0) {
+			a.add(rec, facts{})
 		}
 	}
 }
