@@ -62,6 +62,7 @@ fuzz:
 
 golden:
 	$(GO) test ./kb -run TestBuiltinSnapshot -update
+	$(GO) test ./index -run TestBuiltinSegments -update
 	$(GO) test ./internal/cli -run TestGolden -update
 
 # The manual page, generated from the command tree (not committed: it is

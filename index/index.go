@@ -3,15 +3,16 @@ package index
 import (
 	"errors"
 	"fmt"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
 
 	"github.com/arcdiag/arcdiag/kb"
 )
@@ -59,6 +60,12 @@ type document struct {
 // New indexes the entries, which must have unique ids (as the entries of a
 // loaded *kb.KB have).
 func New(entries []*kb.Entry, opts Options) (*Index, error) {
+	return buildOrOpen(entries, opts, true)
+}
+
+// buildOrOpen is New; kept says whether it may open a kept segment (tests
+// compare the two).
+func buildOrOpen(entries []*kb.Entry, opts Options, kept bool) (*Index, error) {
 	langs := opts.Langs
 	if len(langs) == 0 {
 		langs = []kb.Lang{kb.EN, kb.JA}
@@ -99,47 +106,50 @@ func New(entries []*kb.Entry, opts Options) (*Index, error) {
 		data[i] = d.data()
 	}
 	slices.Sort(ix.tags)
-	ix.main, err = build(m, entries, data)
+	if kept {
+		ix.main, err = open(m, langs, entries, data)
+	} else {
+		ix.main, err = build(m, entries, data, nil)
+	}
 	if err != nil {
 		return nil, err
 	}
 	return ix, nil
 }
 
-// build creates a scorch index in memory and adds the documents to it.
-func build(m mapping.IndexMapping, entries []*kb.Entry, data []map[string]any) (bleve.Index, error) {
-	// scorch in memory (an empty path): bleve.NewMemOnly would pick the
-	// older upsidedown engine, several times slower to build.
-	bi, err := bleve.NewUsing("", m, scorch.Name, scorch.Name, nil)
+// build creates a scorch index in memory (an empty path: bleve.NewMemOnly
+// would pick the older upsidedown engine, several times slower to build)
+// and adds the documents to it in one batch. One batch makes one segment:
+// scores depend on how the documents are split into segments, and a batch
+// per CPU, as before, gave another ranking on each number of cores.
+// capture, when not nil, is set to the segment (see prebuilt.go).
+func build(m mapping.IndexMapping, entries []*kb.Entry, data []map[string]any, capture *segment.Segment) (bleve.Index, error) {
+	builds.Add(1)
+	var cfg map[string]any
+	if capture != nil {
+		cfg = pluginConfig(configCapture, capture)
+	}
+	bi, err := bleve.NewUsing("", m, scorch.Name, scorch.Name, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("create index: %w", err)
 	}
-	// scorch analyses a batch's documents on several goroutines but writes
-	// its segment on one; a batch per CPU writes the segments in parallel.
-	// An in-memory index never merges them, and a search reads them all.
-	parts := min(runtime.GOMAXPROCS(0), max(1, len(entries)/16))
-	batches := make([]*bleve.Batch, parts)
-	for i := range batches {
-		batches[i] = bi.NewBatch()
-	}
+	b := bi.NewBatch()
 	for i, e := range entries {
-		if err := batches[i%parts].Index(e.ID, data[i]); err != nil {
+		if err := b.Index(e.ID, data[i]); err != nil {
 			bi.Close()
 			return nil, fmt.Errorf("index %s: %w", e.ID, err)
 		}
 	}
-	errs := make([]error, parts)
-	var wg sync.WaitGroup
-	for i, b := range batches {
-		wg.Go(func() { errs[i] = bi.Batch(b) })
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	if err := bi.Batch(b); err != nil {
 		bi.Close()
 		return nil, fmt.Errorf("build index: %w", err)
 	}
 	return bi, nil
 }
+
+// builds counts the indexes built, for the tests that check a kept
+// segment is opened instead.
+var builds atomic.Int64
 
 // Close releases the index.
 func (ix *Index) Close() error {

@@ -74,7 +74,7 @@ func newDictionary(ix *Index) (*dictionary, error) {
 		}
 		data[i] = map[string]any{fieldWords: words}
 	}
-	bi, err := build(m, ix.entries, data)
+	bi, err := build(m, ix.entries, data, nil)
 	if err != nil {
 		return nil, err
 	}
