@@ -74,7 +74,7 @@ const (
 	// chunkSlack is how far past a chunk's size ReadChunk reads.
 	chunkSlack = 4 << 10
 	// chunkBuffer is the least buffer ReadChunk reads into.
-	chunkBuffer = 256 << 10
+	chunkBuffer = 512 << 10
 )
 
 // Position returns the number of the line ReadChunk reads next and its

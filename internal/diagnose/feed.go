@@ -22,7 +22,10 @@ import (
 
 const (
 	batchRecords = 1024
-	batchBytes   = 128 << 10
+	// batchBytes is the size of the chunks handed to the workers: 256 KiB
+	// chunks took 5 % less time than 128 KiB (fewer hand-overs) and than
+	// 512 KiB (a chunk and its buffer no longer fit a core's cache).
+	batchBytes = 256 << 10
 	// maxInFlight bounds the bytes of the batches read but not yet
 	// analyzed: lines of megabytes would otherwise fill every batch at once.
 	maxInFlight = 8 << 20
