@@ -100,8 +100,8 @@ type batch struct {
 // tail is the agent log lines after a record that scanChunk did not make
 // records: lines of the agent's own shape at debug or info level, holding
 // nothing for the knowledge base (the cache knows their text after the
-// time), each written at most Options.RunGap after the line before and
-// never before it. To the run logic they only extend the run (applyTail);
+// time), each written at most Options.RunGap after the line before (the
+// record, for the first) and never before it. To the run logic they only extend the run (applyTail);
 // when they may do more, addBatch scans them after all (tailLines).
 type tail struct {
 	n int
@@ -333,10 +333,12 @@ func (a *Analyzer) spareBatch() *batch {
 }
 
 // scanChunk scans the batch's chunk into its records, and takes their
-// facts from the cache where it knows them. After a record that holds
-// nothing, the agent log lines the cache knows hold nothing either, within
-// the run's time (see tail), are not made records: most lines of a big
-// agent log are such lines, and they would only extend the run.
+// facts from the cache where it knows them. After a record with a clock
+// time, the agent log lines the cache knows hold nothing, within the run's
+// time (see tail), are not made records: most lines of a big agent log are
+// such lines, and they would only extend the run. What the record itself
+// holds does not matter: the run logic's state after it is checked when
+// the tail is applied (applyTail).
 func (a *Analyzer) scanChunk(b *batch, cs *parser.Scanner, cache *factCache) {
 	cs.SetChunk(b.raw, b.final, b.line, b.off)
 	b.recs, b.facts, b.known, b.tails = b.recs[:0], b.facts[:0], b.known[:0], b.tails[:0]
@@ -351,7 +353,7 @@ func (a *Analyzer) scanChunk(b *batch, cs *parser.Scanner, cache *factCache) {
 			f, known = cache.lookup(rec)
 		}
 		var t tail
-		if known && collapse && f.empty() && !rec.Time.IsZero() {
+		if collapse && !rec.Time.IsZero() {
 			t = a.scanTail(b, cs, cache, rec.Time)
 		}
 		if known {
@@ -523,7 +525,8 @@ func (a *Analyzer) batchFacts(b *batch, scratch *kb.Scratch, cache *factCache) {
 			continue
 		}
 		j := i + 1
-		for j < n && !b.known[j] {
+		// A stretch ends at a tail: its lines hold no candidate.
+		for j < n && !b.known[j] && b.tails[j-1].n == 0 {
 			j++
 		}
 		start := b.ends[i] - len(b.recs[i].Raw)
