@@ -228,6 +228,7 @@ var tailsLog, tailsBounds = func() (string, []string) {
 		loading = `level=debug msg="Loading agent config file" Path=/var/opt/azcmagent/agentconfig.json`
 		waiting = `level=info msg="Waiting before the next cloud provider check" Delay=1s`
 		failed  = `level=error msg="Failed to connect" Error="dial tcp: i/o timeout"`
+		imds    = `level=debug msg="Cloud provider check: Azure not detected" Error="GET http://169.254.169.254/metadata/instance/compute?api-version=2019-06-01\nRESPONSE 404 Not Found"`
 		exited  = `level=debug msg="Exiting azcmagent" ExitStatus=26`
 		fatal   = `level=fatal msg="Exit Code:  AZCM0026: Network Error"`
 		// A state line: in a service's log, it ends a failure stretch as
@@ -236,9 +237,12 @@ var tailsLog, tailsBounds = func() (string, []string) {
 	)
 	quiet := func(n int, step time.Duration) {
 		for i := range n {
-			if i%3 == 2 {
+			switch i % 5 {
+			case 2:
 				line(step, waiting)
-			} else {
+			case 3:
+				line(step, imds) // a benign entry's
+			default:
 				line(step, loading)
 			}
 		}

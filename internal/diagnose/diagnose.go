@@ -608,20 +608,23 @@ func (a *Analyzer) extend(run *Run, rec *parser.Record) {
 }
 
 // applyTail analyses, as add would each of its lines, a tail of lines
-// that hold nothing (see tail), and reports true, when add would only
-// count them and extend the current run: within an agent log's run that
-// has not printed its exit status, or in a service's log. Else it does
+// that hold nothing or only what a benign entry knows (see tail), and
+// reports true, when add would only count them and extend the current run:
+// within an agent log's run that has not printed its exit status, or in a
+// service's log where no failure stretch ends among them. Else it does
 // nothing and reports false.
 func (a *Analyzer) applyTail(t *tail) bool {
 	if a.opts.All {
 		return false
 	}
 	if a.service {
-		// A failure stretch that more than Options.RecoverWithin of a
-		// tail's lines leave behind is ended by the next record, or the
-		// file's end, just as by the first of them: they do not move its
-		// end, and hold no recovery.
+		// A failure stretch the tail's lines leave more than
+		// Options.RecoverWithin behind ends at the first of them.
+		if s := a.run; s != nil && !s.End.IsZero() && t.last.Sub(s.End) > a.opts.RecoverWithin {
+			return false
+		}
 		a.summary.Records += int64(t.n)
+		a.summary.Benign += t.benign
 		a.seq += int64(t.n)
 		return true
 	}
@@ -630,6 +633,8 @@ func (a *Analyzer) applyTail(t *tail) bool {
 		return false
 	}
 	a.summary.Records += int64(t.n)
+	a.summary.Benign += t.benign
+	run.Benign += t.benign
 	a.seq += int64(t.n)
 	run.EndLine = t.line + t.n - 1
 	if a.file != run.File {

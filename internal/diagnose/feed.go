@@ -99,8 +99,8 @@ type batch struct {
 
 // tail is the agent log lines after a record that scanChunk did not make
 // records: lines of the agent's own shape at debug or info level, holding
-// nothing for the knowledge base (the cache knows their text after the
-// time), each written at most Options.RunGap after the line before (the
+// nothing for the knowledge base or only what a benign entry knows (the
+// cache knows their text after the time), each written at most Options.RunGap after the line before (the
 // record, for the first) and never before it. To the run logic they only extend the run (applyTail);
 // when they may do more, addBatch scans them after all (tailLines).
 type tail struct {
@@ -110,6 +110,8 @@ type tail struct {
 	first, last time.Time
 	level       parser.Level
 	debug       bool
+	// benign counts the lines only a benign entry knows.
+	benign int
 	// line is the first line's number and off its offset in the input;
 	// from and to are the lines' bytes in the batch's chunk.
 	line     int
@@ -393,7 +395,7 @@ func (a *Analyzer) scanTail(b *batch, cs *parser.Scanner, cache *factCache, prev
 			break
 		}
 		e := cache.find(text[stampEnd:])
-		if e == nil || !e.facts.empty() {
+		if e == nil || !e.benign && !e.facts.empty() {
 			break
 		}
 		cache.follow(e)
@@ -404,6 +406,9 @@ func (a *Analyzer) scanTail(b *batch, cs *parser.Scanner, cache *factCache, prev
 		t.n++
 		t.last, t.level = at, level
 		t.debug = t.debug || level == parser.LevelDebug
+		if e.benign {
+			t.benign++
+		}
 		prev = at
 	}
 	if t.n > 0 {
@@ -617,15 +622,15 @@ func (a *Analyzer) addTail(b *batch, t *tail, keep Keep, kept bool) {
 }
 
 // tailLines analyses the lines of a tail one by one, as the plain path
-// does (their facts are empty). keep, already asked for the tail, is asked
-// again for each line, with n = 0: the lines are counted.
+// does. keep, already asked for the tail, is asked again for each line,
+// with n = 0: the lines are counted.
 func (a *Analyzer) tailLines(b *batch, t *tail, keep Keep) {
 	sc := a.tailScanner
 	sc.SetChunk(b.raw[t.from:t.to], true, t.line, t.off)
 	rec := &a.tailRecord
 	for sc.ScanTo(rec) {
 		if keep == nil || keep(rec, 0) {
-			a.add(rec, facts{})
+			a.Add(rec)
 		}
 	}
 }
@@ -657,8 +662,12 @@ type factCache struct {
 type cached struct {
 	key   string
 	facts facts
-	next  *cached
-	gen   int
+	// benign is set when the line is only a benign entry's (classify):
+	// to the run logic, such a line only counts, as one that holds
+	// nothing only extends the run.
+	benign bool
+	next   *cached
+	gen    int
 }
 
 const (
@@ -768,6 +777,9 @@ func (c *factCache) store(rec *parser.Record, f facts) {
 		c.last = nil
 	}
 	e := &cached{key: string(key), facts: f, gen: c.gen}
+	if len(f.matches) > 0 && len(f.refs) == 0 && f.header == notHeader {
+		e.benign = classify(rec, f.matches, nil).benign != nil
+	}
 	c.lines[e.key] = e
 	c.follow(e)
 }

@@ -220,8 +220,107 @@ func TestAddPlain(t *testing.T) {
 func analysisState(a *Analyzer) string {
 	s := fmt.Sprintf("summary %+v seq %d last %v %d closing %v runs %d", a.summary, a.seq, a.lastTime, a.lastElaps, a.closing, a.runs)
 	if r := a.run; r != nil {
-		s += fmt.Sprintf("\nrun %d lines %d-%d %q times %v %v debug %v service %v agent %v findings %d",
-			r.Index, r.StartLine, r.EndLine, r.EndFile, r.Start, r.End, r.HasDebug, r.service, r.agent, r.FindingCount)
+		s += fmt.Sprintf("\nrun %d lines %d-%d %q times %v %v debug %v service %v agent %v findings %d benign %d",
+			r.Index, r.StartLine, r.EndLine, r.EndFile, r.Start, r.End, r.HasDebug, r.service, r.agent, r.FindingCount, r.Benign)
 	}
 	return s
+}
+
+// TestApplyTail: a tail (lines after a record that hold nothing, or only
+// what a benign entry knows) leaves the analysis as add leaves it line by
+// line, whether applyTail takes it or refuses it (and the lines are then
+// added one by one): inside a run, after a run printed its exit status (the
+// echo), after a header, in a service's log with and without a failure
+// stretch, with benign lines among them.
+func TestApplyTail(t *testing.T) {
+	k, err := kb.Load(kb.Builtin())
+	if err != nil {
+		t.Fatal(err)
+	}
+	const (
+		loading = `level=debug msg="Loading agent config file" Path=/var/opt/azcmagent/agentconfig.json`
+		waiting = `level=info msg="Waiting before the next cloud provider check" Delay=1s`
+		imds    = `level=debug msg="Cloud provider check: Azure not detected" Error="GET http://169.254.169.254/metadata/instance/compute?api-version=2019-06-01\nRESPONSE 404 Not Found"`
+	)
+	stamp := func(sec int) string {
+		return fmt.Sprintf(`time="2031-02-03T04:%02d:%02dZ" `, sec/60, sec%60)
+	}
+	// Each case is a record, then the lines of its tail, each with its
+	// second.
+	type line struct {
+		sec  int
+		text string
+	}
+	cases := []struct {
+		name   string
+		before []line
+		record line
+		tail   []line
+		apply  bool // applyTail takes it (in the agent's log)
+	}{
+		{"in a run", []line{{0, `level=debug msg="Agent Version: 1.60.00000.1"`}}, line{1, loading},
+			[]line{{1, loading}, {2, waiting}, {3, imds}, {3, imds}, {5, loading}}, true},
+		{"debug lines only in the tail", nil, line{0, waiting}, []line{{1, loading}, {2, imds}}, true},
+		{"after a header", nil, line{0, `level=debug msg="Agent Version: 1.60.00000.1"`},
+			[]line{{0, loading}, {1, imds}, {2, waiting}}, true},
+		{"the exit's echo", []line{{0, `level=debug msg="Agent Version: 1.60.00000.1"`}, {1, `level=error msg="Failed" Error="x"`}},
+			line{2, `level=debug msg="Exiting azcmagent" ExitStatus=41`},
+			[]line{{3, loading}, {4, imds}, {9, loading}, {10, waiting}}, false},
+		{"after an error", []line{{0, `level=debug msg="Agent Version: 1.60.00000.1"`}}, line{1, `level=error msg="Failed to connect" Error="dial tcp: i/o timeout"`},
+			[]line{{60, loading}, {120, imds}, {540, loading}, {960, waiting}, {1200, loading}}, true},
+	}
+	for _, file := range []string{"azcmagent.log", "himds.log"} {
+		for _, c := range cases {
+			ref, fast := New(k, discard{}, Options{}), New(k, discard{}, Options{})
+			ref.StartFile(file, "linux")
+			fast.StartFile(file, "linux")
+			n := 0
+			parse := func(l line) parser.Record {
+				n++
+				rec := parser.ParseLine([]byte(stamp(l.sec) + l.text))
+				rec.Line = n
+				return rec
+			}
+			both := func(l line) {
+				rec := parse(l)
+				ref.add(&rec, ref.facts(&rec, ref.matcher.NewScratch()))
+				fast.add(&rec, fast.facts(&rec, fast.matcher.NewScratch()))
+			}
+			for _, l := range c.before {
+				both(l)
+			}
+			both(c.record)
+			tl := tail{line: n + 1, n: len(c.tail)}
+			var recs []parser.Record
+			for i, l := range c.tail {
+				rec := parse(l)
+				f := ref.facts(&rec, ref.matcher.NewScratch())
+				ref.add(&rec, f)
+				if i == 0 {
+					tl.first = rec.Time
+				}
+				tl.last, tl.level = rec.Time, rec.Level
+				tl.debug = tl.debug || rec.Level == parser.LevelDebug
+				if !f.empty() {
+					if classify(&rec, f.matches, f.refs).benign == nil {
+						t.Fatalf("%s: %q is neither empty nor benign", c.name, l.text)
+					}
+					tl.benign++
+				}
+				recs = append(recs, rec)
+			}
+			applied := fast.applyTail(&tl)
+			if !applied {
+				for i := range recs {
+					fast.add(&recs[i], fast.facts(&recs[i], fast.matcher.NewScratch()))
+				}
+			}
+			if got, want := analysisState(fast), analysisState(ref); got != want {
+				t.Errorf("%s, %s (applied %v):\nafter the tail\n%s\nline by line\n%s", file, c.name, applied, got, want)
+			}
+			if file == "azcmagent.log" && applied != c.apply {
+				t.Errorf("%s, %s: applyTail took it: %v, want %v", file, c.name, applied, c.apply)
+			}
+		}
+	}
 }
