@@ -209,6 +209,13 @@ type RunIDs struct {
 // ID returns the id of the run of file that started at start (or, without
 // a clock time, at startLine).
 func (g *RunIDs) ID(machine, file string, start time.Time, startLine int) string {
+	id := g.hex(machine, file, start, startLine)
+	return string(id[:])
+}
+
+// hex is ID, in a byte array: a log has a run every few dozen lines, and
+// a string for each was a fiftieth of analyze --json's time.
+func (g *RunIDs) hex(machine, file string, start time.Time, startLine int) [32]byte {
 	if g.key == nil || machine != g.machine || file != g.file {
 		g.machine, g.file = machine, file
 		g.key = append(append(append(append(g.key[:0], machine...), 0), logKey(file)...), 0)
@@ -230,7 +237,7 @@ func (g *RunIDs) ID(machine, file string, start time.Time, startLine int) string
 	sum := sha256.Sum256(key)
 	var id [32]byte
 	hex.Encode(id[:], sum[:16])
-	return string(id[:])
+	return id
 }
 
 // logKey names a log the same way wherever it is read from (see RunIDs).
@@ -263,7 +270,10 @@ type Labeller struct {
 	cur             *diagnose.Run
 	curFile         string
 	curIndex, curAt int
-	id              RunIdentity
+	// hex is the current run's id; id its identity, whose ID is made
+	// from hex when first asked for (Run; AppendID needs none).
+	hex [32]byte
+	id  RunIdentity
 }
 
 // RunIdentity is what the records of one run carry.
@@ -284,13 +294,31 @@ func (l *Labeller) Identity(file string) Identity {
 // analyzer reports a run's findings and end before the next run starts,
 // so only the current run's is kept.
 func (l *Labeller) Run(run *diagnose.Run) RunIdentity {
+	l.label(run)
+	if l.id.ID == "" {
+		l.id.ID = string(l.hex[:])
+	}
+	return l.id
+}
+
+// AppendID appends run's id to b as a JSON string, and returns run's
+// machine and OS as Run does: the id is hex, which needs no escaping.
+func (l *Labeller) AppendID(b []byte, run *diagnose.Run) (out []byte, machine, os string) {
+	l.label(run)
+	b = append(b, '"')
+	b = append(b, l.hex[:]...)
+	return append(b, '"'), l.id.Machine, l.id.OS
+}
+
+// label makes run the current run, its id computed once.
+func (l *Labeller) label(run *diagnose.Run) {
 	if run != l.cur || run.Index != l.curIndex || run.StartLine != l.curAt || run.File != l.curFile {
 		m := l.Identity(run.File)
 		l.cur, l.curFile, l.curIndex, l.curAt = run, run.File, run.Index, run.StartLine
-		l.id = RunIdentity{ID: l.ids.ID(m.Name, run.File, run.Start, run.StartLine), Machine: m.Name, OS: m.OS}
+		l.hex = l.ids.hex(m.Name, run.File, run.Start, run.StartLine)
+		l.id = RunIdentity{Machine: m.Name, OS: m.OS}
 		if l.id.OS == "" {
 			l.id.OS = run.Context.OS
 		}
 	}
-	return l.id
 }

@@ -90,16 +90,15 @@ func appendTime(b []byte, t time.Time) []byte {
 // kept escaped in j.runParts, so that a run costs its numbers, its times
 // and its id.
 func (j *JSON) appendRun(b []byte, run *diagnose.Run) []byte {
-	id := j.opts.Labeller.Run(run)
 	p := &j.runParts
 	b = append(b, `{"type":"run","run_id":`...)
-	b = appendJSONString(b, id.ID)
-	if p.head == nil || id.Machine != p.machine || id.OS != p.os || run.File != p.file {
-		p.machine, p.os, p.file = id.Machine, id.OS, run.File
+	b, machine, os := j.opts.Labeller.AppendID(b, run)
+	if p.head == nil || machine != p.machine || os != p.os || run.File != p.file {
+		p.machine, p.os, p.file = machine, os, run.File
 		h := append(p.head[:0], `,"machine":`...)
-		h = appendJSONString(h, id.Machine)
+		h = appendJSONString(h, machine)
 		h = append(h, `,"os":`...)
-		h = appendJSONString(h, id.OS)
+		h = appendJSONString(h, os)
 		h = append(h, `,"file":`...)
 		h = appendJSONString(h, run.File)
 		p.head = append(h, `,"index":`...)
@@ -217,12 +216,12 @@ func (j *JSON) appendFinding(b []byte, f *diagnose.Finding) []byte {
 	p := &j.findingParts
 	b = append(b, `{"type":"finding","run_id":`...)
 	if f.Run != nil {
-		id := j.opts.Labeller.Run(f.Run)
-		b = appendJSONString(b, id.ID)
+		var machine, os string
+		b, machine, os = j.opts.Labeller.AppendID(b, f.Run)
 		b = append(b, `,"machine":`...)
-		b = appendJSONString(b, id.Machine)
+		b = appendJSONString(b, machine)
 		b = append(b, `,"os":`...)
-		b = appendJSONString(b, id.OS)
+		b = appendJSONString(b, os)
 		b = append(b, `,"agent_version":`...)
 		b = append(b, p.version.get(f.Run.AgentVersion, nil)...)
 	} else {
