@@ -140,39 +140,39 @@ func (s *Scanner) chunkInexact(r *Record, next int) bool {
 }
 
 // NextAgentLine looks at the next line without scanning it, and returns
-// it with its time and level when Scan would give it as a line of the
-// agent's own shape (`time="<20 bytes>" level=debug|info ...`, see
-// agentLine): whole in the buffer, within the line bound, outside a
-// console capture or an installer log's dated lines. Most lines of a big
-// agent log are such lines; a caller that needs nothing else from them
-// (their facts are known from an earlier line with the same text after the
-// time) skips them with SkipLine instead of scanning them. The time is
-// read as Scan reads it, zero when it does not parse.
-func (s *Scanner) NextAgentLine() (line []byte, t time.Time, level Level, ok bool) {
+// it with its level when Scan would give it as a line of the agent's own
+// shape (`time="<20 bytes>" level=debug|info ...`, see agentLine): whole in
+// the buffer, within the line bound, outside a console capture or an
+// installer log's dated lines. Most lines of a big agent log are such
+// lines; a caller that needs nothing else from them (their facts are known
+// from an earlier line with the same text after the time) skips them with
+// SkipLine instead of scanning them. Their time, line[6:26], is read by
+// StampTime when needed: most such lines have the time of the line before,
+// or one a few seconds later, which comparing the text tells.
+func (s *Scanner) NextAgentLine() (line []byte, level Level, ok bool) {
 	if s.wrap.console || s.cls.msiDated || s.cls.general {
-		return nil, time.Time{}, LevelNone, false
+		return nil, LevelNone, false
 	}
 	rest := s.buf[s.start:s.end]
 	lf := bytes.IndexByte(rest, '\n')
 	if lf < 0 {
-		return nil, time.Time{}, LevelNone, false
+		return nil, LevelNone, false
 	}
 	s.peek, s.peekAt = lf+1, s.start
 	content, _ := s.lineEnd(0, lf)
 	line = rest[:content]
 	if len(line) > s.max {
-		return nil, time.Time{}, LevelNone, false
+		return nil, LevelNone, false
 	}
 	if level, _ = agentShape(line); level == LevelNone {
-		return nil, time.Time{}, LevelNone, false
+		return nil, LevelNone, false
 	}
-	// Most such lines have the time of the line before: parseTime's own
-	// check for that is not inlined.
-	if c := &s.cls; c.lastLen == utcLayoutLen && string(line[6:26]) == string(c.lastTS[:utcLayoutLen]) {
-		return line, c.lastTime, level, true
-	}
-	return line, s.cls.parseTime(line[6:26]), level, true
+	return line, level, true
 }
+
+// StampTime reads the time of a logrus line, the text between `time="`
+// and its closing quote, as Scan reads it: zero when it does not parse.
+func (s *Scanner) StampTime(stamp []byte) time.Time { return s.cls.parseTime(stamp) }
 
 // SkipLine passes over the line NextAgentLine returned last.
 func (s *Scanner) SkipLine() {

@@ -60,9 +60,9 @@ func scanChunked(data []byte, size int, opts Options) ([]*Record, int) {
 			}
 			got = append(got, r)
 			said = nil
-			if line, t, level, ok := cs.NextAgentLine(); ok {
+			if line, level, ok := cs.NextAgentLine(); ok {
 				said = &Record{File: r.File, Line: r.Line + r.Lines, Offset: r.End(), Raw: bytes.Clone(line),
-					Format: FormatLogrus, Time: t, Elapsed: -1, Level: level, Lines: 1}
+					Format: FormatLogrus, Time: cs.StampTime(line[6:26]), Elapsed: -1, Level: level, Lines: 1}
 			}
 		}
 		if !cs.Inexact() {

@@ -280,6 +280,22 @@ var tailsLog, tailsBounds = func() (string, []string) {
 		line(time.Second, failed)
 		line(time.Second, fatal)
 	}
+	// Times that cross an hour, where the fast path reads them rather
+	// than compare their minutes and seconds: seconds apart, a minute
+	// back, eleven minutes on.
+	// Several times over, so that the fast path's memory of lines, which
+	// rests after chunks of mostly new lines, is at work for some.
+	for range 12 {
+		at = at.Truncate(time.Hour).Add(2*time.Hour - 10*time.Second)
+		line(0, `level=debug msg="Agent Version: 1.60.00000.1"`)
+		quiet(20, time.Second)
+		line(-30*time.Second, loading)
+		quiet(3, time.Second)
+		at = at.Truncate(time.Hour).Add(time.Hour - 2*time.Minute)
+		quiet(5, time.Second)
+		line(11*time.Minute, loading)
+		quiet(5, time.Second)
+	}
 	return b.String(), bounds
 }()
 

@@ -356,7 +356,7 @@ func (a *Analyzer) scanChunk(b *batch, cs *parser.Scanner, cache *factCache) {
 		}
 		var t tail
 		if collapse && !rec.Time.IsZero() {
-			t = a.scanTail(b, cs, cache, rec.Time)
+			t = a.scanTail(b, cs, cache, rec)
 		}
 		if known {
 			hits += 1 + t.n
@@ -380,19 +380,29 @@ func (a *Analyzer) scanChunk(b *batch, cs *parser.Scanner, cache *factCache) {
 	}
 }
 
-// scanTail passes over the lines of the tail of a record written at prev,
-// and returns it.
-func (a *Analyzer) scanTail(b *batch, cs *parser.Scanner, cache *factCache, prev time.Time) tail {
+// scanTail passes over the lines of the tail of rec, and returns it.
+// Their times are compared as text (the agent's layout orders as its times
+// do) and read only for the first and the last of them, or where the text
+// does not tell.
+func (a *Analyzer) scanTail(b *batch, cs *parser.Scanner, cache *factCache, rec *parser.Record) tail {
 	var t tail
 	line, off := cs.Position()
+	// prev is the time of the line before, as text, nil when it was not
+	// in the agent's layout (the record may be in another format).
+	var prev, first []byte
+	if agentTime(rec) {
+		prev = rec.Raw[6:stampEnd]
+	}
 	for {
-		text, at, level, ok := cs.NextAgentLine()
+		text, level, ok := cs.NextAgentLine()
 		if !ok || len(text) > maxCachedLine {
 			break
 		}
-		// A time like the line before's was checked with it.
-		if !at.Equal(prev) && (at.IsZero() || at.Before(prev) || at.Sub(prev) > a.opts.RunGap || !agentStamp(text[6:stampEnd])) {
-			break
+		stamp := text[6:stampEnd]
+		if prev == nil || string(stamp) != string(prev) {
+			if !agentStamp(stamp) || !a.soonAfter(cs, rec, prev, stamp) {
+				break
+			}
 		}
 		e := cache.find(text[stampEnd:])
 		if e == nil || !e.benign && !e.facts.empty() {
@@ -400,24 +410,56 @@ func (a *Analyzer) scanTail(b *batch, cs *parser.Scanner, cache *factCache, prev
 		}
 		cache.follow(e)
 		cs.SkipLine()
-		if t.n == 0 {
-			t.first = at
+		if first == nil {
+			first = stamp
 		}
 		t.n++
-		t.last, t.level = at, level
+		t.level = level
 		t.debug = t.debug || level == parser.LevelDebug
 		if e.benign {
 			t.benign++
 		}
-		prev = at
+		prev = stamp
 	}
 	if t.n > 0 {
 		_, end := cs.Position()
+		t.first, t.last = cs.StampTime(first), cs.StampTime(prev)
 		t.line, t.off = line, off
 		t.from, t.to = int(off-b.off), int(end-b.off)
 	}
 	return t
 }
+
+// agentTime reports whether rec starts with a time in the agent's layout.
+func agentTime(rec *parser.Record) bool {
+	raw := rec.Raw
+	return rec.Format == parser.FormatLogrus && len(raw) > stampEnd && raw[stampEnd] == '"' &&
+		string(raw[:6]) == `time="` && agentStamp(raw[6:stampEnd])
+}
+
+// soonAfter reports whether stamp, a time in the agent's layout, is a
+// valid time no earlier than the line before's and at most Options.RunGap
+// after it: prev, that line's time as text (nil: rec's time). Within the
+// same hour, the minutes and seconds tell; else both are read.
+func (a *Analyzer) soonAfter(cs *parser.Scanner, rec *parser.Record, prev, stamp []byte) bool {
+	const hour = len("2031-02-03T04:") // then mm:ssZ
+	if prev != nil && string(stamp[:hour]) == string(prev[:hour]) {
+		mm, ss := twoDigits(stamp[hour:]), twoDigits(stamp[hour+3:])
+		if mm <= 59 && ss <= 59 {
+			d := mm*60 + ss - twoDigits(prev[hour:])*60 - twoDigits(prev[hour+3:])
+			return d >= 0 && time.Duration(d)*time.Second <= a.opts.RunGap
+		}
+	}
+	before := rec.Time
+	if prev != nil {
+		before = cs.StampTime(prev)
+	}
+	at := cs.StampTime(stamp)
+	return !at.IsZero() && !before.IsZero() && !at.Before(before) && at.Sub(before) <= a.opts.RunGap
+}
+
+// twoDigits reads two ASCII digits (agentStamp checked they are).
+func twoDigits(b []byte) int { return int(b[0]-'0')*10 + int(b[1]-'0') }
 
 // chunkStream reads the chunks of the batches that order gives, from b's
 // on, handing each batch to done once read.
