@@ -117,13 +117,21 @@ func buildOrOpen(entries []*kb.Entry, opts Options, kept bool) (*Index, error) {
 	return ix, nil
 }
 
+// segments is how many segments the documents are split into, entry i
+// into segment i % segments. Scores depend on the split, so it is fixed: a
+// segment per CPU, as it was, ranked differently on each number of cores.
+// Two segments are searched side by side, and were the split the
+// suggester's thresholds and the relevance tests were tuned on.
+const segments = 2
+
 // build creates a scorch index in memory (an empty path: bleve.NewMemOnly
 // would pick the older upsidedown engine, several times slower to build)
-// and adds the documents to it in one batch. One batch makes one segment:
-// scores depend on how the documents are split into segments, and a batch
-// per CPU, as before, gave another ranking on each number of cores.
-// capture, when not nil, is set to the segment (see prebuilt.go).
-func build(m mapping.IndexMapping, entries []*kb.Entry, data []map[string]any, capture *segment.Segment) (bleve.Index, error) {
+// and adds the documents to it, a batch per segment. scorch analyses a
+// batch's documents on several goroutines but writes its segment on one,
+// so the batches run side by side; an in-memory index never merges them.
+// capture, when not nil, receives the segments in order, which are then
+// built one after the other (see prebuilt.go).
+func build(m mapping.IndexMapping, entries []*kb.Entry, data []map[string]any, capture *[]segment.Segment) (bleve.Index, error) {
 	builds.Add(1)
 	var cfg map[string]any
 	if capture != nil {
@@ -133,14 +141,29 @@ func build(m mapping.IndexMapping, entries []*kb.Entry, data []map[string]any, c
 	if err != nil {
 		return nil, fmt.Errorf("create index: %w", err)
 	}
-	b := bi.NewBatch()
+	batches := make([]*bleve.Batch, segments)
+	for k := range batches {
+		batches[k] = bi.NewBatch()
+	}
 	for i, e := range entries {
-		if err := b.Index(e.ID, data[i]); err != nil {
+		if err := batches[i%segments].Index(e.ID, data[i]); err != nil {
 			bi.Close()
 			return nil, fmt.Errorf("index %s: %w", e.ID, err)
 		}
 	}
-	if err := bi.Batch(b); err != nil {
+	errs := make([]error, segments)
+	if capture != nil {
+		for k, b := range batches {
+			errs[k] = bi.Batch(b)
+		}
+	} else {
+		var wg sync.WaitGroup
+		for k, b := range batches {
+			wg.Go(func() { errs[k] = bi.Batch(b) })
+		}
+		wg.Wait()
+	}
+	if err := errors.Join(errs...); err != nil {
 		bi.Close()
 		return nil, fmt.Errorf("build index: %w", err)
 	}

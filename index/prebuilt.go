@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -33,17 +34,24 @@ import (
 var (
 	//go:embed builtin-en.seg
 	builtinEN []byte
+	//go:embed builtin-ja.seg
+	builtinJA []byte
 	//go:embed builtin-all.seg
 	builtinAll []byte
 )
 
-// builtinSegment returns the kept segment for langs, and the name of the
-// file that holds it.
+// builtinLangs are the sets of languages kept, those LangsFor asks for.
+var builtinLangs = [][]kb.Lang{{kb.EN}, {kb.JA}, {kb.EN, kb.JA}}
+
+// builtinSegment returns the kept segments for langs, and the name of the
+// file that holds them.
 func builtinSegment(langs []kb.Lang) ([]byte, string) {
-	if slices.Equal(langs, []kb.Lang{kb.EN}) {
+	switch {
+	case slices.Equal(langs, []kb.Lang{kb.EN}):
 		return builtinEN, "builtin-en.seg"
-	}
-	if slices.Equal(langs, []kb.Lang{kb.EN, kb.JA}) {
+	case slices.Equal(langs, []kb.Lang{kb.JA}):
+		return builtinJA, "builtin-ja.seg"
+	case slices.Equal(langs, []kb.Lang{kb.EN, kb.JA}):
 		return builtinAll, "builtin-all.seg"
 	}
 	return nil, ""
@@ -53,8 +61,8 @@ func builtinSegment(langs []kb.Lang) ([]byte, string) {
 // built from them, else a new build.
 func open(m mapping.IndexMapping, langs []kb.Lang, entries []*kb.Entry, data []map[string]any) (bleve.Index, error) {
 	if kept, _ := builtinSegment(langs); len(kept) > 0 {
-		if raw, ok := segmentFor(kept, fingerprint(entries, data)); ok {
-			if bi, err := loadSegment(m, entries, raw); err == nil {
+		if raws, ok := segmentsFor(kept, fingerprint(entries, data)); ok {
+			if bi, err := loadSegments(m, entries, raws); err == nil {
 				return bi, nil
 			}
 		}
@@ -62,17 +70,29 @@ func open(m mapping.IndexMapping, langs []kb.Lang, entries []*kb.Entry, data []m
 	return build(m, entries, data, nil)
 }
 
-// segmentMagic starts a kept segment's file, before the fingerprint of its
-// documents and the segment itself.
-const segmentMagic = "arcdiag index segment 1\n"
+// segmentMagic starts a kept segments' file, before the fingerprint of
+// their documents and each segment, after its length (8 bytes, little
+// endian), in order.
+const segmentMagic = "arcdiag index segments 2\n"
 
-// segmentFor returns the segment of a kept file when its fingerprint is fp.
-func segmentFor(file []byte, fp [sha256.Size]byte) ([]byte, bool) {
+// segmentsFor returns the segments of a kept file when its fingerprint is
+// fp.
+func segmentsFor(file []byte, fp [sha256.Size]byte) ([][]byte, bool) {
 	rest, ok := bytes.CutPrefix(file, []byte(segmentMagic))
 	if !ok || len(rest) < len(fp) || !bytes.Equal(rest[:len(fp)], fp[:]) {
 		return nil, false
 	}
-	return rest[len(fp):], true
+	rest = rest[len(fp):]
+	var segs [][]byte
+	for len(rest) >= 8 {
+		n := binary.LittleEndian.Uint64(rest)
+		if n > uint64(len(rest)-8) {
+			return nil, false
+		}
+		segs = append(segs, rest[8:8+n])
+		rest = rest[8+n:]
+	}
+	return segs, len(rest) == 0 && len(segs) == segments
 }
 
 // fingerprint identifies the documents an index is built from: each
@@ -107,55 +127,87 @@ func fingerprint(entries []*kb.Entry, data []map[string]any) [sha256.Size]byte {
 	return fp
 }
 
-// keptSegment builds the index of the documents and returns the file that
-// keeps its segment (see open).
-func keptSegment(m mapping.IndexMapping, entries []*kb.Entry, data []map[string]any) ([]byte, error) {
-	var seg segment.Segment
-	bi, err := build(m, entries, data, &seg)
+// keptSegments builds the index of the documents and returns the file that
+// keeps its segments (see open).
+func keptSegments(m mapping.IndexMapping, entries []*kb.Entry, data []map[string]any) ([]byte, error) {
+	var segs []segment.Segment
+	bi, err := build(m, entries, data, &segs)
 	if err != nil {
 		return nil, err
 	}
 	defer bi.Close()
-	sb, ok := seg.(*zap.SegmentBase)
-	if !ok {
-		return nil, fmt.Errorf("index: segment of type %T, not zap's", seg)
-	}
 	fp := fingerprint(entries, data)
 	buf := bytes.NewBufferString(segmentMagic)
 	buf.Write(fp[:])
-	if _, err := sb.WriteTo(buf); err != nil {
-		return nil, err
+	for _, seg := range segs {
+		sb, ok := seg.(*zap.SegmentBase)
+		if !ok {
+			return nil, fmt.Errorf("index: segment of type %T, not zap's", seg)
+		}
+		var b bytes.Buffer
+		if _, err := sb.WriteTo(&b); err != nil {
+			return nil, err
+		}
+		var n [8]byte
+		binary.LittleEndian.PutUint64(n[:], uint64(b.Len()))
+		buf.Write(n[:])
+		buf.Write(b.Bytes())
 	}
 	return buf.Bytes(), nil
 }
 
-// loadSegment opens an index whose one segment is read from raw: the
-// entries are given to it as documents without fields, so that nothing is
-// analysed, and the plugin hands over the segment instead of building one.
-func loadSegment(m mapping.IndexMapping, entries []*kb.Entry, raw []byte) (bleve.Index, error) {
-	seg, err := readSegment(raw)
-	if err != nil {
-		return nil, err
+// loadSegments opens an index whose segments are read from raws, in the
+// order build made them: the entries are given to it as documents without
+// fields, batch by batch as build split them, so that nothing is analysed,
+// and the plugin hands over each segment instead of building one.
+func loadSegments(m mapping.IndexMapping, entries []*kb.Entry, raws [][]byte) (bleve.Index, error) {
+	given := &givenSegments{}
+	for k, raw := range raws {
+		seg, err := readSegment(raw)
+		if err != nil {
+			return nil, err
+		}
+		if want := (len(entries) - k + segments - 1) / segments; seg.Count() != uint64(want) {
+			return nil, fmt.Errorf("index: kept segment %d of %d documents for %d entries", k, seg.Count(), want)
+		}
+		given.segs = append(given.segs, seg)
 	}
-	if seg.Count() != uint64(len(entries)) {
-		return nil, fmt.Errorf("index: kept segment of %d documents for %d entries", seg.Count(), len(entries))
-	}
-	bi, err := bleve.NewUsing("", m, scorch.Name, scorch.Name, pluginConfig(configGiven, seg))
+	bi, err := bleve.NewUsing("", m, scorch.Name, scorch.Name, pluginConfig(configGiven, given))
 	if err != nil {
 		return nil, fmt.Errorf("create index: %w", err)
 	}
-	b := bi.NewBatch()
-	for _, e := range entries {
-		if err := b.Index(e.ID, map[string]any{}); err != nil {
+	for k := range raws {
+		b := bi.NewBatch()
+		for i := k; i < len(entries); i += segments {
+			if err := b.Index(entries[i].ID, map[string]any{}); err != nil {
+				bi.Close()
+				return nil, err
+			}
+		}
+		if err := bi.Batch(b); err != nil {
 			bi.Close()
 			return nil, err
 		}
 	}
-	if err := bi.Batch(b); err != nil {
-		bi.Close()
-		return nil, err
-	}
 	return bi, nil
+}
+
+// givenSegments are the segments the plugin hands over, one per batch.
+type givenSegments struct {
+	mu   sync.Mutex
+	segs []segment.Segment
+}
+
+// next returns the next segment, or nil when there is none.
+func (g *givenSegments) next() segment.Segment {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if len(g.segs) == 0 {
+		return nil
+	}
+	seg := g.segs[0]
+	g.segs = g.segs[1:]
+	return seg
 }
 
 // readSegment reads a segment in zap's file format: its data, then a
@@ -183,8 +235,8 @@ func readSegment(b []byte) (segment.Segment, error) {
 	return zap.InitSegmentBase(b[:end-zap.FooterSize], crc, chunkMode, numDocs, stored, sections, nil, new(segment.Stats))
 }
 
-// segmentPlugin is zap's, except that it keeps the segment it builds
-// (configCapture) or hands over a given segment instead of building one
+// segmentPlugin is zap's, except that it keeps the segments it builds
+// (configCapture) or hands over given segments instead of building them
 // (configGiven), as its configuration says.
 type segmentPlugin struct{ zap.ZapPlugin }
 
@@ -209,12 +261,15 @@ func (p *segmentPlugin) New(results []index.Document) (segment.Segment, uint64, 
 }
 
 func (p *segmentPlugin) NewUsing(results []index.Document, config map[string]any) (segment.Segment, uint64, error) {
-	if given, ok := config[configGiven].(segment.Segment); ok {
-		return given, 0, nil
+	if given, ok := config[configGiven].(*givenSegments); ok {
+		if seg := given.next(); seg != nil {
+			return seg, 0, nil
+		}
+		return nil, 0, errors.New("index: no kept segment left for a batch")
 	}
 	seg, n, err := p.ZapPlugin.NewUsing(results, config)
-	if capture, ok := config[configCapture].(*segment.Segment); ok && err == nil {
-		*capture = seg
+	if capture, ok := config[configCapture].(*[]segment.Segment); ok && err == nil {
+		*capture = append(*capture, seg)
 	}
 	return seg, n, err
 }
