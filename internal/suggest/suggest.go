@@ -14,9 +14,10 @@
 // winner, a measure that does not drift as the knowledge base grows) and
 // it matches MinMatched words and MinShare of them.
 //
-// The index of a knowledge base is built once, on the first lookup of any
-// of its Suggesters, and shared by all of them (serve makes one per
-// request); a Suggester remembers each cleaned message's answer; it makes at most Options.MaxLookups
+// The index of a knowledge base is made once, on the first lookup of any
+// of its Suggesters (opened from the binary for the built-in entries,
+// built for a --kb-dir layer: see index.New), and shared by all of them
+// (serve makes one per request); a Suggester remembers each cleaned message's answer; it makes at most Options.MaxLookups
 // searches, so a log with thousands of distinct unmatched errors costs a
 // bounded time (BenchmarkBuild, BenchmarkLookup).
 package suggest
