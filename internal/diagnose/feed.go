@@ -708,8 +708,11 @@ type cached struct {
 	// to the run logic, such a line only counts, as one that holds
 	// nothing only extends the run.
 	benign bool
-	next   *cached
-	gen    int
+	// next is the line that came after it last, before the one that
+	// came after it the time before: runs of two commands in turn
+	// follow a line with one or the other.
+	next, before *cached
+	gen          int
 }
 
 const (
@@ -804,6 +807,9 @@ func (c *factCache) find(key []byte) *cached {
 		if next := c.last.next; next != nil && next.key == string(key) {
 			return next
 		}
+		if next := c.last.before; next != nil && next.key == string(key) {
+			return next
+		}
 	}
 	return c.lines[string(key)]
 }
@@ -828,8 +834,8 @@ func (c *factCache) store(rec *parser.Record, f facts) {
 
 // follow notes that e came after the last line.
 func (c *factCache) follow(e *cached) {
-	if l := c.last; l != nil && l.gen == e.gen && e.gen == c.gen {
-		l.next = e
+	if l := c.last; l != nil && l.gen == e.gen && e.gen == c.gen && l.next != e {
+		l.next, l.before = e, l.next
 	}
 	c.last = e
 }
