@@ -150,25 +150,46 @@ func (s *Scanner) chunkInexact(r *Record, next int) bool {
 // StampTime when needed: most such lines have the time of the line before,
 // or one a few seconds later, which comparing the text tells.
 func (s *Scanner) NextAgentLine() (line []byte, level Level, ok bool) {
+	line, level, _, ok = s.NextAgentLineAs(nil)
+	return line, level, ok
+}
+
+// NextAgentLineAs is NextAgentLine for a line expected to hold text after
+// its time (the 26 bytes of `time="<20 bytes>`) and nothing more: same
+// reports whether it does, and its end is then known without a search.
+func (s *Scanner) NextAgentLineAs(text []byte) (line []byte, level Level, same, ok bool) {
 	if s.wrap.console || s.cls.msiDated || s.cls.general {
-		return nil, LevelNone, false
+		return nil, LevelNone, false, false
 	}
 	rest := s.buf[s.start:s.end]
-	lf := bytes.IndexByte(rest, '\n')
+	lf := -1
+	if end := agentStampLen + len(text); text != nil && end < len(rest) && string(rest[agentStampLen:end]) == string(text) {
+		switch {
+		case rest[end] == '\n':
+			lf, same = end, true
+		case rest[end] == '\r' && end+1 < len(rest) && rest[end+1] == '\n':
+			lf, same = end+1, true
+		}
+	}
 	if lf < 0 {
-		return nil, LevelNone, false
+		if lf = bytes.IndexByte(rest, '\n'); lf < 0 {
+			return nil, LevelNone, false, false
+		}
 	}
 	s.peek, s.peekAt = lf+1, s.start
 	content, _ := s.lineEnd(0, lf)
 	line = rest[:content]
 	if len(line) > s.max {
-		return nil, LevelNone, false
+		return nil, LevelNone, false, false
 	}
 	if level, _ = agentShape(line); level == LevelNone {
-		return nil, LevelNone, false
+		return nil, LevelNone, false, false
 	}
-	return line, level, true
+	return line, level, same, true
 }
+
+// agentStampLen is the length of `time="2031-02-03T04:05:06Z`.
+const agentStampLen = len(`time="2031-02-03T04:05:06Z`)
 
 // StampTime reads the time of a logrus line, the text between `time="`
 // and its closing quote, as Scan reads it: zero when it does not parse.

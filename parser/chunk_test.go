@@ -3,6 +3,7 @@ package parser
 import (
 	"bytes"
 	"encoding/binary"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -60,7 +61,18 @@ func scanChunked(data []byte, size int, opts Options) ([]*Record, int) {
 			}
 			got = append(got, r)
 			said = nil
-			if line, level, ok := cs.NextAgentLine(); ok {
+			line, level, ok := cs.NextAgentLine()
+			if len(r.Raw) > agentStampLen {
+				// The same line, looked at as one expected to hold the
+				// record's text after its time.
+				text := r.Raw[agentStampLen:]
+				line2, level2, same, ok2 := cs.NextAgentLineAs(text)
+				if ok2 != ok || string(line2) != string(line) || level2 != level ||
+					same != (ok && len(line) >= agentStampLen && string(line[agentStampLen:]) == string(text)) {
+					panic(fmt.Sprintf("NextAgentLineAs(%q) = %q %v %v %v, NextAgentLine %q %v", text, line2, level2, same, ok2, line, ok))
+				}
+			}
+			if ok {
 				said = &Record{File: r.File, Line: r.Line + r.Lines, Offset: r.End(), Raw: bytes.Clone(line),
 					Format: FormatLogrus, Time: cs.StampTime(line[6:26]), Elapsed: -1, Level: level, Lines: 1}
 			}

@@ -394,7 +394,14 @@ func (a *Analyzer) scanTail(b *batch, cs *parser.Scanner, cache *factCache, rec 
 		prev = rec.Raw[6:stampEnd]
 	}
 	for {
-		text, level, ok := cs.NextAgentLine()
+		// The line the cache guesses comes next most often does: its end
+		// is then where its text ends, with no search.
+		guess := cache.guess()
+		var want []byte
+		if guess != nil {
+			want = guess.bytes
+		}
+		text, level, same, ok := cs.NextAgentLineAs(want)
 		if !ok || len(text) > maxCachedLine {
 			break
 		}
@@ -404,7 +411,10 @@ func (a *Analyzer) scanTail(b *batch, cs *parser.Scanner, cache *factCache, rec 
 				break
 			}
 		}
-		e := cache.find(text[stampEnd:])
+		e := guess
+		if !same {
+			e = cache.findAfterGuess(text[stampEnd:])
+		}
 		if e == nil || !e.benign && !e.facts.empty() {
 			break
 		}
@@ -708,6 +718,8 @@ type cached struct {
 	// to the run logic, such a line only counts, as one that holds
 	// nothing only extends the run.
 	benign bool
+	// bytes is key, as bytes (compared with the next line in place).
+	bytes []byte
 	// next is the line that came after it last, before the one that
 	// came after it the time before: runs of two commands in turn
 	// follow a line with one or the other.
@@ -800,6 +812,25 @@ func (c *factCache) lookup(rec *parser.Record) (facts, bool) {
 	return e.facts, true
 }
 
+// guess returns the entry of the line that followed the last line the
+// last time, or nil.
+func (c *factCache) guess() *cached {
+	if c.last == nil {
+		return nil
+	}
+	return c.last.next
+}
+
+// findAfterGuess is find for a key already found not to be guess's.
+func (c *factCache) findAfterGuess(key []byte) *cached {
+	if c.last != nil {
+		if next := c.last.before; next != nil && next.key == string(key) {
+			return next
+		}
+	}
+	return c.lines[string(key)]
+}
+
 // find returns the entry of a line's key (see cacheKey), or nil; follow
 // then notes it as the line looked up last.
 func (c *factCache) find(key []byte) *cached {
@@ -825,6 +856,7 @@ func (c *factCache) store(rec *parser.Record, f facts) {
 		c.last = nil
 	}
 	e := &cached{key: string(key), facts: f, gen: c.gen}
+	e.bytes = []byte(e.key)
 	if len(f.matches) > 0 && len(f.refs) == 0 && f.header == notHeader {
 		e.benign = classify(rec, f.matches, nil).benign != nil
 	}
