@@ -254,3 +254,10 @@ func LangsFor(query string) []kb.Lang {
 	}
 	return langs
 }
+
+// LangSets returns every set of languages LangsFor may return: an index
+// for each answers any query (serve builds them once; the built-in
+// entries' are kept in the binary).
+func LangSets() [][]kb.Lang {
+	return [][]kb.Lang{{kb.EN}, {kb.JA}, {kb.EN, kb.JA}}
+}

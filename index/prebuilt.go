@@ -40,9 +40,6 @@ var (
 	builtinAll []byte
 )
 
-// builtinLangs are the sets of languages kept, those LangsFor asks for.
-var builtinLangs = [][]kb.Lang{{kb.EN}, {kb.JA}, {kb.EN, kb.JA}}
-
 // builtinSegment returns the kept segments for langs, and the name of the
 // file that holds them.
 func builtinSegment(langs []kb.Lang) ([]byte, string) {

@@ -33,7 +33,7 @@ func builtinDocs(t *testing.T, langs []kb.Lang) ([]*kb.Entry, []map[string]any) 
 // build does, hit for hit and score for score. The queries are each
 // entry's title, first example and codes, in English and Japanese.
 func TestBuiltinSegments(t *testing.T) {
-	for _, langs := range builtinLangs {
+	for _, langs := range LangSets() {
 		kept, file := builtinSegment(langs)
 		entries, data := builtinDocs(t, langs)
 		m, err := newMapping(langs)

@@ -149,21 +149,17 @@ func (s *Scanner) chunkInexact(r *Record, next int) bool {
 // SkipLine instead of scanning them. Their time, line[6:26], is read by
 // StampTime when needed: most such lines have the time of the line before,
 // or one a few seconds later, which comparing the text tells.
-func (s *Scanner) NextAgentLine() (line []byte, level Level, ok bool) {
-	line, level, _, ok = s.NextAgentLineAs(nil)
-	return line, level, ok
-}
-
-// NextAgentLineAs is NextAgentLine for a line expected to hold text after
+//
+// expect, when not empty, is the text the line is expected to hold after
 // its time (the 26 bytes of `time="<20 bytes>`) and nothing more: same
-// reports whether it does, and its end is then known without a search.
-func (s *Scanner) NextAgentLineAs(text []byte) (line []byte, level Level, same, ok bool) {
+// reports whether it does, its end then known without a search.
+func (s *Scanner) NextAgentLine(expect string) (line []byte, level Level, same, ok bool) {
 	if s.wrap.console || s.cls.msiDated || s.cls.general {
 		return nil, LevelNone, false, false
 	}
 	rest := s.buf[s.start:s.end]
 	lf := -1
-	if end := agentStampLen + len(text); text != nil && end < len(rest) && string(rest[agentStampLen:end]) == string(text) {
+	if end := agentStampLen + len(expect); expect != "" && end < len(rest) && string(rest[agentStampLen:end]) == expect {
 		switch {
 		case rest[end] == '\n':
 			lf, same = end, true
@@ -189,7 +185,7 @@ func (s *Scanner) NextAgentLineAs(text []byte) (line []byte, level Level, same, 
 }
 
 // agentStampLen is the length of `time="2031-02-03T04:05:06Z`.
-const agentStampLen = len(`time="2031-02-03T04:05:06Z`)
+const agentStampLen = len(`time="`) + utcLayoutLen
 
 // StampTime reads the time of a logrus line, the text between `time="`
 // and its closing quote, as Scan reads it: zero when it does not parse.

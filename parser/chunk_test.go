@@ -61,15 +61,15 @@ func scanChunked(data []byte, size int, opts Options) ([]*Record, int) {
 			}
 			got = append(got, r)
 			said = nil
-			line, level, ok := cs.NextAgentLine()
+			line, level, _, ok := cs.NextAgentLine("")
 			if len(r.Raw) > agentStampLen {
 				// The same line, looked at as one expected to hold the
 				// record's text after its time.
 				text := r.Raw[agentStampLen:]
-				line2, level2, same, ok2 := cs.NextAgentLineAs(text)
+				line2, level2, same, ok2 := cs.NextAgentLine(string(text))
 				if ok2 != ok || string(line2) != string(line) || level2 != level ||
 					same != (ok && len(line) >= agentStampLen && string(line[agentStampLen:]) == string(text)) {
-					panic(fmt.Sprintf("NextAgentLineAs(%q) = %q %v %v %v, NextAgentLine %q %v", text, line2, level2, same, ok2, line, ok))
+					panic(fmt.Sprintf("NextAgentLine(%q) = %q %v %v %v, NextAgentLine(\"\") %q %v", text, line2, level2, same, ok2, line, ok))
 				}
 			}
 			if ok {

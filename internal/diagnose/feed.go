@@ -397,11 +397,11 @@ func (a *Analyzer) scanTail(b *batch, cs *parser.Scanner, cache *factCache, rec 
 		// The line the cache guesses comes next most often does: its end
 		// is then where its text ends, with no search.
 		guess := cache.guess()
-		var want []byte
+		var want string
 		if guess != nil {
-			want = guess.bytes
+			want = guess.key
 		}
-		text, level, same, ok := cs.NextAgentLineAs(want)
+		text, level, same, ok := cs.NextAgentLine(want)
 		if !ok || len(text) > maxCachedLine {
 			break
 		}
@@ -718,8 +718,6 @@ type cached struct {
 	// to the run logic, such a line only counts, as one that holds
 	// nothing only extends the run.
 	benign bool
-	// bytes is key, as bytes (compared with the next line in place).
-	bytes []byte
 	// next is the line that came after it last, before the one that
 	// came after it the time before: runs of two commands in turn
 	// follow a line with one or the other.
@@ -760,12 +758,10 @@ const stampEnd = len(`time="2031-02-03T04:05:06Z`)
 // cacheKey returns what a record's facts depend on, or false when the
 // record is not a logrus line with the agent's time layout.
 func cacheKey(rec *parser.Record) ([]byte, bool) {
-	raw := rec.Raw
-	if rec.Format != parser.FormatLogrus || len(raw) <= stampEnd || len(raw) > maxCachedLine ||
-		raw[stampEnd] != '"' || string(raw[:6]) != `time="` || !agentStamp(raw[6:stampEnd]) {
+	if !agentTime(rec) || len(rec.Raw) > maxCachedLine {
 		return nil, false
 	}
-	return raw[stampEnd:], true
+	return rec.Raw[stampEnd:], true
 }
 
 // agentStamp reports whether b is a time in the agent's layout
@@ -834,15 +830,10 @@ func (c *factCache) findAfterGuess(key []byte) *cached {
 // find returns the entry of a line's key (see cacheKey), or nil; follow
 // then notes it as the line looked up last.
 func (c *factCache) find(key []byte) *cached {
-	if c.last != nil {
-		if next := c.last.next; next != nil && next.key == string(key) {
-			return next
-		}
-		if next := c.last.before; next != nil && next.key == string(key) {
-			return next
-		}
+	if g := c.guess(); g != nil && g.key == string(key) {
+		return g
 	}
-	return c.lines[string(key)]
+	return c.findAfterGuess(key)
 }
 
 func (c *factCache) store(rec *parser.Record, f facts) {
@@ -856,7 +847,6 @@ func (c *factCache) store(rec *parser.Record, f facts) {
 		c.last = nil
 	}
 	e := &cached{key: string(key), facts: f, gen: c.gen}
-	e.bytes = []byte(e.key)
 	if len(f.matches) > 0 && len(f.refs) == 0 && f.header == notHeader {
 		e.benign = classify(rec, f.matches, nil).benign != nil
 	}

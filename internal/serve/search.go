@@ -27,7 +27,7 @@ func langsKey(ls []kb.Lang) string {
 
 func newSearchIndexes(k *kb.KB) (*searchIndexes, error) {
 	si := &searchIndexes{byLangs: map[string]*index.Index{}}
-	for _, ls := range [][]kb.Lang{{kb.EN}, {kb.JA}, {kb.EN, kb.JA}} {
+	for _, ls := range index.LangSets() {
 		ix, err := index.New(k.Entries(), index.Options{Langs: ls})
 		if err != nil {
 			si.Close()
