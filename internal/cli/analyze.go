@@ -245,8 +245,8 @@ func analyzeInput(e *env, an *diagnose.Analyzer, in logsource.Input, continued b
 		MaxGzipSize: min(logsource.DefaultMaxEntrySize, left)})
 	defer func() { *inflated += sc.Inflated() }()
 	keep := func(rec *parser.Record, n int) bool {
-		// Feed calls keep on its reading goroutine and returns after it
-		// ends, so the counts are complete when Feed returns.
+		// Feed calls keep one call at a time and returns after the
+		// last, so the counts are complete when Feed returns.
 		read.byFormat[rec.Format] += int64(n)
 		return window.contains(rec.Time)
 	}

@@ -285,6 +285,9 @@ type Analyzer struct {
 	scratch *kb.Scratch
 	// spare holds Feed's batches between calls.
 	spare []*batch
+	// readAhead, when set (by tests), is told the bytes Feed's workers
+	// hold read but not analysed after each chunk they read.
+	readAhead func(bytes int)
 	// cache holds the facts of repeated lines for Feed on one core.
 	cache factCache
 

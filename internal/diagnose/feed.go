@@ -7,7 +7,6 @@ import (
 	"runtime"
 	"slices"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/arcdiag/arcdiag/kb"
@@ -15,10 +14,11 @@ import (
 )
 
 // Matching lines against the knowledge base is most of the cost of reading
-// a big log, and each line can be matched on its own; so Feed reads records
-// on one goroutine, matches batches of them on the others, and hands them
-// to the analyzer in their original order. Memory stays bounded: a fixed
-// number of batches circulate.
+// a big log, and each line can be matched on its own; so Feed has one
+// goroutine per core read chunks of the input and scan and match them, and
+// whichever of them is free hands the chunks' records to the analyzer in
+// their original order (see pool). Memory stays bounded: a fixed number of
+// batches circulate.
 
 const (
 	batchRecords = 1024
@@ -26,42 +26,7 @@ const (
 	// chunks took 5 % less time than 128 KiB (fewer hand-overs) and than
 	// 512 KiB (a chunk and its buffer no longer fit a core's cache).
 	batchBytes = 256 << 10
-	// maxInFlight bounds the bytes of the batches read but not yet
-	// analyzed: lines of megabytes would otherwise fill every batch at once.
-	maxInFlight = 8 << 20
 )
-
-// budget counts bytes in flight; take waits for room (one batch is always
-// let through, however large).
-type budget struct {
-	mu   sync.Mutex
-	cond sync.Cond
-	used int
-	stop bool
-}
-
-func (b *budget) take(n int) {
-	b.mu.Lock()
-	for b.used > 0 && b.used+n > maxInFlight && !b.stop {
-		b.cond.Wait()
-	}
-	b.used += n
-	b.mu.Unlock()
-}
-
-func (b *budget) give(n int) {
-	b.mu.Lock()
-	b.used -= n
-	b.mu.Unlock()
-	b.cond.Broadcast()
-}
-
-func (b *budget) cancel() {
-	b.mu.Lock()
-	b.stop = true
-	b.mu.Unlock()
-	b.cond.Broadcast()
-}
 
 type batch struct {
 	recs []parser.Record
@@ -87,7 +52,7 @@ type batch struct {
 	marks []kb.Candidate
 	known []bool
 	// repeats marks the records that repeat the one before them for the
-	// run logic (see repeatsPrevious): the in-order goroutine only counts
+	// run logic (see repeatsPrevious): the analysis in order only counts
 	// them.
 	repeats []bool
 	// tails holds, for each record, the lines after it that were not made
@@ -188,8 +153,9 @@ func (a *Analyzer) FeedLines(ctx context.Context, sc *parser.Scanner, keep Keep)
 // Feed analyses every record of sc that keep accepts (nil keeps all), using
 // workers goroutines for scanning and matching (0 means one per CPU). It
 // returns the scanner's error or ctx's. keep is called for every line, in
-// order, on the calling goroutine: once for each record, and once for each
-// record's tail (see Keep).
+// order and one call at a time, but not always on the calling goroutine
+// (the analysis and the sink neither): once for each record, and once for
+// each record's tail (see Keep).
 func (a *Analyzer) Feed(ctx context.Context, sc *parser.Scanner, keep Keep, workers int) error {
 	return a.FeedWith(ctx, sc, keep, FeedOptions{Workers: workers})
 }
@@ -207,12 +173,12 @@ type FeedOptions struct {
 // FeedWith is Feed with its options.
 //
 // The input is read in chunks of whole lines (parser.Scanner.ReadChunk),
-// which the workers scan and match on their own; the calling goroutine
-// takes their records in order. A chunk that cannot be scanned apart from
-// the lines around it (a console capture, an installer log; see
-// parser.Scanner.Inexact) ends that: the rest of the input is scanned in
-// order from its start by one scanner (feedScanner), as the plain path
-// does, and matched batch by batch on the calling goroutine.
+// which the workers scan and match on their own, and analyse in order
+// (pool). A chunk that cannot be scanned apart from the lines around it (a
+// console capture, an installer log; see parser.Scanner.Inexact) ends
+// that: the rest of the input is scanned in order from its start by one
+// scanner (feedScanner), as the plain path does, and matched batch by
+// batch on the calling goroutine.
 func (a *Analyzer) FeedWith(ctx context.Context, sc *parser.Scanner, keep Keep, opts FeedOptions) error {
 	workers := opts.Workers
 	if workers <= 0 {
@@ -225,101 +191,173 @@ func (a *Analyzer) FeedWith(ctx context.Context, sc *parser.Scanner, keep Keep, 
 	if workers == 1 {
 		return a.feedChunks(ctx, sc, keep, chunk)
 	}
-	inFlight := 2*workers + 2
-	free := make(chan *batch, inFlight)
-	for range inFlight {
-		free <- a.spareBatch()
+	p := &pool{a: a, ctx: ctx, sc: sc, keep: keep, chunk: chunk}
+	p.cond.L = &p.mu
+	window := 2*workers + 2
+	p.ring, p.ready = make([]*batch, window), make([]bool, window)
+	for range window {
+		p.free = append(p.free, a.spareBatch())
 	}
-	work := make(chan *batch, inFlight)
-	order := make(chan *batch, inFlight)
-	// inexact is set once a chunk needs the lines before it: the workers
-	// then leave the chunks after it to the ordered scan.
-	var inexact atomic.Bool
 	a.tailScanner = sc.ChunkScanner()
-	for range workers {
-		cs := sc.ChunkScanner() // here: it reads the input's first bytes
-		go func() {
-			scratch := a.matcher.NewScratch()
-			var cache factCache
-			for b := range work {
-				if !inexact.Load() {
-					a.scanChunk(b, cs, &cache)
-					if !b.inexact {
-						a.batchFacts(b, scratch, &cache)
-					}
-				}
-				close(b.done)
-			}
-		}()
+	scanners := make([]*parser.Scanner, workers)
+	for i := range scanners {
+		scanners[i] = sc.ChunkScanner() // here: it reads the input's first bytes
 	}
-	stop := make(chan struct{})
-	var room budget
-	room.cond.L = &room.mu
-	go func() {
-		defer close(order)
-		defer close(work)
-		for {
-			var b *batch
-			select {
-			case b = <-free:
-			case <-stop:
-				return
+	var wg sync.WaitGroup
+	for _, cs := range scanners[1:] {
+		wg.Go(func() { p.work(cs) })
+	}
+	p.work(scanners[0])
+	wg.Wait()
+	if p.err == nil && p.inexact {
+		// The batches read after the analysed ones, in order, then the
+		// rest of the input.
+		b := p.ring[p.added%window]
+		p.added++
+		rest := &chunkStream{b: b, next: func() *batch {
+			if p.added < p.read {
+				b := p.ring[p.added%window]
+				p.added++
+				return b
 			}
+			b := a.spareBatch()
 			b.reset()
 			var ok bool
-			b.line, b.off = sc.Position()
 			if b.raw, ok = sc.ReadChunk(b.raw[:0], chunk); !ok {
-				return
+				a.spare = append(a.spare, b)
+				return nil
 			}
-			b.final = sc.AtEnd()
-			room.take(len(b.raw))
-			work <- b
-			order <- b
-		}
-	}()
-	recycle := func(b *batch) {
-		room.give(len(b.raw))
-		select {
-		case free <- b:
-		default:
-		}
+			return b
+		}, done: func(b *batch) { a.spare = append(a.spare, b) }}
+		p.err = a.feedScanner(ctx, sc.Continue(rest, b.line, b.off), keep, chunk)
 	}
-	err := func() error {
-		for b := range order {
-			<-b.done
-			if err := ctx.Err(); err != nil {
-				recycle(b)
-				return err
-			}
-			if b.inexact {
-				inexact.Store(true)
-				rest := &chunkStream{b: b, next: func() *batch {
-					if b, ok := <-order; ok {
-						<-b.done
-						return b
-					}
-					return nil
-				}, done: recycle}
-				return a.feedScanner(ctx, sc.Continue(rest, b.line, b.off), keep, chunk)
-			}
-			a.addBatch(b, keep)
-			recycle(b)
-		}
-		return nil
-	}()
-	close(stop)
-	room.cancel()
-	for b := range order {
-		<-b.done
-		recycle(b)
+	for ; p.added < p.read; p.added++ {
+		p.free = append(p.free, p.ring[p.added%window])
 	}
-	for len(free) > 0 {
-		a.spare = append(a.spare, <-free)
-	}
-	if err != nil {
-		return err
+	a.spare = append(a.spare, p.free...)
+	if p.err != nil {
+		return p.err
 	}
 	return sc.Err()
+}
+
+// pool is FeedWith's workers and what they share. Each worker reads the
+// next chunk, then scans and matches it while its bytes are still in its
+// core's cache; whichever worker is free analyses the next chunk in order
+// once it is matched, so no core waits while there is work: with one
+// goroutine reading and another analysing, the cores sat idle an eighth
+// of the time, waiting for each other to wake up or for the analysis.
+type pool struct {
+	a     *Analyzer
+	ctx   context.Context
+	sc    *parser.Scanner
+	keep  Keep
+	chunk int
+
+	mu   sync.Mutex
+	cond sync.Cond
+	// ring holds the batches read and not yet analysed, by their
+	// sequence number modulo its length; ready marks those matched.
+	ring  []*batch
+	ready []bool
+	free  []*batch
+	// read and added count the batches read and analysed; used is the
+	// bytes of the batches in ring. The ring's length bounds them: a chunk
+	// is at most the reader's buffer (ReadChunk cuts a longer line, and
+	// such a chunk is left to the ordered scan).
+	read, added int
+	used        int
+	// reading and adding are set while a worker reads a chunk, or
+	// analyses one; eof once the input is read.
+	reading, adding, eof bool
+	// inexact is set once a chunk needs the lines before it: the workers
+	// then only read, and FeedWith analyses the rest in order when they
+	// have stopped at that chunk.
+	inexact bool
+	// stop is set when the workers are to stop: on an error, or at an
+	// inexact chunk's turn; err is the error.
+	stop bool
+	err  error
+}
+
+// work is one worker's loop: analyse the next batch in order when it is
+// matched and no one else is, else read and match the next chunk when
+// there is room, else wait.
+func (p *pool) work(cs *parser.Scanner) {
+	scratch := p.a.matcher.NewScratch()
+	var cache factCache
+	window := len(p.ring)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for !p.stop {
+		next := p.added % window
+		switch {
+		case !p.adding && p.added < p.read && p.ready[next]:
+			b := p.ring[next]
+			if b.inexact {
+				p.stop = true // FeedWith takes it from here
+				break
+			}
+			p.adding = true
+			p.mu.Unlock()
+			err := p.ctx.Err()
+			if err == nil {
+				p.a.addBatch(b, p.keep)
+			}
+			p.mu.Lock()
+			p.adding = false
+			if err != nil {
+				p.err, p.stop = err, true
+				break
+			}
+			p.ring[next], p.ready[next] = nil, false
+			p.used -= len(b.raw)
+			p.free = append(p.free, b)
+			p.added++
+		case !p.reading && !p.eof && p.read-p.added < window:
+			p.reading = true
+			b := p.free[len(p.free)-1]
+			p.free = p.free[:len(p.free)-1]
+			p.mu.Unlock()
+			b.reset()
+			var ok bool
+			b.line, b.off = p.sc.Position()
+			b.raw, ok = p.sc.ReadChunk(b.raw[:0], p.chunk)
+			b.final = p.sc.AtEnd()
+			p.mu.Lock()
+			p.reading = false
+			if !ok {
+				p.eof = true
+				p.free = append(p.free, b)
+				break
+			}
+			slot := p.read % window
+			p.ring[slot] = b
+			p.read++
+			p.used += len(b.raw)
+			if p.a.readAhead != nil {
+				p.a.readAhead(p.used)
+			}
+			scan := !p.inexact
+			p.cond.Broadcast() // the next chunk can be read
+			p.mu.Unlock()
+			if scan {
+				p.a.scanChunk(b, cs, &cache)
+				if !b.inexact {
+					p.a.batchFacts(b, scratch, &cache)
+				}
+			}
+			p.mu.Lock()
+			p.inexact = p.inexact || b.inexact
+			p.ready[slot] = true
+		case p.eof && !p.reading && p.added == p.read:
+			p.stop = true
+		default:
+			p.cond.Wait()
+			continue
+		}
+		p.cond.Broadcast()
+	}
 }
 
 // spareBatch returns a batch kept from an earlier Feed, or a new one:

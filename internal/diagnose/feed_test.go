@@ -1,9 +1,12 @@
 package diagnose
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -322,5 +325,64 @@ func TestApplyTail(t *testing.T) {
 				t.Errorf("%s, %s: applyTail took it: %v, want %v", file, c.name, applied, c.apply)
 			}
 		}
+	}
+}
+
+// TestFeedBoundsReadAhead: while the analysis waits, the workers read
+// ahead a few batches at most (2 MiB here), however long the lines: a
+// chunk is at most the reader's buffer, and one that ends in the middle of
+// a line is scanned in order.
+func TestFeedBoundsReadAhead(t *testing.T) {
+	const lines = 40
+	for _, size := range []int{200 << 10, 3 << 20} {
+		line := `time="2031-02-03T04:05:06Z" level=info msg="` + strings.Repeat("a", size) + "\"\n"
+		a := New(loadKB(t), &recorder{}, Options{})
+		a.StartFile("test.log", "")
+		peak := 0
+		a.readAhead = func(n int) { peak = max(peak, n) }
+		first := true
+		keep := func(*parser.Record, int) bool {
+			if first {
+				// Long enough for the workers to fill every batch they may.
+				first = false
+				time.Sleep(300 * time.Millisecond)
+			}
+			return true
+		}
+		sc := parser.NewScanner(strings.NewReader(strings.Repeat(line, lines)), "test.log", parser.Options{})
+		if err := a.FeedWith(t.Context(), sc, keep, FeedOptions{Workers: 2}); err != nil {
+			t.Fatal(err)
+		}
+		if peak > 2<<20 {
+			t.Errorf("lines of %d bytes: read %d bytes ahead of the analysis", size, peak)
+		}
+		if a.EndFile(); a.Summary().Records != lines {
+			t.Errorf("lines of %d bytes: %d records analysed, want %d", size, a.Summary().Records, lines)
+		}
+	}
+}
+
+// TestFeedStopsWhenCancelledMidway: a context cancelled while the workers
+// are reading and analysing stops Feed with its error, whichever worker
+// sees it.
+func TestFeedStopsWhenCancelledMidway(t *testing.T) {
+	log := strings.Repeat(tlsThen403+quietUnknown+spnDebugOnly, 2000)
+	for _, workers := range []int{2, 3, 5} {
+		a := New(loadKB(t), &recorder{}, Options{})
+		a.StartFile("test.log", "")
+		ctx, cancel := context.WithCancel(t.Context())
+		n := 0
+		keep := func(*parser.Record, int) bool {
+			if n++; n == 500 {
+				cancel()
+			}
+			return true
+		}
+		sc := parser.NewScanner(strings.NewReader(log), "test.log", parser.Options{})
+		err := a.FeedWith(ctx, sc, keep, FeedOptions{Workers: workers, ChunkBytes: 1 << 10})
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("%d workers: Feed returned %v after the context was cancelled", workers, err)
+		}
+		cancel()
 	}
 }

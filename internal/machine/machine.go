@@ -274,6 +274,10 @@ type Labeller struct {
 	// from hex when first asked for (Run; AppendID needs none).
 	hex [32]byte
 	id  RunIdentity
+	// input is the identity of the input named inputFile: looked up once
+	// per input, not once per run.
+	input     Identity
+	inputFile string
 }
 
 // RunIdentity is what the records of one run carry.
@@ -313,7 +317,10 @@ func (l *Labeller) AppendID(b []byte, run *diagnose.Run) (out []byte, machine, o
 // label makes run the current run, its id computed once.
 func (l *Labeller) label(run *diagnose.Run) {
 	if run != l.cur || run.Index != l.curIndex || run.StartLine != l.curAt || run.File != l.curFile {
-		m := l.Identity(run.File)
+		if l.inputFile != run.File || l.cur == nil {
+			l.input, l.inputFile = l.Identity(run.File), run.File
+		}
+		m := l.input
 		l.cur, l.curFile, l.curIndex, l.curAt = run, run.File, run.Index, run.StartLine
 		l.hex = l.ids.hex(m.Name, run.File, run.Start, run.StartLine)
 		l.id = RunIdentity{Machine: m.Name, OS: m.OS}

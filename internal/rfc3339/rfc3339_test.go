@@ -24,6 +24,16 @@ func TestAppend(t *testing.T) {
 	for s := int64(0); s < 400*24*3600; s += 86399 * 7 {
 		times = append(times, time.Unix(1_900_000_000+s, 0).UTC())
 	}
+	// Every day of four centuries (leap years of each kind), around the
+	// ends of the range that is written digit by digit, and before 1970.
+	for d := time.Date(1900, 1, 1, 23, 59, 59, 0, time.UTC); d.Year() < 2301; d = d.AddDate(0, 0, 1) {
+		times = append(times, d)
+	}
+	for _, d := range []time.Time{time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(0, 2, 29, 23, 59, 59, 0, time.UTC),
+		time.Date(0, 3, 1, 0, 0, 0, 0, time.UTC), time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC),
+		time.Date(1969, 12, 31, 23, 59, 59, 0, time.UTC), time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)} {
+		times = append(times, d)
+	}
 	for _, tm := range times {
 		if got, want := string(Append(nil, tm)), tm.Format(time.RFC3339); got != want {
 			t.Errorf("Append %v: %s, want %s", tm, got, want)
