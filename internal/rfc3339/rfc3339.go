@@ -18,10 +18,12 @@ func Append(b []byte, t time.Time) []byte {
 	if rem < 0 {
 		days, rem = days-1, rem+86400
 	}
-	z := days + 719468 // days since 0000-03-01
-	if z < 0 || z > maxDays {
+	if days < -719468 || days > maxDays-719468 {
 		return t.AppendFormat(b, time.RFC3339) // before year 0 or after 9999
 	}
+	// Unsigned 32-bit arithmetic from here: its divisions by constants
+	// are a multiplication and a shift.
+	z := uint32(days + 719468) // days since 0000-03-01
 	era, doe := z/146097, z%146097
 	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
 	doy := doe - (365*yoe + yoe/4 - yoe/100)
@@ -31,24 +33,22 @@ func Append(b []byte, t time.Time) []byte {
 		month -= 12
 		year++
 	}
-	two := func(b []byte, n int64) []byte { return append(b, byte('0'+n/10), byte('0'+n%10)) }
-	b = two(b, year/100)
-	b = two(b, year%100)
-	b = append(b, '-')
-	b = two(b, month)
-	b = append(b, '-')
-	b = two(b, day)
-	b = append(b, 'T')
-	b = two(b, rem/3600)
-	b = append(b, ':')
-	b = two(b, rem/60%60)
-	b = append(b, ':')
-	b = two(b, rem%60)
+	r := uint32(rem)
+	b = append(b, pairs[2*(year/100):][:2]...)
+	b = append(b, pairs[2*(year%100):][:2]...)
+	b = append(b, '-', pairs[2*month], pairs[2*month+1], '-', pairs[2*day], pairs[2*day+1], 'T')
+	h, m, s := r/3600, r/60%60, r%60
+	b = append(b, pairs[2*h], pairs[2*h+1], ':', pairs[2*m], pairs[2*m+1], ':', pairs[2*s], pairs[2*s+1])
 	return append(b, 'Z')
 }
 
 // maxDays is 9999-12-31 in days since 0000-03-01.
 const maxDays = 2932896 + 719468
+
+// pairs holds the two digits of 0 to 99, in turn.
+const pairs = "00010203040506070809101112131415161718192021222324252627282930313233343536373839" +
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879" +
+	"8081828384858687888990919293949596979899"
 
 // AppendNano is t.AppendFormat(b, time.RFC3339Nano): the same as Append
 // for a time in whole seconds.
