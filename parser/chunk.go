@@ -152,8 +152,11 @@ func (s *Scanner) chunkInexact(r *Record, next int) bool {
 //
 // expect, when not empty, is the text the line is expected to hold after
 // its time (the 26 bytes of `time="<20 bytes>`) and nothing more: same
-// reports whether it does, its end then known without a search.
-func (s *Scanner) NextAgentLine(expect string) (line []byte, level Level, same, ok bool) {
+// reports whether it does, its end then known without a search. known is
+// the level NextAgentLine gave a line holding expect (LevelNone: none
+// did): a line holding it has that level and shape too, which then need
+// no second look.
+func (s *Scanner) NextAgentLine(expect string, known Level) (line []byte, level Level, same, ok bool) {
 	if s.wrap.console || s.cls.msiDated || s.cls.general {
 		return nil, LevelNone, false, false
 	}
@@ -177,6 +180,9 @@ func (s *Scanner) NextAgentLine(expect string) (line []byte, level Level, same, 
 	line = rest[:content]
 	if len(line) > s.max {
 		return nil, LevelNone, false, false
+	}
+	if same && known != LevelNone && string(line[:6]) == `time="` {
+		return line, known, true, true
 	}
 	if level, _ = agentShape(line); level == LevelNone {
 		return nil, LevelNone, false, false

@@ -61,15 +61,19 @@ func scanChunked(data []byte, size int, opts Options) ([]*Record, int) {
 			}
 			got = append(got, r)
 			said = nil
-			line, level, _, ok := cs.NextAgentLine("")
+			line, level, _, ok := cs.NextAgentLine("", LevelNone)
 			if len(r.Raw) > agentStampLen {
 				// The same line, looked at as one expected to hold the
-				// record's text after its time.
+				// record's text after its time, with the level
+				// NextAgentLine gives the record's own line, or none.
 				text := r.Raw[agentStampLen:]
-				line2, level2, same, ok2 := cs.NextAgentLine(string(text))
-				if ok2 != ok || string(line2) != string(line) || level2 != level ||
-					same != (ok && len(line) >= agentStampLen && string(line[agentStampLen:]) == string(text)) {
-					panic(fmt.Sprintf("NextAgentLine(%q) = %q %v %v %v, NextAgentLine(\"\") %q %v", text, line2, level2, same, ok2, line, ok))
+				known, _ := agentShape(r.Raw)
+				for _, known := range []Level{LevelNone, known} {
+					line2, level2, same, ok2 := cs.NextAgentLine(string(text), known)
+					if ok2 != ok || string(line2) != string(line) || level2 != level ||
+						same != (ok && len(line) >= agentStampLen && string(line[agentStampLen:]) == string(text)) {
+						panic(fmt.Sprintf("NextAgentLine(%q, %v) = %q %v %v %v, NextAgentLine(\"\") %q %v", text, known, line2, level2, same, ok2, line, ok))
+					}
 				}
 			}
 			if ok {

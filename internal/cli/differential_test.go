@@ -262,6 +262,8 @@ var tailsLog, tailsBounds = func() (string, []string) {
 		quiet(6, 2*time.Second)
 		line(-time.Minute, loading) // the clock went back
 		quiet(4, time.Second)
+		line(-2*time.Second, loading) // back by seconds, most often within the minute
+		quiet(2, time.Second)
 		line(time.Second, failed)
 		if run == 15 {
 			mark(5*time.Minute + 30*time.Second)

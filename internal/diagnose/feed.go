@@ -436,15 +436,16 @@ func (a *Analyzer) scanTail(b *batch, cs *parser.Scanner, cache *factCache, rec 
 		// is then where its text ends, with no search.
 		guess := cache.guess()
 		var want string
+		var known parser.Level
 		if guess != nil {
-			want = guess.key
+			want, known = guess.key, guess.level
 		}
-		text, level, same, ok := cs.NextAgentLine(want)
+		text, level, same, ok := cs.NextAgentLine(want, known)
 		if !ok || len(text) > maxCachedLine {
 			break
 		}
 		stamp := text[6:stampEnd]
-		if prev == nil || string(stamp) != string(prev) {
+		if prev == nil || !sameStamp(stamp, prev) {
 			if !agentStamp(stamp) || !a.soonAfter(cs, rec, prev, stamp) {
 				break
 			}
@@ -456,6 +457,7 @@ func (a *Analyzer) scanTail(b *batch, cs *parser.Scanner, cache *factCache, rec 
 		if e == nil || !e.benign && !e.facts.empty() {
 			break
 		}
+		e.level = level
 		cache.follow(e)
 		cs.SkipLine()
 		if first == nil {
@@ -504,6 +506,16 @@ func (a *Analyzer) soonAfter(cs *parser.Scanner, rec *parser.Record, prev, stamp
 	}
 	at := cs.StampTime(stamp)
 	return !at.IsZero() && !before.IsZero() && !at.Before(before) && at.Sub(before) <= a.opts.RunGap
+}
+
+// sameStamp reports whether two times in the agent's layout are the same
+// text, in three loads each: most lines of a tail have the time of the
+// line before, and a call to compare bytes cost more than the loads.
+func sameStamp(a, b []byte) bool {
+	a, b = a[:20], b[:20]
+	return binary.LittleEndian.Uint64(a) == binary.LittleEndian.Uint64(b) &&
+		binary.LittleEndian.Uint64(a[8:]) == binary.LittleEndian.Uint64(b[8:]) &&
+		binary.LittleEndian.Uint32(a[16:]) == binary.LittleEndian.Uint32(b[16:])
 }
 
 // twoDigits reads two ASCII digits (agentStamp checked they are).
@@ -756,6 +768,9 @@ type cached struct {
 	// to the run logic, such a line only counts, as one that holds
 	// nothing only extends the run.
 	benign bool
+	// level is the level NextAgentLine gave the line when it was last
+	// passed over in a tail (LevelNone: never).
+	level parser.Level
 	// next is the line that came after it last, before the one that
 	// came after it the time before: runs of two commands in turn
 	// follow a line with one or the other.

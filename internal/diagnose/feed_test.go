@@ -386,3 +386,19 @@ func TestFeedStopsWhenCancelledMidway(t *testing.T) {
 		cancel()
 	}
 }
+
+// TestSameStamp: sameStamp is byte equality of two agent times, whichever
+// of the 20 bytes differs.
+func TestSameStamp(t *testing.T) {
+	const stamp = "2031-02-03T04:05:06Z"
+	for i := range len(stamp) {
+		other := []byte(stamp)
+		other[i]++
+		if sameStamp([]byte(stamp), other) {
+			t.Errorf("%s and %s called the same", stamp, other)
+		}
+	}
+	if !sameStamp([]byte(stamp+`" level=debug`), []byte(stamp)) {
+		t.Errorf("%s not the same as itself", stamp)
+	}
+}
