@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"syscall"
 	"testing"
 	"time"
@@ -148,6 +149,9 @@ func BenchmarkAnalyzeProcess(b *testing.B) {
 				b.SetBytes(st.Size())
 				var peak int64
 				var own, theirs, ownCPU, theirCPU time.Duration
+				// ratios holds each iteration's wall-time ratio: arcdiag's
+				// run against the grep run right after it.
+				var ratios []float64
 				for b.Loop() {
 					start := time.Now()
 					cmd := command(bin, "analyze", "--json", log)
@@ -157,7 +161,8 @@ func BenchmarkAnalyzeProcess(b *testing.B) {
 					// read, on the same two cores, and took a third more.
 					cmd.Stdout = devNull
 					err := cmd.Run()
-					own += time.Since(start)
+					ownWall := time.Since(start)
+					own += ownWall
 					ownCPU += cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 					var exit *exec.ExitError
 					if err != nil && !(errors.As(err, &exit) && exit.ExitCode() == 1) {
@@ -174,12 +179,22 @@ func BenchmarkAnalyzeProcess(b *testing.B) {
 					if out, err := g.Output(); err != nil || len(out) == 0 {
 						b.Fatalf("grep: %v %q", err, out)
 					}
-					theirs += time.Since(start)
+					theirWall := time.Since(start)
+					theirs += theirWall
+					ratios = append(ratios, ownWall.Seconds()/theirWall.Seconds())
 					theirCPU += g.ProcessState.UserTime() + g.ProcessState.SystemTime()
 					b.StartTimer()
 				}
 				b.ReportMetric(float64(peak)/(1<<20), "peak-RSS-MiB")
-				b.ReportMetric(own.Seconds()/theirs.Seconds(), "grep-ratio")
+				// The median of the iterations' ratios, and the worst: in
+				// this shared VM's busy spells single runs of arcdiag take
+				// up to a third longer while grep's barely change, and a
+				// ratio of the sums moves with however many iterations fell
+				// in one; the sums' ratio is kept for comparison.
+				slices.Sort(ratios)
+				b.ReportMetric(ratios[len(ratios)/2], "grep-ratio")
+				b.ReportMetric(ratios[len(ratios)-1], "grep-ratio-worst")
+				b.ReportMetric(own.Seconds()/theirs.Seconds(), "grep-ratio-sums")
 				// The CPU time (user and system) of both, whose ratio the
 				// other processes of a shared machine change less than the
 				// wall times'.
