@@ -20,12 +20,13 @@ type plainLiteral struct {
 
 // asPlainLiteral recognises a pattern made of an ASCII literal without
 // escapable characters and optional word boundaries at its ends.
-func asPlainLiteral(pattern string) *plainLiteral {
-	re, err := syntax.Parse(pattern, syntax.Perl)
-	if err != nil {
+func asPlainLiteral(pattern string) *plainLiteral { return plainLiteralOf(simplified(pattern)) }
+
+// plainLiteralOf is asPlainLiteral of a simplified pattern (nil: none).
+func plainLiteralOf(re *syntax.Regexp) *plainLiteral {
+	if re == nil {
 		return nil
 	}
-	re = re.Simplify()
 	subs := []*syntax.Regexp{re}
 	if re.Op == syntax.OpConcat {
 		subs = re.Sub
@@ -111,14 +112,14 @@ func foldInto(dst, line []byte) []byte {
 // patternOrder gives the order the matcher tries an entry's patterns in.
 // A benign entry only needs one of them to hold, so its plain literals,
 // cheapest to check, come first; other entries keep their authors' order.
-func patternOrder(e *Entry) []int {
+func patternOrder(e *Entry, facts []patternFacts) []int {
 	order := make([]int, len(e.Patterns))
 	for i := range order {
 		order[i] = i
 	}
 	if e.Kind == KindBenign {
 		slices.SortStableFunc(order, func(a, b int) int {
-			pa, pb := asPlainLiteral(e.Patterns[a]) != nil, asPlainLiteral(e.Patterns[b]) != nil
+			pa, pb := facts[a].literal != nil, facts[b].literal != nil
 			switch {
 			case pa && !pb:
 				return -1

@@ -3,9 +3,11 @@ package kb
 import (
 	"bytes"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // Matcher recognises entries in log lines fast enough for a log of
@@ -46,11 +48,12 @@ func newMatcher(entries []*Entry) *Matcher {
 	counts := countWindows(samples)
 	counts.addCommon(ordinaryText)
 	m := &Matcher{filter: newLiteralFilter(counts)}
-	for _, e := range entries {
-		for _, i := range patternOrder(e) {
+	facts := allPatternFacts(entries)
+	for ei, e := range entries {
+		for _, i := range patternOrder(e, facts[ei]) {
 			idx := len(m.patterns)
-			sets := requiredLiterals(e.Patterns[i])
-			pat := matcherPattern{entry: e, index: i, literal: asPlainLiteral(e.Patterns[i])}
+			sets := facts[ei][i].sets
+			pat := matcherPattern{entry: e, index: i, literal: facts[ei][i].literal}
 			if best := indexSet(sets); best < 0 {
 				m.unfiltered = append(m.unfiltered, idx)
 			} else {
@@ -77,6 +80,39 @@ func newMatcher(entries []*Entry) *Matcher {
 	}
 	m.pool.New = func() any { return m.NewScratch() }
 	return m
+}
+
+// patternFacts is what the matcher learns from a pattern's syntax: the
+// literal sets its filter may look for (requiredLiterals), and the plain
+// literal it is, if it is one (asPlainLiteral).
+type patternFacts struct {
+	sets    [][]string
+	literal *plainLiteral
+}
+
+// allPatternFacts returns the facts of every entry's patterns, by entry
+// and pattern. Parsing the patterns was most of a process's start (a
+// quarter of analyze's on a small log), and they are parsed on every core,
+// once each.
+func allPatternFacts(entries []*Entry) [][]patternFacts {
+	facts := make([][]patternFacts, len(entries))
+	for i, e := range entries {
+		facts[i] = make([]patternFacts, len(e.Patterns))
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(entries)) {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < len(entries); i = int(next.Add(1) - 1) {
+				for j, p := range entries[i].Patterns {
+					re := simplified(p)
+					facts[i][j] = patternFacts{sets: literalSets(re), literal: plainLiteralOf(re)}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return facts
 }
 
 // candidateMarkers are literals that Candidates looks for besides the

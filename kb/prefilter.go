@@ -24,13 +24,25 @@ const minLiteral = 4
 // help that pattern). Literals are cut at characters that Go quoting escapes
 // (quote, backslash, control characters), because the filter runs on the
 // escaped line.
-func requiredLiterals(pattern string) [][]string {
+func requiredLiterals(pattern string) [][]string { return literalSets(simplified(pattern)) }
+
+// simplified is pattern parsed and simplified as the literal analyses read
+// it (requiredLiterals, asPlainLiteral), or nil when it does not parse.
+func simplified(pattern string) *syntax.Regexp {
 	re, err := syntax.Parse(pattern, syntax.Perl)
 	if err != nil {
 		return nil
 	}
+	return re.Simplify()
+}
+
+// literalSets is requiredLiterals of a simplified pattern (nil: none).
+func literalSets(re *syntax.Regexp) [][]string {
+	if re == nil {
+		return nil
+	}
 	var usable [][]string
-	for _, set := range conjunction(re.Simplify()) {
+	for _, set := range conjunction(re) {
 		if shortest(set) >= minLiteral && !slices.ContainsFunc(usable, func(u []string) bool { return slices.Equal(u, set) }) {
 			usable = append(usable, set)
 		}
