@@ -52,9 +52,9 @@ func newMatcher(entries []*Entry) *Matcher {
 	for ei, e := range entries {
 		for _, i := range patternOrder(e, facts[ei]) {
 			idx := len(m.patterns)
-			sets := facts[ei][i].sets
+			sets, best := facts[ei][i].sets, facts[ei][i].best
 			pat := matcherPattern{entry: e, index: i, literal: facts[ei][i].literal}
-			if best := indexSet(sets); best < 0 {
+			if best < 0 {
 				m.unfiltered = append(m.unfiltered, idx)
 			} else {
 				for _, l := range sets[best] {
@@ -83,10 +83,11 @@ func newMatcher(entries []*Entry) *Matcher {
 }
 
 // patternFacts is what the matcher learns from a pattern's syntax: the
-// literal sets its filter may look for (requiredLiterals), and the plain
-// literal it is, if it is one (asPlainLiteral).
+// literal sets its filter may look for (requiredLiterals) and the one it
+// does, and the plain literal it is, if it is one (asPlainLiteral).
 type patternFacts struct {
 	sets    [][]string
+	best    int // the set the filter indexes (indexSet)
 	literal *plainLiteral
 }
 
@@ -106,7 +107,8 @@ func allPatternFacts(entries []*Entry) [][]patternFacts {
 			for i := int(next.Add(1) - 1); i < len(entries); i = int(next.Add(1) - 1) {
 				for j, p := range entries[i].Patterns {
 					re := simplified(p)
-					facts[i][j] = patternFacts{sets: literalSets(re), literal: plainLiteralOf(re)}
+					sets := literalSets(re)
+					facts[i][j] = patternFacts{sets: sets, best: indexSet(sets), literal: plainLiteralOf(re)}
 				}
 			}
 		})
@@ -161,13 +163,22 @@ func literalScore(l string) int {
 	if score < minLiteral+stride-1 {
 		score -= 100 // a short literal costs a look at every byte
 	}
-	for _, w := range commonWords {
-		if strings.Contains(folded, foldString(w)) {
+	for _, w := range foldedCommonWords {
+		if strings.Contains(folded, w) {
 			score -= len(w)
 		}
 	}
 	return score
 }
+
+// foldedCommonWords is commonWords folded, once.
+var foldedCommonWords = func() []string {
+	out := make([]string, len(commonWords))
+	for i, w := range commonWords {
+		out[i] = foldString(w)
+	}
+	return out
+}()
 
 // Scratch is the working memory of one matching goroutine. MatchFrom takes
 // one from a pool; a goroutine that matches millions of lines keeps its own
