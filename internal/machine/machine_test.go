@@ -218,3 +218,22 @@ func TestLabellerReusedRun(t *testing.T) {
 		t.Errorf("ids of two runs at one address: %v, want %v", got, want)
 	}
 }
+
+// TestLastField: the value of the last Resource Name field with a value,
+// the field's name preceded by a space, wherever it lies in the text.
+func TestLastField(t *testing.T) {
+	for _, tt := range []struct{ text, want string }{
+		{" Resource Name=first", "first"},
+		{"Resource Name=no-space-before", ""},
+		{"msg=x Resource Name=a\nmsg=y XResource Name=b\n", "a"},
+		{"msg=x Resource Name=a\nmsg=y Resource Name=b VM Id=1\n", "b"},
+		{"msg=x Resource Name=a\nmsg=y Resource Name=\r\nmsg=z Resource Name=\n", "a"},
+		{"msg=x Resource Name=\"quoted name\"\n msg=y Resource Name=", "quoted name"},
+		{"msg=x Resource Name Resource Name=two Resource Name=", "two"},
+		{"no field at all", ""},
+	} {
+		if got := lastField([]byte(tt.text)); got != tt.want {
+			t.Errorf("lastField(%q) = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}
