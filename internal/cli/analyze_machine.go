@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/arcdiag/arcdiag/internal/diagnose"
 	"github.com/arcdiag/arcdiag/internal/logsource"
@@ -152,13 +153,27 @@ func inputGroups(inputs []logsource.Input) (keys []string, groups map[string][]l
 func identities(inputs []logsource.Input, local bool) map[string]machine.Identity {
 	keys, groups := inputGroups(inputs)
 	found := make(map[string]machine.Identity, len(keys))
+	// Each group's logs are read on every core: machine.Scan reads each
+	// agent log up to 64 MiB, and a share of many machines' logs waited
+	// for it on one core before the analysis began.
+	scanned := make([]machine.Identity, len(keys))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(keys)) {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < len(keys); i = int(next.Add(1) - 1) {
+				fallback := ""
+				if zip, ok := strings.CutPrefix(keys[i], "zip:"); ok {
+					fallback = machine.NameFromZip(zip)
+				}
+				scanned[i] = identifyMachine(groups[keys[i]], fallback)
+			}
+		})
+	}
+	wg.Wait()
 	names := map[string]bool{}
-	for _, k := range keys {
-		fallback := ""
-		if zip, ok := strings.CutPrefix(k, "zip:"); ok {
-			fallback = machine.NameFromZip(zip)
-		}
-		id := identifyMachine(groups[k], fallback)
+	for i, k := range keys {
+		id := scanned[i]
 		found[k] = id
 		if strings.HasPrefix(k, "dir:") && id.Name != "" {
 			names[id.Name] = true

@@ -288,8 +288,11 @@ type Analyzer struct {
 	// readAhead, when set (by tests), is told the bytes Feed's workers
 	// hold read but not analysed after each chunk they read.
 	readAhead func(bytes int)
-	// cache holds the facts of repeated lines for Feed on one core.
-	cache factCache
+	// cache holds the facts of repeated lines for Feed on one core,
+	// caches for each of Feed's workers on several, from one input to
+	// the next: the facts of a line depend on its text alone.
+	cache  factCache
+	caches []*factCache
 
 	// lastVersion and lastParsed cache the parse of the agent version.
 	lastVersion string

@@ -206,11 +206,17 @@ func (a *Analyzer) FeedWith(ctx context.Context, sc *parser.Scanner, keep Keep, 
 	for i := range scanners {
 		scanners[i] = sc.ChunkScanner() // here: it reads the input's first bytes
 	}
-	var wg sync.WaitGroup
-	for _, cs := range scanners[1:] {
-		wg.Go(func() { p.work(cs) })
+	// Each worker's fact cache is kept for the next input: a folder of
+	// small logs would otherwise match each log's first lines afresh (50
+	// agent logs of 20 MB took 1.4 s, against 0.6 s for one of 1 GiB).
+	for len(a.caches) < workers {
+		a.caches = append(a.caches, &factCache{})
 	}
-	p.work(scanners[0])
+	var wg sync.WaitGroup
+	for i, cs := range scanners[1:] {
+		wg.Go(func() { p.work(cs, a.caches[i+1]) })
+	}
+	p.work(scanners[0], a.caches[0])
 	wg.Wait()
 	if p.err == nil && p.inexact {
 		// The batches read after the analysed ones, in order, then the
@@ -286,9 +292,8 @@ type pool struct {
 // work is one worker's loop: analyse the next batch in order when it is
 // matched and no one else is, else read and match the next chunk when
 // there is room, else wait.
-func (p *pool) work(cs *parser.Scanner) {
+func (p *pool) work(cs *parser.Scanner, cache *factCache) {
 	scratch := p.a.matcher.NewScratch()
-	var cache factCache
 	window := len(p.ring)
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -345,9 +350,9 @@ func (p *pool) work(cs *parser.Scanner) {
 			p.cond.Broadcast() // the next chunk can be read
 			p.mu.Unlock()
 			if scan {
-				p.a.scanChunk(b, cs, &cache)
+				p.a.scanChunk(b, cs, cache)
 				if !b.inexact {
-					p.a.batchFacts(b, scratch, &cache)
+					p.a.batchFacts(b, scratch, cache)
 				}
 			}
 			p.mu.Lock()

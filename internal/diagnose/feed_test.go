@@ -402,3 +402,55 @@ func TestSameStamp(t *testing.T) {
 		t.Errorf("%s not the same as itself", stamp)
 	}
 }
+
+// TestFeedKeepsCachesAcrossInputs: the workers' fact caches outlive an
+// input, so that the next input's repeated lines are known from its start.
+func TestFeedKeepsCachesAcrossInputs(t *testing.T) {
+	log := strings.Repeat(tlsThen403+quietUnknown+spnDebugOnly, 300)
+	a := New(loadKB(t), &recorder{}, Options{})
+	known := func() int {
+		n := 0
+		for _, c := range a.caches {
+			n += len(c.lines)
+		}
+		return n
+	}
+	for i, name := range []string{"first.log", "second.log"} {
+		a.StartFile(name, "")
+		sc := parser.NewScanner(strings.NewReader(log), name, parser.Options{})
+		if err := a.FeedWith(t.Context(), sc, nil, FeedOptions{Workers: 2, ChunkBytes: 4 << 10}); err != nil {
+			t.Fatal(err)
+		}
+		a.EndFile()
+		if len(a.caches) != 2 || known() == 0 {
+			t.Fatalf("after input %d: %d caches knowing %d lines", i+1, len(a.caches), known())
+		}
+	}
+	// The second input's lines were all known: it stored none, and a line
+	// keeps the entry the first input gave it.
+	type kept struct {
+		cache int
+		key   string
+		e     *cached
+	}
+	var entries []kept
+	for i, c := range a.caches {
+		for k, e := range c.lines {
+			entries = append(entries, kept{i, k, e})
+		}
+	}
+	before := known()
+	a.StartFile("third.log", "")
+	if err := a.FeedWith(t.Context(), parser.NewScanner(strings.NewReader(log), "third.log", parser.Options{}), nil,
+		FeedOptions{Workers: 2, ChunkBytes: 4 << 10}); err != nil {
+		t.Fatal(err)
+	}
+	if after := known(); after != before {
+		t.Errorf("the caches knew %d lines, and %d after an input of the same lines", before, after)
+	}
+	for _, k := range entries {
+		if a.caches[k.cache].lines[k.key] != k.e {
+			t.Fatalf("the line %q was stored again", k.key)
+		}
+	}
+}
