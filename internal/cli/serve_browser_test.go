@@ -72,9 +72,12 @@ const stepTime = 30 * time.Second
 // do runs steps, failing the test on an error.
 func (b *browser) do(t *testing.T, steps ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(b.ctx, stepTime)
-	defer cancel()
-	if err := chromedp.Do(ctx, steps...); err != nil {
+	err := retryStale(t, func() error {
+		ctx, cancel := context.WithTimeout(b.ctx, stepTime)
+		defer cancel()
+		return chromedp.Do(ctx, steps...)
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
 }
@@ -82,13 +85,33 @@ func (b *browser) do(t *testing.T, steps ...chromedp.Action[chromedp.Void]) {
 // value runs an action and returns its value, failing the test on an error.
 func value[T any](t *testing.T, b *browser, a chromedp.Action[T]) T {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(b.ctx, stepTime)
-	defer cancel()
-	v, err := chromedp.Run(ctx, a)
+	var v T
+	err := retryStale(t, func() error {
+		ctx, cancel := context.WithTimeout(b.ctx, stepTime)
+		defer cancel()
+		var err error
+		v, err = chromedp.Run(ctx, a)
+		return err
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return v
+}
+
+// retryStale runs f again, twice at most, when it failed because a node it
+// had found was gone: Chromium answers "No node with given id found" when
+// the document changes between finding an element and acting on it (a
+// page's own script still settling), which failed one CI run of
+// this test. Any other error is returned at once.
+func retryStale(t *testing.T, f func() error) error {
+	t.Helper()
+	err := f()
+	for try := 1; try <= 2 && err != nil && strings.Contains(err.Error(), "No node with given id found"); try++ {
+		t.Logf("retrying after a stale node: %v", err)
+		err = f()
+	}
+	return err
 }
 
 // page checks what every page must be, saves its screenshot under name,
