@@ -87,11 +87,15 @@ func BenchmarkSearchProcess(b *testing.B) {
 // for their CPU time (grep-cpu-ratio: on a machine shared with other work,
 // grep's wall time stretches with the load and grep-ratio flatters),
 // throughput (MB/s) and the process's peak resident memory. cores=1 runs both under
-// `taskset -c 0`. The size defaults to 256 MiB; ARCDIAG_BENCH_SIZE=1GiB
-// gives the README's figures. Targets: grep-ratio at most 1 on both
-// profiles (at most 2 on one core), 64 MiB peak RSS or less.
+// `taskset -c 0`. The size defaults to 1 GiB, the size issue 12's targets
+// are stated for (ARCDIAG_BENCH_SIZE sets another): grep-ratio at most 1
+// on both profiles (at most 2 on one core), 64 MiB peak RSS or less. On
+// smaller logs arcdiag's fixed costs weigh more (about 45 ms: its start,
+// the first lines matched before the fact caches know them, the search
+// index opened for the closest entries): 256 MiB gives a grep-ratio of
+// 1.2 to 1.4.
 func BenchmarkAnalyzeProcess(b *testing.B) {
-	size := int64(256 << 20)
+	size := int64(1 << 30)
 	if s := os.Getenv("ARCDIAG_BENCH_SIZE"); s != "" {
 		n, err := loggen.ParseSize(s)
 		if err != nil {
