@@ -194,6 +194,21 @@ func (ix *Index) Search(q string, opts SearchOptions) (*Result, error) {
 	return res, nil
 }
 
+// clauseHits returns every entry a clause's query finds. Asked for as many
+// hits as there are entries, bleve readies a match for each of them before
+// it searches, for every clause, and a long query is a hundred clauses:
+// most find a few entries, so a few are asked for first, and all of them
+// only when the search found more.
+func (ix *Index) clauseHits(q query.Query) (*bleve.SearchResult, error) {
+	const first = 32
+	all := max(ix.Len(), 1)
+	sr, err := ix.main.Search(bleve.NewSearchRequestOptions(q, min(first, all), 0, false))
+	if err != nil || sr.Total <= uint64(len(sr.Hits)) {
+		return sr, err
+	}
+	return ix.main.Search(bleve.NewSearchRequestOptions(q, all, 0, false))
+}
+
 // match is what the clauses found of one entry.
 type match struct {
 	// best and sum are, per term, the best clause score and the sum of
@@ -231,7 +246,7 @@ func (ix *Index) run(q string, p *parsed, opts SearchOptions) (*Result, *request
 			active++
 		}
 		for _, c := range cs {
-			sr, err := ix.main.Search(bleve.NewSearchRequestOptions(c.q, max(ix.Len(), 1), 0, false))
+			sr, err := ix.clauseHits(c.q)
 			if err != nil {
 				return nil, nil, fmt.Errorf("search %q: %w", q, err)
 			}
