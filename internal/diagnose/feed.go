@@ -42,7 +42,6 @@ type batch struct {
 	// (feedScanner) rather than from raw.
 	arena []byte
 	facts []facts
-	done  chan struct{}
 	// text holds the records' texts in order (raw or arena), and ends
 	// where each ends in it.
 	text []byte
@@ -96,7 +95,6 @@ func (b *batch) reset() {
 	b.inexact, b.final, b.looked = false, false, false
 	b.tails = b.tails[:0]
 	b.facts = b.facts[:0]
-	b.done = make(chan struct{})
 }
 
 // slot returns the record after the batch's last, for the scanner to fill
@@ -229,15 +227,8 @@ func (a *Analyzer) FeedWith(ctx context.Context, sc *parser.Scanner, keep Keep, 
 				p.added++
 				return b
 			}
-			b := a.spareBatch()
-			b.reset()
-			var ok bool
-			if b.raw, ok = sc.ReadChunk(b.raw[:0], chunk); !ok {
-				a.spare = append(a.spare, b)
-				return nil
-			}
-			return b
-		}, done: func(b *batch) { a.spare = append(a.spare, b) }}
+			return a.readSpare(sc, chunk)
+		}, done: a.keepSpare}
 		p.err = a.feedScanner(ctx, sc.Continue(rest, b.line, b.off), keep, chunk)
 	}
 	for ; p.added < p.read; p.added++ {
@@ -378,6 +369,22 @@ func (a *Analyzer) spareBatch() *batch {
 		return b
 	}
 	return &batch{}
+}
+
+// keepSpare keeps b for spareBatch.
+func (a *Analyzer) keepSpare(b *batch) { a.spare = append(a.spare, b) }
+
+// readSpare reads the next chunk of sc into a spare batch, or returns nil
+// at the end of the input.
+func (a *Analyzer) readSpare(sc *parser.Scanner, chunk int) *batch {
+	b := a.spareBatch()
+	b.reset()
+	var ok bool
+	if b.raw, ok = sc.ReadChunk(b.raw[:0], chunk); !ok {
+		a.keepSpare(b)
+		return nil
+	}
+	return b
 }
 
 // scanChunk scans the batch's chunk into its records, and takes their
@@ -529,8 +536,8 @@ func sameStamp(a, b []byte) bool {
 // twoDigits reads two ASCII digits (agentStamp checked they are).
 func twoDigits(b []byte) int { return int(b[0]-'0')*10 + int(b[1]-'0') }
 
-// chunkStream reads the chunks of the batches that order gives, from b's
-// on, handing each batch to done once read.
+// chunkStream reads the chunks of b and of the batches next gives after
+// it (nil: none left), handing each batch to done once read.
 type chunkStream struct {
 	b    *batch
 	pos  int
@@ -573,16 +580,7 @@ func (a *Analyzer) feedChunks(ctx context.Context, sc *parser.Scanner, keep Keep
 		b.final = sc.AtEnd()
 		a.scanChunk(b, cs, &a.cache)
 		if b.inexact {
-			rest := &chunkStream{b: b, next: func() *batch {
-				b := a.spareBatch()
-				b.reset()
-				var ok bool
-				if b.raw, ok = sc.ReadChunk(b.raw[:0], chunk); !ok {
-					a.spare = append(a.spare, b)
-					return nil
-				}
-				return b
-			}, done: func(b *batch) { a.spare = append(a.spare, b) }}
+			rest := &chunkStream{b: b, next: func() *batch { return a.readSpare(sc, chunk) }, done: a.keepSpare}
 			cont := sc.Continue(rest, b.line, b.off)
 			b = a.spareBatch() // the stream hands the other back
 			if err := a.feedScanner(ctx, cont, keep, chunk); err != nil {
