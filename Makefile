@@ -3,7 +3,7 @@ GO ?= go
 FUZZTIME ?= 30s
 # The packages that run goroutines (followers, parallel matching and loading,
 # bleve batches, zip accounting, tail, the web server): tested again under the race detector.
-RACE_PKGS ?= ./internal/follow/... ./internal/diagnose ./internal/cli ./internal/logsource ./internal/serve ./index ./kb ./cmd/arcdiag
+RACE_PKGS ?= ./internal/follow/... ./internal/cores ./internal/diagnose ./internal/cli ./internal/logsource ./internal/serve ./index ./kb ./cmd/arcdiag
 
 # What --version prints; from git when building in a checkout (a tarball
 # without git builds as "(devel)", commit "unknown").

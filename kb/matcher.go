@@ -3,11 +3,11 @@ package kb
 import (
 	"bytes"
 	"regexp"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
+
+	"github.com/arcdiag/arcdiag/internal/cores"
 )
 
 // Matcher recognises entries in log lines fast enough for a log of
@@ -100,20 +100,13 @@ func allPatternFacts(entries []*Entry) [][]patternFacts {
 	for i, e := range entries {
 		facts[i] = make([]patternFacts, len(e.Patterns))
 	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(entries)) {
-		wg.Go(func() {
-			for i := int(next.Add(1) - 1); i < len(entries); i = int(next.Add(1) - 1) {
-				for j, p := range entries[i].Patterns {
-					re := simplified(p)
-					sets := literalSets(re)
-					facts[i][j] = patternFacts{sets: sets, best: indexSet(sets), literal: plainLiteralOf(re)}
-				}
-			}
-		})
-	}
-	wg.Wait()
+	cores.Each(len(entries), func(i int) {
+		for j, p := range entries[i].Patterns {
+			re := simplified(p)
+			sets := literalSets(re)
+			facts[i][j] = patternFacts{sets: sets, best: indexSet(sets), literal: plainLiteralOf(re)}
+		}
+	})
 	return facts
 }
 

@@ -12,8 +12,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 
+	"github.com/arcdiag/arcdiag/internal/cores"
 	"github.com/arcdiag/arcdiag/internal/diagnose"
 	"github.com/arcdiag/arcdiag/internal/logsource"
 	"github.com/arcdiag/arcdiag/internal/machine"
@@ -157,20 +157,13 @@ func identities(inputs []logsource.Input, local bool) map[string]machine.Identit
 	// agent log up to 64 MiB, and a share of many machines' logs waited
 	// for it on one core before the analysis began.
 	scanned := make([]machine.Identity, len(keys))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(keys)) {
-		wg.Go(func() {
-			for i := int(next.Add(1) - 1); i < len(keys); i = int(next.Add(1) - 1) {
-				fallback := ""
-				if zip, ok := strings.CutPrefix(keys[i], "zip:"); ok {
-					fallback = machine.NameFromZip(zip)
-				}
-				scanned[i] = identifyMachine(groups[keys[i]], fallback)
-			}
-		})
-	}
-	wg.Wait()
+	cores.Each(len(keys), func(i int) {
+		fallback := ""
+		if zip, ok := strings.CutPrefix(keys[i], "zip:"); ok {
+			fallback = machine.NameFromZip(zip)
+		}
+		scanned[i] = identifyMachine(groups[keys[i]], fallback)
+	})
 	names := map[string]bool{}
 	for i, k := range keys {
 		id := scanned[i]
