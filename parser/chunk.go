@@ -162,7 +162,10 @@ func (s *Scanner) NextAgentLine(expect string, known Level) (line []byte, level 
 	}
 	rest := s.buf[s.start:s.end]
 	lf := -1
-	if end := agentStampLen + len(expect); expect != "" && end < len(rest) && string(rest[agentStampLen:end]) == expect {
+	// The expected text is compared where it would lie, past the time; a
+	// line break before that (a shorter line) makes the line another.
+	if end := agentStampLen + len(expect); expect != "" && end < len(rest) && string(rest[agentStampLen:end]) == expect &&
+		bytes.IndexByte(rest[:agentStampLen], '\n') < 0 {
 		switch {
 		case rest[end] == '\n':
 			lf, same = end, true
